@@ -1,0 +1,5 @@
+import sys
+
+from cleanse.cli import main
+
+sys.exit(main())

@@ -1,0 +1,265 @@
+"""The core data model: a document, its append-only change log and its status.
+
+Stages never assign ``doc.text`` themselves. They compute :class:`Edit` objects
+against the text they saw and hand them to :meth:`Document.apply`, which checks
+them, logs one :class:`Change` per edit and rebuilds the text once. Verdicts that
+do not change text (a spam line, an off-topic segment, a duplicate paragraph) go
+through :meth:`Document.flag` and are logged the same way with ``before == after``,
+so the log answers "why" for labels as well as for edits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["kept", "dropped", "duplicate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A proposed replacement of ``text[start:end]`` by ``after``, with the reason for it."""
+
+    start: int
+    end: int
+    after: str
+    reason: str
+    score: float | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a document's change log.
+
+    ``start``/``end`` index the text the stage saw at ``step`` (the text before that
+    step's edits). A verdict has ``before == after``.
+    """
+
+    stage: str
+    step: int
+    start: int
+    end: int
+    before: str
+    after: str
+    reason: str
+    score: float | None = None
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def is_verdict(self) -> bool:
+        return self.before == self.after
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["evidence"] = list(self.evidence)
+        return record
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Change:
+        data = dict(record)
+        data["evidence"] = tuple(data.get("evidence") or ())
+        return cls(**data)
+
+
+class OverlappingEditsError(ValueError):
+    """Raised when a stage proposes edits whose spans overlap or fall outside the text."""
+
+
+@dataclass(slots=True)
+class Document:
+    """A document moving through the pipeline.
+
+    ``raw`` holds the undecoded bytes for documents read from files; ``text`` is
+    ``None`` until the encoding stage (or the pipeline's fallback) decodes them.
+    ``original`` is the first text the document had, which the change log replays onto.
+    """
+
+    id: str
+    text: str | None = None
+    raw: bytes | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    status: Status = "kept"
+    status_stage: str | None = None
+    status_reason: str | None = None
+    duplicate_of: str | None = None
+    original: str | None = None
+    _steps: int = 0
+
+    def __post_init__(self) -> None:
+        if self.text is not None and self.original is None:
+            self.original = self.text
+
+    @classmethod
+    def from_text(cls, text: str, id: str = "0", **metadata: Any) -> Document:
+        if not isinstance(text, str):
+            raise TypeError(f"Document text must be str, not {type(text).__name__}; pass bytes to from_bytes")
+        return cls(id=id, text=text, metadata=dict(metadata))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, id: str = "0", **metadata: Any) -> Document:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"from_bytes needs bytes, not {type(data).__name__}")
+        return cls(id=id, raw=bytes(data), metadata=dict(metadata))
+
+    @property
+    def kept(self) -> bool:
+        return self.status == "kept"
+
+    def set_decoded(self, stage: str, text: str, **metadata: Any) -> None:
+        """Install the decoded text of a bytes document; it becomes the replay origin."""
+        self.text = text
+        self.original = text
+        self.metadata.update(metadata)
+
+    def apply(self, stage: str, edits: Iterable[Edit]) -> int:
+        """Apply non-overlapping edits against the current text; log each real change.
+
+        Returns the number of edits that changed text. Edits that would not change
+        anything are skipped, so the log holds only real changes.
+        """
+        if self.text is None:
+            raise ValueError(f"document {self.id!r} has no text yet; decode it first")
+        text = self.text
+        ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        step = self._next_step()
+        pieces: list[str] = []
+        cursor = 0
+        logged = 0
+        for edit in ordered:
+            if edit.start < cursor or edit.start > edit.end or edit.end > len(text):
+                raise OverlappingEditsError(
+                    f"stage {stage!r}: edit [{edit.start}, {edit.end}) overlaps a previous edit "
+                    f"or falls outside a text of length {len(text)}"
+                )
+            before = text[edit.start : edit.end]
+            if before == edit.after:
+                continue
+            pieces.append(text[cursor : edit.start])
+            pieces.append(edit.after)
+            cursor = edit.end
+            self.changes.append(
+                Change(stage, step, edit.start, edit.end, before, edit.after, edit.reason, edit.score, edit.evidence)
+            )
+            logged += 1
+        if logged:
+            pieces.append(text[cursor:])
+            self.text = "".join(pieces)
+        return logged
+
+    def flag(
+        self,
+        stage: str,
+        start: int,
+        end: int,
+        reason: str,
+        score: float | None = None,
+        evidence: Sequence[str] = (),
+    ) -> Change:
+        """Record a verdict on ``text[start:end]`` without changing the text."""
+        if self.text is None or not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"stage {stage!r}: verdict span [{start}, {end}) is outside the text")
+        span = self.text[start:end]
+        change = Change(stage, self._steps, start, end, span, span, reason, score, tuple(evidence))
+        self.changes.append(change)
+        return change
+
+    def drop(self, stage: str, reason: str) -> None:
+        """Reject the whole document; it goes to the rejects file with this reason."""
+        self.status = "dropped"
+        self.status_stage = stage
+        self.status_reason = reason
+
+    def mark_duplicate(self, stage: str, of: str, reason: str = "near_duplicate", score: float | None = None) -> None:
+        self.status = "duplicate"
+        self.status_stage = stage
+        self.status_reason = reason if score is None else f"{reason} (similarity {score:.3f})"
+        self.duplicate_of = of
+
+    def _next_step(self) -> int:
+        self._steps += 1
+        return self._steps
+
+    def changes_by(self, stage: str) -> list[Change]:
+        return [c for c in self.changes if c.stage == stage]
+
+    def explain(self) -> str:
+        """A readable account of every change and verdict, in the order they happened."""
+        lines = [f"document {self.id}: {self.status}"]
+        if self.status != "kept":
+            lines[0] += f" by {self.status_stage}: {self.status_reason}"
+            if self.duplicate_of is not None:
+                lines[0] += f" (duplicate of {self.duplicate_of})"
+        for key in ("source", "encoding", "encoding_confidence", "script"):
+            if key in self.metadata:
+                lines.append(f"  {key}: {self.metadata[key]}")
+        if not self.changes:
+            lines.append("  no changes")
+        for change in self.changes:
+            kind = "verdict" if change.is_verdict else "edit"
+            score = "" if change.score is None else f" score={change.score:.2f}"
+            lines.append(f"  [{change.stage}] {kind} {change.reason}{score} at {change.start}-{change.end}")
+            if change.is_verdict:
+                lines.append(f"      on {_preview(change.before)}")
+            else:
+                lines.append(f"      {_preview(change.before)} -> {_preview(change.after)}")
+            if change.evidence:
+                lines.append(f"      evidence: {', '.join(change.evidence)}")
+        return "\n".join(lines)
+
+    def to_record(self, with_changes: bool = True) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": self.id, "text": self.text, "status": self.status}
+        if self.status != "kept":
+            record["stage"] = self.status_stage
+            record["reason"] = self.status_reason
+        if self.duplicate_of is not None:
+            record["duplicate_of"] = self.duplicate_of
+        record["metadata"] = self.metadata
+        if with_changes:
+            record["changes"] = [c.to_dict() for c in self.changes]
+        return record
+
+    def to_json(self, with_changes: bool = True) -> str:
+        return json.dumps(self.to_record(with_changes), ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Document:
+        doc = cls(id=str(record["id"]), text=record.get("text"), metadata=dict(record.get("metadata") or {}))
+        doc.changes = [Change.from_dict(c) for c in record.get("changes") or ()]
+        doc.status = record.get("status", "kept")
+        doc.status_stage = record.get("stage")
+        doc.status_reason = record.get("reason")
+        doc.duplicate_of = record.get("duplicate_of")
+        return doc
+
+
+def replay(original: str, changes: Iterable[Change]) -> str:
+    """Re-apply a change log to the original text; reproduces the document's text.
+
+    Tests use it to prove that the log is exact: every character that changed is in it.
+    """
+    text = original
+    by_step: dict[int, list[Change]] = {}
+    for change in changes:
+        if not change.is_verdict:
+            by_step.setdefault(change.step, []).append(change)
+    for step in sorted(by_step):
+        pieces: list[str] = []
+        cursor = 0
+        for change in sorted(by_step[step], key=lambda c: c.start):
+            if text[change.start : change.end] != change.before:
+                raise ValueError(f"change log does not match the text at step {step}, span {change.start}")
+            pieces.append(text[cursor : change.start])
+            pieces.append(change.after)
+            cursor = change.end
+        pieces.append(text[cursor:])
+        text = "".join(pieces)
+    return text
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown)

@@ -1,0 +1,162 @@
+"""The pipeline: per-document stages chained (optionally in worker processes), then corpus stages.
+
+Documents stream through: per-document stages run one document at a time and corpus
+stages keep only their index, so memory stays bounded however long the input is.
+Every failure inside a stage becomes a rejected document with the error as its reason;
+a run never stops half way because of one bad document.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cleanse.config import load_config
+from cleanse.document import Document
+from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
+from cleanse.stages.encoding import ensure_decoded
+from cleanse.stats import RunStats
+
+DEFAULT_STAGES = ("encoding", "script", "spam", "splice", "dedup")
+INTAKE = "intake"
+
+
+class Pipeline:
+    """An ordered list of stages; per-document stages before the first corpus stage may run in parallel."""
+
+    def __init__(self, stages: Sequence[Stage]) -> None:
+        for stage in stages:
+            if not isinstance(stage, (DocumentStage, CorpusStage)):
+                raise TypeError(f"{stage!r} is neither a DocumentStage nor a CorpusStage")
+        self.stages = list(stages)
+        self.stats = RunStats([s.name for s in self.stages])
+
+    @classmethod
+    def default(cls, **options: Mapping[str, Any]) -> Pipeline:
+        """The standard chain: encoding, script, spam, splice, dedup; ``options`` maps stage name to overrides."""
+        return cls.from_config({"stages": list(DEFAULT_STAGES), **options})
+
+    @classmethod
+    def from_config(cls, config: str | Path | Mapping[str, Any]) -> Pipeline:
+        """Build a pipeline from a TOML file or a dict naming stages and their options."""
+        spec = load_config(config)
+        return cls([REGISTRY[name](**spec.options.get(name, {})) for name in spec.stages])
+
+    @property
+    def document_stages(self) -> list[DocumentStage]:
+        return [s for s in self.stages if isinstance(s, DocumentStage)]
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [stage.describe() for stage in self.stages]
+
+    def process(self, doc: Document) -> Document:
+        """Run the per-document stages on one document (used by ``cleanse.clean``)."""
+        return _process_chain(self.document_stages, doc)
+
+    def run(self, documents: Iterable[Document], jobs: int = 1, progress: bool = False) -> Iterator[Document]:
+        """Stream documents through every stage; yields each input document exactly once."""
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.stats = RunStats([s.name for s in self.stages])
+        self.stats.started = time.time()
+        head, tail = _split_head(self.stages)
+        stream = self._count_inputs(documents)
+        stream = _map_chain(head, stream, jobs)
+        stream = self._record(stream, [s.name for s in head])
+        for stage in tail:
+            stream = self._record(_run_stage(stage, stream), [stage.name])
+        if progress:
+            stream = _with_progress(stream)
+        for doc in stream:
+            self.stats.count_output(doc)
+            yield doc
+        self.stats.finished = time.time()
+        self.stats.corpus_reports = {s.name: s.report() for s in self.stages if isinstance(s, CorpusStage)}
+
+    def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
+        for doc in documents:
+            self.stats.count_input(doc)
+            yield doc
+
+    def _record(self, docs: Iterable[Document], names: list[str]) -> Iterator[Document]:
+        for doc in docs:
+            self.stats.count_stages(doc, names)
+            yield doc
+
+
+def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
+    """The leading per-document stages (parallelisable) and the rest, run in order."""
+    head: list[DocumentStage] = []
+    for stage in stages:
+        if not isinstance(stage, DocumentStage):
+            break
+        head.append(stage)
+    return head, stages[len(head) :]
+
+
+def _process_chain(stages: Sequence[DocumentStage], doc: Document) -> Document:
+    current: str = INTAKE
+    try:
+        ensure_decoded(doc)
+        _check_intake(doc)
+        for stage in stages:
+            if not doc.kept:
+                break
+            current = stage.name
+            doc = stage.process(doc)
+    except Exception as exc:  # the per-document guard: a failure becomes a reject, never a stopped run
+        doc.drop(current, f"error: {type(exc).__name__}: {exc}")
+    return doc
+
+
+def _check_intake(doc: Document) -> None:
+    if doc.kept and (doc.text is None or not doc.text.strip()):
+        doc.drop(INTAKE, "empty_document")
+
+
+def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
+    if isinstance(stage, DocumentStage):
+        for doc in docs:
+            yield _process_chain([stage], doc) if doc.kept else doc
+    else:
+        yield from stage.run(docs)
+
+
+_WORKER_STAGES: list[DocumentStage] = []
+
+
+def _init_worker(stages: list[DocumentStage]) -> None:
+    global _WORKER_STAGES
+    _WORKER_STAGES = stages
+
+
+def _work(doc: Document) -> Document:
+    return _process_chain(_WORKER_STAGES, doc)
+
+
+def _map_chain(stages: list[DocumentStage], docs: Iterable[Document], jobs: int) -> Iterator[Document]:
+    if jobs == 1:
+        for doc in docs:
+            yield _process_chain(stages, doc)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(stages,)) as pool:
+        yield from pool.imap(_work, docs, chunksize=8)
+
+
+def _with_progress(docs: Iterable[Document]) -> Iterator[Document]:
+    from tqdm import tqdm
+
+    with tqdm(unit="B", unit_scale=True, unit_divisor=1024, desc="cleanse", mininterval=0.5) as bar:
+        count = 0
+        for doc in docs:
+            count += 1
+            bar.update(int(doc.metadata.get("size", 0)))
+            if count % 50 == 0:
+                elapsed = max(bar.format_dict["elapsed"], 1e-9)
+                bar.set_postfix(docs=count, docs_per_s=f"{count / elapsed:.0f}", refresh=False)
+            yield doc
+        bar.set_postfix(docs=count, refresh=True)
