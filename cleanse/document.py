@@ -119,7 +119,8 @@ class Document:
         """Apply non-overlapping edits against the current text; log each real change.
 
         Returns the number of edits that changed text. Edits that would not change
-        anything are skipped, so the log holds only real changes.
+        anything are skipped, so the log holds only real changes. All or nothing: a bad
+        span raises before the text or the log is touched.
         """
         if self.text is None:
             raise ValueError(f"document {self.id!r} has no text yet; decode it first")
@@ -127,8 +128,8 @@ class Document:
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         step = self._next_step()
         pieces: list[str] = []
+        logged: list[Change] = []
         cursor = 0
-        logged = 0
         for edit in ordered:
             if edit.start < cursor or edit.start > edit.end or edit.end > len(text):
                 raise OverlappingEditsError(
@@ -141,14 +142,14 @@ class Document:
             pieces.append(text[cursor : edit.start])
             pieces.append(edit.after)
             cursor = edit.end
-            self.changes.append(
+            logged.append(
                 Change(stage, step, edit.start, edit.end, before, edit.after, edit.reason, edit.score, edit.evidence)
             )
-            logged += 1
         if logged:
             pieces.append(text[cursor:])
             self.text = "".join(pieces)
-        return logged
+            self.changes.extend(logged)
+        return len(logged)
 
     def flag(
         self,

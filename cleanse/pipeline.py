@@ -43,7 +43,9 @@ class Pipeline:
     def from_config(cls, config: str | Path | Mapping[str, Any]) -> Pipeline:
         """Build a pipeline from a TOML file or a dict naming stages and their options."""
         spec = load_config(config)
-        return cls([REGISTRY[name](**spec.options.get(name, {})) for name in spec.stages])
+        options = {name: dict(spec.options.get(name, {})) for name in spec.stages}
+        _defer_label_actions(spec.stages, options)
+        return cls([REGISTRY[name](**options[name]) for name in spec.stages])
 
     @property
     def document_stages(self) -> list[DocumentStage]:
@@ -66,6 +68,7 @@ class Pipeline:
         stream = self._count_inputs(documents)
         stream = _map_chain(head, stream, jobs)
         stream = self._record(stream, [s.name for s in head])
+        stream = self._expand(stream)
         for stage in tail:
             stream = self._record(_run_stage(stage, stream), [stage.name])
         if progress:
@@ -81,10 +84,39 @@ class Pipeline:
             self.stats.count_input(doc)
             yield doc
 
+    def _expand(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Turn segments a stage asked to emit (``metadata["emit"]``) into documents of their own."""
+        for doc in docs:
+            emitted = doc.metadata.pop("emit", None) or ()
+            yield doc
+            for number, segment in enumerate(emitted, 1):
+                child = Document.from_text(
+                    segment["text"],
+                    id=f"{doc.id}#{number}",
+                    parent=doc.id,
+                    role=segment.get("role"),
+                    source=doc.metadata.get("source"),
+                )
+                self.stats.count_derived(child)
+                yield child
+
     def _record(self, docs: Iterable[Document], names: list[str]) -> Iterator[Document]:
         for doc in docs:
             self.stats.count_stages(doc, names)
             yield doc
+
+
+def _defer_label_actions(stages: list[str], options: dict[str, dict[str, Any]]) -> None:
+    """Let the splice stage apply the spam stage's line actions when it runs after it.
+
+    Splicing uses captions, datelines and continuation marks as evidence, so the lines the
+    spam stage would drop must still be there when the splice stage looks (label first, act last).
+    """
+    if "spam" not in stages or "splice" not in stages[stages.index("spam") :]:
+        return
+    fields = getattr(REGISTRY["spam"].Options, "__dataclass_fields__", {})
+    if "defer_actions" in fields:
+        options["spam"].setdefault("defer_actions", True)
 
 
 def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:

@@ -28,6 +28,7 @@ class StageStats:
 class RunStats:
     stage_names: list[str]
     documents_in: int = 0
+    derived: int = 0
     bytes_in: int = 0
     kept: int = 0
     dropped: int = 0
@@ -46,6 +47,11 @@ class RunStats:
         size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
         doc.metadata.setdefault("size", size)
         self.bytes_in += size
+
+    def count_derived(self, doc: Document) -> None:
+        """A document split off another one (a spliced article emitted on its own)."""
+        self.derived += 1
+        doc.metadata.setdefault("size", len((doc.text or "").encode("utf-8")))
 
     def count_stages(self, doc: Document, names: list[str]) -> None:
         wanted = set(names)
@@ -87,12 +93,13 @@ class RunStats:
 
     @property
     def balanced(self) -> bool:
-        """The accounting invariant: every input document is kept, rejected or a duplicate."""
-        return self.documents_in == self.kept + self.dropped + self.duplicates
+        """The accounting invariant: every input (and derived) document is kept, rejected or a duplicate."""
+        return self.documents_in + self.derived == self.kept + self.dropped + self.duplicates
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "documents_in": self.documents_in,
+            "derived": self.derived,
             "bytes_in": self.bytes_in,
             "kept": self.kept,
             "dropped": self.dropped,

@@ -19,8 +19,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"- input: `{report.get('input', '')}`",
         f"- cleanse {report.get('version', '')}, {stats['seconds']} s",
-        f"- documents in: {stats['documents_in']} = kept {stats['kept']} + rejected {stats['dropped']}"
-        f" + duplicates {stats['duplicates']} ({'balanced' if stats['balanced'] else 'NOT BALANCED'})",
+        f"- documents in: {stats['documents_in']} (+ {stats['derived']} split off) = kept {stats['kept']}"
+        f" + rejected {stats['dropped']} + duplicates {stats['duplicates']}"
+        f" ({'balanced' if stats['balanced'] else 'NOT BALANCED'})",
         "",
         "## Stages",
         "",

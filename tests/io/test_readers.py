@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleanse import InputError
+from cleanse.io import read_inputs, read_jsonl, read_text_files
+
+
+def test_directory_is_read_as_bytes(seed_paths):
+    docs = list(read_text_files(seed_paths[0].parent))
+    assert [d.id for d in docs] == [p.stem for p in seed_paths]
+    assert all(d.text is None and d.raw == p.read_bytes() for d, p in zip(docs, seed_paths))
+
+
+def test_glob_selects_files(seed_paths):
+    docs = list(read_inputs(str(seed_paths[0].parent / "00[12]_*.txt")))
+    assert [d.id[:3] for d in docs] == ["001", "002"]
+
+
+def test_missing_input_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        read_inputs(tmp_path / "nothing-here")
+
+
+def test_jsonl_fields_are_configurable_and_bad_lines_become_rejects(tmp_path):
+    path = tmp_path / "in.jsonl"
+    lines = [
+        json.dumps({"doc_id": "a", "body": "正文", "url": "http://x"}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"doc_id": "c"}),
+        json.dumps({"doc_id": "d", "body": 5}),
+        "",
+    ]
+    path.write_text("\n".join(lines), "utf-8")
+    docs = list(read_jsonl(path, text_field="body", id_field="doc_id"))
+    assert docs[0].id == "a" and docs[0].text == "正文" and docs[0].metadata["url"] == "http://x"
+    assert [d.status for d in docs] == ["kept", "dropped", "dropped", "dropped"]
+    assert "invalid JSON" in (docs[1].status_reason or "")
+    assert "missing field 'body'" in (docs[2].status_reason or "")
+
+
+def test_parquet_without_pyarrow_names_the_extra(tmp_path):
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("pyarrow is installed here")
+    path = tmp_path / "x.parquet"
+    path.write_bytes(b"PAR1")
+    from cleanse import MissingDependencyError
+
+    with pytest.raises(MissingDependencyError, match=r"cleanse\[parquet\]"):
+        list(read_inputs(path))

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleanse.document import Change, Document, Edit, OverlappingEditsError, replay
+
+
+def test_apply_rebuilds_text_and_logs_each_change():
+    doc = Document.from_text("網(wǎng)站首頁")
+    assert doc.apply("encoding", [Edit(1, 7, "", "pinyin_annotation")]) == 1
+    assert doc.text == "網站首頁"
+    (change,) = doc.changes
+    assert (change.stage, change.start, change.end, change.before, change.after) == ("encoding", 1, 7, "(wǎng)", "")
+    assert change.reason == "pinyin_annotation"
+
+
+def test_edits_that_change_nothing_are_not_logged():
+    doc = Document.from_text("abc")
+    assert doc.apply("x", [Edit(0, 1, "a", "noop")]) == 0
+    assert doc.changes == []
+
+
+@pytest.mark.parametrize("edits", [[Edit(0, 2, "", "a"), Edit(1, 3, "", "b")], [Edit(2, 9, "", "out of range")]])
+def test_overlapping_or_out_of_range_edits_are_refused(edits):
+    doc = Document.from_text("abcd")
+    with pytest.raises(OverlappingEditsError):
+        doc.apply("x", edits)
+    assert doc.text == "abcd" and doc.changes == []
+
+
+def test_verdicts_do_not_change_text_but_are_logged():
+    doc = Document.from_text("广告 热线 400-123\n正文")
+    change = doc.flag("spam", 0, 13, "label:ad", 0.9, ("phone_number",))
+    assert change.is_verdict and change.before == "广告 热线 400-123"
+    assert doc.text == "广告 热线 400-123\n正文"
+    assert "label:ad" in doc.explain() and "phone_number" in doc.explain()
+
+
+def test_status_transitions_are_explained():
+    doc = Document.from_text("x", id="a")
+    doc.mark_duplicate("dedup", of="b", score=0.93)
+    assert doc.status == "duplicate" and doc.duplicate_of == "b"
+    assert "duplicate of b" in doc.explain()
+    other = Document.from_text("y", id="c")
+    other.drop("spam", "mostly_spam")
+    assert not other.kept and "mostly_spam" in other.explain()
+
+
+def test_record_round_trip_keeps_changes():
+    doc = Document.from_text("ab,cd", id="7", source="s.txt")
+    doc.apply("encoding", [Edit(2, 3, "，", "fullwidth_punctuation")])
+    doc.flag("spam", 0, 5, "label:article")
+    again = Document.from_record(doc.to_record())
+    assert again.changes == doc.changes and again.text == doc.text and again.metadata == doc.metadata
+
+
+def test_change_dict_round_trip():
+    change = Change("s", 1, 0, 1, "a", "b", "why", 0.5, ("e",))
+    assert Change.from_dict(change.to_dict()) == change
+
+
+def test_text_and_bytes_constructors_check_types():
+    with pytest.raises(TypeError):
+        Document.from_text(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Document.from_bytes("text")  # type: ignore[arg-type]
+
+
+@st.composite
+def text_and_edit_steps(draw):
+    text = draw(st.text(min_size=0, max_size=40))
+    steps = []
+    length = len(text)
+    for _ in range(draw(st.integers(0, 4))):
+        cuts = sorted(draw(st.lists(st.integers(0, length), max_size=6)))
+        edits = []
+        for start, end in zip(cuts[::2], cuts[1::2]):
+            edits.append(Edit(start, end, draw(st.text(max_size=3)), "r"))
+        steps.append(edits)
+        length += sum(len(e.after) - (e.end - e.start) for e in edits)
+    return text, steps
+
+
+@given(text_and_edit_steps())
+def test_replaying_the_log_reproduces_the_text(case):
+    text, steps = case
+    doc = Document.from_text(text)
+    for edits in steps:
+        doc.apply("stage", edits)
+    assert replay(text, doc.changes) == doc.text

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pytest
+
+from cleanse import Pipeline
+from cleanse.document import Document, Edit, replay
+from cleanse.io import read_text_files
+from cleanse.stages.base import CorpusStage, DocumentStage
+from cleanse.stages.dedup import NearDupDetector
+
+
+class Upper(DocumentStage):
+    name = "upper"
+
+    def process(self, doc: Document) -> Document:
+        assert doc.text is not None
+        doc.apply(self.name, [Edit(i, i + 1, ch.upper(), "upper") for i, ch in enumerate(doc.text) if ch.islower()])
+        return doc
+
+
+class Boom(DocumentStage):
+    name = "boom"
+
+    def process(self, doc: Document) -> Document:
+        if doc.text and "boom" in doc.text.lower():
+            raise RuntimeError("exploded")
+        return doc
+
+
+class CountingCorpus(CorpusStage):
+    name = "counting"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = 0
+
+    def run(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            self.seen += 1
+            yield doc
+
+    def report(self) -> dict:
+        return {"seen": self.seen}
+
+
+def _docs(*texts: str) -> list[Document]:
+    return [Document.from_text(t, id=str(i)) for i, t in enumerate(texts)]
+
+
+def test_stages_run_in_order_and_the_log_replays():
+    docs = list(Pipeline([Upper()]).run(_docs("abc", "x-y")))
+    assert [d.text for d in docs] == ["ABC", "X-Y"]
+    for doc in docs:
+        assert replay(doc.original or "", doc.changes) == doc.text
+
+
+def test_a_failing_stage_rejects_the_document_and_the_run_goes_on():
+    pipeline = Pipeline([Boom(), Upper()])
+    docs = list(pipeline.run(_docs("fine", "boom here", "also fine")))
+    assert [d.status for d in docs] == ["kept", "dropped", "kept"]
+    assert docs[1].status_stage == "boom" and "RuntimeError: exploded" in (docs[1].status_reason or "")
+    assert pipeline.stats.balanced and pipeline.stats.dropped == 1
+
+
+def test_empty_documents_are_rejected_with_a_reason():
+    pipeline = Pipeline([Upper()])
+    docs = list(pipeline.run([Document.from_bytes(b"", id="e"), Document.from_text("  \n", id="w")]))
+    assert all(d.status == "dropped" and d.status_reason == "empty_document" for d in docs)
+    assert pipeline.stats.balanced
+
+
+def test_corpus_stage_sees_every_document_and_reports():
+    counting = CountingCorpus()
+    pipeline = Pipeline([Upper(), counting])
+    out = list(pipeline.run(_docs("a", "b", "c")))
+    assert len(out) == 3 and counting.seen == 3
+    assert pipeline.stats.corpus_reports == {"counting": {"seen": 3}}
+
+
+def test_accounting_holds_with_duplicates():
+    pipeline = Pipeline([NearDupDetector()])
+    docs = list(pipeline.run(_docs("same text", "other", "same text")))
+    assert pipeline.stats.documents_in == 3
+    assert pipeline.stats.kept + pipeline.stats.dropped + pipeline.stats.duplicates == 3
+    assert docs[2].status == "duplicate" and docs[2].duplicate_of == "0"
+
+
+def test_jobs_give_the_same_result_as_one_process(seed_paths):
+    one = [d.to_record() for d in Pipeline([Upper()]).run(read_text_files(seed_paths[0].parent))]
+    two = [d.to_record() for d in Pipeline([Upper()]).run(read_text_files(seed_paths[0].parent), jobs=2)]
+    assert one == two and len(one) == 5
+
+
+def test_stats_count_changes_per_stage():
+    pipeline = Pipeline([Upper()])
+    list(pipeline.run(_docs("ab", "CD", "e")))
+    stats = pipeline.stats.stages["upper"]
+    assert stats.documents_changed == 2 and stats.characters_changed == 3 and stats.edits == 3
+
+
+def test_emitted_segments_become_documents_and_keep_the_balance():
+    class Emit(DocumentStage):
+        name = "emit"
+
+        def process(self, doc: Document) -> Document:
+            doc.metadata["emit"] = [{"role": "off_topic", "text": "another story"}]
+            return doc
+
+    pipeline = Pipeline([Emit()])
+    docs = list(pipeline.run(_docs("main story")))
+    assert [d.id for d in docs] == ["0", "0#1"]
+    assert docs[1].metadata["parent"] == "0" and docs[1].metadata["role"] == "off_topic"
+    assert pipeline.stats.derived == 1 and pipeline.stats.balanced
+
+
+def test_jobs_must_be_positive():
+    with pytest.raises(ValueError, match="jobs"):
+        list(Pipeline([Upper()]).run([], jobs=0))
+
+
+def test_non_stages_are_refused():
+    with pytest.raises(TypeError):
+        Pipeline([object()])  # type: ignore[list-item]
+
+
+def test_default_pipeline_has_the_standard_chain():
+    assert [s.name for s in Pipeline.default().stages] == ["encoding", "script", "spam", "splice", "dedup"]
+
+
+def test_default_pipeline_accounts_for_every_seed(seed_paths):
+    pipeline = Pipeline.default()
+    docs = list(pipeline.run(read_text_files(seed_paths[0].parent)))
+    assert len(docs) == 5 + pipeline.stats.derived
+    assert pipeline.stats.documents_in == 5 and pipeline.stats.balanced
+    for doc in docs:
+        assert doc.status in {"kept", "dropped", "duplicate"}
+        if doc.status == "kept" and doc.original is not None:
+            assert replay(doc.original, doc.changes) == doc.text
