@@ -153,7 +153,7 @@ def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
     if isinstance(stage, DocumentStage):
         for doc in docs:
             yield _process_chain([stage], doc) if doc.kept else doc
-    else:
+    elif isinstance(stage, CorpusStage):
         yield from stage.run(docs)
 
 

@@ -76,7 +76,7 @@ def text_and_edit_steps(draw):
     for _ in range(draw(st.integers(0, 4))):
         cuts = sorted(draw(st.lists(st.integers(0, length), max_size=6)))
         edits = []
-        for start, end in zip(cuts[::2], cuts[1::2]):
+        for start, end in zip(cuts[::2], cuts[1::2], strict=False):
             edits.append(Edit(start, end, draw(st.text(max_size=3)), "r"))
         steps.append(edits)
         length += sum(len(e.after) - (e.end - e.start) for e in edits)

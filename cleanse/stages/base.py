@@ -22,7 +22,7 @@ class Stage(ABC):
     """Common base: a name and a frozen options dataclass."""
 
     name: ClassVar[str]
-    Options: ClassVar[type] | None = None
+    Options: ClassVar[type | None] = None
 
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         if self.Options is None:
