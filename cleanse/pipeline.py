@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -165,18 +168,32 @@ def _init_worker(stages: list[DocumentStage]) -> None:
     _WORKER_STAGES = stages
 
 
-def _work(doc: Document) -> Document:
-    return _process_chain(_WORKER_STAGES, doc)
+def _work(chunk: list[Document]) -> list[Document]:
+    return [_process_chain(_WORKER_STAGES, doc) for doc in chunk]
 
 
-def _map_chain(stages: list[DocumentStage], docs: Iterable[Document], jobs: int) -> Iterator[Document]:
+def _map_chain(
+    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, chunksize: int = 8
+) -> Iterator[Document]:
+    """Run the per-document chain, in order; with ``jobs > 1`` in worker processes.
+
+    Only ``jobs * 4`` chunks are in flight at once (``Pool.imap`` would read the whole input
+    ahead), so memory stays bounded on an endless stream.
+    """
     if jobs == 1:
         for doc in docs:
             yield _process_chain(stages, doc)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pending: deque[AsyncResult[list[Document]]] = deque()
     with context.Pool(jobs, initializer=_init_worker, initargs=(stages,)) as pool:
-        yield from pool.imap(_work, docs, chunksize=8)
+        iterator = iter(docs)
+        while chunk := list(islice(iterator, chunksize)):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= jobs * 4:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def _with_progress(docs: Iterable[Document]) -> Iterator[Document]:

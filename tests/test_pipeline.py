@@ -138,3 +138,21 @@ def test_default_pipeline_accounts_for_every_seed(seed_paths):
         assert doc.status in {"kept", "dropped", "duplicate"}
         if doc.status == "kept" and doc.original is not None:
             assert replay(doc.original, doc.changes) == doc.text
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_run_streams_an_endless_input(jobs):
+    consumed = 0
+
+    def endless() -> Iterator[Document]:
+        nonlocal consumed
+        while True:
+            consumed += 1
+            yield Document.from_text(f"段落 {consumed}", id=str(consumed))
+
+    pipeline = Pipeline([Upper()])
+    stream = pipeline.run(endless(), jobs=jobs)
+    first = [next(stream) for _ in range(50)]
+    assert [d.id for d in first] == [str(i) for i in range(1, 51)]
+    assert consumed < 50 + 8 * 4 * jobs + 8
+    stream.close()
