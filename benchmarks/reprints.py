@@ -196,7 +196,8 @@ def generate_reprints(
         )
     rng = random.Random(seed)
     chosen = rng.sample(pool, needed)
-    filler = _filler_sentences(Path(seeds_dir), min_han)
+    filler = list(_foreign_sentences(_filler_sentences(Path(seeds_dir), min_han), chosen))
+    rng.shuffle(filler)
     records: list[tuple[str, int, list[str], str]] = []
     for label, story in enumerate(chosen):
         records.append((story.text, label, [], story.source))
@@ -227,7 +228,7 @@ def generate_reprints(
     )
 
 
-def reprint(story: Story, rng: random.Random, filler: Sequence[str], unit: Unit, count: int) -> tuple[str, list[str]]:
+def reprint(story: Story, rng: random.Random, filler: list[str], unit: Unit, count: int) -> tuple[str, list[str]]:
     """Apply ``count`` distinct edits drawn from :data:`EDIT_KINDS` to ``story``; return text and edit names."""
     names = rng.sample(sorted(EDIT_KINDS), min(count, len(EDIT_KINDS)))
     # Order as a site would: rewrite the body first, then convert, then add page furniture, then truncate.
@@ -238,7 +239,7 @@ def reprint(story: Story, rng: random.Random, filler: Sequence[str], unit: Unit,
     return "\n".join(part for part in paragraphs if part), names
 
 
-def _drop_sentences(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _drop_sentences(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     """Drop about a quarter of the sentences (clauses where no sentence can go), keeping >= 60% of the text."""
     edited = []
     for position, paragraph in enumerate(paragraphs):
@@ -259,18 +260,17 @@ def _drop_sentences(paragraphs: list[str], rng: random.Random, filler: Sequence[
     return edited
 
 
-def _add_sentences(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _add_sentences(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     target = rng.randrange(len(paragraphs))
     sentences = split_sentences(paragraphs[target])
-    own = set(sentences)
     longest = 2 if unit == "document" or len(sentences) > 2 else 1
-    extra = [sentence for sentence in rng.sample(list(filler), 3) if sentence not in own][: rng.randint(1, longest)]
+    extra = [_take(filler) for _ in range(rng.randint(1, longest))]
     for sentence in extra:
         sentences.insert(rng.randint(0, len(sentences)), sentence)
     return paragraphs[:target] + ["".join(sentences)] + paragraphs[target + 1 :]
 
 
-def _reorder_sentences(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _reorder_sentences(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     """Swap two paragraphs (documents, half the time) or two sentences per paragraph (two clauses if one)."""
     if unit == "document" and len(paragraphs) > 2 and rng.random() < 0.5:
         order = paragraphs[:]
@@ -289,9 +289,9 @@ def _reorder_sentences(paragraphs: list[str], rng: random.Random, filler: Sequen
     return edited
 
 
-def _substitute_characters(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
-    alphabet = _han_alphabet(tuple(filler))
-    rate = rng.uniform(0.01, 0.04)
+def _substitute_characters(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
+    alphabet = _han_alphabet(SEEDS_DIR)
+    rate = rng.uniform(0.005, 0.025)
     edited = []
     for paragraph in paragraphs:
         characters = list(paragraph)
@@ -302,13 +302,13 @@ def _substitute_characters(paragraphs: list[str], rng: random.Random, filler: Se
     return edited
 
 
-def _to_traditional(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _to_traditional(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     converter = _s2t()
     return [converter.convert(paragraph) for paragraph in paragraphs]
 
 
 def _change_punctuation_and_width(
-    paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit
+    paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit
 ) -> list[str]:
     table = _WIDTH_TO_ASCII if rng.random() < 0.6 else _ASCII_TO_FULLWIDTH
     spaced = rng.random() < 0.4
@@ -318,7 +318,7 @@ def _change_punctuation_and_width(
     return edited
 
 
-def _add_site_furniture(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _add_site_furniture(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     values = {
         "site": rng.choice(SITE_NAMES),
         "editor": rng.choice(EDITOR_NAMES),
@@ -336,20 +336,18 @@ def _add_site_furniture(paragraphs: list[str], rng: random.Random, filler: Seque
     return ([header] if header else []) + paragraphs + ([footer] if footer else [])
 
 
-def _truncate(paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit) -> list[str]:
+def _truncate(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     text = "\n".join(paragraphs)
     keep = int(len(text) * rng.uniform(0.6, 0.85))
     cut = text[:keep] + ("……" if rng.random() < 0.5 else "")
     return cut.split("\n")
 
 
-def _merge_or_split_paragraphs(
-    paragraphs: list[str], rng: random.Random, filler: Sequence[str], unit: Unit
-) -> list[str]:
+def _merge_or_split_paragraphs(paragraphs: list[str], rng: random.Random, filler: list[str], unit: Unit) -> list[str]:
     if unit == "paragraph":
         sentences = split_sentences(paragraphs[0])
         if len(sentences) < 3:
-            return [paragraphs[0] + rng.choice(list(filler))]
+            return [paragraphs[0] + _take(filler)]
         cut = rng.randint(1, len(sentences) - 1)
         return ["".join(sentences[:cut]), "".join(sentences[cut:])]
     edited = paragraphs[:]
@@ -364,7 +362,7 @@ def _merge_or_split_paragraphs(
     return edited[:index] + ["".join(sentences[:cut]), "".join(sentences[cut:])] + edited[index + 1 :]
 
 
-EditKind = Callable[[list[str], random.Random, Sequence[str], Unit], list[str]]
+EditKind = Callable[[list[str], random.Random, list[str], Unit], list[str]]
 
 #: The edits a reprint may receive, by name (the names recorded in ``ReprintCorpus.edits``).
 EDIT_KINDS: dict[str, EditKind] = {
@@ -425,8 +423,33 @@ def _filler_sentences(seeds_dir: Path, min_han: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8)
-def _han_alphabet(filler: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(set(_HAN.findall("".join(filler)))))
+def _han_alphabet(seeds_dir: Path) -> tuple[str, ...]:
+    return tuple(sorted(set(_HAN.findall("".join(text for _, text in seed_paragraphs(seeds_dir))))))
+
+
+def _take(filler: list[str]) -> str:
+    """The next unused added sentence: each is used once per corpus, so two clusters never share one."""
+    if not filler:
+        raise ValueError("the corpus ran out of sentences to add; ask for fewer clusters or copies")
+    return filler.pop()
+
+
+def _foreign_sentences(sentences: Sequence[str], stories: Sequence[Story]) -> tuple[str, ...]:
+    """The sentences sharing under a fifth of their 5-grams with the chosen stories.
+
+    An added sentence must not be a piece of another cluster's story, or the truth would be ambiguous.
+    """
+    taken: set[str] = set()
+    for story in stories:
+        taken.update(_shingles(story.text))
+    foreign = []
+    for sentence in sentences:
+        grams = _shingles(sentence)
+        if len(grams & taken) < 0.2 * len(grams):
+            foreign.append(sentence)
+    if not foreign:
+        raise ValueError("every corpus sentence belongs to a chosen story; ask for fewer clusters and singletons")
+    return tuple(foreign)
 
 
 def _shingles(text: str, size: int = 5) -> frozenset[str]:
