@@ -1,0 +1,146 @@
+/* The optional compiled core of the dedup stage: MinHash signatures and sorted-set intersections.
+ *
+ * Both functions take buffers (numpy arrays) and compute exactly what the numpy path in
+ * cleanse/stages/dedup/minhash.py and verify.py computes; the tests check that the two agree.
+ * Permutations follow datasketch's "affine32" scheme: each shingle hash is pre-mixed with the
+ * MurmurHash3 32-bit finaliser, then h -> a_k * h + b_k modulo 2**32, and the minimum is kept.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
+#define CLEANSE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CLEANSE_CLONES
+#endif
+
+static inline uint32_t fmix32(uint32_t h) {
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    return h;
+}
+
+#define MAX_PERM 1024
+
+CLEANSE_CLONES
+static void signatures_kernel(const uint32_t *hashes, const int64_t *offsets, Py_ssize_t units,
+                              const uint32_t *a, const uint32_t *b, Py_ssize_t perms, uint32_t *out) {
+    uint32_t sig[MAX_PERM];
+    for (Py_ssize_t u = 0; u < units; u++) {
+        for (Py_ssize_t k = 0; k < perms; k++) sig[k] = 0xFFFFFFFFu;
+        for (int64_t s = offsets[u]; s < offsets[u + 1]; s++) {
+            uint32_t h = fmix32(hashes[s]);
+            for (Py_ssize_t k = 0; k < perms; k++) {
+                uint32_t v = a[k] * h + b[k];
+                sig[k] = v < sig[k] ? v : sig[k];
+            }
+        }
+        memcpy(out + u * perms, sig, (size_t)perms * sizeof(uint32_t));
+    }
+}
+
+static int check(Py_buffer *view, Py_ssize_t itemsize, const char *name) {
+    if (view->itemsize != itemsize || view->len % itemsize != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: expected items of %zd bytes", name, itemsize);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *signatures(PyObject *self, PyObject *args) {
+    Py_buffer hashes, offsets, a, b, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &hashes, &offsets, &a, &b, &out)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t units = offsets.len / 8 - 1;
+    Py_ssize_t perms = a.len / 4;
+    if (check(&hashes, 4, "hashes") || check(&offsets, 8, "offsets") || check(&a, 4, "a") || check(&b, 4, "b") ||
+        check(&out, 4, "out"))
+        goto done;
+    if (units < 0 || perms > MAX_PERM || b.len != a.len || out.len != units * perms * 4) {
+        PyErr_SetString(PyExc_ValueError, "signatures: inconsistent buffer sizes");
+        goto done;
+    }
+    const int64_t *off = (const int64_t *)offsets.buf;
+    Py_ssize_t total = hashes.len / 4;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        if (off[u] < 0 || off[u] > off[u + 1] || off[u + 1] > total) {
+            PyErr_SetString(PyExc_ValueError, "signatures: offsets out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    signatures_kernel((const uint32_t *)hashes.buf, off, units, (const uint32_t *)a.buf, (const uint32_t *)b.buf,
+                      perms, (uint32_t *)out.buf);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&hashes);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&a);
+    PyBuffer_Release(&b);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyObject *intersections(PyObject *self, PyObject *args) {
+    Py_buffer values, offsets, left, right, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &values, &offsets, &left, &right, &out)) return NULL;
+    PyObject *result = NULL;
+    if (check(&values, 4, "values") || check(&offsets, 8, "offsets") || check(&left, 8, "left") ||
+        check(&right, 8, "right") || check(&out, 8, "out"))
+        goto done;
+    Py_ssize_t pairs = left.len / 8, units = offsets.len / 8 - 1;
+    if (right.len != left.len || out.len != left.len || units < 0) {
+        PyErr_SetString(PyExc_ValueError, "intersections: inconsistent buffer sizes");
+        goto done;
+    }
+    const uint32_t *v = (const uint32_t *)values.buf;
+    const int64_t *off = (const int64_t *)offsets.buf, *l = (const int64_t *)left.buf, *r = (const int64_t *)right.buf;
+    int64_t *o = (int64_t *)out.buf;
+    for (Py_ssize_t p = 0; p < pairs; p++) {
+        if (l[p] < 0 || l[p] >= units || r[p] < 0 || r[p] >= units) {
+            PyErr_SetString(PyExc_IndexError, "intersections: unit index out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t p = 0; p < pairs; p++) {
+        int64_t i = off[l[p]], ie = off[l[p] + 1], j = off[r[p]], je = off[r[p] + 1], common = 0;
+        while (i < ie && j < je) {
+            uint32_t x = v[i], y = v[j];
+            common += (x == y);
+            i += (x <= y);
+            j += (y <= x);
+        }
+        o[p] = common;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&left);
+    PyBuffer_Release(&right);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"signatures", signatures, METH_VARARGS,
+     "signatures(hashes, offsets, a, b, out): affine32 MinHash of each unit's shingle hashes into out."},
+    {"intersections", intersections, METH_VARARGS,
+     "intersections(values, offsets, left, right, out): sizes of the intersections of sorted unique ranges."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_minhash", "Compiled MinHash core of cleanse's dedup stage.",
+                                    -1, methods};
+
+PyMODINIT_FUNC PyInit__minhash(void) { return PyModule_Create(&module); }

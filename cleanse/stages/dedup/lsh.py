@@ -1,0 +1,70 @@
+"""LSH banding: ``(bands, rows)`` chosen for a threshold as datasketch does, and band keys as arrays.
+
+A pair of units with Jaccard ``s`` shares at least one band key with probability
+``1 - (1 - s**rows)**bands``. :func:`optimal_params` picks the pair minimising the weighted areas of
+false positives (below the threshold) and false negatives (above it), exactly as datasketch's
+``MinHashLSH`` (``_optimal_param``); because every candidate is verified afterwards, the default
+weights favour recall. :func:`band_keys` turns signatures into one uint64 key per (unit, band): the
+per-unit map step whose output the reduce step groups by sorting.
+
+>>> optimal_params(0.8, 128, 0.5, 0.5)
+(9, 13)
+>>> band_keys(np.zeros((2, 128), dtype=np.uint32), 9, 13).shape
+(2, 9)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from scipy.integrate import quad
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def candidate_probability(similarity: float, bands: int, rows: int) -> float:
+    """The probability that two units of this Jaccard similarity share a band key."""
+    return float(1.0 - (1.0 - similarity**rows) ** bands)
+
+
+def _false_positive_area(threshold: float, bands: int, rows: int) -> float:
+    area, _ = quad(lambda s: 1 - (1 - s ** float(rows)) ** float(bands), 0.0, threshold)
+    return float(area)
+
+
+def _false_negative_area(threshold: float, bands: int, rows: int) -> float:
+    area, _ = quad(lambda s: 1 - (1 - (1 - s ** float(rows)) ** float(bands)), threshold, 1.0)
+    return float(area)
+
+
+@lru_cache(maxsize=64)
+def optimal_params(
+    threshold: float, num_perm: int = 128, false_positive_weight: float = 0.1, false_negative_weight: float = 0.9
+) -> tuple[int, int]:
+    """``(bands, rows)`` minimising the weighted false positive and negative areas (datasketch's search)."""
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if abs(false_positive_weight + false_negative_weight - 1.0) > 1e-9:
+        raise ValueError("false_positive_weight and false_negative_weight must sum to 1")
+    best, best_error = (1, num_perm), float("inf")
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            error = false_positive_weight * _false_positive_area(threshold, bands, rows)
+            error += false_negative_weight * _false_negative_area(threshold, bands, rows)
+            if error < best_error:
+                best, best_error = (bands, rows), error
+    return best
+
+
+def band_keys(signs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One uint64 key per unit and band, mixing the band's ``rows`` signature values (shape ``(n, bands)``)."""
+    if bands * rows > signs.shape[1]:
+        raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} permutations, have {signs.shape[1]}")
+    grid = signs[:, : bands * rows].reshape(len(signs), bands, rows).astype(np.uint64)
+    keys = np.zeros((len(signs), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            keys = (keys ^ grid[:, :, row]) * _MIX
+            keys ^= keys >> np.uint64(29)
+    return keys

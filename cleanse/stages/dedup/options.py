@@ -1,0 +1,73 @@
+"""The options of the dedup stage, shared by the one-call helpers, the batch functions and the index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleanse.stages.dedup.normalise import check_script_fold
+
+LEVELS = ("both", "documents", "paragraphs")
+KEEP_POLICIES = ("first", "longest", "cleanest")
+
+
+@dataclass(frozen=True)
+class DedupOptions:
+    """How near-duplicates are found and what happens to them.
+
+    threshold: Jaccard similarity of shingle sets at or above which two units are near-duplicates.
+    num_perm, seed: MinHash permutations (datasketch's affine32 scheme, so signatures interoperate).
+    ngram: characters per shingle for Han text (5 measured best on reprints; see docs/dedup.md).
+    word_ngram: words per shingle for text that is mostly Latin letters or digits.
+    script_fold: "characters" (fast table, default), "phrases" (``cleanse.to_simplified``) or "none".
+    recall_weight: weight of false negatives when choosing LSH bands and rows (datasketch's
+        ``weights``); candidates are verified exactly, so recall is favoured.
+    containment_threshold: a unit at least this fraction of whose shingles lie in a longer unit is
+        "contained" in it (0 turns containment off).
+    min_containment_chars: shorter units (normalised characters) are not reported as contained.
+    min_sentence_chars: sentences used to find containment candidates have at least this many.
+    level: "documents", "paragraphs" or "both".
+    keep: which member of a cluster stays: "first" seen (streaming), "longest" or "cleanest"
+        (fewest changes by earlier stages per character); the last two buffer the run (batch mode).
+    remove_paragraphs: delete repeated paragraphs (as logged edits) instead of only flagging them.
+    index_path: a saved index to load before the run and to save after it (incremental mode).
+    expire_after: seconds after which index entries expire (None keeps them forever).
+    report_clusters, report_examples: how many clusters, and example texts per cluster, the report lists.
+    """
+
+    threshold: float = 0.8
+    num_perm: int = 128
+    seed: int = 1
+    ngram: int = 5
+    word_ngram: int = 3
+    script_fold: str = "characters"
+    recall_weight: float = 0.95
+    containment_threshold: float = 0.8
+    min_containment_chars: int = 20
+    min_sentence_chars: int = 8
+    level: str = "both"
+    keep: str = "first"
+    remove_paragraphs: bool = False
+    index_path: str | None = None
+    expire_after: float | None = None
+    report_clusters: int = 50
+    report_examples: int = 3
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {self.threshold!r}")
+        if not 0.0 <= self.containment_threshold <= 1.0:
+            raise ValueError(f"containment_threshold must be in [0, 1], got {self.containment_threshold!r}")
+        if not 0.0 < self.recall_weight < 1.0:
+            raise ValueError(f"recall_weight must be in (0, 1), got {self.recall_weight!r}")
+        if not 1 <= self.num_perm <= 1024:
+            raise ValueError(f"num_perm must be between 1 and 1024, got {self.num_perm!r}")
+        for name in ("ngram", "word_ngram", "min_sentence_chars", "report_examples"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {self.level!r}")
+        if self.keep not in KEEP_POLICIES:
+            raise ValueError(f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
+        if self.expire_after is not None and self.expire_after <= 0:
+            raise ValueError(f"expire_after must be positive seconds or None, got {self.expire_after!r}")
+        check_script_fold(self.script_fold)

@@ -1,0 +1,203 @@
+"""Shingles as 32-bit hashes, computed for a whole batch of units at once.
+
+Han text is shingled by character n-grams, mostly-Latin text by word n-grams. A unit shorter
+than one shingle is a single shingle of its whole text, so two different short units still get
+different signatures (not one shared empty signature). A unit that normalises to nothing has no
+shingles.
+
+Every shingle is a span of the concatenated normalised text, and its hash is a polynomial hash
+of the span's code points modulo 2**64, folded to 32 bits. The polynomial is evaluated for all
+spans together from one prefix sum (the code points weighted by inverse powers of the odd base),
+so there is no per-character Python loop. :func:`shingle_hash` computes the same value for one
+shingle string, which makes it a ``hashfunc`` for ``datasketch.MinHash``.
+
+>>> batch = shingle_batch(["abcdef", "ab"], ngram=5)
+>>> [len(batch.unit(i)) for i in range(batch.units)]
+[2, 1]
+>>> int(batch.unit(0)[0]) == shingle_hash("abcde")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from cleanse.stages.dedup.normalise import SPACE, NormalisedBatch, NormalisedUnit
+
+BASE = 0x100000001B3  # odd, so it is invertible modulo 2**64
+_MASK64 = (1 << 64) - 1
+BASE_INVERSE = pow(BASE, -1, 1 << 64)
+_POWER_BLOCK = 1 << 16
+
+
+def shingle_hash(shingle: str | bytes) -> int:
+    """The 32-bit hash of one shingle string (bytes are read as UTF-8); matches :func:`shingle_batch`.
+
+    >>> shingle_hash("党建引领") == shingle_hash("党建引领".encode("utf-8"))
+    True
+    """
+    text = shingle.decode("utf-8") if isinstance(shingle, (bytes, bytearray)) else shingle
+    value = 0
+    for char in text:
+        value = (value * BASE + ord(char)) & _MASK64
+    return (value ^ (value >> 32)) & 0xFFFFFFFF
+
+
+def shingle_strings(unit: NormalisedUnit | str, ngram: int = 5, word_ngram: int = 3) -> list[str]:
+    """The shingles of one normalised unit as strings (for tests, datasketch and explanations).
+
+    >>> shingle_strings("abcdef", ngram=5)
+    ['abcde', 'bcdef']
+    >>> shingle_strings(NormalisedUnit("to be or not", True), word_ngram=3)
+    ['to be or', 'be or not']
+    """
+    unit = unit if isinstance(unit, NormalisedUnit) else NormalisedUnit(unit, False)
+    if not unit.text:
+        return []
+    if unit.words:
+        words = unit.text.split(" ")
+        if len(words) <= word_ngram:
+            return [unit.text]
+        return [" ".join(words[i : i + word_ngram]) for i in range(len(words) - word_ngram + 1)]
+    if len(unit.text) <= ngram:
+        return [unit.text]
+    return [unit.text[i : i + ngram] for i in range(len(unit.text) - ngram + 1)]
+
+
+@dataclass(frozen=True)
+class ShingleBatch:
+    """The shingle hashes of many units: unit ``i`` owns ``hashes[offsets[i]:offsets[i + 1]]``.
+
+    ``unit_hashes`` holds one 64-bit hash of each whole normalised unit (plus its length), the key
+    of the exact fast path: identical units have identical unit hashes.
+    """
+
+    hashes: np.ndarray  # uint32, concatenated per unit
+    offsets: np.ndarray  # int64, length units + 1
+    unit_hashes: np.ndarray  # uint64, one per unit
+    lengths: np.ndarray  # int64, normalised length of each unit in code points
+
+    @property
+    def units(self) -> int:
+        return len(self.offsets) - 1
+
+    def unit(self, index: int) -> np.ndarray:
+        return self.hashes[self.offsets[index] : self.offsets[index + 1]]
+
+    def counts(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+
+@lru_cache(maxsize=4)
+def _powers(base: int, size: int) -> np.ndarray:
+    """``base ** k mod 2**64`` for k < size, as uint64 (computed by doubling blocks, no Python loop per k)."""
+    powers = np.empty(size, dtype=np.uint64)
+    powers[0] = 1
+    filled = 1
+    with np.errstate(over="ignore"):
+        while filled < size:
+            step = min(filled, size - filled)
+            factor = np.uint64(pow(base, filled, 1 << 64))
+            powers[filled : filled + step] = powers[:step] * factor
+            filled += step
+    return powers
+
+
+def _power_table(base: int, size: int) -> np.ndarray:
+    rounded = max(_POWER_BLOCK, 1 << (max(size, 1) - 1).bit_length())
+    return _powers(base, rounded)[:size]
+
+
+def _char_spans(lengths: np.ndarray, starts: np.ndarray, ngram: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    counts = np.where(lengths >= ngram, lengths - ngram + 1, np.minimum(lengths, 1))
+    unit_of = np.repeat(np.arange(len(lengths)), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    span_starts = np.repeat(starts, counts) + (np.arange(int(counts.sum())) - first)
+    span_ends = span_starts + np.repeat(np.minimum(lengths, ngram), counts)
+    return span_starts, span_ends, unit_of
+
+
+def shingle_batch(units: Sequence[NormalisedUnit | str], ngram: int = 5, word_ngram: int = 3) -> ShingleBatch:
+    """Hash the shingles of already normalised units (plain strings are Han-mode units)."""
+    normal = [u if isinstance(u, NormalisedUnit) else NormalisedUnit(u, False) for u in units]
+    codes = np.frombuffer("".join(u.text for u in normal).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(u.text) for u in normal), dtype=np.int64, count=len(normal))
+    words = np.fromiter((u.words for u in normal), dtype=bool, count=len(normal))
+    return hash_shingles(NormalisedBatch(codes, lengths, words), ngram, word_ngram)
+
+
+def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -> ShingleBatch:
+    """Hash the shingles of every unit of a normalised batch (the per-unit map step, vectorised)."""
+    if ngram < 1 or word_ngram < 1:
+        raise ValueError(f"ngram and word_ngram must be at least 1, got {ngram} and {word_ngram}")
+    lengths = batch.lengths.astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) if len(lengths) else lengths
+    span_starts, span_ends, unit_of = _char_spans(np.where(batch.words, 0, lengths), starts, ngram)
+    word_units = np.flatnonzero(batch.words & (lengths > 0))
+    if len(word_units):
+        span_starts, span_ends, unit_of = _with_word_spans(
+            batch.codes, word_units, starts, lengths, word_ngram, span_starts, span_ends, unit_of
+        )
+    prefix = _prefix_sums(batch.codes.astype(np.uint64))
+    hashes = _fold32(_span_hashes(prefix, span_starts, span_ends))
+    counts = np.bincount(unit_of, minlength=len(lengths)).astype(np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    unit_hashes = _span_hashes(prefix, starts, starts + lengths) ^ (lengths.astype(np.uint64) << np.uint64(40))
+    return ShingleBatch(hashes, offsets, unit_hashes, lengths)
+
+
+def _word_spans(codes: np.ndarray, start: int, length: int, word_ngram: int) -> tuple[np.ndarray, np.ndarray]:
+    spaces = start + np.flatnonzero(codes[start : start + length] == SPACE)
+    word_starts = np.concatenate(([start], spaces + 1))
+    word_ends = np.concatenate((spaces, [start + length]))
+    if len(word_starts) <= word_ngram:
+        return word_starts[:1], word_ends[-1:]
+    return word_starts[: len(word_starts) - word_ngram + 1], word_ends[word_ngram - 1 :]
+
+
+def _with_word_spans(
+    codes: np.ndarray,
+    word_units: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    word_ngram: int,
+    span_starts: np.ndarray,
+    span_ends: np.ndarray,
+    unit_of: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    all_starts, all_ends, all_units = [span_starts], [span_ends], [unit_of]
+    for index in word_units.tolist():
+        word_starts, word_ends = _word_spans(codes, int(starts[index]), int(lengths[index]), word_ngram)
+        all_starts.append(word_starts)
+        all_ends.append(word_ends)
+        all_units.append(np.full(len(word_starts), index, dtype=np.int64))
+    merged_units = np.concatenate(all_units)
+    order = np.argsort(merged_units, kind="stable")
+    return np.concatenate(all_starts)[order], np.concatenate(all_ends)[order], merged_units[order]
+
+
+def _prefix_sums(codes: np.ndarray) -> np.ndarray:
+    """``P[k] = sum(codes[:k] * BASE_INVERSE ** position)`` modulo 2**64."""
+    with np.errstate(over="ignore"):
+        weighted = codes * _power_table(BASE_INVERSE, len(codes))
+        prefix = np.empty(len(codes) + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(weighted, out=prefix[1:])
+    return prefix
+
+
+def _span_hashes(prefix: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Polynomial hash of each span ``codes[start:end]``, highest power first, modulo 2**64."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    powers = _power_table(BASE, int(max(int(ends.max()), 1)))
+    with np.errstate(over="ignore"):
+        return (prefix[ends] - prefix[starts]) * powers[np.maximum(ends - 1, 0)]
+
+
+def _fold32(values: np.ndarray) -> np.ndarray:
+    return (values ^ (values >> np.uint64(32))).astype(np.uint32)
