@@ -1,0 +1,319 @@
+"""Find the stories a page is made of: duplicates, layout breaks, paragraph units, boundaries.
+
+The order of work matters and follows what a reader would do with a cut-up page:
+
+1. read each line's layout kind, corrected by the spam stage's label when there is one;
+2. drop a paragraph duplicated elsewhere in the page where it does not belong (the copy
+   whose neighbours are least like it) and a heading repeated out of place;
+3. re-join paragraphs broken mid-sentence, also across a caption (:mod:`.mending`);
+4. split the paragraph units into stories with one dynamic programme over lexical
+   cohesion, where each gap's boundary penalty is lowered by the layout cues in it
+   (datelines, continuation marks, kickers, bylines, column labels, headings);
+5. merge a story that resumes after an insertion (A B A) back into one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from cleanse.stages.splice import cohesion
+from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, body_chars, split_lines
+from cleanse.stages.splice.mending import should_mend
+
+LABEL_KINDS = {
+    "caption": Kind.CAPTION,
+    "credit": Kind.CREDIT,
+    "chrome": Kind.CHROME,
+    "notice": Kind.NOTICE,
+    "ad": Kind.AD,
+    "spam": Kind.AD,
+}
+LAYOUT_FURNITURE = (Kind.DATELINE, Kind.CONTINUATION, Kind.ELLIPSIS, Kind.COLUMN, Kind.KICKER)
+CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME)
+CUE_WEIGHTS = {
+    "continuation_mark": 3.0,
+    "closing_dateline": 3.0,
+    "opening_dateline": 3.0,
+    "kicker": 2.5,
+    "byline": 2.0,
+    "column_label": 1.5,
+    "markup_heading": 0.4,
+    "heading": 0.2,
+    "ad_lines": 0.5,
+}
+STRONG_CUE = 2.0
+DUPLICATE_MIN_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The numbers the segmentation runs on (see docs/splice.md for how they were chosen)."""
+
+    boundary_margin: float = 0.15
+    cue_weight: float = 0.35
+    merge_similarity: float = 0.25
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the segmenter found on one text; roles are assigned from it by :mod:`.roles`."""
+
+    text: str
+    lines: list[Line]
+    kinds: list[Kind]
+    labels: list[dict[str, Any] | None]
+    units: list[list[int]] = field(default_factory=list)
+    unit_story: list[int] = field(default_factory=list)
+    line_story: list[int] = field(default_factory=list)
+    gap_cues: list[tuple[str, ...]] = field(default_factory=list)
+    mends: list[tuple[int, int]] = field(default_factory=list)
+    duplicates: dict[int, int] = field(default_factory=dict)
+    repeated_headings: dict[int, int] = field(default_factory=dict)
+
+
+def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning: Tuning | None = None) -> Analysis:
+    """Run steps 1-5 on ``text``; ``labels`` are the spam stage's line labels (dicts with start, end, label)."""
+    tuning = tuning or Tuning()
+    lines = split_lines(text)
+    line_labels = _align_labels(lines, labels)
+    kinds = _kinds(lines, line_labels)
+    analysis = Analysis(text=text, lines=lines, kinds=kinds, labels=line_labels)
+    _mark_repeated_headings(analysis)
+    body = [i for i, kind in enumerate(kinds) if kind is Kind.BODY]
+    analysis.duplicates = _misplaced_duplicates(text, lines, body)
+    body = [i for i in body if i not in analysis.duplicates]
+    analysis.mends = _mends(analysis, body)
+    _demote_open_short_lines(analysis, body)
+    body = [i for i in body if analysis.kinds[i] is Kind.BODY]
+    analysis.units = _units(body, analysis.mends)
+    _find_stories(analysis, tuning)
+    return analysis
+
+
+def _align_labels(lines: list[Line], labels: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any] | None]:
+    if not labels:
+        return [None] * len(lines)
+    by_start = {int(label["start"]): dict(label) for label in labels}
+    return [by_start.get(line.start) for line in lines]
+
+
+def _kinds(lines: list[Line], labels: list[dict[str, Any] | None]) -> list[Kind]:
+    kinds = [line.kind for line in lines]
+    for i, label in enumerate(labels):
+        name = label.get("label") if label else None
+        if name in LABEL_KINDS and kinds[i] not in LAYOUT_FURNITURE:
+            kinds[i] = LABEL_KINDS[name]
+        elif name == "furniture" and kinds[i] in (Kind.BODY, Kind.HEADING):
+            kinds[i] = Kind.COLUMN
+    for i in range(len(lines) - 1):
+        if kinds[i + 1] is Kind.PHOTO_CREDIT and kinds[i] is Kind.BODY and len(lines[i].core) <= 60:
+            kinds[i] = Kind.CAPTION
+    return kinds
+
+
+def _mark_repeated_headings(analysis: Analysis) -> None:
+    """A heading whose text recurs, followed by yet another heading instead of its section, is out of place."""
+    lines, kinds = analysis.lines, analysis.kinds
+    heads = [i for i, kind in enumerate(kinds) if kind in (Kind.HEADING, Kind.KICKER)]
+    copies: dict[str, list[int]] = {}
+    for i in heads:
+        copies.setdefault(lines[i].core, []).append(i)
+    repeated = {i for group in copies.values() if len(group) > 1 for i in group}
+    for i in sorted(repeated):
+        follower = i + 1
+        while follower < len(lines) and follower in repeated:
+            follower += 1
+        misplaced = follower < len(lines) and kinds[follower] in (Kind.HEADING, Kind.KICKER, Kind.COLUMN)
+        others = [j for j in copies[lines[i].core] if j != i]
+        if misplaced and others:
+            analysis.repeated_headings[i] = others[0]
+    for i in analysis.repeated_headings:
+        kinds[i] = Kind.ELLIPSIS
+
+
+def _misplaced_duplicates(text: str, lines: list[Line], body: list[int]) -> dict[int, int]:
+    """Body lines repeated verbatim: each copy but the one most like its neighbours, mapped to that copy."""
+    groups: dict[str, list[int]] = {}
+    for i in body:
+        key = "".join(lines[i].core.split())
+        if len(key) >= DUPLICATE_MIN_CHARS:
+            groups.setdefault(key, []).append(i)
+    groups = {key: members for key, members in groups.items() if len(members) > 1}
+    if not groups:
+        return {}
+    vectors = cohesion.bigram_vectors(text, [[(lines[i].start, lines[i].end)] for i in body])
+    position = {line_index: k for k, line_index in enumerate(body)}
+    misplaced: dict[int, int] = {}
+    for members in groups.values():
+        member_set = set(members)
+
+        def fit(line_index: int, member_set: set[int] = member_set) -> float:
+            k = position[line_index]
+            around = [j for j in range(max(0, k - 2), min(len(body), k + 3)) if body[j] not in member_set]
+            return float(np.mean(vectors[around] @ vectors[k])) if around else 0.0
+
+        keeper = max(members, key=fit)
+        misplaced.update({i: keeper for i in members if i != keeper})
+    return misplaced
+
+
+def _mends(analysis: Analysis, body: list[int]) -> list[tuple[int, int]]:
+    lines, kinds = analysis.lines, analysis.kinds
+    mends: list[tuple[int, int]] = []
+    for first, second in zip(body, body[1:], strict=False):
+        between = range(first + 1, second)
+        if all(kinds[j] in CROSSABLE or j in analysis.duplicates for j in between) and should_mend(
+            lines[first], lines[second]
+        ):
+            mends.append((first, second))
+    return mends
+
+
+def _demote_open_short_lines(analysis: Analysis, body: list[int]) -> None:
+    """A short body line left open and not re-joined is a heading after all (e.g. one with a comma)."""
+    mended = {i for pair in analysis.mends for i in pair}
+    for i in body:
+        line = analysis.lines[i]
+        if i not in mended and not line.ends_sentence and len(line.core) <= HEADING_MAX_CHARS:
+            analysis.kinds[i] = Kind.HEADING
+
+
+def _units(body: list[int], mends: list[tuple[int, int]]) -> list[list[int]]:
+    joined_to_next = {first for first, _ in mends}
+    units: list[list[int]] = []
+    current: list[int] = []
+    for i in body:
+        current.append(i)
+        if i not in joined_to_next:
+            units.append(current)
+            current = []
+    if current:
+        units.append(current)
+    return units
+
+
+def gap_cues(analysis: Analysis, before: int, after: int) -> tuple[str, ...]:
+    """The layout cues on the lines between body lines ``before`` and ``after`` (and on ``after`` itself)."""
+    kinds = analysis.kinds
+    cues: list[str] = []
+    for j in range(before + 1, after):
+        if j in analysis.duplicates or j in analysis.repeated_headings:
+            continue
+        kind = kinds[j]
+        if kind is Kind.CONTINUATION:
+            cues.append("continuation_mark")
+        elif kind is Kind.DATELINE:
+            cues.append("closing_dateline")
+        elif kind is Kind.KICKER:
+            cues.append("kicker")
+        elif kind in (Kind.BYLINE, Kind.CREDIT):
+            cues.append("byline")
+        elif kind is Kind.COLUMN:
+            cues.append("column_label")
+        elif kind is Kind.HEADING:
+            cues.append("markup_heading" if analysis.lines[j].markup_heading else "heading")
+        elif kind is Kind.AD:
+            cues.append("ad_lines")
+    if analysis.lines[after].opens_with_dateline:
+        cues.append("opening_dateline")
+    return tuple(dict.fromkeys(cues))
+
+
+def cue_strength(cues: Sequence[str]) -> float:
+    return sum(CUE_WEIGHTS.get(cue, 0.0) for cue in cues)
+
+
+def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
+    units, lines = analysis.units, analysis.lines
+    if not units:
+        analysis.line_story = [0] * len(lines)
+        return
+    spans = [[(lines[i].start, lines[i].end) for i in unit] for unit in units]
+    vectors = cohesion.bigram_vectors(analysis.text, spans)
+    cues = [gap_cues(analysis, units[k][-1], units[k + 1][0]) for k in range(len(units) - 1)]
+    analysis.gap_cues = cues
+    gram = cohesion.similarity(vectors)
+    base = cohesion.split_cost(gram) + tuning.boundary_margin
+    penalties = [base - tuning.cue_weight * cue_strength(c) for c in cues]
+    boundaries = cohesion.segment(gram, penalties)
+    blocks = np.split(np.arange(len(units)), boundaries)
+    analysis.unit_story = _merge_blocks(vectors, blocks, cues, tuning)
+    analysis.line_story = _story_per_line(analysis)
+
+
+def _merge_blocks(
+    vectors: np.ndarray, blocks: list[np.ndarray], cues: list[tuple[str, ...]], tuning: Tuning
+) -> list[int]:
+    """Story number per unit: a block without a strong cue before it rejoins an earlier story it resembles."""
+    story_of_unit = [0] * vectors.shape[0]
+    centroids: list[np.ndarray] = []
+    for block in blocks:
+        centroid = vectors[block].sum(axis=0)
+        norm = float(np.linalg.norm(centroid)) or 1.0
+        centroid = centroid / norm
+        first = int(block[0])
+        cue = cue_strength(cues[first - 1]) if first > 0 else 0.0
+        story = len(centroids)
+        if centroids and cue < STRONG_CUE:
+            scores = [float(c @ centroid) for c in centroids]
+            candidate = int(np.argmax(scores))
+            if scores[candidate] >= tuning.merge_similarity:
+                story = candidate
+        if story == len(centroids):
+            centroids.append(centroid)
+        else:
+            merged = centroids[story] + centroid
+            centroids[story] = merged / (float(np.linalg.norm(merged)) or 1.0)
+        for unit in block:
+            story_of_unit[int(unit)] = story
+    return story_of_unit
+
+
+def _story_per_line(analysis: Analysis) -> list[int]:
+    """Attach every line to a story: body lines by their unit, the lines between stories by layout."""
+    lines, kinds = analysis.lines, analysis.kinds
+    story = [-1] * len(lines)
+    anchors: list[tuple[int, int]] = []
+    for unit, number in zip(analysis.units, analysis.unit_story, strict=False):
+        for i in unit:
+            story[i] = number
+        anchors.append((unit[0], unit[-1]))
+    first_line, _ = anchors[0]
+    for i in range(first_line):
+        story[i] = analysis.unit_story[0]
+    for k in range(len(anchors) - 1):
+        before, after = anchors[k][1], anchors[k + 1][0]
+        left, right = analysis.unit_story[k], analysis.unit_story[k + 1]
+        cut = after if left == right else _split_point(kinds, lines, before + 1, after)
+        for j in range(before + 1, after):
+            if story[j] == -1:
+                story[j] = left if j < cut else right
+    last = anchors[-1][1]
+    for j in range(last + 1, len(lines)):
+        story[j] = analysis.unit_story[-1]
+    for j in analysis.duplicates:
+        story[j] = -1
+    return story
+
+
+def _split_point(kinds: list[Kind], lines: list[Line], start: int, stop: int) -> int:
+    """Where the lines between two stories change hands: the first line that opens the next story."""
+    run = range(start, stop)
+    closing = [j for j in run if kinds[j] is Kind.DATELINE]
+    if closing:
+        return closing[-1] + 1
+    for wanted in ((Kind.CONTINUATION, Kind.KICKER, Kind.COLUMN), (Kind.HEADING,), (Kind.BYLINE, Kind.CREDIT)):
+        for j in run:
+            if kinds[j] in wanted:
+                return j
+    return stop
+
+
+def body_size(analysis: Analysis, story: int) -> int:
+    """Han characters of body text in one story."""
+    pairs = zip(analysis.units, analysis.unit_story, strict=True)
+    return sum(body_chars(analysis.lines[i]) for unit, number in pairs if number == story for i in unit)
