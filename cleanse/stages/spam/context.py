@@ -1,0 +1,191 @@
+"""Context passes over a document's line verdicts: neighbours, position and advertorial runs.
+
+Line rules see one line; these passes use what surrounds it. A short line with weak ad signs next to an ad
+joins the ad block; short lines in the page header next to navigation are site chrome; a standalone name
+is an author line; a short line right above a photo credit is its caption. An advertorial reads like news
+line by line, so it is found as a run: a two-state (article / ad) Viterbi over paragraphs, each emitting a
+Poisson count of promotion and property words, with a price for switching state.
+"""
+
+from __future__ import annotations
+
+import math
+
+import regex
+
+from cleanse.stages.spam.features import DocumentFeatures
+from cleanse.stages.spam.lexicon import surnames
+from cleanse.stages.spam.rules import (
+    AD,
+    ARTICLE,
+    CAPTION,
+    CHROME,
+    CREDIT,
+    PHOTO_CREDIT,
+    Verdict,
+)
+
+AD_BLOCK = "next_to_ad"
+PAGE_HEADER = "page_header"
+SITE_NAME = "next_to_navigation"
+NAME_LINE = "standalone_name"
+ABOVE_PHOTO_CREDIT = "above_photo_credit"
+ADVERTORIAL = "advertorial_run"
+ADVERTORIAL_TITLE = "advertorial_title"
+ADVERTISER_NAME = "advertiser_name"
+
+ARTICLE_RATE = 0.2
+"""Promotion/property lexicon weight per 100 Han characters in ordinary news."""
+ADVERTORIAL_RATE = 2.5
+"""The same rate inside an advertorial."""
+SWITCH_COST = 6.0
+"""Log-odds price of entering or leaving an advertorial run."""
+MIN_RUN_WEIGHT = 5.0
+MIN_RUN_PARAGRAPHS = 3
+NAME_SHARE = 0.6
+"""Share of a run's paragraphs an advertiser name must appear in."""
+BRAND_LOOKBACK = 3
+"""How many paragraphs above a run may be joined to it for naming the same advertiser."""
+_HAN_BIGRAM = regex.compile(r"(?=(\p{Han}{2}))")
+
+
+def _is_short_bare(f: DocumentFeatures, i: int, limit: int) -> bool:
+    return f.length[i] <= limit and f.sentence_ends[i] == 0
+
+
+def _weak_ad_sign(f: DocumentFeatures, i: int) -> bool:
+    n = max(f.length[i], 1)
+    return (
+        f.hits[i].weights.get(AD, 0.0) > 0 or (f.han[i] == 0 and f.latin[i] + f.digits[i] > 0) or f.digits[i] / n >= 0.5
+    )
+
+
+def grow_ad_blocks(verdicts: list[Verdict], f: DocumentFeatures) -> None:
+    """Short lines with a weak ad sign (ad word, Latin-only, mostly digits) beside an ad line join it."""
+    changed = True
+    while changed:
+        changed = False
+        for i, verdict in enumerate(verdicts):
+            if verdict.label != ARTICLE or not _is_short_bare(f, i, 40) or not _weak_ad_sign(f, i):
+                continue
+            before = i > 0 and verdicts[i - 1].label == AD
+            after = i + 1 < len(verdicts) and verdicts[i + 1].label == AD
+            if before or after:
+                verdicts[i] = Verdict(AD, 0.6, (AD_BLOCK,))
+                changed = True
+
+
+def mark_page_header(verdicts: list[Verdict], f: DocumentFeatures, header_lines: int = 5) -> None:
+    """Short bare lines at the top of the page next to navigation (site names) are chrome; so is a
+    short first line carrying navigation or shop words before the title."""
+    limit = min(header_lines, len(verdicts))
+    for _ in range(2):
+        for i in range(limit):
+            if verdicts[i].label != ARTICLE or not _is_short_bare(f, i, 12) or f.commas[i]:
+                continue
+            neighbours = [verdicts[j].label for j in (i - 1, i + 1) if 0 <= j < len(verdicts)]
+            if CHROME in neighbours:
+                verdicts[i] = Verdict(CHROME, 0.65, (SITE_NAME,))
+    if len(verdicts) > 1 and verdicts[0].label == ARTICLE and _is_short_bare(f, 0, 8):
+        weights = f.hits[0].weights
+        if weights.get(CHROME) or weights.get(AD):
+            verdicts[0] = Verdict(CHROME, 0.6, (PAGE_HEADER,))
+
+
+def mark_name_lines(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
+    """A line that is only a personal name (surname + one or two characters) is an author credit."""
+    single, compound = surnames()
+    for i, verdict in enumerate(verdicts):
+        if verdict.label != ARTICLE or f.han[i] != f.length[i] or not 2 <= f.han[i] <= 4:
+            continue
+        name = "".join(lines[i].split())
+        if (len(name) <= 3 and name[0] in single) or (len(name) >= 3 and name[:2] in compound):
+            verdicts[i] = Verdict(CREDIT, 0.6, (NAME_LINE,))
+
+
+def mark_captions(verdicts: list[Verdict], f: DocumentFeatures) -> None:
+    """A short line directly above a photo credit is the photo's caption."""
+    for i in range(len(verdicts) - 1):
+        below = verdicts[i + 1]
+        is_photo_credit = below.label == CAPTION and PHOTO_CREDIT in below.evidence
+        if verdicts[i].label == ARTICLE and is_photo_credit and f.length[i] <= 40 and f.sentence_ends[i] <= 1:
+            verdicts[i] = Verdict(CAPTION, 0.6, (ABOVE_PHOTO_CREDIT,))
+
+
+def _looks_like_title(f: DocumentFeatures, lines: list[str], i: int) -> bool:
+    return f.length[i] <= 40 and f.sentence_ends[i] <= 1 and not lines[i].rstrip().endswith("。")
+
+
+def _emission(weight: float, han: int) -> float:
+    """Log-likelihood ratio (advertorial vs article) of a paragraph's promotion weight, Poisson model."""
+    return weight * math.log(ADVERTORIAL_RATE / ARTICLE_RATE) - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
+
+
+def advertorial_runs(f: DocumentFeatures) -> list[tuple[int, int]]:
+    """Runs ``[first, last]`` of paragraphs the two-state Viterbi assigns to the advertorial state."""
+    count = len(f.length)
+    if count == 0 or sum(h.advertorial for h in f.hits) < MIN_RUN_WEIGHT:
+        return []
+    article, advert = 0.0, -math.inf
+    came_from: list[tuple[int, int]] = []
+    for i in range(count):
+        emission = _emission(f.hits[i].advertorial, f.han[i])
+        from_article = (article, 0) if article >= advert - SWITCH_COST else (advert - SWITCH_COST, 1)
+        from_advert = (advert, 1) if advert >= article - SWITCH_COST else (article - SWITCH_COST, 0)
+        came_from.append((from_article[1], from_advert[1]))
+        article, advert = from_article[0], from_advert[0] + emission
+    state = 0 if article >= advert else 1
+    states = [0] * count
+    for i in range(count - 1, -1, -1):
+        states[i] = state
+        state = came_from[i][state]
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, s in enumerate([*states, 0]):
+        if s == 1 and start is None:
+            start = i
+        elif s == 0 and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
+    """Han bigrams that recur through a run's paragraphs but not in the text before it: the advertiser's name.
+
+    An advertorial names its developer, product or project again and again; ordinary words of the run
+    (city, development) also occur in the news above it and are left out.
+    """
+    paragraphs = [lines[i] for i in range(first, last + 1) if len(lines[i]) > 40]
+    if not paragraphs:
+        return set()
+    seen_in: dict[str, int] = {}
+    for paragraph in paragraphs:
+        for bigram in set(_HAN_BIGRAM.findall(paragraph)):
+            seen_in[bigram] = seen_in.get(bigram, 0) + 1
+    frequent = {b for b, n in seen_in.items() if n >= max(3, NAME_SHARE * len(paragraphs))}
+    before = "\n".join(lines[: max(first - BRAND_LOOKBACK, 0)])
+    return {b for b in frequent if b not in before}
+
+
+def mark_advertorials(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
+    """Relabel article and caption lines inside an advertorial run as ads, with the paragraphs just above
+    it that name the same advertiser (its lead and title)."""
+    for first, last in advertorial_runs(f):
+        weight = sum(f.hits[i].advertorial for i in range(first, last + 1))
+        paragraphs = sum(1 for i in range(first, last + 1) if f.sentence_ends[i])
+        if weight < MIN_RUN_WEIGHT or paragraphs < MIN_RUN_PARAGRAPHS:
+            continue
+        names = advertiser_names(lines, first, last)
+        lead = first
+        while lead > 0 and first - lead < BRAND_LOOKBACK and verdicts[lead - 1].label == ARTICLE:
+            if not any(name in lines[lead - 1] for name in names):
+                break
+            lead -= 1
+            verdicts[lead] = Verdict(AD, 0.7, (ADVERTISER_NAME, *sorted(n for n in names if n in lines[lead])))
+        for i in range(first, last + 1):
+            if verdicts[i].label in (ARTICLE, CAPTION):
+                verdicts[i] = Verdict(AD, 0.75, (ADVERTORIAL,))
+        title = first - 1
+        if lead == first and title >= 0 and verdicts[title].label == ARTICLE and _looks_like_title(f, lines, title):
+            verdicts[title] = Verdict(AD, 0.65, (ADVERTORIAL_TITLE,))

@@ -1,0 +1,166 @@
+"""Label every line of a text: :func:`label_lines` and :class:`LabelledLine`.
+
+Lines are read on folded text (width, case, Traditional -> Simplified, glued pinyin cut) but offsets and
+text are reported on the original. A long line that ends in a different kind of text (a keyword list glued
+after the last sentence, ``本文来源 ... |`` after a paragraph) is labelled as two pieces with the same
+``index``, so the article part is kept and the tail is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from cleanse.stages.spam import context
+from cleanse.stages.spam.features import DocumentFeatures, measure
+from cleanse.stages.spam.lexicon import Lexicon, lexicon_with
+from cleanse.stages.spam.normalise import fold
+from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
+
+_LINES = regex.compile(r"[^\n]+")
+_PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
+TAIL_LABELS = (SPAM, NOTICE)
+MIN_HEAD = 20
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledLine:
+    """One non-empty line (or a piece of one) with its label, confidence and the evidence behind it.
+
+    ``start``/``end`` are offsets in the labelled text, without the newline; ``index`` is the line number.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    evidence: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "score": self.score,
+            "evidence": list(self.evidence),
+        }
+
+
+def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[LabelledLine]:
+    """Label every non-empty line of ``text``; ``extra_words`` adds ``(label, word)`` pairs to the lexicons.
+
+    >>> [(line.label, line.text) for line in label_lines("首页 > 新闻 > 正文\\n今天天气很好,我们去公园散步。")]
+    [('chrome', '首页 > 新闻 > 正文'), ('article', '今天天气很好,我们去公园散步。')]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"label_lines() takes str, not {type(text).__name__}")
+    lexicon = lexicon_with(tuple(extra_words))
+    folded = fold(text)
+    spans, numbers = _line_spans(folded.text)
+    if not spans:
+        return []
+    features, verdicts = _label_spans(folded.text, spans, lexicon)
+    split = _split_tails(folded.text, spans, numbers, features, verdicts)
+    if split is not None:
+        spans, numbers, pieces_of = split
+        features, verdicts = _label_spans(folded.text, spans, lexicon)
+        _merge_article_tails(spans, numbers, verdicts, pieces_of)
+    lines = [folded.text[s:e] for s, e in spans]
+    _apply_context(verdicts, features, lines)
+    result = []
+    for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True):
+        begin, finish = folded.original_offset(start), folded.original_offset(end)
+        if folded.to_original is not None and end > start:
+            finish = folded.original_offset(end - 1) + 1
+        result.append(
+            LabelledLine(number, begin, finish, text[begin:finish], verdict.label, verdict.score, verdict.evidence)
+        )
+    return result
+
+
+def _line_spans(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    spans: list[tuple[int, int]] = []
+    numbers: list[int] = []
+    newlines = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
+    for match in _LINES.finditer(text):
+        start, end = match.span()
+        if text[end - 1] == "\r":
+            end -= 1
+        if text[start:end].strip():
+            spans.append((start, end))
+            numbers.append(int(np.searchsorted(newlines, start)))
+    return spans, numbers
+
+
+def _label_spans(text: str, spans: list[tuple[int, int]], lexicon: Lexicon) -> tuple[DocumentFeatures, list[Verdict]]:
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+    features = measure(text, starts, ends, lexicon)
+    verdicts = [classify(text[s:e], i, features) for i, (s, e) in enumerate(spans)]
+    return features, verdicts
+
+
+def _split_tails(
+    text: str, spans: list[tuple[int, int]], numbers: list[int], f: DocumentFeatures, verdicts: list[Verdict]
+) -> tuple[list[tuple[int, int]], list[int], dict[int, int]] | None:
+    """Cut long lines before a trailing run of spam or notice words at the last sentence or space break."""
+    new_spans: list[tuple[int, int]] = []
+    new_numbers: list[int] = []
+    pieces_of: dict[int, int] = {}
+    for i, (start, end) in enumerate(spans):
+        cut = None
+        if f.length[i] > MIN_HEAD and f.hits[i].weights:
+            cut = _tail_cut(text, start, end, f, i)
+        if cut is None:
+            new_spans.append((start, end))
+            new_numbers.append(numbers[i])
+            continue
+        head_end, tail_start = cut
+        pieces_of[len(new_spans)] = 2
+        new_spans.extend([(start, head_end), (tail_start, end)])
+        new_numbers.extend([numbers[i], numbers[i]])
+    return (new_spans, new_numbers, pieces_of) if pieces_of else None
+
+
+def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int] | None:
+    weights = f.hits[i].weights
+    firsts = [f.hits[i].first[label] for label in TAIL_LABELS if weights.get(label, 0.0) >= 1]
+    if not firsts:
+        return None
+    position = start + min(firsts)
+    boundary = None
+    for match in _PIECE_BOUNDARY.finditer(text, start, position + 1):
+        if match.end() <= position:
+            boundary = match
+    if boundary is None:
+        return None
+    head_end = boundary.end() if not text[boundary.start()].isspace() else boundary.start()
+    head_end = start + len(text[start:head_end].rstrip())
+    if len(text[start:head_end].replace(" ", "")) < MIN_HEAD:
+        return None
+    return head_end, boundary.end()
+
+
+def _merge_article_tails(
+    spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict], pieces_of: dict[int, int]
+) -> None:
+    """Undo a cut whose tail turned out to be ordinary text: the line is labelled by its head."""
+    for head in sorted(pieces_of, reverse=True):
+        if verdicts[head + 1].label == ARTICLE:
+            spans[head : head + 2] = [(spans[head][0], spans[head + 1][1])]
+            del numbers[head + 1]
+            del verdicts[head + 1]
+
+
+def _apply_context(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
+    context.mark_page_header(verdicts, f)
+    context.mark_name_lines(verdicts, f, lines)
+    context.mark_captions(verdicts, f)
+    context.mark_advertorials(verdicts, f, lines)
+    context.grow_ad_blocks(verdicts, f)

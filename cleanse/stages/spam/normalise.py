@@ -1,0 +1,101 @@
+"""Fold text before matching: width, case, dashes, Traditional -> Simplified, glued pinyin.
+
+Lexicons are written once, in Simplified Chinese with ASCII punctuation; the matcher sees every document
+through the same fold, so ``網站首頁`` finds ``网站首页`` and ``聲明:`` finds ``声明:``. All folds but one are
+character for character (``str.translate``), so offsets in the folded text are offsets in the original. The
+exception is glued pinyin (``網(wǎng)站``, left by some converters), which is cut out; :class:`Folded` keeps
+the map back to the original offsets for that case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import regex
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})\((?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,8}}\)")
+"""A tone-marked pinyin syllable in round brackets glued to the Han character it glosses."""
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    table[0x00A0] = " "
+    for upper in range(ord("A"), ord("Z") + 1):
+        table[upper] = chr(upper + 32)
+    for dash in "—–―－‐‑":
+        table[ord(dash)] = "-"
+    for bar in "｜│丨":
+        table[ord(bar)] = "|"
+    for angle in "〉›»＞":
+        table[ord(angle)] = ">"
+    table[ord("「")] = "“"
+    table[ord("」")] = "”"
+    source = data_file("t2s_chars.tsv")
+    for line in source.splitlines():
+        if line and not line.startswith("#"):
+            traditional, simplified = line.split("\t")
+            table[ord(traditional)] = simplified
+    for code in range(0xFF01, 0xFF5F):  # fullwidth capitals fold to lower case too
+        if "A" <= chr(code - 0xFEE0) <= "Z":
+            table[code] = chr(code - 0xFEE0 + 32)
+    return table
+
+
+def data_file(name: str) -> str:
+    """The text of a file shipped in ``cleanse/data/spam/``."""
+    return resources.files("cleanse").joinpath(f"data/spam/{name}").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, str]:
+    """The character fold, built once per process from ``cleanse/data/spam/t2s_chars.tsv``."""
+    return _build_fold_table()
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text and, when characters were cut, the original offset of each folded character."""
+
+    text: str
+    original_length: int
+    to_original: np.ndarray | None = None
+
+    def original_offset(self, position: int) -> int:
+        """Map an offset in the folded text back to the original text."""
+        if self.to_original is None:
+            return position
+        if position >= len(self.text):
+            return self.original_length
+        return int(self.to_original[position])
+
+
+def fold_chars(text: str) -> str:
+    """Fold width, case, dashes and Traditional characters; same length as ``text``.
+
+    >>> fold_chars("網站首頁｜ＡＢＣ：")
+    '网站首页|abc:'
+    """
+    return text.translate(fold_table())
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` for matching and cut glued pinyin glosses, keeping the offset map.
+
+    >>> folded = fold("網(wǎng)站首頁")
+    >>> folded.text, folded.original_offset(2)
+    ('网站首页', 8)
+    """
+    folded = fold_chars(text)
+    if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
+        return Folded(folded, len(text))
+    keep = np.ones(len(folded), dtype=bool)
+    for match in PINYIN_GLOSS.finditer(folded):
+        keep[match.start() : match.end()] = False
+    return Folded(PINYIN_GLOSS.sub("", folded), len(text), np.flatnonzero(keep))

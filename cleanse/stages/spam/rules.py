@@ -1,0 +1,148 @@
+"""Line rules: each looks at one line's counts and words and proposes a label with a score and evidence.
+
+A rule fires on the *kind* of junk (a keyword list without sentences, a breadcrumb of short parts between
+separators, a contact line that is mostly a phone number), never on one phrase, and each demands more than
+one weak sign, so a news sentence that mentions a hotline, a price or a brand stays an article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cleanse.stages.spam import patterns
+from cleanse.stages.spam.features import DocumentFeatures
+
+ARTICLE = "article"
+SPAM = "spam"
+AD = "ad"
+CHROME = "chrome"
+NOTICE = "notice"
+CREDIT = "credit"
+CAPTION = "caption"
+FURNITURE = "furniture"
+LABELS = (ARTICLE, SPAM, AD, CHROME, NOTICE, CREDIT, CAPTION, FURNITURE)
+
+KEYWORD_LIST = "keyword_list"
+SPAM_DENSITY = "spam_density"
+SPAM_URL = "spam_url"
+BREADCRUMB = "separated_short_parts"
+NAVIGATION_WORDS = "navigation_words"
+BARE_URL = "bare_url"
+NOTICE_WORDS = "notice_words"
+MASTHEAD = "masthead"
+CREDIT_LINE = "credit_line"
+BYLINE = "byline"
+PHOTO_CREDIT = "photo_credit"
+CAPTION_WORDS = "caption_words"
+ELLIPSIS = "ellipsis_only"
+PAGE_TURN = "page_turn"
+DATELINE = "standalone_dateline"
+COLUMN_LABEL = "column_label"
+CONTACT_LINE = "contact_line"
+CARD_NUMBER = "card_number"
+AD_WORDS = "ad_words"
+SHORT_AD = "short_ad_line"
+PLAIN_PROSE = "plain_prose"
+NO_RULE = "no_rule"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A label proposed for a line, with its confidence and the rules and words behind it."""
+
+    label: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+def _words(hits: dict[str, list[str]], label: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(hits.get(label, ())))
+
+
+def classify(line: str, i: int, f: DocumentFeatures) -> Verdict:
+    """Label line ``i`` (folded text ``line``) from its own evidence alone; context comes later."""
+    n = max(f.length[i], 1)
+    hits = f.hits[i]
+    weights = hits.weights
+    sentences = f.sentence_ends[i]
+    if not weights and not (f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i]) and n > 12 and sentences:
+        return Verdict(ARTICLE, 0.9, (PLAIN_PROSE,))
+    best = Verdict(ARTICLE, 0.0, (NO_RULE,))
+    for verdict in _proposals(line, i, f, n, sentences):
+        if verdict.score > best.score:
+            best = verdict
+    if best.label == ARTICLE:
+        return Verdict(ARTICLE, 0.7 if weights else 0.8, best.evidence)
+    return best
+
+
+def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int):  # noqa: C901 - a flat rule list
+    hits = f.hits[i]
+    weights = hits.weights
+    commas = f.commas[i]
+    stripped = line.strip()
+
+    spam = weights.get(SPAM, 0.0)
+    if spam >= 1:
+        distinct = len(_words(hits.words, SPAM))
+        density = spam * 10 / n
+        fragments = commas + f.gaps[i] + 1
+        listy = sentences == 0 and fragments >= 3 and n / fragments <= 20
+        piled = density >= 1.0 and spam >= 4 and sentences <= 1
+        if spam >= 2 and distinct >= 3 and (listy or piled or (density >= 0.5 and sentences == 0)):
+            evidence = (KEYWORD_LIST if listy else SPAM_DENSITY, *_words(hits.words, SPAM))
+            yield Verdict(SPAM, min(1.0, 0.6 + 0.04 * distinct + 0.2 * density), evidence)
+        elif f.urls[i] and sentences == 0:
+            yield Verdict(SPAM, 0.75, (SPAM_URL, *_words(hits.words, SPAM)))
+
+    if n <= 80 and sentences == 0:
+        separators = f.separators[i]
+        if separators and n / (separators + 1) <= 15:
+            yield Verdict(CHROME, 0.85 + (0.1 if CHROME in weights else 0.0), (BREADCRUMB, *_words(hits.words, CHROME)))
+        if weights.get(CHROME, 0.0) >= 1 and n <= 30:
+            yield Verdict(CHROME, 0.8, (NAVIGATION_WORDS, *_words(hits.words, CHROME)))
+        if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM):
+            yield Verdict(CHROME, 0.7, (BARE_URL,))
+
+    notice = weights.get(NOTICE, 0.0)
+    if notice >= 1 and sentences <= 3 and n <= 200:
+        starts = patterns.NOTICE_START.match(stripped) is not None
+        if notice >= 2 or n <= 40 or starts:
+            score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
+            yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
+
+    credit = weights.get(CREDIT, 0.0)
+    if credit >= 3 and f.digits[i] >= 6 and n <= 400:
+        yield Verdict(CREDIT, 0.9, (MASTHEAD, *_words(hits.words, CREDIT)))
+    if n <= 60 and sentences <= 1:
+        if patterns.CREDIT_START.match(stripped):
+            yield Verdict(CREDIT, 0.85, (CREDIT_LINE, *_words(hits.words, CREDIT)))
+        elif n <= 24 and patterns.BYLINE.match(stripped):
+            yield Verdict(CREDIT, 0.8, (BYLINE,))
+
+    if n <= 40 and sentences <= 1:
+        if patterns.PHOTO_CREDIT.search(stripped):
+            yield Verdict(CAPTION, 0.85, (PHOTO_CREDIT,))
+        elif patterns.CAPTION_START.match(stripped) or weights.get(CAPTION, 0.0) >= 1:
+            yield Verdict(CAPTION, 0.7, (CAPTION_WORDS, *_words(hits.words, CAPTION)))
+
+    if n <= 30:
+        if patterns.ELLIPSIS_ONLY.match(stripped):
+            yield Verdict(FURNITURE, 0.95, (ELLIPSIS,))
+        elif patterns.PAGE_TURN.match(stripped):
+            yield Verdict(FURNITURE, 0.95, (PAGE_TURN,))
+        elif patterns.DATELINE.match(stripped):
+            yield Verdict(FURNITURE, 0.9, (DATELINE,))
+        elif n <= 6 and sentences == 0 and commas == 0 and f.han[i] == n and weights.get(FURNITURE):
+            yield Verdict(FURNITURE, 0.55, (COLUMN_LABEL, *_words(hits.words, FURNITURE)))
+
+    ad = weights.get(AD, 0.0)
+    phone_share = f.phone_chars[i] / n
+    if f.phones[i] and n <= 60 and (phone_share >= 0.4 or (sentences == 0 and (phone_share >= 0.25 or ad >= 0.5))):
+        yield Verdict(AD, 0.8 + (0.1 if ad else 0.0), (CONTACT_LINE, *_words(hits.words, AD)))
+    if f.cards[i] and n <= 40:
+        yield Verdict(AD, 0.8, (CARD_NUMBER,))
+    if ad >= 2.5 and ad * 10 / n >= 0.3:
+        yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
+    elif ad >= 1 and n <= 20 and sentences == 0:
+        yield Verdict(AD, 0.7, (SHORT_AD, *_words(hits.words, AD)))

@@ -1,0 +1,226 @@
+"""The ``spam`` stage: label every line, record the verdicts, then act per label (or leave acting to splice).
+
+Label first, act last. The stage records one verdict per non-article line (``doc.flag``) and all labels in
+``doc.metadata["line_labels"]``; the actions configured per label (drop, set aside, keep, flag) become edits
+through :func:`line_actions`, applied here or, with ``defer_actions=True``, by the splice stage together with
+its own cuts. A document whose text is mostly keyword spam is dropped whole.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from cleanse.document import Document, Edit
+from cleanse.errors import ConfigError
+from cleanse.stages.base import DocumentStage
+from cleanse.stages.spam.labeller import LabelledLine, label_lines
+from cleanse.stages.spam.lexicon import LEXICON_LABELS
+from cleanse.stages.spam.rules import ARTICLE, LABELS, SPAM
+
+DROP = "drop"
+SET_ASIDE = "set_aside"
+KEEP = "keep"
+FLAG = "flag"
+ACTIONS = (DROP, SET_ASIDE, KEEP, FLAG)
+MOSTLY_SPAM = "mostly_spam"
+LINE_LABELS = "line_labels"
+LINE_LABELS_FINGERPRINT = "line_labels_fingerprint"
+SET_ASIDE_KEY = "set_aside"
+
+_TRAILING_SPACE = regex.compile(r"\s*")
+
+
+@dataclass(frozen=True)
+class SpamOptions:
+    """Options of the spam stage; every default is listed here.
+
+    ``<label>_action`` is one of "drop" (remove the line), "set_aside" (remove it from the article text, keep
+    it in ``doc.metadata["set_aside"]``), "flag" (keep the line, log the verdict) or "keep" (keep the line, no
+    verdict). ``threshold`` is the lowest score at which a non-article label counts. ``drop_document_share`` is
+    the share of the text (non-space characters) that keyword spam must reach for the whole document to be
+    dropped. ``extra_words`` adds words to the lexicons: ``{"ad": ["词一", "词二"], "spam": [...]}``.
+    """
+
+    spam_action: str = DROP
+    ad_action: str = DROP
+    chrome_action: str = DROP
+    notice_action: str = DROP
+    credit_action: str = SET_ASIDE
+    caption_action: str = SET_ASIDE
+    furniture_action: str = SET_ASIDE
+    defer_actions: bool = False
+    threshold: float = 0.5
+    drop_document_share: float = 0.5
+    extra_words: Any = ()
+
+    def __post_init__(self) -> None:
+        for label in LABELS[1:]:
+            action = getattr(self, f"{label}_action")
+            if action not in ACTIONS:
+                raise ConfigError(f"spam option {label}_action={action!r}: expected one of {', '.join(ACTIONS)}")
+        for name in ("threshold", "drop_document_share"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise ConfigError(f"spam option {name}={value!r}: expected a number between 0 and 1")
+        object.__setattr__(self, "extra_words", _word_pairs(self.extra_words))
+
+    def action(self, label: str) -> str:
+        """The action configured for ``label`` (articles are always kept)."""
+        return KEEP if label == ARTICLE else str(getattr(self, f"{label}_action"))
+
+
+def _word_pairs(extra: Any) -> tuple[tuple[str, str], ...]:
+    """Normalise ``{label: [words]}`` or ``[(label, word), ...]`` into sorted ``(label, word)`` pairs."""
+    if isinstance(extra, Mapping):
+        items: list[tuple[Any, ...]] = []
+        for label, words in extra.items():
+            items.extend((label, w) for w in ([words] if isinstance(words, str) else words))
+    else:
+        items = [tuple(pair) for pair in extra]
+    pairs = set()
+    for pair in items:
+        if len(pair) != 2 or not all(isinstance(part, str) for part in pair):
+            raise ConfigError(f"spam option extra_words: expected (label, word) pairs of strings, got {pair!r}")
+        label, word = pair
+        if label not in LEXICON_LABELS:
+            raise ConfigError(f"spam option extra_words: unknown label {label!r}; known: {', '.join(LEXICON_LABELS)}")
+        if word.strip():
+            pairs.add((label, word.strip()))
+    return tuple(sorted(pairs))
+
+
+def _fingerprint(text: str) -> str:
+    return f"{len(text)}:{zlib.crc32(text.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def labels_match(doc: Document) -> bool:
+    """True when ``doc.metadata["line_labels"]`` was computed on the document's current text."""
+    return (
+        doc.text is not None
+        and LINE_LABELS in doc.metadata
+        and doc.metadata.get(LINE_LABELS_FINGERPRINT) == _fingerprint(doc.text)
+    )
+
+
+def _spans_to_cut(text: str, records: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+    """Each acted-on line's span, widened to take its own whitespace along so no blank gaps pile up.
+
+    A line that starts its text line takes the whitespace after it (up to the next labelled line); a piece
+    cut from the end of a longer line takes the whitespace before it instead, so lines never merge.
+    """
+    ordered = sorted(records, key=lambda r: r["start"])
+    cuts = []
+    for k, record in enumerate(ordered):
+        if record["action"] not in (DROP, SET_ASIDE):
+            continue
+        start, end = record["start"], record["end"]
+        if start == 0 or text[start - 1] == "\n":
+            limit = ordered[k + 1]["start"] if k + 1 < len(ordered) else len(text)
+            end = min(_TRAILING_SPACE.match(text, end).end(), limit)
+        else:
+            previous_end = ordered[k - 1]["end"] if k > 0 else 0
+            while start > previous_end and text[start - 1] in " \t\u3000":
+                start -= 1
+        cuts.append((start, end, record))
+    return cuts
+
+
+def line_actions(doc: Document) -> list[Edit]:
+    """The edits that the recorded labels and actions imply on the document's current text.
+
+    Shared by the spam stage (``defer_actions=False``) and the splice stage, which applies them together
+    with its own cuts. Raises ``ValueError`` when the labels were computed on another text.
+    """
+    if not labels_match(doc):
+        raise ValueError(f"document {doc.id!r}: line labels are missing or were computed on another text")
+    assert doc.text is not None
+    edits = []
+    for start, end, record in _spans_to_cut(doc.text, doc.metadata[LINE_LABELS]):
+        reason = f"{record['action']}:{record['label']}"
+        edits.append(Edit(start, end, "", reason, record["score"], tuple(record.get("evidence", ()))))
+    return edits
+
+
+def set_aside_entries(doc: Document) -> list[dict[str, Any]]:
+    """Records ``{"label", "text", "start", "end"}`` of the lines whose action is "set_aside" (current text)."""
+    if not labels_match(doc):
+        raise ValueError(f"document {doc.id!r}: line labels are missing or were computed on another text")
+    assert doc.text is not None
+    return [
+        {"label": r["label"], "text": doc.text[r["start"] : r["end"]], "start": r["start"], "end": r["end"]}
+        for r in doc.metadata[LINE_LABELS]
+        if r["action"] == SET_ASIDE
+    ]
+
+
+class SpamLabeller(DocumentStage):
+    """Label spam, ads, chrome, notices, credits, captions and furniture line by line, then act per label.
+
+    >>> doc = Document.from_text("首页 > 新闻 > 正文\\n今天天气很好,我们去公园散步。")
+    >>> SpamLabeller().process(doc).text
+    '今天天气很好,我们去公园散步。'
+    >>> [(c.reason, c.before) for c in doc.changes if not c.is_verdict]
+    [('drop:chrome', '首页 > 新闻 > 正文\\n')]
+    """
+
+    name = "spam"
+    Options = SpamOptions
+
+    def process(self, doc: Document) -> Document:
+        if doc.text is None:
+            raise ValueError(f"document {doc.id!r} has no text yet; decode it first")
+        options = self._options
+        lines = [self._thresholded(line) for line in label_lines(doc.text, options.extra_words)]
+        records = []
+        for line in lines:
+            action = options.action(line.label)
+            if line.label != ARTICLE and action != KEEP:
+                doc.flag(self.name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
+            records.append(
+                {
+                    "index": line.index,
+                    "start": line.start,
+                    "end": line.end,
+                    "label": line.label,
+                    "score": round(line.score, 3),
+                    "action": action,
+                    "evidence": list(line.evidence),
+                }
+            )
+        doc.metadata[LINE_LABELS] = records
+        doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(doc.text)
+        share = _spam_share(lines)
+        if share >= options.drop_document_share and share > 0:
+            doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
+            return doc
+        if not options.defer_actions:
+            entries = set_aside_entries(doc)
+            if entries:
+                doc.metadata.setdefault(SET_ASIDE_KEY, []).extend(entries)
+            doc.apply(self.name, line_actions(doc))
+            doc.metadata.pop(LINE_LABELS_FINGERPRINT, None)
+        return doc
+
+    @property
+    def _options(self) -> SpamOptions:
+        options = self.options
+        if not isinstance(options, SpamOptions):
+            raise TypeError(f"spam stage options must be SpamOptions, not {type(options).__name__}")
+        return options
+
+    def _thresholded(self, line: LabelledLine) -> LabelledLine:
+        if line.label == ARTICLE or line.score >= self._options.threshold:
+            return line
+        return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
+
+
+def _spam_share(lines: list[LabelledLine]) -> float:
+    sizes = [len(line.text) - line.text.count(" ") for line in lines]
+    total = sum(sizes)
+    spam = sum(size for size, line in zip(sizes, lines, strict=True) if line.label == SPAM)
+    return spam / total if total else 0.0

@@ -1,0 +1,160 @@
+"""SpamLabeller: verdicts, actions per label, deferred actions, whole-document drops and options."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanse import Pipeline
+from cleanse.document import Document, replay
+from cleanse.errors import ConfigError
+from cleanse.stages.spam import SpamLabeller, SpamOptions, labels_match, line_actions, set_aside_entries
+
+PAGE = "\n".join(
+    [
+        "网站首页 | 网站地图",
+        "首页 > 要闻 > 正文",
+        "新学期开始了,学生们陆续回到校园,开始新一年的学习生活。",
+        "本报记者 王明",
+        "学校为新生准备了丰富的入学教育活动,帮助他们尽快适应校园生活。",
+        "(责任编辑:李华)",
+        "版权所有 © 2023 某某网 未经授权不得转载",
+    ]
+)
+ARTICLE_TEXT = (
+    "新学期开始了,学生们陆续回到校园,开始新一年的学习生活。\n"
+    "学校为新生准备了丰富的入学教育活动,帮助他们尽快适应校园生活。\n"
+)
+
+
+def run(text: str, **options) -> Document:
+    return SpamLabeller(**options).process(Document.from_text(text, id="d"))
+
+
+def test_default_actions_drop_junk_and_set_aside_credits() -> None:
+    doc = run(PAGE)
+    assert doc.kept
+    assert doc.text == ARTICLE_TEXT
+    assert [(e["label"], e["text"]) for e in doc.metadata["set_aside"]] == [
+        ("credit", "本报记者 王明"),
+        ("credit", "(责任编辑:李华)"),
+    ]
+    reasons = [c.reason for c in doc.changes if not c.is_verdict]
+    assert reasons == ["drop:chrome", "drop:chrome", "set_aside:credit", "set_aside:credit", "drop:notice"]
+    verdicts = [c.reason for c in doc.changes if c.is_verdict]
+    assert verdicts == ["label:chrome", "label:chrome", "label:credit", "label:credit", "label:notice"]
+    assert replay(doc.original or "", doc.changes) == doc.text
+
+
+def test_line_labels_record_every_line_with_its_action() -> None:
+    doc = run(PAGE, defer_actions=True)
+    records = doc.metadata["line_labels"]
+    assert [(r["label"], r["action"]) for r in records] == [
+        ("chrome", "drop"),
+        ("chrome", "drop"),
+        ("article", "keep"),
+        ("credit", "set_aside"),
+        ("article", "keep"),
+        ("credit", "set_aside"),
+        ("notice", "drop"),
+    ]
+    for record in records:
+        assert {"start", "end", "label", "score", "action"} <= set(record)
+        assert 0 <= record["score"] <= 1
+
+
+def test_deferred_actions_leave_the_text_and_line_actions_apply_them_later() -> None:
+    doc = run(PAGE, defer_actions=True)
+    assert doc.text == PAGE
+    assert labels_match(doc)
+    assert [e["text"] for e in set_aside_entries(doc)] == ["本报记者 王明", "(责任编辑:李华)"]
+    doc.apply("splice", line_actions(doc))
+    assert doc.text == ARTICLE_TEXT
+    assert not labels_match(doc)
+    with pytest.raises(ValueError, match="line labels"):
+        line_actions(doc)
+
+
+def test_flag_and_keep_actions_keep_the_text() -> None:
+    doc = run(PAGE, chrome_action="flag", notice_action="keep", credit_action="keep")
+    assert doc.text.splitlines() == [PAGE.splitlines()[i] for i in (0, 1, 2, 3, 4, 5, 6)]
+    verdicts = [c.reason for c in doc.changes if c.is_verdict]
+    assert verdicts == ["label:chrome", "label:chrome"]
+
+
+def test_a_piece_cut_from_a_line_takes_its_leading_space_and_keeps_the_newline() -> None:
+    first = "社区组织志愿者开展清洁活动,居民们纷纷参与,环境面貌焕然一新。"
+    second = "第二段内容也很重要,记者进行了深入采访。"
+    text = f"{first} 本文来源于某某网 |\n{second}"
+    doc = run(text)
+    assert doc.text == f"{first}\n{second}"
+
+
+def test_mostly_spam_document_is_dropped() -> None:
+    spam = "澳门葡京娱乐城,真人百家乐,注册送彩金,老虎机,体育投注,首存优惠,时时彩,六合彩"
+    doc = run(f"{spam}\n{spam}\n今天天气很好。")
+    assert doc.status == "dropped"
+    assert doc.status_stage == "spam"
+    assert doc.status_reason.startswith("mostly_spam")
+
+
+def test_a_little_spam_does_not_drop_the_document() -> None:
+    spam = "澳门葡京娱乐城,真人百家乐,注册送彩金,老虎机"
+    doc = run(f"{spam}\n{ARTICLE_TEXT * 3}")
+    assert doc.kept
+    assert spam not in doc.text
+
+
+def test_threshold_turns_weak_verdicts_into_article() -> None:
+    doc = run("购物吧\n" + ARTICLE_TEXT, threshold=0.9)
+    assert doc.text.startswith("购物吧")
+
+
+def test_extra_words_from_options() -> None:
+    line = "欢迎选购某某牌电热水壶"
+    assert run(line).text == line
+    assert run(line, extra_words={"ad": ["选购", "电热水壶"]}).text == ""
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"ad_action": "delete"}, {"threshold": 2}, {"extra_words": {"junk": ["x"]}}, {"extra_words": [("ad",)]}],
+)
+def test_bad_options_raise_config_error(overrides: dict) -> None:
+    with pytest.raises(ConfigError):
+        SpamLabeller(**overrides)
+
+
+def test_unknown_option_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="no option"):
+        SpamLabeller(colour="red")
+
+
+def test_options_are_frozen_and_hashable_for_caching() -> None:
+    options = SpamOptions(extra_words={"ad": "团购"})
+    assert options.extra_words == (("ad", "团购"),)
+    hash(options)
+
+
+def test_pipeline_config_reaches_the_stage() -> None:
+    pipeline = Pipeline.from_config({"stages": ["spam"], "spam": {"credit_action": "keep"}})
+    doc = pipeline.process(Document.from_text(PAGE, id="p"))
+    assert "本报记者 王明" in doc.text
+    assert "网站首页" not in doc.text
+
+
+def test_document_without_text_is_refused() -> None:
+    with pytest.raises(ValueError, match="no text"):
+        SpamLabeller().process(Document.from_bytes(b"abc"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(PAGE.splitlines() + ["", " ", "……", "百家乐,娱乐城,彩金,老虎机"]), max_size=15))
+def test_replaying_the_log_reproduces_the_text(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    doc = run(text)
+    if doc.kept:
+        assert replay(text, doc.changes) == doc.text
+        kept_lines = [line for line in doc.text.split("\n") if line.strip()]
+        assert all(line in text.split("\n") for line in kept_lines)

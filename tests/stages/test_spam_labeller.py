@@ -1,0 +1,112 @@
+"""label_lines: the golden table of general cases, offsets, folding and invariants."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanse.stages.spam import LABELS, label_lines
+from cleanse.stages.spam.normalise import fold
+
+CASES = json.loads((Path(__file__).resolve().parents[1] / "data" / "spam" / "cases.json").read_text(encoding="utf-8"))
+
+
+def _case_params():
+    for case in CASES:
+        marks = []
+        if case["expect"] == "fail":
+            marks.append(pytest.mark.xfail(strict=True, reason=case["comment"]))
+        yield pytest.param(case, id=case["label"], marks=marks)
+
+
+@pytest.mark.parametrize("case", list(_case_params()))
+def test_case_table(case: dict) -> None:
+    lines = label_lines(case["input"])
+    assert [line.label for line in lines] == [case["expected"]]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "pass"], ids=lambda c: c["label"])
+def test_case_inside_a_news_page(case: dict) -> None:
+    """The same line labelled the same way between ordinary paragraphs."""
+    before = "新华社北京5月8日电 国务院新闻办公室8日举行新闻发布会,介绍今年以来经济运行情况。"
+    after = "发布会上,有关负责人表示,下一步将继续加大政策支持力度,推动经济持续回升向好。"
+    lines = label_lines("\n".join([before, case["input"], after]))
+    assert [line.label for line in lines] == ["article", case["expected"], "article"]
+
+
+def test_offsets_index_the_original_text_through_pinyin_and_crlf() -> None:
+    text = "網(wǎng)站首頁 | 網(wǎng)站地圖\r\n\r\n今天天气很好,我们去公园散步。"
+    lines = label_lines(text)
+    assert [(line.index, line.label) for line in lines] == [(0, "chrome"), (2, "article")]
+    for line in lines:
+        assert text[line.start : line.end] == line.text
+    assert lines[0].text == "網(wǎng)站首頁 | 網(wǎng)站地圖"
+
+
+def test_fold_maps_width_case_and_traditional() -> None:
+    assert fold("ＡＢＣ：聲明").text == "abc:声明"
+
+
+def test_user_words_extend_the_lexicon() -> None:
+    line = "欢迎选购某某牌电热水壶"
+    assert label_lines(line)[0].label == "article"
+    labelled = label_lines(line, extra_words=[("ad", "选购"), ("ad", "电热水壶")])[0]
+    assert labelled.label == "ad"
+    assert "电热水壶" in labelled.evidence
+
+
+def test_evidence_names_the_rule_and_words() -> None:
+    line = label_lines("首页 > 新闻中心 > 正文")[0]
+    assert line.evidence[0] == "separated_short_parts"
+    assert "首页" in line.evidence
+
+
+def test_empty_and_blank_text_give_no_lines() -> None:
+    assert label_lines("") == []
+    assert label_lines("\n \n\t\n") == []
+
+
+def test_bytes_are_refused_with_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="takes str"):
+        label_lines(b"abc")  # type: ignore[arg-type]
+
+
+_pieces = st.sampled_from(
+    [
+        "首页 | 地图",
+        "本报记者 王明",
+        "(上接1版)",
+        "……",
+        "百家乐,娱乐城,彩金,老虎机",
+        "今天天气很好,我们去公园散步。",
+        "联系电话:0394-1234567",
+        "網(wǎng)站",
+        "\r",
+        " ",
+        "ab",
+        "12",
+    ]
+)
+_texts = st.one_of(
+    st.text(max_size=300), st.lists(st.one_of(_pieces, st.text(max_size=20)), max_size=20).map("\n".join)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts)
+def test_lines_cover_every_non_empty_line_with_exact_spans(text: str) -> None:
+    lines = label_lines(text)
+    previous_end = -1
+    for line in lines:
+        assert text[line.start : line.end] == line.text
+        assert line.start >= previous_end
+        assert line.label in LABELS
+        assert 0.0 <= line.score <= 1.0
+        assert "\n" not in line.text
+        previous_end = line.end
+    numbered = {n for n, raw in enumerate(text.split("\n")) if raw.strip()}
+    assert {line.index for line in lines} == numbered
