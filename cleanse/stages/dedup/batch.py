@@ -54,6 +54,13 @@ def lsh_params(options: DedupOptions, threshold: float | None = None) -> tuple[i
     return optimal_params(threshold or options.threshold, options.num_perm, round(1 - weight, 9), weight)
 
 
+def sign_units(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures and normalised lengths of a few units (the streaming stage's map step, no band keys)."""
+    normal = normalise_batch(texts, options.script_fold)  # type: ignore[arg-type]
+    shingles = hash_shingles(normal, options.ngram, options.word_ngram)
+    return signatures(shingles, options.num_perm, options.seed), normal.lengths
+
+
 def sketch_chunk(texts: Sequence[str], options: DedupOptions, keep_signs: bool = False) -> UnitSketches:
     """The map step for one chunk of units: normalise, shingle, sign, band."""
     normal = normalise_batch(texts, options.script_fold)  # type: ignore[arg-type]

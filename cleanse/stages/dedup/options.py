@@ -28,6 +28,7 @@ class DedupOptions:
     level: "documents", "paragraphs" or "both".
     keep: which member of a cluster stays: "first" seen (streaming), "longest" or "cleanest"
         (fewest changes by earlier stages per character); the last two buffer the run (batch mode).
+    segments: also compare the segments other stages split off (documents with a ``parent``).
     remove_paragraphs: delete repeated paragraphs (as logged edits) instead of only flagging them.
     index_path: a saved index to load before the run and to save after it (incremental mode).
     expire_after: seconds after which index entries expire (None keeps them forever).
@@ -46,6 +47,7 @@ class DedupOptions:
     min_sentence_chars: int = 8
     level: str = "both"
     keep: str = "first"
+    segments: bool = False
     remove_paragraphs: bool = False
     index_path: str | None = None
     expire_after: float | None = None

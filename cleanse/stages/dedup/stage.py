@@ -1,29 +1,282 @@
-"""Stage `dedup` (exact duplicates only until its issue lands)."""
+"""The pipeline stage: near-duplicate documents and paragraphs, streaming or in batch.
+
+With ``keep="first"`` the stage streams: each document is checked against an index of everything
+seen before it (and of a saved index, in incremental mode), then added to it. ``keep="longest"``
+and ``keep="cleanest"`` must see a whole cluster before choosing, so they buffer the run and use
+the batch functions (exact verification on shingle sets).
+
+Document level: a duplicate gets ``doc.mark_duplicate("dedup", of=<kept id>, score=...)``.
+Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict with evidence
+``"of <doc id>:<paragraph>"`` (or is removed by a logged edit with ``remove_paragraphs``); a paragraph
+whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
-from cleanse.document import Document
+import numpy as np
+
+from cleanse.document import Document, Edit
 from cleanse.stages.base import CorpusStage
+from cleanse.stages.dedup.batch import cluster_units, sign_units, sketch_units
+from cleanse.stages.dedup.index import Match, NearDupIndex
+from cleanse.stages.dedup.options import DedupOptions
+from cleanse.stages.dedup.report import ClusterReport
+from cleanse.stages.dedup.units import Span, paragraph_spans, sentence_spans
+from cleanse.stages.dedup.verify import jaccard
+
+NEAR_DUPLICATE = "near_duplicate"
+EXACT_DUPLICATE = "exact_duplicate"
+DUPLICATE_PARAGRAPH = "duplicate_paragraph"
+CONTAINED_PARAGRAPH = "contained_paragraph"
+DUPLICATE_SENTENCE = "duplicate_sentence"
+REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
+SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
+INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
 
 
 class NearDupDetector(CorpusStage):
-    """Placeholder: marks documents whose text is byte-identical to an earlier one."""
+    """Near-duplicate documents and paragraphs with MinHash LSH (stage name ``"dedup"``)."""
 
     name = "dedup"
+    Options = DedupOptions
+    options: DedupOptions
 
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         super().__init__(options, **overrides)
-        self._seen: dict[bytes, str] = {}
+        opts = self.options
+        self.documents = NearDupIndex(opts.threshold, opts.num_perm, opts.recall_weight)
+        self.paragraphs = NearDupIndex(opts.threshold, opts.num_perm, opts.recall_weight)
+        self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
+        self.document_clusters = ClusterReport(opts.report_examples)
+        self.paragraph_clusters = ClusterReport(opts.report_examples)
+        self.counts = {
+            "documents": 0,
+            "paragraphs": 0,
+            "contained_paragraphs": 0,
+            "removed_paragraphs": 0,
+            "duplicate_sentences": 0,
+            "empty_units": 0,
+            "expired": 0,
+        }
+        self._index_loaded = False
+
+    # -- running -------------------------------------------------------------------------------
 
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
-        for doc in docs:
-            if doc.kept and doc.text:
-                key = hashlib.blake2b(doc.text.encode("utf-8"), digest_size=16).digest()
-                first = self._seen.setdefault(key, doc.id)
-                if first != doc.id:
-                    doc.mark_duplicate(self.name, of=first, reason="exact_duplicate")
-            yield doc
+        self._open_indexes()
+        if self.options.keep == "first":
+            for doc in docs:
+                if self._wanted(doc):
+                    self._check_stream(doc)
+                yield doc
+        else:
+            yield from self._check_batch(docs)
+        self._save_indexes()
+
+    def _wanted(self, doc: Document) -> bool:
+        if not doc.kept or not doc.text:
+            return False
+        return self.options.segments or "parent" not in doc.metadata
+
+    def _check_stream(self, doc: Document) -> None:
+        text = doc.text or ""
+        paragraphs = paragraph_spans(text) if self.options.level != "documents" else []
+        signs, lengths = sign_units([text, *(p.text for p in paragraphs)], self.options)
+        self.counts["documents"] += 1
+        if lengths[0] == 0:
+            self.counts["empty_units"] += 1
+            return
+        if self.options.level != "paragraphs" and self._check_document(doc, signs[0]):
+            return
+        if paragraphs:
+            self._check_paragraphs(doc, paragraphs, signs[1:], lengths[1:])
+
+    def _check_document(self, doc: Document, signature: np.ndarray) -> bool:
+        """Mark ``doc`` as a duplicate of the best earlier match; index it either way."""
+        if doc.id in self.documents:
+            self.documents.remove(doc.id)  # the same id seen again (a re-crawl): the new copy replaces it
+        matches = self.documents.query(signature)
+        if not matches:
+            self.documents.add(doc.id, signature)
+            return False
+        best = matches[0]
+        reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
+        doc.mark_duplicate(self.name, of=best.cluster, reason=reason, score=best.similarity)
+        self.documents.add(doc.id, signature, cluster=best.cluster)
+        self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
+        return True
+
+    def _check_paragraphs(self, doc: Document, spans: list[Span], signs: np.ndarray, lengths: np.ndarray) -> None:
+        text = doc.text or ""
+        edits: list[Edit] = []
+        for number, (span, signature, length) in enumerate(zip(spans, signs, lengths.tolist(), strict=True)):
+            self.counts["paragraphs"] += 1
+            if length == 0:
+                self.counts["empty_units"] += 1
+                continue
+            name = f"{doc.id}:{number}"
+            if name in self.paragraphs:
+                self.paragraphs.remove(name)
+            matches = self.paragraphs.query(signature)
+            if matches:
+                self._repeat(doc, text, name, span, matches[0], edits)
+                self.paragraphs.add(name, signature, cluster=matches[0].cluster)
+                continue
+            self.paragraphs.add(name, signature)
+            if self.options.containment_threshold > 0:
+                self._check_containment(doc, name, span, length)
+        if edits:
+            doc.apply(self.name, edits)
+
+    def _repeat(self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit]) -> None:
+        evidence = (f"of {best.cluster}",)
+        self.paragraph_clusters.add(best.cluster, name, span.text, best.similarity)
+        if self.options.remove_paragraphs:
+            end = span.end + 1 if text[span.end : span.end + 1] == "\n" else span.end
+            edits.append(Edit(span.start, end, "", REMOVED_DUPLICATE_PARAGRAPH, best.similarity, evidence))
+            self.counts["removed_paragraphs"] += 1
+        else:
+            doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.similarity, evidence)
+
+    def _check_containment(self, doc: Document, name: str, span: Span, length: int) -> None:
+        """Sentences seen before in another paragraph: the paragraph is contained, or its sentences repeat.
+
+        When the repeated sentences cover ``containment_threshold`` of the paragraph, and all come from
+        one earlier paragraph, the paragraph gets one ``contained_paragraph`` verdict; otherwise each
+        repeated sentence gets a ``duplicate_sentence`` verdict naming the paragraph it came from.
+        """
+        sentences = sentence_spans(span.text)
+        signs, lengths = sign_units([s.text for s in sentences], self.options)
+        usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
+        sources: dict[int, Match] = {}
+        covered: dict[str, int] = {}
+        for number in usable:
+            size = self._shingle_count(int(lengths[number]))
+            matches = self.sentences.query_containment(signs[number], size, self.options.containment_threshold)
+            matches = [m for m in matches if not m.name.startswith(name + ":")]
+            if matches:
+                sources[number] = matches[0]
+            for owner in {m.name.rsplit(":", 1)[0] for m in matches}:
+                covered[owner] = covered.get(owner, 0) + int(lengths[number])
+        for number in usable:
+            self.sentences.add(f"{name}:{number}", signs[number], size=self._shingle_count(int(lengths[number])))
+        if not sources:
+            return
+        owner, size = max(covered.items(), key=lambda item: (item[1], item[0]))
+        share = min(size / max(int(lengths.sum()), 1), 1.0)
+        if share >= self.options.containment_threshold and length >= self.options.min_containment_chars:
+            doc.flag(self.name, span.start, span.end, CONTAINED_PARAGRAPH, share, (f"in {owner}",))
+            self.counts["contained_paragraphs"] += 1
+            return
+        for number, match in sources.items():
+            sentence = sentences[number]
+            source = match.name.rsplit(":", 1)[0]
+            start, end = span.start + sentence.start, span.start + sentence.end
+            doc.flag(self.name, start, end, DUPLICATE_SENTENCE, match.similarity, (f"of {source}",))
+            self.counts["duplicate_sentences"] += 1
+
+    def _shingle_count(self, length: int) -> int:
+        return max(length - self.options.ngram + 1, 1) if length else 0
+
+    # -- batch policies ------------------------------------------------------------------------
+
+    def _check_batch(self, docs: Iterable[Document]) -> Iterator[Document]:
+        buffered = list(docs)
+        wanted = [doc for doc in buffered if self._wanted(doc)]
+        self.counts["documents"] += len(wanted)
+        if self.options.level != "paragraphs":
+            wanted = self._batch_documents(wanted)
+        if self.options.level != "documents":
+            self._batch_paragraphs(wanted)
+        yield from buffered
+
+    def _batch_documents(self, docs: list[Document]) -> list[Document]:
+        """Cluster whole documents; keep one per cluster by the policy; return the kept ones."""
+        sketches = sketch_units([doc.text or "" for doc in docs], self.options, keep_signs=True)
+        groups = cluster_units(sketches, self.options.threshold).groups()
+        for group in groups:
+            keeper = min(group, key=lambda i: self._keep_rank(docs[i], i))
+            others = np.array([i for i in group if i != keeper], dtype=np.int64)
+            scores = jaccard(sketches.sets, np.full(len(others), keeper), others)
+            for other, score in zip(others.tolist(), scores.tolist(), strict=True):
+                reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
+                docs[other].mark_duplicate(self.name, of=docs[keeper].id, reason=reason, score=score)
+                self.document_clusters.add(
+                    docs[keeper].id, docs[other].id, docs[other].text or "", score, kept_text=docs[keeper].text
+                )
+        signs = sketches.signs if sketches.signs is not None else np.zeros((0, self.options.num_perm), np.uint32)
+        for doc, signature, length in zip(docs, signs, sketches.lengths.tolist(), strict=True):
+            if doc.kept and length > 0 and doc.id not in self.documents:
+                self.documents.add(doc.id, signature)
+        return [doc for doc in docs if doc.kept]
+
+    def _keep_rank(self, doc: Document, position: int) -> tuple[float, ...]:
+        length = len(doc.text or "")
+        if self.options.keep == "longest":
+            return (-length, position)
+        changes = sum(1 for c in doc.changes if c.stage != self.name)
+        return (changes / max(length, 1), -length, position)
+
+    def _batch_paragraphs(self, docs: list[Document]) -> None:
+        owners: list[tuple[int, int, Span]] = []
+        for position, doc in enumerate(docs):
+            owners += [(position, number, span) for number, span in enumerate(paragraph_spans(doc.text or ""))]
+        self.counts["paragraphs"] += len(owners)
+        if not owners:
+            return
+        sketches = sketch_units([span.text for _, _, span in owners], self.options)
+        edits: dict[int, list[Edit]] = {}
+        for group in cluster_units(sketches, self.options.threshold).groups():
+            first = group[0]
+            scores = jaccard(sketches.sets, np.full(len(group) - 1, first), np.array(group[1:], dtype=np.int64))
+            kept_name = f"{docs[owners[first][0]].id}:{owners[first][1]}"
+            for member, score in zip(group[1:], scores.tolist(), strict=True):
+                position, number, span = owners[member]
+                best = Match(kept_name, score, kept_name)
+                doc = docs[position]
+                self._repeat(doc, doc.text or "", f"{doc.id}:{number}", span, best, edits.setdefault(position, []))
+        for position, doc_edits in edits.items():
+            if doc_edits:
+                docs[position].apply(self.name, doc_edits)
+
+    # -- incremental index ---------------------------------------------------------------------
+
+    def _open_indexes(self) -> None:
+        if self._index_loaded or self.options.index_path is None:
+            return
+        self._index_loaded = True
+        directory = Path(self.options.index_path)
+        for attribute, filename in INDEX_FILES.items():
+            path = directory / filename
+            if path.exists():
+                setattr(self, attribute, NearDupIndex.load(path))
+        if self.options.expire_after is not None:
+            cutoff = time.time() - self.options.expire_after
+            for attribute in INDEX_FILES:
+                self.counts["expired"] += getattr(self, attribute).expire(cutoff)
+
+    def _save_indexes(self) -> None:
+        if self.options.index_path is None:
+            return
+        directory = Path(self.options.index_path)
+        directory.mkdir(parents=True, exist_ok=True)
+        for attribute, filename in INDEX_FILES.items():
+            getattr(self, attribute).save(directory / filename)
+
+    # -- report --------------------------------------------------------------------------------
+
+    def report(self) -> dict[str, Any]:
+        limit = self.options.report_clusters
+        return {
+            "counts": dict(self.counts),
+            "documents": self.document_clusters.to_dict(limit),
+            "paragraphs": self.paragraph_clusters.to_dict(limit),
+            "index": {name: len(getattr(self, name)) for name in INDEX_FILES},
+            "options": asdict(replace(self.options)),
+        }

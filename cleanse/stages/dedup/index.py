@@ -1,0 +1,174 @@
+"""The incremental index: check each new crawl against everything seen before, with removal and expiry.
+
+Entries are signatures with a name (a document id, or ``"<doc id>:<paragraph>"``). A query looks up
+the unit's band keys, then verifies each candidate by its estimated Jaccard (the fraction of equal
+signature values): the index keeps signatures only, not texts or shingle sets, so it stays at about
+512 bytes plus its band keys per entry. Entries can be removed by name and expired by age; the index
+is saved to disk and loaded again between runs.
+
+>>> from cleanse.stages.dedup.batch import sketch_units
+>>> from cleanse.stages.dedup.options import DedupOptions
+>>> texts = ["城市基层党建工作综述报告", "城市基層黨建工作綜述報告"]
+>>> signs = sketch_units(texts, DedupOptions(), keep_signs=True).signs
+>>> index = NearDupIndex(threshold=0.8)
+>>> index.add("a", signs[0])
+Match(name='a', similarity=1.0, cluster='a')
+>>> index.query(signs[1])
+[Match(name='a', similarity=1.0, cluster='a')]
+>>> index.remove("a"); index.query(signs[1])
+[]
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from cleanse.stages.dedup.lsh import band_keys, optimal_params
+from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
+
+_BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
+
+
+class Match(NamedTuple):
+    """An indexed entry similar to the query: its name, estimated Jaccard and its cluster's first entry."""
+
+    name: str
+    similarity: float
+    cluster: str
+
+
+class NearDupIndex:
+    """MinHash LSH over signatures with a pluggable storage (see :mod:`cleanse.stages.dedup.storage`)."""
+
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        recall_weight: float = 0.95,
+        storage: IndexStorage | None = None,
+        params: tuple[int, int] | None = None,
+    ) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.bands, self.rows = params or optimal_params(
+            threshold, num_perm, round(1 - recall_weight, 9), recall_weight
+        )
+        self.storage = storage if storage is not None else MemoryStorage(num_perm)
+        if self.storage.num_perm != num_perm:
+            raise ValueError(f"storage holds {self.storage.num_perm} permutations, the index uses {num_perm}")
+
+    def __len__(self) -> int:
+        return self.storage.entry_count()
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.storage.entry_id(name) is not None
+
+    def keys(self, signature: np.ndarray) -> np.ndarray:
+        """The unit's band keys with the band number mixed in (one storage key space for all bands)."""
+        keys = band_keys(np.asarray(signature, dtype=np.uint32).reshape(-1, self.num_perm), self.bands, self.rows)
+        with np.errstate(over="ignore"):
+            return keys ^ (np.arange(self.bands, dtype=np.uint64) * _BAND_MIX)
+
+    def _candidates(self, signature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Live entries sharing a band key with ``signature`` and their estimated Jaccard with it."""
+        candidates = {entry for key in self.keys(signature)[0].tolist() for entry in self.storage.bucket(key)}
+        entries = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        entries = entries[self.storage.alive(entries)]
+        similarity = (self.storage.signatures(entries) == np.asarray(signature)[None, :]).mean(axis=1)
+        return entries, similarity
+
+    def query(self, signature: np.ndarray, threshold: float | None = None) -> list[Match]:
+        """Indexed entries with estimated Jaccard >= threshold, most similar first."""
+        limit = self.threshold if threshold is None else threshold
+        entries, similarity = self._candidates(signature)
+        return self._ranked(entries, similarity, limit)
+
+    def query_containment(self, signature: np.ndarray, size: int, threshold: float) -> list[Match]:
+        """Entries where the smaller of the two units lies at least ``threshold`` inside the larger.
+
+        Containment is estimated from the Jaccard estimate ``j`` and the shingle counts ``q``, ``x``:
+        ``|Q & X| = j (q + x) / (1 + j)``, divided by ``min(q, x)`` (as datasketch's LSH Ensemble does
+        with set sizes). The index's own threshold should be set low enough to produce candidates.
+        """
+        entries, similarity = self._candidates(signature)
+        sizes = self.storage.sizes(entries).astype(np.float64)
+        common = similarity * (size + sizes) / (1.0 + similarity)
+        contained = np.where(np.minimum(sizes, size) > 0, common / np.maximum(np.minimum(sizes, size), 1), 0.0)
+        return self._ranked(entries, np.minimum(contained, 1.0), threshold)
+
+    def _ranked(self, entries: np.ndarray, similarity: np.ndarray, limit: float) -> list[Match]:
+        keep = np.flatnonzero(similarity >= limit)
+        order = keep[np.lexsort((entries[keep], -similarity[keep]))]
+        return [self._match(int(entries[i]), float(similarity[i])) for i in order.tolist()]
+
+    def _match(self, entry: int, similarity: float) -> Match:
+        cluster = self.storage.entry_cluster(entry)
+        return Match(self.storage.entry_name(entry), similarity, self.storage.entry_name(cluster))
+
+    def add(
+        self,
+        name: str,
+        signature: np.ndarray,
+        added: float | None = None,
+        cluster: str | None = None,
+        size: int = 0,
+    ) -> Match:
+        """Insert an entry; ``cluster`` names the entry whose cluster it joins (itself when None).
+
+        ``size`` (the unit's shingle count) is needed only for :meth:`query_containment`.
+        """
+        cluster_id = -1 if cluster is None else self.storage.entry_id(cluster)
+        entry = self.storage.add_entry(
+            name, signature, time.time() if added is None else added, -1 if cluster_id is None else cluster_id, size
+        )
+        self.storage.add_to_buckets(self.keys(signature)[0], entry)
+        return self._match(entry, 1.0)
+
+    def remove(self, name: str) -> None:
+        """Remove the entry called ``name``; ``KeyError`` if there is none."""
+        entry = self.storage.entry_id(name)
+        if entry is None:
+            raise KeyError(f"no entry named {name!r} in the index")
+        self.storage.remove_entry(entry)
+
+    def expire(self, older_than: float) -> int:
+        """Remove every entry added before ``older_than`` (seconds since the epoch); return how many."""
+        added = self.storage.added()
+        stale = np.flatnonzero(added < older_than)
+        stale = stale[self.storage.alive(stale)]
+        for entry in stale.tolist():
+            self.storage.remove_entry(entry)
+        return len(stale)
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to ``path`` (an ``.npz`` file with its parameters, signatures and names)."""
+        if not isinstance(self.storage, MemoryStorage):
+            raise TypeError(f"{type(self.storage).__name__} persists itself; save() is for the memory storage")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        params = np.array([self.threshold, self.num_perm, self.bands, self.rows], dtype=np.float64)
+        self.storage.save(path, params=params)
+
+    @classmethod
+    def load(cls, path: str | Path) -> NearDupIndex:
+        """Read an index written by :meth:`save`; buckets are rebuilt from the signatures."""
+        path = Path(path)
+        try:
+            storage, extra = MemoryStorage.load_with(path)
+            threshold, num_perm, bands, rows = extra["params"].tolist()
+        except (OSError, KeyError, ValueError) as exc:
+            raise ValueError(f"cannot load a dedup index from {path}: {exc}") from None
+        index = cls(threshold, int(num_perm), storage=storage, params=(int(bands), int(rows)))
+        count = len(storage.added())
+        if count:
+            keys = np.concatenate(
+                [index.keys(storage.signatures(np.arange(i, min(i + 65536, count)))) for i in range(0, count, 65536)]
+            )
+            storage.add_many_to_buckets(keys, np.arange(count))
+        return index
