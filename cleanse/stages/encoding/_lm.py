@@ -1,0 +1,175 @@
+"""A character bigram language model used to choose between repairs.
+
+The tables ship in ``cleanse/data/encoding/charlm.npz`` (see SOURCES.md there) and are
+loaded once per process. Scores are natural-log probabilities; characters the tables do
+not know get a log-probability by class (CJK punctuation, ASCII, other), so any text can
+be scored. Everything is vectorised with numpy: a text becomes an array of code points,
+then of character ids, and bigram look-ups are one ``searchsorted`` over sorted keys.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+ID_BITS = 15
+BACKOFF = float(np.log(0.2))
+#: after a word ends, how often punctuation follows (about one mark per six words in news text).
+PUNCTUATION_AFTER_WORD = 0.15
+#: after a closing mark (”）》...) another mark follows often (”。 ”， ）、); after other marks rarely.
+PUNCTUATION_AFTER_CLOSING = 0.4
+PUNCTUATION_AFTER_MARK = 0.1
+#: the share of each mark among Chinese punctuation: commas first, then full stops and enumeration commas.
+PUNCTUATION_SHARE = {
+    "，": 0.40, "。": 0.25, "、": 0.08, "“": 0.05, "”": 0.05, "：": 0.03, "；": 0.02, "（": 0.02,
+    "）": 0.02, "《": 0.02, "》": 0.02, "？": 0.01, "！": 0.01, "…": 0.005, "—": 0.005, "·": 0.005,
+    "‘": 0.002, "’": 0.002, "「": 0.002, "」": 0.002, "『": 0.002, "』": 0.002, "【": 0.002, "】": 0.002,
+    "〈": 0.002, "〉": 0.002,
+}  # fmt: skip
+_CLOSING_MARKS = "”’）》」』】〉"
+_LOG_WORD_AFTER_WORD = float(np.log(1 - PUNCTUATION_AFTER_WORD))
+_CJK_PUNCTUATION = "，。、；：？！“”‘’（）《》〈〉「」『』【】—…·"
+_ASCII_PUNCTUATION = " ,.;:?!()'\"-"
+_LOGP_CJK_PUNCTUATION = float(np.log(0.01))
+_LOGP_ASCII_DIGIT = float(np.log(0.002))
+_LOGP_ASCII_PUNCTUATION = float(np.log(0.002))
+_LOGP_ASCII_LETTER = float(np.log(0.0005))
+_LOGP_UNKNOWN_HAN = -17.0
+_LOGP_OTHER = -19.0
+
+
+class CharLanguageModel:
+    """Unigram and bigram log-probabilities over characters, with a class fallback."""
+
+    def __init__(
+        self,
+        codepoints: np.ndarray,
+        unigram: np.ndarray,
+        keys: np.ndarray,
+        bigram: np.ndarray,
+        word_start: np.ndarray,
+        word_end: np.ndarray,
+    ) -> None:
+        self.codepoints = codepoints.astype(np.int64)
+        self.unigram = unigram.astype(np.float32)
+        self.word_start = word_start.astype(np.float32)
+        self.word_end = word_end.astype(np.float32)
+        marks = sorted(PUNCTUATION_SHARE, key=ord)
+        self._punctuation = np.array([ord(c) for c in marks], dtype=np.int64)
+        self._punctuation_share = np.log(np.array([PUNCTUATION_SHARE[c] for c in marks], dtype=np.float32))
+        self._is_punctuation = np.zeros(0x10000, dtype=bool)
+        self._is_punctuation[self._punctuation] = True
+        self._is_closing = np.zeros(0x10000, dtype=bool)
+        self._is_closing[[ord(c) for c in _CLOSING_MARKS]] = True
+        self.keys = keys.astype(np.int64)
+        self.bigram = bigram.astype(np.float32)
+        self.size = len(self.codepoints)
+        self._fallback = {ord(c): _LOGP_CJK_PUNCTUATION for c in _CJK_PUNCTUATION}
+        for code in range(0x21, 0x7F):
+            char = chr(code)
+            if char.isdigit():
+                self._fallback[code] = _LOGP_ASCII_DIGIT
+            elif char.isalpha():
+                self._fallback[code] = _LOGP_ASCII_LETTER
+        for char in _ASCII_PUNCTUATION:
+            self._fallback[ord(char)] = _LOGP_ASCII_PUNCTUATION
+
+    @classmethod
+    def load(cls) -> CharLanguageModel:
+        source = resources.files("cleanse").joinpath("data", "encoding", "charlm.npz")
+        with resources.as_file(source) as path, np.load(path) as data:
+            return cls(
+                data["codepoints"],
+                data["unigram"],
+                data["bigram_keys"],
+                data["bigram"],
+                data["word_start"],
+                data["word_end"],
+            )
+
+    def ids(self, codes: np.ndarray) -> np.ndarray:
+        """Character ids for code points; ``-1`` for characters the tables do not know."""
+        codes = np.asarray(codes, dtype=np.int64)
+        if not len(codes):
+            return codes
+        pos = np.minimum(np.searchsorted(self.codepoints, codes), self.size - 1)
+        return np.where(self.codepoints[pos] == codes, pos, -1)
+
+    def unigram_logp(self, codes: np.ndarray) -> np.ndarray:
+        codes = np.asarray(codes, dtype=np.int64)
+        ids = self.ids(codes)
+        known = self.unigram[np.maximum(ids, 0)]
+        if (ids >= 0).all():
+            return known
+        fallback = np.array([self._fallback_logp(int(c)) for c in codes[ids < 0]], dtype=np.float32)
+        out = known.copy()
+        out[ids < 0] = fallback
+        return out
+
+    def transition_logp(self, left: np.ndarray, right: np.ndarray, right_unigram: np.ndarray) -> np.ndarray:
+        """log P(right | left) between known characters: inside a word (the bigram) or across a boundary.
+
+        Crossing a boundary costs the chance that ``left`` ends a word times the chance that
+        ``right`` starts one; CJK punctuation follows a word end and is followed by a word
+        start. Other pairs fall back to the backed-off unigram.
+        """
+        left = np.asarray(left, dtype=np.int64)
+        right = np.asarray(right, dtype=np.int64)
+        left_ids = self.ids(left)
+        right_ids = self.ids(right)
+        left_known = left_ids >= 0
+        right_known = right_ids >= 0
+        left_safe = np.maximum(left_ids, 0)
+        right_safe = np.maximum(right_ids, 0)
+        keys = (left_safe << ID_BITS) | right_safe
+        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        hit = (self.keys[pos] == keys) & left_known & right_known
+        inside = np.where(hit, self.bigram[pos], -np.inf)
+        across = self.word_end[left_safe] + _LOG_WORD_AFTER_WORD + self.word_start[right_safe]
+        out = np.where(left_known & right_known, np.logaddexp(inside, across), BACKOFF + right_unigram)
+        left_punct = self._is_punctuation[np.minimum(left, 0xFFFF)] & (left < 0x10000)
+        right_punct = self._is_punctuation[np.minimum(right, 0xFFFF)] & (right < 0x10000)
+        share = self._punctuation_share[
+            np.minimum(np.searchsorted(self._punctuation, right), len(self._punctuation) - 1)
+        ]
+        after_mark = np.where(
+            self._is_closing[np.minimum(left, 0xFFFF)], PUNCTUATION_AFTER_CLOSING, PUNCTUATION_AFTER_MARK
+        )
+        out = np.where(left_known & right_punct, self.word_end[left_safe] + np.log(PUNCTUATION_AFTER_WORD) + share, out)
+        out = np.where(left_punct & right_known, np.log(1 - after_mark) + self.word_start[right_safe], out)
+        out = np.where(left_punct & right_punct, np.log(after_mark) + share, out)
+        return out.astype(np.float32)
+
+    def position_logp(self, text: str) -> np.ndarray:
+        """The log-probability of each character given the one before it."""
+        codes = codepoints(text)
+        if not len(codes):
+            return np.zeros(0, dtype=np.float32)
+        uni = self.unigram_logp(codes)
+        out = uni.copy()
+        out[1:] = self.transition_logp(codes[:-1], codes[1:], uni[1:])
+        return out
+
+    def score(self, text: str) -> float:
+        """Total log-probability of ``text``."""
+        return float(self.position_logp(text).sum())
+
+    def _fallback_logp(self, code: int) -> float:
+        if code in self._fallback:
+            return self._fallback[code]
+        if 0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x3FFFF:
+            return _LOGP_UNKNOWN_HAN
+        return _LOGP_OTHER
+
+
+def codepoints(text: str) -> np.ndarray:
+    """The code points of ``text`` as an int64 array, without a per-character Python loop."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
+@lru_cache(maxsize=1)
+def language_model() -> CharLanguageModel:
+    """The shipped model, loaded on first use and kept for the life of the process."""
+    return CharLanguageModel.load()

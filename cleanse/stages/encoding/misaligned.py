@@ -1,0 +1,229 @@
+"""Realign double-byte runs read one byte out of step after a lost lead byte.
+
+When a GBK or Big5 stream loses the lead byte of a character (shown as ``?``), the
+decoder pairs each trail byte with the next lead byte and produces wrong characters
+until it falls back in step: either by itself, at a trail byte in the ASCII range (the
+run ends in a stray ASCII letter), or at the next real ASCII byte, where the last lead
+byte is left alone and shows as a second ``?``. The damaged text may have been NFKC
+folded since (fullwidth ``，`` read as ``,``), and a pair that decoded to the Private Use
+Area may show as ``?`` in the middle of the run.
+
+The repair turns the run back into bytes, with unknown slots for the lost bytes, and
+searches the characters those bytes can spell with a beam over the shipped character
+bigram model. It replaces the run only when the best reading beats the damaged text by
+``min_gain`` nats; a run that parses but cannot be read is reported for flagging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleanse.document import Edit
+from cleanse.stages.encoding._codecs import DOUBLE_BYTE_CODECS, PRIVATE, encode_char, pair_table
+from cleanse.stages.encoding._lm import CharLanguageModel, language_model
+from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
+
+MISALIGNED_RUN = "misaligned_double_byte_run"
+UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
+MAX_RUN_UNITS = 40
+BEAM_WIDTH = 96
+_LEADS = np.arange(0x81, 0xFF)
+_TRAILS = np.arange(0x40, 0xFF)
+_IDEOGRAPHIC_SPACE = "\u3000"
+#: an in-run ``?`` is a pair that decoded to the Private Use Area, or a fullwidth ``？`` NFKC-folded since.
+#: reading an in-run ``?`` as a Private Use pair needs a second lossy step (PUA shown as ``?``): a cost in nats.
+PRIVATE_PAIR_PENALTY = 6.0
+_FULLWIDTH_QUESTION = {codec: tuple("\uff1f".encode(codec)) for codec in DOUBLE_BYTE_CODECS}
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A parsed run: byte slots (None = lost), slot pairs that decoded as one unknown pair, its span."""
+
+    codec: str
+    slots: tuple[int | None, ...]
+    unknown_pairs: frozenset[int]
+    start: int
+    end: int
+    resynced: bool
+
+
+def realign_double_byte_runs(
+    text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None
+) -> tuple[list[Edit], list[tuple[int, int]]]:
+    """Edits that rebuild misaligned runs, and the spans of runs that parse but cannot be read.
+
+    >>> edits, unreadable = realign_double_byte_runs("人民?ж?, 我们")
+    >>> [(e.start, e.end) for e in edits] == [] or edits[0].reason == MISALIGNED_RUN
+    True
+    """
+    model = lm or language_model()
+    edits: list[Edit] = []
+    unreadable: list[tuple[int, int]] = []
+    cursor = 0
+    for match in MISALIGNED_TRIGGER.finditer(text):
+        start = match.start()
+        if start < cursor:
+            continue
+        best: tuple[float, str, _Run] | None = None
+        parsed = False
+        for codec in DOUBLE_BYTE_CODECS:
+            run = _parse_run(text, start, codec)
+            if run is None:
+                continue
+            parsed = True
+            reading = _best_reading(text, run, model)
+            if reading is not None and (best is None or reading[0] > best[0]):
+                best = (reading[0], reading[1], run)
+        if best is not None and best[0] >= min_gain:
+            gain, repaired, run = best
+            kind = "resynced" if run.resynced else "lost_trail"
+            edits.append(Edit(run.start, run.end, repaired, MISALIGNED_RUN, round(gain, 2), (run.codec, kind)))
+            cursor = run.end
+        elif parsed:
+            run_end = max(r.end for r in (_parse_run(text, start, c) for c in DOUBLE_BYTE_CODECS) if r is not None)
+            unreadable.append((start, run_end))
+            cursor = run_end
+    return edits, unreadable
+
+
+def _parse_run(text: str, start: int, codec: str) -> _Run | None:
+    """Turn the text after a ``?`` back into byte slots, or None if it is not a misaligned run."""
+    slots: list[int | None] = [None]
+    unknown_pairs: set[int] = set()
+    position = start + 1
+    units = 0
+    while position < len(text) and units <= MAX_RUN_UNITS:
+        char = text[position]
+        code = ord(char)
+        if char == "?":
+            following = text[position + 1] if position + 1 < len(text) else ""
+            if units and (not following or ord(following) < 0x80):
+                slots.append(None)
+                return _Run(codec, tuple(slots), frozenset(unknown_pairs), start, position + 1, resynced=False)
+            unknown_pairs.add(len(slots))
+            slots.extend((None, None))
+            units += 1
+        elif code < 0x80:
+            if 0x40 <= code <= 0x7E:
+                if not units:
+                    return None
+                slots.append(code)
+                return _Run(codec, tuple(slots), frozenset(unknown_pairs), start, position + 1, resynced=True)
+            if code < 0x20:
+                return None
+            folded = _IDEOGRAPHIC_SPACE if char == " " else chr(code + 0xFEE0)
+            encoded = encode_char(folded, codec)
+            if encoded is None or len(encoded) != 2:
+                return None
+            slots.extend(encoded)
+            units += 1
+        else:
+            encoded = encode_char(char, codec)
+            if encoded is None or len(encoded) != 2:
+                return None
+            slots.extend(encoded)
+            units += 1
+        position += 1
+    return None
+
+
+def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float, str] | None:
+    """The most probable reading of the run and its gain over the damaged text, in nats."""
+    table = pair_table(run.codec)
+    before = text[run.start - 1] if run.start > 0 else ""
+    after = text[run.end] if run.end < len(text) else ""
+    states = _beam(run, table, model, ord(before) if before else None)
+    if not states:
+        return None
+    after_code = np.array([ord(after)] if after else [], dtype=np.int64)
+    best_score, best_text = -np.inf, ""
+    for score, codes in states:
+        total = score
+        if after:
+            last = np.array([codes[-1]], dtype=np.int64)
+            total += float(model.transition_logp(last, after_code, model.unigram_logp(after_code))[0])
+        if total > best_score:
+            best_score, best_text = total, "".join(map(chr, codes))
+    damaged = model.score(before + text[run.start : run.end] + after)
+    prefix = model.score(before) if before else 0.0
+    return best_score + prefix - damaged, best_text
+
+
+def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | None) -> list[tuple[float, list[int]]]:
+    """Beam search over the characters the slots can spell; scores exclude the context before.
+
+    All states are extended at once: one language-model call per character position.
+    """
+    slots = run.slots
+    question = _FULLWIDTH_QUESTION[run.codec]
+    scores = np.zeros(1, dtype=np.float64)
+    last_codes = np.array([before if before is not None else -1], dtype=np.int64)
+    last_trails = np.array([-1], dtype=np.int64)
+    history: list[tuple[np.ndarray, np.ndarray]] = []
+    for index in range(len(slots) // 2):
+        lead_slot, trail_slot = slots[2 * index], slots[2 * index + 1]
+        leads = _LEADS if lead_slot is None else np.array([lead_slot])
+        trails = _TRAILS if trail_slot is None else np.array([trail_slot])
+        grid = table[leads[:, None], trails[None, :]]
+        lead_index, trail_index = np.nonzero(grid > 0)
+        if not len(lead_index):
+            return []
+        cand_codes = grid[lead_index, trail_index].astype(np.int64)
+        cand_leads = leads[lead_index]
+        cand_trails = trails[trail_index]
+        if (2 * index + 1) in run.unknown_pairs:
+            openable = (table[cand_trails][:, 0x81:0xFF] == PRIVATE).any(axis=1) | (cand_trails == question[0])
+            cand_codes, cand_leads, cand_trails = cand_codes[openable], cand_leads[openable], cand_trails[openable]
+        n_states, n_cands = len(scores), len(cand_codes)
+        state_index = np.repeat(np.arange(n_states), n_cands)
+        cand_index = np.tile(np.arange(n_cands), n_states)
+        step = np.zeros(n_states * n_cands, dtype=np.float64)
+        allowed = np.ones(n_states * n_cands, dtype=bool)
+        if (2 * index - 1) in run.unknown_pairs:
+            prev_trail = last_trails[state_index]
+            lead = cand_leads[cand_index]
+            folded = (prev_trail == question[0]) & (lead == question[1])
+            allowed = folded | (table[np.maximum(prev_trail, 0), lead] == PRIVATE)
+            step -= np.where(folded, 0.0, PRIVATE_PAIR_PENALTY)
+        state_index, cand_index, step = state_index[allowed], cand_index[allowed], step[allowed]
+        if not len(state_index):
+            return []
+        codes = cand_codes[cand_index]
+        uni = model.unigram_logp(cand_codes)[cand_index]
+        left = last_codes[state_index]
+        has_left = left >= 0
+        transition = uni.astype(np.float64)
+        if has_left.any():
+            transition[has_left] = model.transition_logp(left[has_left], codes[has_left], uni[has_left])
+        totals = scores[state_index] + step + transition
+        keep = _diverse(totals, cand_trails[cand_index], (2 * index + 1) in run.unknown_pairs)
+        scores = totals[keep]
+        last_codes = codes[keep]
+        last_trails = cand_trails[cand_index][keep].astype(np.int64)
+        history.append((state_index[keep], last_codes))
+    results = []
+    for final in range(len(scores)):
+        chars, pointer = [], final
+        for parents, step_codes in reversed(history):
+            chars.append(int(step_codes[pointer]))
+            pointer = int(parents[pointer])
+        results.append((float(scores[final]), chars[::-1]))
+    return results
+
+
+def _diverse(totals: np.ndarray, trails: np.ndarray, by_trail: bool) -> np.ndarray:
+    """Indices of the best states; when the next pair is unknown keep a few per trail byte so constraints can bite."""
+    order = np.argsort(-totals, kind="stable")
+    if not by_trail:
+        return order[:BEAM_WIDTH]
+    ranked_trails = trails[order]
+    rank_within = np.zeros(len(order), dtype=np.int64)
+    seen: dict[int, int] = {}
+    for position, trail in enumerate(ranked_trails[: BEAM_WIDTH * 64].tolist()):
+        rank_within[position] = seen.get(trail, 0)
+        seen[trail] = rank_within[position] + 1
+    chosen = order[: BEAM_WIDTH * 64][rank_within[: BEAM_WIDTH * 64] < 4]
+    return chosen[: BEAM_WIDTH * 2]

@@ -1,0 +1,283 @@
+"""Repair mojibake spans inside otherwise correct text.
+
+Kinds handled, each by re-encoding the damaged span with the codec that misread it and
+decoding the bytes with the one that wrote them:
+
+* UTF-8 read as GBK/GB18030 or Big5 (``鍏ㄥ浗``): the span's bytes hold valid UTF-8;
+* GBK or Big5 read as Latin-1/cp1252 (``ÖÐÎÄ``) and UTF-8 read as Latin-1/cp1252 (``ä¸­æ–‡``);
+* Big5 read as GBK and GBK read as Big5: one character maps to one character, so the
+  span is found as the stretch where the other reading most improves the language model.
+
+A cheap screen keeps good text fast: only windows around characters the language model
+finds rare (or Latin-1 letters) are examined. A span is replaced only when the repaired
+reading beats the damaged one by ``min_gain`` nats under the character bigram model.
+Latin-script mojibake with no Chinese in it is left to ftfy (see :func:`fix_latin_mojibake`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+import numpy as np
+import regex
+
+from cleanse.document import Edit
+from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
+
+CJK_MOJIBAKE = "cjk_mojibake"
+LATIN_MOJIBAKE = "latin_mojibake"
+#: unigram log-probability under which a character counts as rare and opens a window.
+RARE_LOGP = -12.5
+WINDOW_CONTEXT = 24
+#: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
+_FIRST_NON_LATIN = 0x0370
+#: a repaired span must read like text: at least this many nats per character on average.
+MIN_REPAIRED_LOGP = -10.5
+MAX_WINDOW = 320
+
+_CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?){{2,}}")
+_LATIN_SCREEN = regex.compile(r"[\u0080-\u00ff]")
+_UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
+_NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f\s]+")
+_HAN = regex.compile(r"\p{Han}")
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+_WRONG_READINGS = (("gb18030", "big5"), ("big5", "gb18030"))
+
+
+def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
+    """Edits for Chinese read as Latin-1/cp1252 (GBK, Big5 or UTF-8 bytes shown as ``ÖÐÎÄ``/``ä¸­æ–‡``).
+
+    >>> [e.after for e in fix_latin_range_mojibake("他说ÖÐÎÄ很好")]
+    ['中文']
+    """
+    if not _LATIN_SCREEN.search(text):
+        return []
+    model = lm or language_model()
+    edits = []
+    for match in _LATIN_RUN.finditer(text):
+        span = match.group()
+        if not _LATIN_SCREEN.search(span):
+            continue
+        best = _best_latin_reading(text, match.start(), match.end(), model)
+        if best is not None and best[0] >= min_gain:
+            gain, end, repaired, codec = best
+            edits.append(
+                Edit(match.start(), end, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
+            )
+    return edits
+
+
+def _best_latin_reading(
+    text: str, start: int, end: int, model: CharLanguageModel
+) -> tuple[float, int, str, str] | None:
+    best = None
+    for stop in _trimmed_ends(text, start, end):
+        data = _latin_bytes(text[start:stop])
+        if data is None:
+            continue
+        for codec in ("utf-8", "gb18030", "big5"):
+            try:
+                repaired = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not _HAN.search(repaired):
+                continue
+            gain = _gain(text, start, stop, repaired, model)
+            if best is None or gain > best[0]:
+                best = (gain, stop, repaired, codec)
+        if best is not None:
+            break
+    return best
+
+
+def _trimmed_ends(text: str, start: int, end: int) -> Iterator[int]:
+    """The run's end, then the end without a trailing ASCII letter the run pattern may have taken."""
+    yield end
+    if end - start > 2 and text[end - 1].isascii():
+        yield end - 1
+
+
+def _latin_bytes(span: str) -> bytes | None:
+    for codec in ("latin-1", "sloppy-windows-1252"):
+        try:
+            return span.encode(codec)
+        except UnicodeEncodeError:
+            continue
+    return None
+
+
+def fix_latin_mojibake(text: str) -> list[Edit]:
+    """Line edits from ftfy for Latin-script mojibake (``cafÃ©``), with quotes and widths left alone."""
+    if not _LATIN_SCREEN.search(text):
+        return []
+    edits = []
+    start = 0
+    for line in text.splitlines(keepends=True):
+        if _LATIN_SCREEN.search(line):
+            fixed = ftfy.fix_text(line, _FTFY_CONFIG)
+            if fixed != line:
+                edits.append(Edit(start, start + len(line), fixed, LATIN_MOJIBAKE, evidence=("ftfy",)))
+        start += len(line)
+    return edits
+
+
+def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
+    """Edits for UTF-8 read as GBK/Big5 and for Big5/GBK read as each other.
+
+    >>> [e.after for e in fix_double_byte_mojibake("他说" + "全国人民".encode("utf-8").decode("gbk") + "很好")]
+    ['全国人民']
+    """
+    if text.isascii():
+        return []
+    model = lm or language_model()
+    edits: list[Edit] = []
+    for start, end in _suspicious_windows(text, model):
+        edits.extend(_repair_window(text, start, end, model, min_gain))
+    return _non_overlapping(edits)
+
+
+def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[int, int]]:
+    """Windows of non-ASCII text around rare characters; good text yields none."""
+    codes = codepoints(text)
+    non_ascii = np.nonzero(codes >= 0x80)[0]
+    if not len(non_ascii):
+        return
+    candidates = non_ascii[codes[non_ascii] >= _FIRST_NON_LATIN]
+    rare = candidates[model.unigram_logp(codes[candidates]) < RARE_LOGP]
+    if not len(rare):
+        return
+    for run in _NON_ASCII_RUN.finditer(text):
+        inside = rare[(rare >= run.start()) & (rare < run.end())]
+        if not len(inside):
+            continue
+        window_start = max(run.start(), int(inside[0]) - WINDOW_CONTEXT)
+        last = int(inside[0])
+        for position in map(int, inside[1:]):
+            if position - last > 2 * WINDOW_CONTEXT or position - window_start > MAX_WINDOW:
+                yield window_start, min(run.end(), last + WINDOW_CONTEXT + 1)
+                window_start = max(run.start(), position - WINDOW_CONTEXT)
+            last = position
+        yield window_start, min(run.end(), last + WINDOW_CONTEXT + 1)
+
+
+def _repair_window(text: str, start: int, end: int, model: CharLanguageModel, min_gain: float) -> list[Edit]:
+    window = text[start:end]
+    edits = []
+    for codec in ("gb18030", "big5"):
+        for span_start, span_end, repaired in _utf8_inside(window, codec):
+            gain = _gain(text, start + span_start, start + span_end, repaired, model)
+            if gain >= min_gain:
+                evidence = (f"utf-8 read as {codec}",)
+                edits.append(
+                    Edit(start + span_start, start + span_end, repaired, CJK_MOJIBAKE, round(gain, 2), evidence)
+                )
+    for written, read in _WRONG_READINGS:
+        found = _best_remapped_span(text, start, end, written, read, model)
+        if found is not None and found[0] >= min_gain:
+            gain, span_start, span_end, repaired = found
+            evidence = (f"{written} read as {read}",)
+            edits.append(Edit(span_start, span_end, repaired, CJK_MOJIBAKE, round(gain, 2), evidence))
+    return edits
+
+
+def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
+    """Spans of ``window`` whose bytes in ``codec`` are valid UTF-8, aligned on characters."""
+    pieces = [_encode(char, codec) or b"\x00" for char in window]
+    boundaries: dict[int, int] = {}
+    offset = 0
+    for index, piece in enumerate(pieces):
+        boundaries[offset] = index
+        offset += len(piece)
+    boundaries[offset] = len(window)
+    data = b"".join(pieces)
+    for match in _UTF8_RUN.finditer(data):
+        starts = [b for b in range(match.start(), min(match.start() + 4, match.end())) if b in boundaries]
+        ends = [b for b in range(match.end(), max(match.end() - 4, match.start()), -1) if b in boundaries]
+        for first in starts:
+            for last in ends:
+                if last - first < 6:
+                    break
+                try:
+                    repaired = data[first:last].decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                if _HAN.search(repaired):
+                    yield boundaries[first], boundaries[last], repaired
+                break
+
+
+def _best_remapped_span(
+    text: str, start: int, end: int, written: str, read: str, model: CharLanguageModel
+) -> tuple[float, int, int, str] | None:
+    """The stretch of the window where reading it as ``written`` text gains most (Kadane over gains)."""
+    window = text[start:end]
+    alternative = "".join(_remap(char, read, written) or char for char in window)
+    if alternative == window:
+        return None
+    gains = model.position_logp(alternative) - model.position_logp(window)
+    changed = np.array([a != b for a, b in zip(alternative, window, strict=True)])
+    best_gain, best_span = 0.0, None
+    running, run_start = 0.0, 0
+    for index, value in enumerate(gains.tolist()):
+        if running <= 0:
+            running, run_start = 0.0, index
+        running += value
+        if running > best_gain:
+            best_gain, best_span = running, (run_start, index + 1)
+    if best_span is None or int(changed[best_span[0] : best_span[1]].sum()) < 2:
+        return None
+    span_start, span_end = start + best_span[0], start + best_span[1]
+    repaired = alternative[best_span[0] : best_span[1]]
+    if model.score(repaired) / len(repaired) < MIN_REPAIRED_LOGP:
+        return None
+    return _gain(text, span_start, span_end, repaired, model), span_start, span_end, repaired
+
+
+@lru_cache(maxsize=65536)
+def _remap(char: str, read: str, written: str) -> str | None:
+    """The character whose ``written`` bytes, read as ``read``, showed as ``char`` (one to one)."""
+    data = _encode(char, read)
+    if data is None or len(data) != 2:
+        return None
+    try:
+        original = data.decode(written)
+    except UnicodeDecodeError:
+        return None
+    return original if len(original) == 1 else None
+
+
+@lru_cache(maxsize=65536)
+def _encode(char: str, codec: str) -> bytes | None:
+    try:
+        return char.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def _gain(text: str, start: int, end: int, repaired: str, model: CharLanguageModel) -> float:
+    """How many nats more probable the repaired span is than the damaged one, with a character of context."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return model.score(before + repaired + after) - model.score(before + text[start:end] + after)
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    """Keep the best-scoring edits that do not overlap."""
+    chosen: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: -(e.score or 0.0)):
+        if all(edit.end <= other.start or edit.start >= other.end for other in chosen):
+            chosen.append(edit)
+    return sorted(chosen, key=lambda e: e.start)

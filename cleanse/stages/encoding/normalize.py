@@ -1,0 +1,89 @@
+"""Switchable normalisations: HTML entities, invisible characters, NFC, fullwidth punctuation.
+
+Each function returns edits against the text it is given, so the stage can log them.
+Fullwidth restoration puts back the marks that NFKC folding or an ASCII keyboard took
+from Chinese text (``,`` -> ``，``) but only where the mark touches Chinese: decimals,
+times, URLs, code and English sentences keep their ASCII marks.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+import regex
+
+from cleanse.document import Edit
+
+HTML_ENTITY = "html_entity"
+INVISIBLE_CHARACTER = "invisible_character"
+NFC_NORMALIZATION = "nfc_normalization"
+FULLWIDTH_PUNCTUATION = "fullwidth_punctuation"
+
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: C0 controls but tab, line feed and carriage return; DEL and C1; zero-width and bidi marks; BOM.
+_INVISIBLE = regex.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]+"
+)
+_CJK = r"\p{Han}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026"
+_MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
+#: an ASCII mark right after Chinese, or right before Chinese when not after ASCII punctuation;
+#: never between two digits (1,000 / 12:30) and never inside a ``?`` run (damage, flagged instead).
+_MARK = regex.compile(
+    rf"(?:(?<=[{_CJK}])[,!:;]|(?<=[{_CJK}])\?(?![?a-z])(?<!\?\?)"
+    rf"|(?<![!-/:-@\[-`{{-~?])(?<![0-9][,:])[,!:;](?=[{_CJK}]))"
+)
+_PARENTHESES = regex.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
+
+
+def unescape_html_entities(text: str) -> list[Edit]:
+    """Edits decoding HTML entities (``&amp;``, ``&#20013;``); unknown names stay as they are.
+
+    >>> [e.after for e in unescape_html_entities("A&amp;B &#20013;&bogus;")]
+    ['&', '中']
+    """
+    if "&" not in text:
+        return []
+    edits = []
+    for match in _ENTITY.finditer(text):
+        decoded = html.unescape(match.group())
+        if decoded != match.group() and decoded.isprintable():
+            edits.append(Edit(match.start(), match.end(), decoded, HTML_ENTITY))
+    return edits
+
+
+def remove_invisible_characters(text: str) -> list[Edit]:
+    """Edits removing control characters, zero-width and bidi marks (tabs and line breaks stay).
+
+    >>> [(e.start, e.end) for e in remove_invisible_characters("中\\u200b文\\x00")]
+    [(1, 2), (3, 4)]
+    """
+    return [Edit(m.start(), m.end(), "", INVISIBLE_CHARACTER) for m in _INVISIBLE.finditer(text)]
+
+
+def normalize_nfc(text: str) -> list[Edit]:
+    """Edits composing each line that is not in NFC (most text is, and is only checked)."""
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    edits = []
+    start = 0
+    for line in text.splitlines(keepends=True):
+        if not unicodedata.is_normalized("NFC", line):
+            edits.append(Edit(start, start + len(line), unicodedata.normalize("NFC", line), NFC_NORMALIZATION))
+        start += len(line)
+    return edits
+
+
+def restore_fullwidth_punctuation(text: str) -> list[Edit]:
+    """Edits turning ASCII ``, ? ! : ;`` and parentheses into fullwidth ones inside Chinese text.
+
+    >>> [e.after for e in restore_fullwidth_punctuation("你好,世界(试行)。At 12:30, ok.")]
+    ['，', '（', '）']
+    """
+    edits = {
+        m.start(): Edit(m.start(), m.end(), _MARKS[m.group()], FULLWIDTH_PUNCTUATION) for m in _MARK.finditer(text)
+    }
+    for match in _PARENTHESES.finditer(text):
+        edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
+        edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
+    return [edits[key] for key in sorted(edits)]

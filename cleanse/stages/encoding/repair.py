@@ -1,0 +1,121 @@
+"""The repair plan: fixers run in order, each proposing edits against the text it sees.
+
+:func:`repair_and_explain` returns the repaired text, the steps (one list of edits per
+fixer that changed something, each indexing the text that fixer saw) and the damage
+spans to flag in the final text. The stage applies the same steps through
+``doc.apply`` so every change lands in the document's log with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cleanse.document import Edit
+from cleanse.stages.encoding.damage import find_damage
+from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN, realign_double_byte_runs
+from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake, fix_latin_mojibake, fix_latin_range_mojibake
+from cleanse.stages.encoding.normalize import (
+    normalize_nfc,
+    remove_invisible_characters,
+    restore_fullwidth_punctuation,
+    unescape_html_entities,
+)
+from cleanse.stages.encoding.options import EncodingOptions
+from cleanse.stages.encoding.pinyin import strip_pinyin_annotations
+
+
+@dataclass(slots=True)
+class RepairPlan:
+    """What :func:`repair_and_explain` found: the text, its edit steps, and damage to flag."""
+
+    text: str
+    steps: list[tuple[str, list[Edit]]] = field(default_factory=list)
+    damage: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def repair_encoding(text: str, options: EncodingOptions | None = None, **overrides: object) -> str:
+    """Repair encoding damage in ``text`` and return the repaired text.
+
+    >>> repair_encoding("網(wǎng)站:" + "全国".encode("utf-8").decode("gbk") + "人民")
+    '網站：全国人民'
+    """
+    return repair_and_explain(text, options, **overrides).text
+
+
+def repair_and_explain(text: str, options: EncodingOptions | None = None, **overrides: object) -> RepairPlan:
+    """Repair ``text`` and say how: each step's edits (reason, span, score) and unrecoverable spans."""
+    if not isinstance(text, str):
+        raise TypeError(f"repair_encoding() takes str, not {type(text).__name__}; use decode() for bytes")
+    opts = _options(options, overrides)
+    plan = RepairPlan(text)
+    pending: list[tuple[int, int, str]] = []
+    for name, fixer in _fixers(opts, pending):
+        edits = fixer(plan.text)
+        if edits:
+            plan.text, real = _apply(plan.text, edits)
+            if real:
+                plan.steps.append((name, real))
+                pending[:] = [_shift(span, real) for span in pending]
+    if opts.flag_damage:
+        plan.damage = sorted(set(pending) | set(find_damage(plan.text)))
+    return plan
+
+
+def _options(options: EncodingOptions | None, overrides: dict[str, object]) -> EncodingOptions:
+    import dataclasses
+
+    base = options or EncodingOptions()
+    return dataclasses.replace(base, **overrides) if overrides else base  # type: ignore[arg-type]
+
+
+def _fixers(
+    opts: EncodingOptions, pending: list[tuple[int, int, str]]
+) -> list[tuple[str, Callable[[str], list[Edit]]]]:
+    def realign(text: str) -> list[Edit]:
+        edits, unreadable = realign_double_byte_runs(text, opts.min_gain)
+        pending.extend((start, end, UNREADABLE_MISALIGNED_RUN) for start, end in unreadable)
+        return edits
+
+    plan: list[tuple[bool, str, Callable[[str], list[Edit]]]] = [
+        (opts.unescape_html, "html_entities", unescape_html_entities),
+        (opts.fix_cjk_mojibake, "latin_range_mojibake", lambda t: fix_latin_range_mojibake(t, opts.min_gain)),
+        (opts.fix_latin_mojibake, "latin_mojibake", fix_latin_mojibake),
+        (opts.realign_double_byte, "misaligned_runs", realign),
+        (opts.fix_cjk_mojibake, "double_byte_mojibake", lambda t: fix_double_byte_mojibake(t, opts.min_gain)),
+        (opts.strip_pinyin, "pinyin_annotations", strip_pinyin_annotations),
+        (opts.remove_invisible, "invisible_characters", remove_invisible_characters),
+        (opts.normalize_nfc, "nfc", normalize_nfc),
+        (opts.restore_fullwidth_punctuation, "fullwidth_punctuation", restore_fullwidth_punctuation),
+    ]
+    return [(name, fixer) for enabled, name, fixer in plan if enabled]
+
+
+def _apply(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
+    """Apply sorted, non-overlapping edits; return the new text and the edits that changed something."""
+    pieces: list[str] = []
+    real: list[Edit] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < cursor or text[edit.start : edit.end] == edit.after:
+            continue
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.after)
+        cursor = edit.end
+        real.append(edit)
+    pieces.append(text[cursor:])
+    return "".join(pieces), real
+
+
+def _shift(span: tuple[int, int, str], edits: list[Edit]) -> tuple[int, int, str]:
+    """Move a span through a step's edits (spans inside an edit grow to cover its result)."""
+    start, end, reason = span
+    new_start, new_end = start, end
+    for edit in edits:
+        delta = len(edit.after) - (edit.end - edit.start)
+        if edit.end <= start:
+            new_start += delta
+            new_end += delta
+        elif edit.start < end:
+            new_end += delta
+    return new_start, max(new_start, new_end), reason

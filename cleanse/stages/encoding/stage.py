@@ -1,0 +1,56 @@
+"""The encoding stage: decode bytes documents, then repair and flag encoding damage."""
+
+from __future__ import annotations
+
+import regex
+
+from cleanse.document import Document, Edit
+from cleanse.stages.base import DocumentStage
+from cleanse.stages.encoding.decoding import decode
+from cleanse.stages.encoding.options import EncodingOptions
+from cleanse.stages.encoding.repair import repair_and_explain
+
+UNDECODABLE_BYTES = "undecodable_bytes"
+BINARY_CONTENT = "binary_content"
+STRAY_NUL = "stray_nul"
+_NUL = regex.compile("\x00+")
+
+
+class EncodingRepair(DocumentStage):
+    """Decode bytes and repair encoding damage; every edit and verdict goes to the change log."""
+
+    name = "encoding"
+    Options = EncodingOptions
+
+    def process(self, doc: Document) -> Document:
+        ensure_decoded(doc, self.name)
+        if not doc.kept or not doc.text:
+            return doc
+        options: EncodingOptions = self.options
+        plan = repair_and_explain(doc.text, options)
+        for _, edits in plan.steps:
+            doc.apply(self.name, edits)
+        for start, end, reason in plan.damage:
+            doc.flag(self.name, start, end, reason)
+        return doc
+
+
+def ensure_decoded(doc: Document, stage: str = "encoding") -> Document:
+    """Decode a bytes document in place: record encoding and confidence, flag bad bytes, drop binary.
+
+    Stray NUL characters are removed as logged edits; binary content is dropped with a reason.
+    """
+    if doc.text is not None or doc.raw is None:
+        return doc
+    result = decode(doc.raw)
+    if result.is_binary:
+        doc.set_decoded(stage, "", encoding=result.encoding, encoding_confidence=round(result.confidence, 3))
+        doc.drop(stage, BINARY_CONTENT)
+        return doc
+    doc.set_decoded(stage, result.text, encoding=result.encoding, encoding_confidence=round(result.confidence, 3))
+    doc.raw = None
+    for start, end in result.damaged:
+        doc.flag(stage, start, end, UNDECODABLE_BYTES)
+    if "\x00" in result.text:
+        doc.apply(stage, [Edit(m.start(), m.end(), "", STRAY_NUL) for m in _NUL.finditer(result.text)])
+    return doc
