@@ -1,0 +1,334 @@
+"""A phrase-aware converter that runs OpenCC's own configurations and dictionaries in pure Python.
+
+OpenCC converts in three moves: normalise compatibility ideographs, cut the text into segments
+by forward maximum matching over a phrase dictionary, then run a chain of dictionaries over each
+segment, again by forward maximum matching, never across a segment boundary. This module does the
+same with C-speed building blocks: one compiled regex finds the positions where a phrase may start,
+a dict lookup takes the longest phrase there, and ``str.translate`` converts every character in
+between. Segment boundaries are kept as a separator character that no dictionary key contains,
+so later steps of the chain cannot match across them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from cleanse.errors import ConfigError
+from cleanse.stages.script.dictionaries import TextDict, flatten, load_config, load_dict
+
+_SEPARATOR_CANDIDATES = ("\x00", "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3")
+
+
+_REGEX_KEY_LIMIT = 5000
+_SHORT_TEXT = 48
+MERGE_GAP = 3
+
+
+class CharacterTable:
+    """A one-to-one character mapping applied with numpy on long text and ``str.translate`` on short text.
+
+    OpenCC's character dictionaries map one code point to one code point, so a lookup array indexed
+    by code point converts a whole text in a few vectorised operations. A mapping with a longer value
+    falls back to ``str.translate`` throughout.
+
+    >>> CharacterTable({ord("後"): "后"}).apply("之後" * 30)[:4]
+    '之后之后'
+    """
+
+    def __init__(self, mapping: dict[int, str]) -> None:
+        self.mapping = {code: value for code, value in mapping.items() if chr(code) != value}
+        self.lookup: np.ndarray | None = None
+        if self.mapping and all(len(value) == 1 for value in self.mapping.values()):
+            lookup = np.arange(max(self.mapping) + 1, dtype=np.uint32)
+            for code, value in self.mapping.items():
+                lookup[code] = ord(value)
+            self.lookup = lookup
+
+    def apply(self, text: str) -> str:
+        if not self.mapping or text.isascii():
+            return text
+        if self.lookup is None or len(text) < _SHORT_TEXT:
+            return text.translate(self.mapping)
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        size = len(self.lookup)
+        mapped = self.lookup[np.minimum(codes, size - 1)]
+        mapped = np.where(codes < size, mapped, codes)
+        if np.array_equal(mapped, codes):
+            return text
+        return mapped.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """One short-circuit member matched by position: its phrases (and, ahead of a later phrase level, characters)."""
+
+    phrases: dict[str, str]
+    prefixes: frozenset[str]
+
+
+class _Matcher:
+    """Forward maximum matching over short-circuit levels; characters go through one translate table.
+
+    Small phrase sets compile into one trie-shaped regex, so the scan and the longest match both run
+    in C; large ones (OpenCC's 49,000 Simplified phrases) use a first-character screen and prefix walk.
+    """
+
+    def __init__(self, levels: list[list[TextDict]]) -> None:
+        self.levels: list[_Level] = []
+        characters: dict[int, str] = {}
+        last_phrase_level = max((i for i, level in enumerate(levels) if _has_phrases(level)), default=-1)
+        for index, level in enumerate(levels):
+            phrases: dict[str, str] = {}
+            for text_dict in level:
+                for key, value in text_dict.entries.items():
+                    if len(key) == 1 and index >= last_phrase_level:
+                        characters.setdefault(ord(key), value)
+                    else:
+                        phrases.setdefault(key, value)
+            if phrases:
+                prefixes = frozenset(key[:end] for key in phrases for end in range(1, len(key)))
+                self.levels.append(_Level(phrases, prefixes))
+        self.table = CharacterTable(characters)
+        self.pattern: re.Pattern[str] | None = None
+        self.start_pattern: re.Pattern[str] | None = None
+        if sum(len(level.phrases) for level in self.levels) <= _REGEX_KEY_LIMIT:
+            if self.levels:
+                groups = "|".join(f"({_trie_pattern(level.phrases)})" for level in self.levels)
+                self.pattern = re.compile(groups)
+        else:
+            starts = sorted({key[0] for level in self.levels for key in level.phrases})
+            self.start_pattern = re.compile("[" + "".join(re.escape(c) for c in starts) + "]")
+
+    def longest_match(self, text: str, at: int) -> tuple[int, str] | None:
+        """The end and conversion of the phrase OpenCC would take at ``at``, or None."""
+        size = len(text)
+        for level in self.levels:
+            phrases = level.phrases
+            prefixes = level.prefixes
+            found: tuple[int, str] | None = None
+            end = at + 1
+            while end <= size:
+                piece = text[at:end]
+                value = phrases.get(piece)
+                if value is not None:
+                    found = (end, value)
+                if piece not in prefixes:
+                    break
+                end += 1
+            if found is not None:
+                return found
+        return None
+
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Every phrase taken by forward maximum matching, as ``(start, end, conversion)``."""
+        if self.pattern is not None:
+            levels = self.levels
+            return [
+                (m.start(), m.end(), levels[m.lastindex - 1].phrases[m.group()])  # type: ignore[operator]
+                for m in self.pattern.finditer(text)
+            ]
+        if self.start_pattern is None:
+            return []
+        found: list[tuple[int, int, str]] = []
+        cursor = 0
+        for start in self.start_pattern.finditer(text):
+            at = start.start()
+            if at < cursor:
+                continue
+            match = self.longest_match(text, at)
+            if match is not None:
+                found.append((at, match[0], match[1]))
+                cursor = match[0]
+        return found
+
+    def run(self, text: str, convert: bool, mark: str | None) -> str:
+        """Convert (or, with ``convert=False``, only segment) ``text``; ``mark`` brackets each phrase."""
+        matches = self._matches(text)
+        characters = self.table.apply(text) if convert else text
+        if not matches:
+            return characters
+        pieces: list[str] = []
+        cursor = 0
+        for at, end, value in matches:
+            pieces.append(characters[cursor:at])
+            phrase = value if convert else text[at:end]
+            pieces.append(phrase if mark is None else mark + phrase + mark)
+            cursor = end
+        pieces.append(characters[cursor:])
+        return "".join(pieces)
+
+
+def _trie_pattern(keys: dict[str, str]) -> str:
+    """A regex matching the longest key at a position: keys folded into a trie, longer branches first."""
+    trie: dict[str, dict] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(trie)
+
+
+def _matcher(levels: list[list[TextDict]]) -> _Matcher:
+    """A matcher per distinct dictionary chain, shared by configurations (s2t, s2tw, s2twp, s2hk...)."""
+    return _cached_matcher(tuple(tuple(text_dict.name for text_dict in level) for level in levels))
+
+
+@cache
+def _cached_matcher(names: tuple[tuple[str, ...], ...]) -> _Matcher:
+    return _Matcher([[load_dict(name) for name in level] for level in names])
+
+
+def _has_phrases(level: list[TextDict]) -> bool:
+    return any(not text_dict.is_characters for text_dict in level)
+
+
+class Converter:
+    """One OpenCC configuration (``"t2s"``, ``"s2twp"``...), built once and reused.
+
+    >>> Converter("t2s").convert("瞭解黨建工作，發揮作用")
+    '了解党建工作，发挥作用'
+    >>> Converter("s2twp").convert("鼠标和软件")
+    '滑鼠和軟體'
+    """
+
+    def __init__(self, config: str) -> None:
+        spec: dict[str, Any] = load_config(config)
+        self.config = config
+        normalization: dict[int, str] = {}
+        for step in spec.get("normalization", ()):
+            for level in flatten(step["dict"]):
+                for text_dict in level:
+                    if not text_dict.is_characters:
+                        raise ConfigError(f"{config}: phrase normalisation is not supported")
+                    for key, value in text_dict.entries.items():
+                        normalization.setdefault(ord(key), value)
+        self.normalization = CharacterTable(normalization)
+        chain = [flatten(step["dict"]) for step in spec["conversion_chain"]]
+        self.steps = [_matcher(levels) for levels in chain]
+        segmentation = spec.get("segmentation", {}).get("dict")
+        first_phrases = [level for level in chain[0] if _has_phrases(level)]
+        if segmentation is None or _same_files(flatten(segmentation), first_phrases):
+            self.segmenter: _Matcher | None = None
+        else:
+            self.segmenter = _matcher(flatten(segmentation))
+        self.fused_segmenter = _matcher(first_phrases)
+
+    def convert(self, text: str) -> str:
+        """Convert ``text`` exactly as OpenCC's configuration describes."""
+        return self._run(text, keep_marks=False)[0]
+
+    def _run(self, text: str, keep_marks: bool) -> tuple[str, str]:
+        """Return the converted text and the separator used (kept between segments if asked)."""
+        text = self.normalization.apply(text)
+        mark = _separator(text)
+        needs_marks = keep_marks or len(self.steps) > 1
+        if self.segmenter is not None:
+            text = self.segmenter.run(text, convert=False, mark=mark)
+            for step in self.steps:
+                text = step.run(text, convert=True, mark=None)
+        else:
+            text = self.steps[0].run(text, convert=True, mark=mark if needs_marks else None)
+            for step in self.steps[1:]:
+                text = step.run(text, convert=True, mark=None)
+        return (text if keep_marks else text.replace(mark, "")), mark
+
+    def segments(self, text: str) -> tuple[list[str], list[str]]:
+        """The segments OpenCC would convert one by one, before and after conversion."""
+        converted, mark = self._run(text, keep_marks=True)
+        normalized = self.normalization.apply(text)
+        segmenter = self.segmenter or self.fused_segmenter
+        original = segmenter.run(normalized, convert=False, mark=mark)
+        before = original.split(mark)
+        after = converted.split(mark)
+        if len(before) != len(after):
+            raise AssertionError(f"{self.config}: segments misaligned ({len(before)} != {len(after)})")
+        return before, after
+
+    def edits(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans of ``text`` that conversion changes, as ``(start, end, replacement)``, smallest runs first.
+
+        >>> Converter("t2s").edits("ab黨建cd")
+        [(2, 3, '党')]
+        """
+        converted = self.convert(text)
+        if converted == text:
+            return []
+        if len(converted) == len(text):
+            return _changed_runs(text, converted, 0)
+        edits: list[tuple[int, int, str]] = []
+        offset = 0
+        for before, after in zip(*self.segments(text), strict=False):
+            if before != after:
+                if len(before) == len(after):
+                    edits.extend(_changed_runs(before, after, offset))
+                else:
+                    edits.append((offset, offset + len(before), after))
+            offset += len(before)
+        return _undo_normalisation_only(text, edits)
+
+
+def _undo_normalisation_only(text: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return [(start, end, after) for start, end, after in edits if text[start:end] != after]
+
+
+def _changed_runs(before: str, after: str, offset: int) -> list[tuple[int, int, str]]:
+    """Runs of differing characters between two strings of equal length (vectorised).
+
+    Runs separated by at most ``MERGE_GAP`` unchanged Han characters join into one edit, so the log
+    holds phrase-sized changes (``黨建引領`` -> ``党建引领``) rather than one entry per character.
+    """
+    left = np.frombuffer(before.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    right = np.frombuffer(after.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    differs = np.concatenate(([False], left != right, [False]))
+    bounds = np.flatnonzero(differs[1:] != differs[:-1])
+    starts, ends = bounds[0::2], bounds[1::2]
+    if len(starts) > 1:
+        not_han = np.concatenate(([0], np.cumsum(~_is_han(left), dtype=np.int64)))
+        gaps = starts[1:] - ends[:-1]
+        joined = (gaps <= MERGE_GAP) & (not_han[starts[1:]] == not_han[ends[:-1]])
+        keep_start = np.concatenate(([True], ~joined))
+        keep_end = np.concatenate((~joined, [True]))
+        starts, ends = starts[keep_start], ends[keep_end]
+    return [
+        (offset + start, offset + end, after[start:end])
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=False)
+    ]
+
+
+def _is_han(codes: np.ndarray) -> np.ndarray:
+    return (
+        ((codes >= 0x3400) & (codes <= 0x9FFF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF))
+        | ((codes >= 0x20000) & (codes <= 0x323AF))
+    )
+
+
+def _separator(text: str) -> str:
+    for candidate in _SEPARATOR_CANDIDATES:
+        if candidate not in text:
+            return candidate
+    raise ValueError("text contains every segment separator candidate; cannot convert it safely")
+
+
+def _same_files(levels: list[list[TextDict]], other: list[list[TextDict]]) -> bool:
+    return [[d.name for d in level] for level in levels] == [[d.name for d in level] for level in other]
+
+
+@cache
+def get_converter(config: str) -> Converter:
+    """The process-wide converter for an OpenCC configuration name."""
+    return Converter(config)

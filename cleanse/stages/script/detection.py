@@ -1,0 +1,177 @@
+"""Tell Simplified from Traditional Chinese by counting characters that exist in only one script.
+
+The evidence comes from OpenCC's own character dictionaries: a character that Traditional-to-Simplified
+conversion always changes, and that no conversion can produce as Simplified output, is Traditional-only
+(``後``, ``國``); the mirror set is Simplified-only. ``后`` is not one: it is a Traditional candidate
+too (皇后), and regional standard forms (Taiwan ``群``, Hong Kong ``台``) count as Traditional.
+A numpy lookup array classifies every code point of a text at once, and cumulative sums give the
+counts of every paragraph without a Python loop over characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from cleanse.stages.script.dictionaries import load_candidates
+
+SIMPLIFIED = "simplified"
+TRADITIONAL = "traditional"
+MIXED = "mixed"
+NONE = "none"
+LABELS = (SIMPLIFIED, TRADITIONAL, MIXED, NONE)
+"""Every label; the order is the code :func:`_labels` uses."""
+
+MIXED_SHARE = 0.05
+"""A paragraph is mixed when the minority script holds at least this share of the evidence..."""
+MIXED_MINIMUM = 2
+"""...and at least this many characters (one stray character is a quotation or a name, not a mix)."""
+
+_OTHER, _HAN, _TRADITIONAL_ONLY, _SIMPLIFIED_ONLY = 0, 1, 2, 3
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x323AF),
+)
+
+
+class ScriptVerdict(str):
+    """A script label that compares equal to its string, carrying the evidence counts.
+
+    >>> verdict = detect_script("這是繁體中文")
+    >>> verdict == "traditional", verdict.label, verdict.traditional, verdict.simplified
+    (True, 'traditional', 2, 0)
+    >>> detect_script("Hello, world") == "none"
+    True
+    """
+
+    label: str
+    han: int
+    traditional: int
+    simplified: int
+
+    def __new__(cls, label: str, han: int = 0, traditional: int = 0, simplified: int = 0) -> ScriptVerdict:
+        if label not in LABELS:
+            raise ValueError(f"script label must be one of {LABELS}, got {label!r}")
+        verdict = super().__new__(cls, label)
+        verdict.label = label
+        verdict.han = han
+        verdict.traditional = traditional
+        verdict.simplified = simplified
+        return verdict
+
+    def __repr__(self) -> str:
+        return (
+            f"ScriptVerdict({self.label!r}, han={self.han}, traditional={self.traditional}, "
+            f"simplified={self.simplified})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ScriptVerdict, (self.label, self.han, self.traditional, self.simplified))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "han": self.han, "traditional": self.traditional, "simplified": self.simplified}
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphCounts:
+    """Evidence for each line of a text: spans and counts as parallel arrays."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    han: np.ndarray
+    traditional: np.ndarray
+    simplified: np.ndarray
+    labels: list[str]
+
+    def verdict(self, index: int) -> ScriptVerdict:
+        han, traditional, simplified = int(self.han[index]), int(self.traditional[index]), int(self.simplified[index])
+        return ScriptVerdict(self.labels[index], han, traditional, simplified)
+
+
+def label_for(han: int, traditional: int, simplified: int) -> str:
+    """The label the counts support; Han text without evidence reads the same in both scripts.
+
+    Such text is reported as Simplified: converting it to Simplified changes nothing at the character
+    level, and the stage still converts it when the target is Traditional.
+    """
+    if han == 0:
+        return NONE
+    minority = min(traditional, simplified)
+    if minority >= MIXED_MINIMUM and minority >= MIXED_SHARE * (traditional + simplified):
+        return MIXED
+    return TRADITIONAL if traditional > simplified else SIMPLIFIED
+
+
+@lru_cache(maxsize=1)
+def _classes() -> np.ndarray:
+    to_simplified = load_candidates("TSCharacters.txt")
+    to_traditional = load_candidates("STCharacters.txt")
+    valid_simplified = {value for values in to_simplified.values() for value in values}
+    valid_traditional = {value for values in to_traditional.values() for value in values}
+    for regional in ("TWVariants.txt", "HKVariants.txt"):
+        valid_traditional.update(value for values in load_candidates(regional).values() for value in values)
+    traditional_only = {key for key, values in to_simplified.items() if key not in values} - valid_simplified
+    simplified_only = {key for key, values in to_traditional.items() if key not in values} - valid_traditional
+    classes = np.zeros(_HAN_RANGES[-1][1] + 2, dtype=np.uint8)
+    for low, high in _HAN_RANGES:
+        classes[low : high + 1] = _HAN
+    classes[[ord(c) for c in traditional_only - simplified_only]] = _TRADITIONAL_ONLY
+    classes[[ord(c) for c in simplified_only - traditional_only]] = _SIMPLIFIED_ONLY
+    return classes
+
+
+def _code_classes(text: str) -> np.ndarray:
+    classes = _classes()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return classes[np.minimum(codes, len(classes) - 1)]
+
+
+def paragraph_counts(text: str) -> ParagraphCounts:
+    """Counts for every line of ``text`` (split on ``\\n``), computed in one vectorised pass."""
+    if not isinstance(text, str):
+        raise TypeError(f"script detection takes str, not {type(text).__name__}")
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    newlines = np.flatnonzero(codes == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(codes)]))
+    classes = _code_classes(text)
+    counts = []
+    for hits in (classes != _OTHER, classes == _TRADITIONAL_ONLY, classes == _SIMPLIFIED_ONLY):
+        cumulative = np.concatenate(([0], np.cumsum(hits, dtype=np.int64)))
+        counts.append(cumulative[ends] - cumulative[starts])
+    return ParagraphCounts(starts, ends, counts[0], counts[1], counts[2], _labels(*counts))
+
+
+def _labels(han: np.ndarray, traditional: np.ndarray, simplified: np.ndarray) -> list[str]:
+    """:func:`label_for` over arrays of counts, with array operations."""
+    minority = np.minimum(traditional, simplified)
+    mixed = (minority >= MIXED_MINIMUM) & (minority >= MIXED_SHARE * (traditional + simplified))
+    codes = np.where(traditional > simplified, 1, 0)
+    codes = np.where(mixed, 2, codes)
+    codes = np.where(han == 0, 3, codes)
+    return [LABELS[code] for code in codes.tolist()]
+
+
+def detect_script(text: str) -> ScriptVerdict:
+    """Label ``text`` as "simplified", "traditional", "mixed" or "none" (no Han characters).
+
+    The result is a ``str`` equal to its label with the counts as attributes: ``han`` (Han
+    characters), ``traditional`` and ``simplified`` (characters found only in that script).
+
+    >>> detect_script("后来发展了")
+    ScriptVerdict('simplified', han=5, traditional=0, simplified=2)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"detect_script() takes str, not {type(text).__name__}")
+    if text.isascii():
+        return ScriptVerdict(NONE)
+    classes = _code_classes(text)
+    han = int(np.count_nonzero(classes))
+    traditional = int(np.count_nonzero(classes == _TRADITIONAL_ONLY))
+    simplified = int(np.count_nonzero(classes == _SIMPLIFIED_ONLY))
+    return ScriptVerdict(label_for(han, traditional, simplified), han, traditional, simplified)

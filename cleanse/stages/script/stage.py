@@ -1,0 +1,216 @@
+"""The ``script`` stage: detect the script of every paragraph and convert the ones that need it.
+
+Paragraphs already in the target script, and lines without Han text, are left alone; each
+converted phrase or run of characters is one entry of the change log. URLs and e-mail addresses are
+never converted. Running the stage twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cleanse.document import Document, Edit
+from cleanse.errors import ConfigError
+from cleanse.stages.base import DocumentStage
+from cleanse.stages.script.converter import get_converter
+from cleanse.stages.script.detection import (
+    MIXED,
+    NONE,
+    SIMPLIFIED,
+    TRADITIONAL,
+    ParagraphCounts,
+    label_for,
+    paragraph_counts,
+)
+
+SCRIPT_CONVERTED = "script_converted"
+MIXED_SCRIPT = "mixed_script"
+
+TRADITIONAL_CONFIGS = {"standard": "s2t", "traditional": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
+SIMPLIFIED_CONFIGS = {"standard": "t2s", "tw": "tw2s", "twp": "tw2sp", "hk": "hk2s"}
+TARGETS = ("simplified", "traditional", "tw", "twp", "hk")
+
+_PROTECTED = re.compile(
+    r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.ASCII,
+)
+
+
+def config_for(target: str, source: str = "standard") -> str:
+    """The OpenCC configuration that converts to ``target`` (from ``source`` when the target is Simplified)."""
+    if target == "simplified":
+        if source not in SIMPLIFIED_CONFIGS:
+            raise ConfigError(f"script source must be one of {sorted(SIMPLIFIED_CONFIGS)}, got {source!r}")
+        return SIMPLIFIED_CONFIGS[source]
+    if target not in TRADITIONAL_CONFIGS:
+        raise ConfigError(f"script target must be one of {TARGETS}, got {target!r}")
+    return TRADITIONAL_CONFIGS[target]
+
+
+@dataclass(frozen=True)
+class ScriptOptions:
+    """Options of the ``script`` stage.
+
+    ``target``: "simplified" (default), "traditional" (OpenCC standard), "tw", "twp" (Taiwan with
+    Taiwan phrases such as 軟體 for 软件) or "hk".
+    ``source``: which Traditional standard the input follows when converting to Simplified:
+    "standard" (default), "tw", "twp" or "hk".
+    ``convert_mixed``: convert paragraphs that mix both scripts (default True); they are flagged either way.
+    """
+
+    target: str = "simplified"
+    source: str = "standard"
+    convert_mixed: bool = True
+
+    def __post_init__(self) -> None:
+        config_for(self.target, self.source)
+
+    @property
+    def config(self) -> str:
+        return config_for(self.target, self.source)
+
+
+class ScriptConversion(DocumentStage):
+    """Convert every paragraph to one script, phrase by phrase, logging each change.
+
+    >>> doc = ScriptConversion().process(Document.from_text("黨建引領發展\\nwww.example.com"))
+    >>> doc.text
+    '党建引领发展\\nwww.example.com'
+    >>> doc.metadata["script"]["label"], [c.before + "->" + c.after for c in doc.changes]
+    ('traditional', ['黨建引領發->党建引领发'])
+    """
+
+    name = "script"
+    Options = ScriptOptions
+    options: ScriptOptions
+
+    def process(self, doc: Document) -> Document:
+        text = doc.text
+        if not text:
+            return doc
+        counts = paragraph_counts(text)
+        converting = self._paragraphs_to_convert(counts)
+        for index, label in enumerate(counts.labels):
+            if label == MIXED:
+                verdict = counts.verdict(index)
+                start, end = int(counts.starts[index]), int(counts.ends[index])
+                evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
+                doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
+        edits = self._edits(text, counts, converting)
+        doc.apply(self.name, edits)
+        doc.metadata[self.name] = self._summary(counts, converting, len(edits))
+        return doc
+
+    def _paragraphs_to_convert(self, counts: ParagraphCounts) -> list[int]:
+        wanted = SIMPLIFIED if self.options.target == "simplified" else TRADITIONAL
+        skipped = {NONE, wanted} if self.options.convert_mixed else {NONE, wanted, MIXED}
+        return [index for index, label in enumerate(counts.labels) if label not in skipped]
+
+    def _edits(self, text: str, counts: ParagraphCounts, paragraphs: list[int]) -> list[Edit]:
+        """Edits for the chosen paragraphs, URLs and e-mail addresses excluded.
+
+        When most of the Han text needs converting, the whole text converts in one pass (no
+        dictionary key contains a line break, so no match crosses paragraphs) and only the edits
+        inside chosen paragraphs are kept; otherwise each chosen paragraph converts on its own.
+        """
+        if not paragraphs:
+            return []
+        engine = get_converter(self.options.config)
+        chosen = np.zeros(len(counts.starts), dtype=bool)
+        chosen[paragraphs] = True
+        spans: list[tuple[int, int, str]] = []
+        if int(counts.han[paragraphs].sum()) * 2 >= int(counts.han.sum()):
+            spans = engine.edits(text)
+            owner = _owners(counts, spans)
+            if any(end > limit for (_, end, _), limit in zip(spans, counts.ends[owner].tolist(), strict=False)):
+                spans = []
+            else:
+                spans = [span for span, kept in zip(spans, chosen[owner].tolist(), strict=False) if kept]
+        if not spans:
+            for index in paragraphs:
+                start, end = int(counts.starts[index]), int(counts.ends[index])
+                spans.extend(
+                    (start + left, start + right, after) for left, right, after in engine.edits(text[start:end])
+                )
+        protected = [found.span() for found in _PROTECTED.finditer(text)] if ("." in text or "@" in text) else []
+        if protected:
+            spans = [span for span in spans if not _overlaps(protected, span[0], span[1])]
+        evidence = (f"opencc:{self.options.config}",)
+        return [Edit(start, end, after, SCRIPT_CONVERTED, None, evidence) for start, end, after in spans]
+
+    def _summary(self, counts: ParagraphCounts, converted: list[int], changes: int) -> dict[str, Any]:
+        han, traditional, simplified = (
+            int(counts.han.sum()),
+            int(counts.traditional.sum()),
+            int(counts.simplified.sum()),
+        )
+        with_han = np.flatnonzero(counts.han)
+        was_converted = np.zeros(len(counts.starts), dtype=bool)
+        was_converted[converted] = True
+        return {
+            "label": label_for(han, traditional, simplified),
+            "han": han,
+            "traditional": traditional,
+            "simplified": simplified,
+            "target": self.options.target,
+            "config": self.options.config,
+            "converted_paragraphs": len(converted),
+            "changes": changes,
+            "paragraphs": {
+                "start": counts.starts[with_han].tolist(),
+                "end": counts.ends[with_han].tolist(),
+                "label": [counts.labels[i] for i in with_han.tolist()],
+                "han": counts.han[with_han].tolist(),
+                "traditional": counts.traditional[with_han].tolist(),
+                "simplified": counts.simplified[with_han].tolist(),
+                "converted": was_converted[with_han].tolist(),
+            },
+        }
+
+
+def _owners(counts: ParagraphCounts, spans: list[tuple[int, int, str]]) -> np.ndarray:
+    """The index of the line each span starts in."""
+    starts = np.fromiter((span[0] for span in spans), dtype=np.int64, count=len(spans))
+    return np.searchsorted(counts.starts, starts, side="right") - 1
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(left < end and start < right for left, right in spans)
+
+
+def _unprotected(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` minus URLs and e-mail addresses, as a list of spans to convert."""
+    pieces = []
+    cursor = start
+    for found in _PROTECTED.finditer(text, start, end):
+        if found.start() > cursor:
+            pieces.append((cursor, found.start()))
+        cursor = found.end()
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def convert_text(text: str, config: str) -> str:
+    """Convert all of ``text`` with an OpenCC configuration, leaving URLs and e-mail addresses alone."""
+    if not isinstance(text, str):
+        raise TypeError(f"script conversion takes str, not {type(text).__name__}")
+    if text.isascii():
+        return text
+    engine = get_converter(config)
+    spans = _unprotected(text, 0, len(text))
+    if spans == [(0, len(text))]:
+        return engine.convert(text)
+    pieces = []
+    cursor = 0
+    for start, end in spans:
+        pieces.append(text[cursor:start])
+        pieces.append(engine.convert(text[start:end]))
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
