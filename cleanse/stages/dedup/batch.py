@@ -27,6 +27,7 @@ from cleanse.stages.dedup.units import sentence_spans
 from cleanse.stages.dedup.verify import ShingleSets, containment, jaccard
 
 CHUNK_UNITS = 20_000
+CLUSTER_ALL_PAIRS = 8  # buckets up to this size are fully paired when clustering; larger ones are chained
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def cluster_units(sketches: UnitSketches, threshold: float) -> UnionFind:
     valid = np.flatnonzero(representative >= 0)
     clusters.union(valid, representative[valid])
     for band in range(sketches.keys.shape[1]):
-        left, right = bucket_pairs(sketches.keys[reps, band])
+        left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
         left, right = reps[left], reps[right]
         pending = clusters.find(left) != clusters.find(right)
         left, right = left[pending], right[pending]

@@ -56,7 +56,10 @@ def unique_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.nd
         return left.astype(np.int64), right.astype(np.int64)
     left, right = left.astype(np.int64), right.astype(np.int64)
     width = np.int64(int(right.max()) + 1)
-    combined = np.unique(left * width + right)
+    combined = np.sort(left * width + right)
+    keep = np.ones(len(combined), dtype=bool)
+    keep[1:] = combined[1:] != combined[:-1]
+    combined = combined[keep]
     return combined // width, combined % width
 
 

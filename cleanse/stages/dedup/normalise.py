@@ -161,18 +161,32 @@ def normalise_batch(texts: Sequence[str], script_fold: ScriptFold = "characters"
     words = han_counts * 2 < lengths
     if not words.any():
         return NormalisedBatch(folded[kept], lengths.astype(np.int64), words)
-    pieces: list[np.ndarray] = []
-    for index in range(len(texts)):
+    return _with_word_units(texts, folded, kept, bounds, lengths, words)
+
+
+def _with_word_units(
+    texts: Sequence[str],
+    folded: np.ndarray,
+    kept: np.ndarray,
+    bounds: np.ndarray,
+    lengths: np.ndarray,
+    words: np.ndarray,
+) -> NormalisedBatch:
+    """Assemble the batch when some units are shingled by words (only those units loop in Python)."""
+    word_units = np.flatnonzero(words)
+    pieces = {}
+    for index in word_units.tolist():
         lo, hi = int(bounds[index]), int(bounds[index + 1])
-        if words[index]:
-            spaced = np.where(kept[lo:hi], folded[lo:hi], SPACE).astype("<u4").tobytes().decode("utf-32-le")
-            joined = " ".join(_WORD.findall(spaced))
-            piece = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-            lengths[index] = len(piece)
-        else:
-            piece = folded[lo:hi][kept[lo:hi]]
-        pieces.append(piece)
-    return NormalisedBatch(np.concatenate(pieces).astype(np.uint32), lengths.astype(np.int64), words)
+        spaced = np.where(kept[lo:hi], folded[lo:hi], SPACE).astype("<u4").tobytes().decode("utf-32-le")
+        pieces[index] = np.frombuffer(" ".join(_WORD.findall(spaced)).encode("utf-32-le"), dtype=np.uint32)
+        lengths[index] = len(pieces[index])
+    in_char_unit = np.repeat(~words, np.diff(bounds))
+    out = np.empty(int(lengths.sum()), dtype=np.uint32)
+    out[np.repeat(~words, lengths)] = folded[kept & in_char_unit]
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    for index, piece in pieces.items():
+        out[starts[index] : starts[index] + len(piece)] = piece
+    return NormalisedBatch(out, lengths.astype(np.int64), words)
 
 
 def normalise_unit(text: str, script_fold: ScriptFold = "characters") -> NormalisedUnit:

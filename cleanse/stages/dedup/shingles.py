@@ -137,11 +137,13 @@ def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -
     lengths = batch.lengths.astype(np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) if len(lengths) else lengths
     span_starts, span_ends, unit_of = _char_spans(np.where(batch.words, 0, lengths), starts, ngram)
-    word_units = np.flatnonzero(batch.words & (lengths > 0))
-    if len(word_units):
-        span_starts, span_ends, unit_of = _with_word_spans(
-            batch.codes, word_units, starts, lengths, word_ngram, span_starts, span_ends, unit_of
-        )
+    if batch.words.any():
+        word_starts, word_ends, word_unit_of = _word_spans(batch, starts, lengths, word_ngram)
+        unit_of = np.concatenate((unit_of, word_unit_of))
+        order = np.argsort(unit_of, kind="stable")
+        unit_of = unit_of[order]
+        span_starts = np.concatenate((span_starts, word_starts))[order]
+        span_ends = np.concatenate((span_ends, word_ends))[order]
     prefix = _prefix_sums(batch.codes.astype(np.uint64))
     hashes = _fold32(_span_hashes(prefix, span_starts, span_ends))
     counts = np.bincount(unit_of, minlength=len(lengths)).astype(np.int64)
@@ -150,34 +152,28 @@ def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -
     return ShingleBatch(hashes, offsets, unit_hashes, lengths)
 
 
-def _word_spans(codes: np.ndarray, start: int, length: int, word_ngram: int) -> tuple[np.ndarray, np.ndarray]:
-    spaces = start + np.flatnonzero(codes[start : start + length] == SPACE)
-    word_starts = np.concatenate(([start], spaces + 1))
-    word_ends = np.concatenate((spaces, [start + length]))
-    if len(word_starts) <= word_ngram:
-        return word_starts[:1], word_ends[-1:]
-    return word_starts[: len(word_starts) - word_ngram + 1], word_ends[word_ngram - 1 :]
-
-
-def _with_word_spans(
-    codes: np.ndarray,
-    word_units: np.ndarray,
-    starts: np.ndarray,
-    lengths: np.ndarray,
-    word_ngram: int,
-    span_starts: np.ndarray,
-    span_ends: np.ndarray,
-    unit_of: np.ndarray,
+def _word_spans(
+    batch: NormalisedBatch, starts: np.ndarray, lengths: np.ndarray, word_ngram: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    all_starts, all_ends, all_units = [span_starts], [span_ends], [unit_of]
-    for index in word_units.tolist():
-        word_starts, word_ends = _word_spans(codes, int(starts[index]), int(lengths[index]), word_ngram)
-        all_starts.append(word_starts)
-        all_ends.append(word_ends)
-        all_units.append(np.full(len(word_starts), index, dtype=np.int64))
-    merged_units = np.concatenate(all_units)
-    order = np.argsort(merged_units, kind="stable")
-    return np.concatenate(all_starts)[order], np.concatenate(all_ends)[order], merged_units[order]
+    """Spans of ``word_ngram`` consecutive words in every word unit, all units at once."""
+    codes = batch.codes
+    is_word = np.repeat(batch.words, lengths) & (codes != SPACE)
+    unit_start = np.zeros(len(codes) + 1, dtype=bool)
+    unit_start[starts[lengths > 0]] = True
+    unit_start[len(codes)] = True
+    previous_space = np.concatenate(([True], codes[:-1] == SPACE)) | unit_start[:-1]
+    next_space = np.concatenate((codes[1:] == SPACE, [True])) | unit_start[1:]
+    token_starts = np.flatnonzero(is_word & previous_space)
+    token_ends = np.flatnonzero(is_word & next_space) + 1
+    token_unit = np.searchsorted(starts, token_starts, side="right") - 1
+    per_unit = np.bincount(token_unit, minlength=len(lengths))
+    counts = np.where(per_unit >= word_ngram, per_unit - word_ngram + 1, np.minimum(per_unit, 1))
+    first_token = np.concatenate(([0], np.cumsum(per_unit)[:-1]))
+    unit_of = np.repeat(np.arange(len(lengths)), counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    first = np.repeat(first_token, counts) + within
+    last = first + np.repeat(np.minimum(per_unit, word_ngram), counts) - 1
+    return token_starts[first], token_ends[last], unit_of
 
 
 def _prefix_sums(codes: np.ndarray) -> np.ndarray:

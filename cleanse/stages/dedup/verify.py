@@ -31,14 +31,15 @@ class ShingleSets:
     @classmethod
     def from_batch(cls, batch: ShingleBatch) -> ShingleSets:
         counts = batch.counts()
-        unit_of = np.repeat(np.arange(batch.units, dtype=np.int64), counts)
-        order = np.lexsort((batch.hashes, unit_of))
-        values, units = batch.hashes[order], unit_of[order]
-        keep = np.ones(len(values), dtype=bool)
-        keep[1:] = (values[1:] != values[:-1]) | (units[1:] != units[:-1])
-        kept_counts = np.bincount(units[keep], minlength=batch.units)
+        unit_of = np.repeat(np.arange(batch.units, dtype=np.uint64), counts)
+        keys = (unit_of << np.uint64(32)) | batch.hashes.astype(np.uint64)
+        keys.sort()
+        keep = np.ones(len(keys), dtype=bool)
+        keep[1:] = keys[1:] != keys[:-1]
+        kept = keys[keep]
+        kept_counts = np.bincount((kept >> np.uint64(32)).astype(np.int64), minlength=batch.units)
         offsets = np.concatenate(([0], np.cumsum(kept_counts))).astype(np.int64)
-        return cls(np.ascontiguousarray(values[keep]), offsets)
+        return cls((kept & np.uint64(0xFFFFFFFF)).astype(np.uint32), offsets)
 
     def sizes(self) -> np.ndarray:
         return np.diff(self.offsets)

@@ -1,0 +1,148 @@
+"""Near-duplicate detection at scale: one million paragraphs end to end, time and peak memory, 4 sizes.
+
+The corpus is the seed paragraphs replicated with perturbations (a few characters substituted,
+deleted or inserted, a sentence dropped, punctuation changed, some copies left exact), so it holds
+both exact and near duplicates in realistic proportions. Each size runs in a fresh subprocess: the
+corpus is generated untimed, then ``find_duplicates`` runs end to end (normalise, shingle, sign,
+band, group, verify, union-find) and the child reports its wall time and peak RSS (input included).
+
+Baseline, in the same run: datasketch's ``MinHash.bulk`` plus ``MinHashLSH`` inserts and queries
+on the first 10,000 paragraphs of the same corpus (verification not included); the ratio compares
+microseconds per paragraph. Growth: the log-log slope of time against size (1.0 is linear).
+
+Targets (issue 8): 1M paragraphs in <= 120 s on 2 cores, peak RSS <= 2 GiB, linear growth.
+
+    python -m benchmarks.dedup_scale [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import ROOT, peak_rss_bytes, write_result
+from benchmarks.reprints import seed_paragraphs
+
+SIZES = (125_000, 250_000, 500_000, 1_000_000)
+QUICK_SIZES = (10_000, 20_000, 40_000, 80_000)
+BASELINE_PARAGRAPHS = 10_000
+TARGET_SECONDS = 120.0
+TARGET_PEAK_MIB = 2048.0
+THRESHOLD = 0.8
+_PUNCTUATION = "，。、；：！？"
+
+
+def perturbed_corpus(size: int, seed: int = 0) -> list[str]:
+    """``size`` paragraphs: seed paragraphs, a third exact copies, the rest lightly edited."""
+    rng = random.Random(seed)
+    originals = [text for _, text in seed_paragraphs() if len(text) >= 8]
+    alphabet = sorted({char for text in originals for char in text if "\u4e00" <= char <= "\u9fff"})
+    out = []
+    for _ in range(size):
+        text = rng.choice(originals)
+        roll = rng.random()
+        if roll < 0.33:
+            out.append(text)
+            continue
+        chars = list(text)
+        for _ in range(rng.randint(1, 4)):
+            position = rng.randrange(len(chars))
+            kind = rng.random()
+            if kind < 0.4:
+                chars[position] = rng.choice(alphabet)
+            elif kind < 0.7:
+                del chars[position]
+            else:
+                chars.insert(position, rng.choice(alphabet))
+        edited = "".join(chars)
+        if roll > 0.9:
+            edited = edited.translate(str.maketrans(_PUNCTUATION, ",.,;:!?"))
+        out.append(edited)
+    return out
+
+
+def run_child(size: int) -> dict[str, Any]:
+    """In this process: generate ``size`` paragraphs, time ``find_duplicates``, report time and peak RSS."""
+    from cleanse.stages.dedup import find_duplicates
+
+    texts = perturbed_corpus(size)
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    start = time.perf_counter()
+    clusters = find_duplicates(texts, threshold=THRESHOLD)
+    seconds = time.perf_counter() - start
+    return {
+        "paragraphs": size,
+        "megabytes": round(megabytes, 1),
+        "seconds": round(seconds, 2),
+        "peak_rss_mib": round(peak_rss_bytes() / 2**20, 1),
+        "clusters": len(clusters),
+        "clustered_paragraphs": sum(len(c) for c in clusters),
+        "us_per_paragraph": round(1e6 * seconds / size, 2),
+    }
+
+
+def run_baseline(size: int) -> dict[str, Any]:
+    """datasketch MinHash.bulk + MinHashLSH (insert and query) on ``size`` paragraphs of the same corpus."""
+    from datasketch import MinHash, MinHashLSH
+
+    from cleanse.stages.dedup.normalise import normalise_unit
+    from cleanse.stages.dedup.shingles import shingle_strings
+
+    texts = perturbed_corpus(size)
+    start = time.perf_counter()
+    shingles = [[s.encode("utf-8") for s in shingle_strings(normalise_unit(t))] or [b""] for t in texts]
+    sketches = MinHash.bulk(shingles, num_perm=128)
+    index = MinHashLSH(threshold=THRESHOLD, num_perm=128)
+    for number, sketch in enumerate(sketches):
+        index.query(sketch)
+        index.insert(number, sketch)
+    seconds = time.perf_counter() - start
+    return {"paragraphs": size, "seconds": round(seconds, 2), "us_per_paragraph": round(1e6 * seconds / size, 2)}
+
+
+def _child(function: str, size: int) -> dict[str, Any]:
+    code = f"import json, benchmarks.dedup_scale as m; print(json.dumps(m.{function}({size})))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (CI smoke run)")
+    args = parser.parse_args(argv)
+    sizes = QUICK_SIZES if args.quick else SIZES
+    baseline = _child("run_baseline", min(BASELINE_PARAGRAPHS, sizes[0]))
+    print(f"baseline datasketch bulk+LSH: {baseline}")
+    runs = []
+    for size in sizes:
+        runs.append(_child("run_child", size))
+        print(runs[-1])
+    slope = float(np.polyfit(np.log([r["paragraphs"] for r in runs]), np.log([r["seconds"] for r in runs]), 1)[0])
+    largest = runs[-1]
+    payload = {
+        "quick": args.quick,
+        "threshold": THRESHOLD,
+        "runs": runs,
+        "largest": largest,
+        "time_slope": round(slope, 3),
+        "baseline": {"name": "datasketch MinHash.bulk + MinHashLSH insert/query", **baseline},
+        "speedup_vs_baseline_per_paragraph": round(baseline["us_per_paragraph"] / largest["us_per_paragraph"], 1),
+        "meets": {
+            "seconds": largest["seconds"] <= TARGET_SECONDS,
+            "peak_rss": largest["peak_rss_mib"] <= TARGET_PEAK_MIB,
+        },
+    }
+    print(f"time slope {slope:.3f}; {payload['speedup_vs_baseline_per_paragraph']}x faster per paragraph than baseline")
+    print(f"wrote {write_result('dedup_scale' + ('_quick' if args.quick else ''), payload)}")
+    return payload
+
+
+if __name__ == "__main__":
+    main()
