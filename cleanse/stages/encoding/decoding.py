@@ -35,6 +35,7 @@ _UTF8_CHAR = (
 )
 _UTF8_RUN = regex.compile(rb"(?:" + _UTF8_CHAR + rb")+")
 _ASCII_BYTES = bytes(range(0x80))
+_UTF8_TWO_BYTE = regex.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 _UTF8_CJK_RUN = regex.compile(rb"(?:[\xe1-\xef][\x80-\xbf]{2}){2,}")
 _CHARDET_NAMES = {
     "gb2312": "gb18030",
@@ -97,7 +98,7 @@ def _looks_binary(data: bytes) -> bool:
         return True
     sample = data[:DETECTION_SAMPLE]
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls > BINARY_CONTROL_SHARE * len(sample)
+    return controls > max(3, BINARY_CONTROL_SHARE * len(sample))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -192,10 +193,13 @@ def _raw_split_utf8(data: bytes) -> list[tuple[bool, bytes]]:
         spans.append([cursor, len(data)])
     merged: list[list[int]] = []
     for start, end in spans:
-        if merged and start - merged[-1][1] <= 4:
+        if merged and not _UTF8_CJK_RUN.search(data, merged[-1][1], start):
             merged[-1][1] = end
         else:
             merged.append([start, end])
+    for span in merged:
+        while span[0] >= 2 and _UTF8_TWO_BYTE.fullmatch(data, span[0] - 2, span[0]):
+            span[0] -= 2
     out: list[tuple[bool, bytes]] = []
     cursor = 0
     for start, end in merged:
@@ -222,20 +226,22 @@ def _decode_legacy(data: bytes, detect: bool = True) -> DecodeResult:
         name = (guess.get("encoding") or "").lower()
         confidence = float(guess.get("confidence") or 0.0)
     guessed = _CHARDET_NAMES.get(name, name)
-    candidates = [c for c in dict.fromkeys([guessed, *_LEGACY_CANDIDATES]) if c and _known(c)]
-    strict = []
+    candidates = [c for c in dict.fromkeys([*_LEGACY_CANDIDATES, guessed]) if c and _known(c)]
+    model = language_model()
+    best: tuple[float, str, str, bool] | None = None
     for encoding in candidates:
         try:
-            strict.append((encoding, data.decode(encoding)))
+            text, strict = data.decode(encoding), True
         except UnicodeDecodeError:
-            continue
-    if strict:
-        model = language_model()
-        scored = [(model.score(text[:2000]) / max(1, len(text[:2000])), enc, text) for enc, text in strict]
-        _, encoding, text = max(scored)
-        chosen_confidence = confidence if encoding == guessed else 0.5
-        return DecodeResult(text, codecs.lookup(encoding).name, chosen_confidence)
-    return _decode_with(data, guessed if _known(guessed) else "gb18030", confidence)
+            text, strict = data.decode(encoding, errors="replace"), False
+        sample = text[:2000]
+        score = model.score(sample) / max(1, len(sample))
+        if best is None or score > best[0]:
+            best = (score, encoding, text, strict)
+    _, encoding, text, strict = best or (0.0, "gb18030", data.decode("gb18030", errors="replace"), False)
+    chosen_confidence = confidence if encoding == guessed else 0.5
+    damaged = [] if strict else [(m.start(), m.end()) for m in regex.finditer("\ufffd+", text)]
+    return DecodeResult(text, codecs.lookup(encoding).name, chosen_confidence, damaged)
 
 
 def _known(encoding: str) -> bool:

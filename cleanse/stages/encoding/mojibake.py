@@ -94,6 +94,8 @@ def _best_latin_reading(
             except UnicodeDecodeError:
                 continue
             if not _HAN.search(repaired):
+                if codec == "utf-8":
+                    return None  # well-formed UTF-8 without Chinese: Latin mojibake, ftfy's job
                 continue
             gain = _gain(text, start, stop, repaired, model)
             if best is None or gain > best[0]:
@@ -216,7 +218,6 @@ def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
                     continue
                 if _HAN.search(repaired):
                     yield boundaries[first], boundaries[last], repaired
-                break
 
 
 def _best_remapped_span(
