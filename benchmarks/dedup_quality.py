@@ -380,6 +380,20 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
+def _headline(summary: dict[str, Any], unavailable: str | None) -> dict[str, Any]:
+    headline: dict[str, Any] = {}
+    if unavailable:
+        headline["detector"] = f"unavailable: {unavailable}"
+    for unit, row in summary.items():
+        if "detector_ari_mean" in row:
+            headline[f"{unit}: cleanse.find_duplicates ARI (mean / worst seed)"] = (
+                f"{row['detector_ari_mean']} / {row['detector_ari_min']}"
+            )
+        for step in NORMALISATION_LADDER:
+            headline[f"{unit}: exact Jaccard, best threshold, {step}"] = row[f"brute_force_best_ari[{step}]"]
+    return headline
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one seed and three thresholds (CI smoke run)")
@@ -405,6 +419,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "meets_target": bool(aris) and min(aris) >= TARGET_ARI,
         "detector_unavailable": unavailable,
         "summary": summary,
+        "headline": _headline(summary, unavailable),
         "natural_repeats": evaluate_natural_repeats(find),
         "reprints": results,
     }
@@ -413,6 +428,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         json.dumps(
             {
                 "summary": summary,
+                "headline": _headline(summary, unavailable),
                 "natural_repeats": payload["natural_repeats"],
                 "meets_target": payload["meets_target"],
                 "detector_unavailable": unavailable,

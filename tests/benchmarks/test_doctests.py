@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ("benchmarks.common", "benchmarks.reprints", "benchmarks.dedup_quality")
+MODULES = (
+    "benchmarks.common",
+    "benchmarks.reprints",
+    "benchmarks.dedup_quality",
+    "benchmarks.scaling",
+    "benchmarks.__main__",
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

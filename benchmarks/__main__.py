@@ -1,0 +1,253 @@
+"""Run the benchmark suite and write ``SUMMARY.md`` next to the result files.
+
+    python -m benchmarks                  # full run, under 30 minutes on 2 cores
+    python -m benchmarks --quick          # CI smoke run, under 3 minutes; results in benchmarks/results/quick/
+    python -m benchmarks --only scaling,dedup_quality
+    python -m benchmarks --summary-only   # rebuild SUMMARY.md from the result files already there
+
+Each benchmark runs as ``python -m benchmarks.<name> [--quick]`` in its own process, with a time limit, so a
+missing, failing or slow benchmark is reported in the summary and the suite goes on. The exit code is 0 when
+every benchmark ran (targets missed are reported, not errors), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import RESULTS_DIR, ROOT, machine_info, write_result
+
+#: The suite, in running order: benchmark module name and the issue whose claims it measures.
+SUITE: tuple[tuple[str, int], ...] = (
+    ("pipeline_overhead", 3),
+    ("encoding", 4),
+    ("script", 5),
+    ("spam", 6),
+    ("splice", 7),
+    ("minhash", 8),
+    ("dedup_scale", 8),
+    ("dedup_quality", 9),
+    ("scaling", 9),
+    ("pipeline", 9),
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One claim of an issue: where its number sits in a result file and the bound it must meet."""
+
+    issue: int
+    benchmark: str
+    claim: str
+    paths: tuple[str, ...]  # dotted paths into the result JSON, the first one present is used
+    bound: float
+    direction: str  # ">=" or "<="
+    unit: str = ""
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(3, "pipeline_overhead", "identity pipeline throughput", ("pipeline_mb_per_s",), 50, ">=", " MB/s"),
+    Target(9, "dedup_quality", "reprint clusters, ARI, default config (worst seed)", ("detector_ari_min",), 0.95, ">="),
+    Target(8, "scaling", "1M paragraphs end to end (time)", ("run_1m.seconds",), 120, "<=", " s"),
+    Target(8, "scaling", "1M paragraphs end to end (peak RSS)", ("run_1m.peak_rss_mb",), 2048, "<=", " MiB"),
+    Target(
+        9, "scaling", "dedup time vs size, log-log slope (10k+)", ("time_slope.cleanse.sizes_10k_and_up",), 1.15, "<="
+    ),
+)
+
+
+def lookup(record: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of nested dicts, or ``None``.
+
+    >>> lookup({"a": {"b": 2}}, "a.b"), lookup({"a": 1}, "a.c")
+    (2, None)
+    """
+    value = record
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def verdict(value: float, target: Target) -> str:
+    """``meets`` or ``MISSES by ...`` (absolute and relative to the bound).
+
+    >>> verdict(0.9, Target(9, "x", "c", ("v",), 0.95, ">="))
+    'MISSES by 0.05 (5.3%)'
+    """
+    gap = target.bound - value if target.direction == ">=" else value - target.bound
+    if gap <= 0:
+        return "meets"
+    return f"MISSES by {gap:.3g}{target.unit} ({100 * gap / abs(target.bound):.1f}%)"
+
+
+def _load(results: Path, name: str) -> dict[str, Any] | None:
+    """The result file of ``name`` (or ``name_quick``) in ``results``, else in ``benchmarks/results`` (for
+    scripts that ignore ``$CLEANSE_BENCH_RESULTS``); the summary prints each file's own ``measured_at``."""
+    candidates = [
+        directory / f"{name}{suffix}.json"
+        for directory in dict.fromkeys((results, RESULTS_DIR))
+        for suffix in ("", "_quick")
+    ]
+    for path in candidates:
+        if path.exists():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                return None
+            if isinstance(loaded, dict):
+                loaded.setdefault("_file", str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
+                return loaded
+    return None
+
+
+def _headline(record: dict[str, Any]) -> list[str]:
+    """The record's ``headline`` mapping when it has one, else its top-level numbers, flags and short strings."""
+    headline = record.get("headline")
+    source: dict[str, Any] = headline if isinstance(headline, dict) else record
+    shown = []
+    for key, value in source.items():
+        if key in ("benchmark", "measured_at", "environment", "quick", "_file"):
+            continue
+        if isinstance(value, (bool, int, float)):
+            shown.append(f"`{key}` = {value}")
+        elif isinstance(value, str) and len(value) <= 100:
+            shown.append(f"`{key}`: {value}")
+    return shown
+
+
+def write_summary(results: Path, runs: dict[str, dict[str, Any]], quick: bool) -> Path:
+    """Write ``SUMMARY.md``: the targets table, then each benchmark's status and headline numbers."""
+    environment = machine_info()
+    lines = [
+        "# Benchmark summary" + (" (quick run)" if quick else ""),
+        "",
+        f"Commit `{environment['commit']}`{' (uncommitted changes)' if environment['dirty'] else ''}, "
+        f"{environment['cores_usable']} cores, {environment['memory_gb']} GB, Python {environment['python']}, "
+        f"written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Each result file under this directory "
+        "records its own commit, machine and library versions. Reproduce: `python -m benchmarks"
+        + (" --quick" if quick else "")
+        + "`.",
+        "",
+        "## Targets",
+        "",
+        "| issue | benchmark | claim | measured | target | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for target in TARGETS:
+        record = _load(results, target.benchmark)
+        value = next((lookup(record, path) for path in target.paths if lookup(record, path) is not None), None)
+        bound = f"{target.direction} {target.bound:g}{target.unit}"
+        if record is None:
+            measured, outcome = "-", "not measured (no result file)"
+        elif not isinstance(value, (int, float)):
+            measured, outcome = "-", "not measured in this run"
+        else:
+            measured, outcome = f"{value:g}{target.unit}", verdict(float(value), target)
+        lines.append(f"| {target.issue} | {target.benchmark} | {target.claim} | {measured} | {bound} | {outcome} |")
+    lines += ["", "## Benchmarks", ""]
+    for name, issue in SUITE:
+        run = runs.get(name, {})
+        record = _load(results, name)
+        status = run.get("status", "not run" if record is None else "result file from an earlier run")
+        lines.append(f"### {name} (issue {issue}): {status}" + (f", {run['seconds']} s" if "seconds" in run else ""))
+        lines.append("")
+        if run.get("detail") and status != "ok":
+            lines += [f"{run['detail']}", ""]
+        if record is not None:
+            flag = record.get("meets_target")
+            if isinstance(flag, bool):
+                lines += [f"Own verdict: {'meets its target' if flag else '**misses its target**'}.", ""]
+            lines += [f"- {item}" for item in _headline(record)]
+            lines += [f"- file: `{record['_file']}`, measured {record.get('measured_at', 'at an unknown time')}", ""]
+    for picture in sorted(results.glob("*.png")):
+        lines += [f"![{picture.stem}]({picture.name})", ""]
+    path = results / "SUMMARY.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+QUICK_BUDGET_SECONDS = 160.0
+QUICK_TIMEOUT_SECONDS = 45.0
+FULL_TIMEOUT_SECONDS = 1500.0
+
+
+def _takes_quick_flag(name: str) -> bool:
+    spec = importlib.util.find_spec(f"benchmarks.{name}")
+    if spec is None or spec.origin is None:
+        return False
+    return "--quick" in Path(spec.origin).read_text(encoding="utf-8")
+
+
+def run_one(name: str, quick: bool, timeout: float, results: Path) -> dict[str, Any]:
+    """Run ``benchmarks.<name>`` in a child process; return its status, duration and error tail."""
+    if importlib.util.find_spec(f"benchmarks.{name}") is None:
+        return {"status": "missing", "seconds": 0.0, "detail": f"benchmarks/{name}.py does not exist yet"}
+    command = [sys.executable, "-m", f"benchmarks.{name}"]
+    if quick and _takes_quick_flag(name):
+        command.append("--quick")
+    environment = {**os.environ, "CLEANSE_BENCH_RESULTS": str(results), "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "seconds": round(timeout, 1), "detail": f"stopped after {timeout:.0f} s"}
+    seconds = round(time.perf_counter() - start, 1)
+    if done.returncode != 0:
+        tail = " | ".join(done.stderr.strip().splitlines()[-3:]) or "no error output"
+        return {"status": "failed", "seconds": seconds, "detail": f"exit {done.returncode}: {tail}"}
+    return {"status": "ok", "seconds": seconds, "command": " ".join(command[1:])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the cleanse benchmark suite and write SUMMARY.md.")
+    parser.add_argument("--quick", action="store_true", help="CI smoke run (under 3 minutes)")
+    parser.add_argument("--only", help="comma-separated benchmark names (default: the whole suite)")
+    parser.add_argument("--results", type=Path, help="directory for result files (default depends on mode)")
+    parser.add_argument("--summary-only", action="store_true", help="only rebuild SUMMARY.md")
+    args = parser.parse_args(argv)
+    results = args.results or (RESULTS_DIR / "quick" if args.quick else RESULTS_DIR)
+    results = results.resolve()
+    names = [name for name, _ in SUITE]
+    if args.only:
+        wanted = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = sorted(set(wanted) - set(names))
+        if unknown:
+            parser.error(f"unknown benchmark(s) {', '.join(unknown)}; the suite has {', '.join(names)}")
+        names = wanted
+    runs: dict[str, dict[str, Any]] = {}
+    if not args.summary_only:
+        started = time.perf_counter()
+        for name in names:
+            elapsed = time.perf_counter() - started
+            remaining = QUICK_BUDGET_SECONDS - elapsed
+            timeout = max(5.0, min(QUICK_TIMEOUT_SECONDS, remaining)) if args.quick else FULL_TIMEOUT_SECONDS
+            runs[name] = run_one(name, args.quick, timeout, results)
+            print(f"{name:20s} {runs[name]['status']:8s} {runs[name]['seconds']:7.1f} s", flush=True)
+        write_result(
+            "suite",
+            {"quick": args.quick, "seconds": round(time.perf_counter() - started, 1), "runs": runs},
+            directory=results,
+        )
+    else:
+        suite_file = results / "suite.json"
+        if suite_file.exists():
+            runs = json.loads(suite_file.read_text(encoding="utf-8")).get("runs", {})
+    path = write_summary(results, runs, quick=args.quick)
+    print(f"wrote {path}")
+    return 0 if all(run["status"] == "ok" for run in runs.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

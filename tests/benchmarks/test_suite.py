@@ -1,0 +1,55 @@
+"""The suite runner's summary: targets looked up, verdicts with the gap, missing benchmarks reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.__main__ import SUITE, TARGETS, Target, lookup, run_one, verdict, write_summary
+
+
+def test_verdict_states_the_gap_in_both_directions() -> None:
+    at_least = Target(9, "x", "c", ("v",), 0.95, ">=")
+    at_most = Target(8, "x", "c", ("v",), 120, "<=", " s")
+    assert verdict(0.96, at_least) == "meets"
+    assert verdict(0.76, at_least) == "MISSES by 0.19 (20.0%)"
+    assert verdict(100, at_most) == "meets"
+    assert verdict(150, at_most) == "MISSES by 30 s (25.0%)"
+
+
+def test_lookup_follows_dotted_paths() -> None:
+    assert lookup({"a": {"b": {"c": 3}}}, "a.b.c") == 3
+    assert lookup({"a": [1]}, "a.b") is None
+    assert lookup(None, "a") is None
+
+
+def test_every_target_names_a_benchmark_of_the_suite() -> None:
+    names = {name for name, _ in SUITE}
+    assert all(target.benchmark in names for target in TARGETS)
+
+
+def test_missing_benchmark_is_reported_not_raised(tmp_path: Path) -> None:
+    outcome = run_one("no_such_benchmark", quick=True, timeout=5, results=tmp_path)
+    assert outcome["status"] == "missing"
+
+
+def test_summary_reports_met_missed_and_missing_targets(tmp_path: Path) -> None:
+    (tmp_path / "dedup_quality.json").write_text(
+        json.dumps({"detector_ari_min": 0.9, "meets_target": False, "headline": {"paragraph ARI": 0.9}}),
+        encoding="utf-8",
+    )
+    (tmp_path / "scaling.json").write_text(
+        json.dumps({"run_1m": {"seconds": 80.0, "peak_rss_mb": 900.0}, "time_slope": {}}), encoding="utf-8"
+    )
+    runs = {
+        "dedup_quality": {"status": "ok", "seconds": 1.0},
+        "encoding": {"status": "failed", "seconds": 2.0, "detail": "exit 1: boom"},
+    }
+    text = write_summary(tmp_path, runs, quick=True).read_text(encoding="utf-8")
+    assert (
+        "| 9 | dedup_quality | reprint clusters, ARI, default config (worst seed) | 0.9 | >= 0.95 | MISSES by 0.05"
+        in text
+    )
+    assert "| 80 s | <= 120 s | meets |" in text
+    assert "exit 1: boom" in text
+    assert "**misses its target**" in text and "`paragraph ARI` = 0.9" in text
