@@ -62,15 +62,18 @@ def _weak_ad_sign(f: DocumentFeatures, i: int) -> bool:
 
 def grow_ad_blocks(verdicts: list[Verdict], f: DocumentFeatures) -> None:
     """Short lines with a weak ad sign (ad word, Latin-only, mostly digits) beside an ad line join it."""
+    if not any(v.label == AD for v in verdicts):
+        return
+    candidates = [
+        i for i, v in enumerate(verdicts) if v.label == ARTICLE and _is_short_bare(f, i, 40) and _weak_ad_sign(f, i)
+    ]
     changed = True
-    while changed:
+    while changed and candidates:
         changed = False
-        for i, verdict in enumerate(verdicts):
-            if verdict.label != ARTICLE or not _is_short_bare(f, i, 40) or not _weak_ad_sign(f, i):
-                continue
+        for i in candidates:
             before = i > 0 and verdicts[i - 1].label == AD
             after = i + 1 < len(verdicts) and verdicts[i + 1].label == AD
-            if before or after:
+            if verdicts[i].label == ARTICLE and (before or after):
                 verdicts[i] = Verdict(AD, 0.6, (AD_BLOCK,))
                 changed = True
 
@@ -116,9 +119,12 @@ def _looks_like_title(f: DocumentFeatures, lines: list[str], i: int) -> bool:
     return f.length[i] <= 40 and f.sentence_ends[i] <= 1 and not lines[i].rstrip().endswith("。")
 
 
+_LOG_RATE_RATIO = math.log(ADVERTORIAL_RATE / ARTICLE_RATE)
+
+
 def _emission(weight: float, han: int) -> float:
     """Log-likelihood ratio (advertorial vs article) of a paragraph's promotion weight, Poisson model."""
-    return weight * math.log(ADVERTORIAL_RATE / ARTICLE_RATE) - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
+    return weight * _LOG_RATE_RATIO - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
 
 
 def advertorial_runs(f: DocumentFeatures) -> list[tuple[int, int]]:

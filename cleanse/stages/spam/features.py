@@ -13,11 +13,32 @@ import numpy as np
 
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.lexicon import ADVERTORIAL_KINDS, Lexicon
+from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 
-_SENTENCE_ENDS = np.array([ord(c) for c in "。!?;"], dtype=np.uint32)
-_COMMAS = np.array([ord(c) for c in ",、"], dtype=np.uint32)
-_SEPARATORS = np.array([ord(c) for c in "|>"], dtype=np.uint32)
-_SPACES = np.array([ord(c) for c in " \t\r\n\u200b"], dtype=np.uint32)
+HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR = (1 << bit for bit in range(7))
+
+
+def _build_classes() -> np.ndarray:
+    """One byte of character-class bits per code point below ``LUT_SIZE``."""
+    classes = np.zeros(LUT_SIZE, dtype=np.uint8)
+    classes[0x4E00:0xA000] |= HAN
+    classes[0x3400:0x4DC0] |= HAN
+    classes[0x20000:LUT_SIZE] |= HAN
+    classes[ord("0") : ord("9") + 1] |= DIGIT
+    classes[ord("a") : ord("z") + 1] |= LATIN
+    whitespace = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+    for chars, bit in ((whitespace, SPACE), ("。!?;", SENTENCE_END), (",、", COMMA), ("|>", SEPARATOR)):
+        for char in chars:
+            classes[ord(char)] |= bit
+    return classes
+
+
+_CLASSES = _build_classes()
+
+
+def character_classes(codes: np.ndarray) -> np.ndarray:
+    """The class bits of each code point (see ``HAN`` ... ``SEPARATOR``)."""
+    return _CLASSES[np.minimum(codes, LUT_SIZE - 1)]
 
 
 @dataclass
@@ -46,12 +67,11 @@ class DocumentFeatures:
     phone_chars: list[int]
     cards: list[int]
     urls: list[int]
-    prices: list[int]
     hits: list[LineHits]
 
 
 def _counts(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[int]:
-    prefix = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    prefix = np.concatenate(([0], np.cumsum(mask.astype(bool), dtype=np.int32)))
     return (prefix[ends] - prefix[starts]).tolist()
 
 
@@ -74,9 +94,11 @@ def _pattern_counts(pattern, text: str, starts: np.ndarray, ends: np.ndarray) ->
     return count, chars
 
 
-def _lexicon_hits(lexicon: Lexicon, text: str, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
+def _lexicon_hits(
+    lexicon: Lexicon, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[LineHits]:
     hits = [LineHits() for _ in range(len(starts))]
-    matches = [(m.start(), m.group()) for m in lexicon.pattern.finditer(text)]
+    matches = lexicon.find(text, codes)
     if not matches:
         return hits
     lines = _line_of([p for p, _ in matches], starts, ends).tolist()
@@ -95,28 +117,34 @@ def _lexicon_hits(lexicon: Lexicon, text: str, starts: np.ndarray, ends: np.ndar
     return hits
 
 
-def measure(text: str, starts: np.ndarray, ends: np.ndarray, lexicon: Lexicon) -> DocumentFeatures:
+def measure(
+    text: str,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    lexicon: Lexicon,
+    codes: np.ndarray | None = None,
+    classes: np.ndarray | None = None,
+) -> DocumentFeatures:
     """Count everything the rules look at, for each ``[starts[i], ends[i])`` line of folded ``text``."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    han = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF)) | (codes >= 0x20000)
-    space = np.isin(codes, _SPACES)
+    if codes is None:
+        codes = code_points(text)
+    classes = character_classes(codes) if classes is None else classes
+    space = (classes & SPACE).astype(bool)
     phones, phone_chars = _pattern_counts(patterns.PHONE, text, starts, ends)
     cards, _ = _pattern_counts(patterns.CARD_NUMBER, text, starts, ends)
     urls, _ = _pattern_counts(patterns.URL, text, starts, ends)
-    prices, _ = _pattern_counts(patterns.PRICE, text, starts, ends)
     return DocumentFeatures(
         length=_counts(~space, starts, ends),
-        han=_counts(han, starts, ends),
-        digits=_counts((codes >= 0x30) & (codes <= 0x39), starts, ends),
-        latin=_counts((codes >= 0x61) & (codes <= 0x7A), starts, ends),
-        sentence_ends=_counts(np.isin(codes, _SENTENCE_ENDS), starts, ends),
-        commas=_counts(np.isin(codes, _COMMAS), starts, ends),
-        separators=_counts(np.isin(codes, _SEPARATORS), starts, ends),
+        han=_counts(classes & HAN, starts, ends),
+        digits=_counts(classes & DIGIT, starts, ends),
+        latin=_counts(classes & LATIN, starts, ends),
+        sentence_ends=_counts(classes & SENTENCE_END, starts, ends),
+        commas=_counts(classes & COMMA, starts, ends),
+        separators=_counts(classes & SEPARATOR, starts, ends),
         gaps=_counts(space[1:] & ~space[:-1], starts, np.maximum(ends - 1, starts)),
         phones=phones,
         phone_chars=phone_chars,
         cards=cards,
         urls=urls,
-        prices=prices,
-        hits=_lexicon_hits(lexicon, text, starts, ends),
+        hits=_lexicon_hits(lexicon, text, codes, starts, ends),
     )

@@ -15,12 +15,11 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam import context
-from cleanse.stages.spam.features import DocumentFeatures, measure
+from cleanse.stages.spam.features import SPACE, DocumentFeatures, character_classes, measure
 from cleanse.stages.spam.lexicon import Lexicon, lexicon_with
-from cleanse.stages.spam.normalise import fold
+from cleanse.stages.spam.normalise import code_points, fold
 from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
 
-_LINES = regex.compile(r"[^\n]+")
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
 TAIL_LABELS = (SPAM, NOTICE)
 MIN_HEAD = 20
@@ -62,14 +61,16 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
         raise TypeError(f"label_lines() takes str, not {type(text).__name__}")
     lexicon = lexicon_with(tuple(extra_words))
     folded = fold(text)
-    spans, numbers = _line_spans(folded.text)
+    codes = folded.codes if folded.codes is not None else code_points(folded.text)
+    classes = character_classes(codes)
+    spans, numbers = _line_spans(folded.text, codes, classes)
     if not spans:
         return []
-    features, verdicts = _label_spans(folded.text, spans, lexicon)
+    features, verdicts = _label_spans(folded.text, spans, lexicon, codes, classes)
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
         spans, numbers, pieces_of = split
-        features, verdicts = _label_spans(folded.text, spans, lexicon)
+        features, verdicts = _label_spans(folded.text, spans, lexicon, codes, classes)
         _merge_article_tails(spans, numbers, verdicts, pieces_of)
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
@@ -84,24 +85,26 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     return result
 
 
-def _line_spans(text: str) -> tuple[list[tuple[int, int]], list[int]]:
-    spans: list[tuple[int, int]] = []
-    numbers: list[int] = []
-    newlines = np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
-    for match in _LINES.finditer(text):
-        start, end = match.span()
-        if text[end - 1] == "\r":
-            end -= 1
-        if text[start:end].strip():
-            spans.append((start, end))
-            numbers.append(int(np.searchsorted(newlines, start)))
-    return spans, numbers
+def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
+    """``(start, end)`` of every line holding more than whitespace (a trailing ``\\r`` left out), and its number."""
+    newlines = np.flatnonzero(codes == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(text)]))
+    if codes.size:
+        carriage = (ends > starts) & (codes[np.maximum(ends - 1, 0)] == 13)
+        ends = ends - carriage
+    solid = np.concatenate(([0], np.cumsum((classes & SPACE) == 0, dtype=np.int64)))
+    numbers = np.flatnonzero(solid[ends] > solid[starts])
+    spans = list(zip(starts[numbers].tolist(), ends[numbers].tolist(), strict=True))
+    return spans, numbers.tolist()
 
 
-def _label_spans(text: str, spans: list[tuple[int, int]], lexicon: Lexicon) -> tuple[DocumentFeatures, list[Verdict]]:
+def _label_spans(
+    text: str, spans: list[tuple[int, int]], lexicon: Lexicon, codes: np.ndarray, classes: np.ndarray
+) -> tuple[DocumentFeatures, list[Verdict]]:
     starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
     ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    features = measure(text, starts, ends, lexicon)
+    features = measure(text, starts, ends, lexicon, codes, classes)
     verdicts = [classify(text[s:e], i, features) for i, (s, e) in enumerate(spans)]
     return features, verdicts
 

@@ -2,7 +2,10 @@
 
 Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight[<TAB>kind]`` rows, written for
 cleanse. Words are folded like the text (see :mod:`.normalise`), so lists are written once in Simplified
-Chinese. All words of all labels go into one alternation, longest first, so a document is scanned once.
+Chinese. Matching is leftmost-longest and non-overlapping, like one alternation of all words, but done with
+numpy: the first two code points of every word are packed into one integer, every adjacent pair of the
+document is packed the same way, and a sorted search finds the few candidate positions, which are then
+checked in Python. ASCII words only match between non-letters, so ``av`` does not fire inside ``java``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
+import numpy as np
 
-from cleanse.stages.spam.normalise import data_file, fold_chars
+from cleanse.stages.spam.normalise import code_points, data_file, fold_chars
 
 LEXICON_LABELS = ("spam", "ad", "chrome", "notice", "credit", "caption", "furniture")
 USER_WEIGHT = 1.0
@@ -33,7 +36,7 @@ class Lexicon:
     """Words by label, matched in one pass over folded text.
 
     >>> lexicon = Lexicon.default()
-    >>> [(m.group(), [e.label for e in lexicon.entries[m.group()]]) for m in lexicon.pattern.finditer("网站首页")]
+    >>> [(word, [e.label for e in lexicon.entries[word]]) for _, word in lexicon.find("网站首页 java")]
     [('网站首页', ['chrome'])]
     """
 
@@ -48,8 +51,48 @@ class Lexicon:
                 continue
             merged.setdefault(folded, {})[label] = Entry(label, float(weight), kind)
         self.entries = {word: tuple(by_label.values()) for word, by_label in merged.items()}
-        words = sorted(self.entries, key=lambda w: (-len(w), w))
-        self.pattern = regex.compile("|".join(regex.escape(w) for w in words) or r"(?!)")
+        self._filters: dict[int, np.ndarray] = {}
+        self._long_words: list[str] = []
+        for word in self.entries:
+            if len(word) > _HASHED_LENGTH:
+                self._long_words.append(word)
+                continue
+            table = self._filters.setdefault(len(word), np.zeros(_FILTER_SIZE, dtype=bool))
+            table[int(_word_hash(word)) & (_FILTER_SIZE - 1)] = True
+
+    def find(self, text: str, codes: np.ndarray | None = None) -> list[tuple[int, str]]:
+        """Leftmost-longest non-overlapping lexicon words in folded ``text`` as ``(position, word)``.
+
+        ``codes`` are the code points of ``text`` if the caller already has them.
+        """
+        if codes is None:
+            codes = code_points(text)
+        hits: list[tuple[int, int]] = []
+        wide = codes.astype(np.uint32, copy=False)
+        rolling = wide
+        for length in range(1, min(max(self._filters, default=0), codes.size) + 1):
+            if length > 1:
+                rolling = rolling[:-1] * _BASE + wide[length - 1 :]
+            table = self._filters.get(length)
+            if table is not None:
+                positions = np.flatnonzero(table[rolling & _FILTER_MASK])
+                hits.extend((position, -length) for position in positions.tolist())
+        for word in self._long_words:
+            position = text.find(word)
+            while position >= 0:
+                hits.append((position, -len(word)))
+                position = text.find(word, position + 1)
+        hits.sort()
+        found: list[tuple[int, str]] = []
+        covered = 0
+        for position, negative_length in hits:
+            if position < covered:
+                continue
+            word = text[position : position - negative_length]
+            if word in self.entries and _standalone(text, position, len(word)):
+                found.append((position, word))
+                covered = position + len(word)
+        return found
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -61,6 +104,34 @@ class Lexicon:
         rows = [(e.label, word, e.weight, e.kind) for word, entries in self.entries.items() for e in entries]
         rows.extend((label, word, USER_WEIGHT, "user") for label, word in extra)
         return Lexicon(rows)
+
+
+_BASE = np.uint32(0x01000193)
+_HASHED_LENGTH = 6
+"""Words up to this many characters are found by rolling hashes; longer ones (rare) by ``str.find``."""
+_FILTER_BITS = 18
+_FILTER_SIZE = 1 << _FILTER_BITS
+_FILTER_MASK = np.uint32(_FILTER_SIZE - 1)
+
+
+def _word_hash(word: str) -> np.uint32:
+    """The polynomial hash :meth:`Lexicon.find` rolls over the document, for one word."""
+    value = np.zeros(1, dtype=np.uint32)
+    for char in word:
+        value = value * _BASE + np.uint32(ord(char))
+    return value[0]
+
+
+def _is_ascii_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _standalone(text: str, position: int, length: int) -> bool:
+    """An ASCII word must not be glued to ASCII letters on either side."""
+    end = position + length
+    if _is_ascii_letter(text[position]) and position > 0 and _is_ascii_letter(text[position - 1]):
+        return False
+    return not (_is_ascii_letter(text[end - 1]) and end < len(text) and _is_ascii_letter(text[end]))
 
 
 def _read_rows(label: str) -> list[tuple[str, str, float, str]]:
@@ -79,7 +150,7 @@ def _default_lexicon() -> Lexicon:
     return Lexicon(row for label in LEXICON_LABELS for row in _read_rows(label))
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def lexicon_with(extra: tuple[tuple[str, str], ...]) -> Lexicon:
     """The shipped lexicon extended with the user's words (cached per distinct extension)."""
     return _default_lexicon().extended(extra) if extra else _default_lexicon()

@@ -59,13 +59,37 @@ def fold_table() -> dict[int, str]:
     return _build_fold_table()
 
 
+LUT_SIZE = 0x30000
+"""Code points below this go through the fold lookup table; the rest (rare planes) stay as they are."""
+
+
+@lru_cache(maxsize=1)
+def fold_lut() -> np.ndarray:
+    """The fold as a code-point lookup table, so a whole document folds with one numpy gather."""
+    lut = np.arange(LUT_SIZE, dtype=np.uint32)
+    for code, replacement in fold_table().items():
+        if code < LUT_SIZE:
+            lut[code] = ord(replacement)
+    return lut
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as a ``uint32`` array (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def from_code_points(codes: np.ndarray) -> str:
+    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
 @dataclass(frozen=True)
 class Folded:
-    """Folded text and, when characters were cut, the original offset of each folded character."""
+    """Folded text, its code points, and (when characters were cut) each folded character's original offset."""
 
     text: str
     original_length: int
     to_original: np.ndarray | None = None
+    codes: np.ndarray | None = None
 
     def original_offset(self, position: int) -> int:
         """Map an offset in the folded text back to the original text."""
@@ -92,10 +116,16 @@ def fold(text: str) -> Folded:
     >>> folded.text, folded.original_offset(2)
     ('网站首页', 8)
     """
-    folded = fold_chars(text)
+    raw = code_points(text)
+    lut = fold_lut()
+    if raw.size and int(raw.max()) >= LUT_SIZE:
+        codes = np.where(raw < LUT_SIZE, lut[np.minimum(raw, LUT_SIZE - 1)], raw)
+    else:
+        codes = lut[raw]
+    folded = from_code_points(codes)
     if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
-        return Folded(folded, len(text))
+        return Folded(folded, len(text), None, codes)
     keep = np.ones(len(folded), dtype=bool)
     for match in PINYIN_GLOSS.finditer(folded):
         keep[match.start() : match.end()] = False
-    return Folded(PINYIN_GLOSS.sub("", folded), len(text), np.flatnonzero(keep))
+    return Folded(PINYIN_GLOSS.sub("", folded), len(text), np.flatnonzero(keep), codes[keep])

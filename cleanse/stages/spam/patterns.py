@@ -11,7 +11,6 @@ PHONE = regex.compile(
 
 CARD_NUMBER = regex.compile(r"(?<!\d)\d{4,6}(?:[ -]\d{4}){2,4}(?!\d)")
 URL = regex.compile(r"(?:https?://|www\.)[^\s\p{Han},]+|\b[a-z0-9-]+\.(?:com|cn|net|org|cc|top|xyz|vip|info)\b")
-PRICE = regex.compile(r"\d+(?:\.\d+)?\s?(?:元|万元|块|折)")
 
 ELLIPSIS_ONLY = regex.compile(r"^[\s….·。\-]+$")
 PAGE_TURN = regex.compile(r"^[(\[]?(?:上接|下转|接|转)第?[\d一二三四五六七八九十]{1,3}版(?:[)\]]|$)")
