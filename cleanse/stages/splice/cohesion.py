@@ -56,12 +56,17 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     weighted = np.sqrt(counts) * idf
     norms = np.linalg.norm(weighted, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return weighted / norms
+    shared = document_frequency >= 2
+    return np.ascontiguousarray(weighted[:, shared] / norms) if shared.any() else np.zeros((count, 1), np.float32)
 
 
 def similarity(vectors: np.ndarray) -> np.ndarray:
-    """Cosine similarity of every pair of units."""
-    return vectors @ vectors.T
+    """Cosine similarity of every pair of units.
+
+    ``einsum`` rather than ``@``: for these small matrices a threaded BLAS spends more time
+    waking its threads (tens of milliseconds on a busy machine) than multiplying.
+    """
+    return np.einsum("ij,kj->ik", vectors, vectors)
 
 
 def split_cost(gram: np.ndarray) -> float:
@@ -89,18 +94,23 @@ def segment(gram: np.ndarray, penalties: Sequence[float]) -> list[int]:
         return []
     if len(penalties) != size - 1:
         raise ValueError(f"need {size - 1} gap penalties for {size} units, got {len(penalties)}")
+    gram = np.array(gram, dtype=np.float64)
+    np.fill_diagonal(gram, 1.0)  # a unit without shared bigrams is still itself
     prefix = np.zeros((size + 1, size + 1), dtype=np.float64)
     prefix[1:, 1:] = np.cumsum(np.cumsum(gram, axis=0), axis=1)
-    gap_cost = np.concatenate(([0.0], np.asarray(penalties, dtype=np.float64)))
+    diagonal = np.diagonal(prefix)
+    # spread[i, j]: cost of one segment over units i..j-1 (upper triangle; i < j)
+    block = diagonal[None, :] - prefix - prefix.T + diagonal[:, None]
+    length = np.arange(size + 1)[None, :] - np.arange(size + 1)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = length - block / length
+    gap_cost = np.concatenate(([0.0], np.asarray(penalties, dtype=np.float64), [0.0]))
+    spread += gap_cost[:, None]
     best = np.full(size + 1, np.inf)
     best[0] = 0.0
     back = np.zeros(size + 1, dtype=np.int64)
-    starts = np.arange(size)
     for end in range(1, size + 1):
-        begin = starts[:end]
-        block = prefix[end, end] - prefix[begin, end] - prefix[end, begin] + prefix[begin, begin]
-        length = end - begin
-        cost = best[begin] + (length - block / length) + gap_cost[begin]
+        cost = best[:end] + spread[:end, end]
         choice = int(np.argmin(cost))
         best[end] = cost[choice]
         back[end] = choice

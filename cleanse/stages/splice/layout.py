@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 
 
@@ -46,6 +47,7 @@ class Line:
     opens_with_dateline: bool
     ends_sentence: bool
     markup_heading: bool
+    han: int
 
     @property
     def is_body(self) -> bool:
@@ -77,7 +79,7 @@ _BYLINE = regex.compile(
     r"^(?:[（(]?\s*)?(?:本报记者|本報記者|新华社记者|新華社記者|本报通讯员|本報通訊員|通讯员|通訊員|特约记者|特約記者|记者|記者|文/|文／|作者[:：]?)"
     r"[\s\p{Han}·、，,/／]{0,24}[）)]?$"
 )
-_BARE_NAME = regex.compile(r"^\p{Han}{2,4}$")
+_BARE_NAME = regex.compile(r"^\p{Han}{2,3}$")
 _KICKER = regex.compile(
     r"^(?:\p{Han}{2,7}(?:省|自治区|自治區|市))?\p{Han}{1,8}(?:县|縣|市|区|區|旗|州|镇|鎮|乡|鄉|村|街道)\s*(?:——|—|──)$"
 )
@@ -95,6 +97,12 @@ _NOTICE = regex.compile(
     r"^[\[［【（(]?\s*(?:声明|聲明|版权|版權|来源|來源|本文来源|本文來源|转载|轉載|免责|免責)\s*[:：]"
 )
 _CHROME = regex.compile(r"(?:\s[|｜>＞›»]\s.*){1,}")
+_AD_CUES = regex.compile(
+    r"热线|熱線|电话|電話|咨询|諮詢|微信|公众号|公眾號|扫码|掃碼|二维码|二維碼|优惠|優惠|折扣|特价|特價|促销|促銷|"
+    r"抢购|搶購|热销|熱銷|尊享|品质|品質|楼盘|樓盤|楼市|樓市|户型|戶型|样板|樣板|精装|精裝|交付|业主|業主|置业|置業|"
+    r"售楼|售樓|首付|月供|可贷|可貸|放款|无抵押|無抵押|无担保|無擔保|借记卡|借記卡|信用卡|理财|理財|收益率|"
+    r"专家门诊|專家門診|疗效|療效|根治|预约|預約|报名|報名|地址[:：]|定价|定價|邮政编码|郵政編碼|[:：]\s*\d{3,4}[-—－]?\d{6,8}"
+)
 _INTERNAL_CLAUSE = regex.compile(r"[，,、；;：:。！？!?]")
 _HAN = regex.compile(r"\p{Han}")
 _LINE = regex.compile(r"[^\n]+")
@@ -148,8 +156,18 @@ def classify(core: str, markup_heading: bool) -> Kind:
     return Kind.HEADING
 
 
+def _han_prefix(text: str) -> np.ndarray:
+    """``prefix[i]`` = number of Han characters in ``text[:i]`` (one numpy pass)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    han = ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF)) | (codes >= 0x20000)
+    prefix = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(han, out=prefix[1:])
+    return prefix
+
+
 def split_lines(text: str) -> list[Line]:
     """Every non-empty line of ``text`` with its offsets and layout cues."""
+    han_before = _han_prefix(text)
     lines: list[Line] = []
     number_at = 0
     previous_end = 0
@@ -172,6 +190,7 @@ def split_lines(text: str) -> list[Line]:
                 opens_with_dateline=bool(_DATELINE_OPEN.match(core)),
                 ends_sentence=ends_sentence(core),
                 markup_heading=markup,
+                han=int(han_before[match.end()] - han_before[match.start()]),
             )
         )
     return lines
@@ -179,4 +198,9 @@ def split_lines(text: str) -> list[Line]:
 
 def body_chars(line: Line) -> int:
     """How much article text a line carries (its Han characters)."""
-    return _han_count(line.core)
+    return line.han
+
+
+def ad_hits(text: str) -> int:
+    """How many commercial cue words (prices, contacts, property and loan vocabulary) ``text`` has."""
+    return len(_AD_CUES.findall(text))

@@ -19,7 +19,7 @@ from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Line
 
 MEND_THRESHOLD = 2
 _CLAUSE = regex.compile(r"[，,、；;]")
-_SENTENCE_INSIDE = regex.compile(r"[。！？!?]")
+_SENTENCE_INSIDE = regex.compile(r"[。！？!?][”」’]?\p{Han}")
 _OPENS_WITH_FRAGMENT = regex.compile(r"^\p{Han}{1,3}[，,、；;)）”」]|^[，,、；;)）”」]")
 _OPENS_NEW_PARAGRAPH = regex.compile(
     r"^(?:[“「『《【\[（(]|——|[一二三四五六七八九十]+、|\d+[、.．]|(?:\d{2,4}|[０-９]{2,4})年|\d{1,2}月\d{1,2}日)"
@@ -58,7 +58,7 @@ def mend_score(first: Line, second: Line) -> int:
     if left.endswith(_NO_JOIN_ENDINGS) or first.text.endswith("  "):
         return -1
     score = 0
-    if len(left) > HEADING_MAX_CHARS:
+    if first.han > HEADING_MAX_CHARS:
         score += 2
     if _SENTENCE_INSIDE.search(left):
         score += 2

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
-from cleanse.stages.splice.layout import Kind
-from cleanse.stages.splice.segmenter import Analysis, body_size, cue_strength
+from cleanse.stages.splice.layout import Kind, ad_hits
+from cleanse.stages.splice.segmenter import AD_RATE, Analysis, body_size, cue_strength
 
 MAIN = "main"
 OFF_TOPIC = "off_topic"
@@ -47,16 +45,10 @@ DEFAULT_LABEL_ACTIONS = {
     "furniture": "set_aside",
 }
 LABEL_ROLES = {"caption": CAPTION, "ad": AD, "spam": AD}
+STORY_LABELS = ("article", "credit", "furniture")  # a cut story keeps its own byline, dateline, marks
 FIRST_STORY_BONUS = 1.5
-AD_DENSITY = 1.2
+AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
-
-_AD_CUES = regex.compile(
-    r"热线|熱線|电话|電話|咨询|諮詢|微信|公众号|公眾號|扫码|掃碼|二维码|二維碼|优惠|優惠|折扣|特价|特價|促销|促銷|"
-    r"抢购|搶購|热销|熱銷|尊享|品质|品質|楼盘|樓盤|楼市|樓市|户型|戶型|样板|樣板|精装|精裝|交付|业主|業主|置业|置業|"
-    r"售楼|售樓|首付|月供|可贷|可貸|放款|无抵押|無抵押|无担保|無擔保|借记卡|借記卡|信用卡|理财|理財|收益率|"
-    r"专家门诊|專家門診|疗效|療效|根治|预约|預約|报名|報名|地址[:：]|定价|定價|邮政编码|郵政編碼|[:：]\s*\d{3,4}[-—－]?\d{6,8}"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +120,7 @@ def ad_density(analysis: Analysis, members: list[int]) -> float:
         if label and label.get("label") in ("ad", "spam"):
             hits += len(line.core) / 100 * AD_DENSITY * 2
         else:
-            hits += len(_AD_CUES.findall(line.core))
+            hits += ad_hits(line.core)
     return 100.0 * hits / max(text_chars, 1)
 
 
@@ -139,17 +131,24 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     if i in analysis.repeated_headings:
         return LinePlan(FURNITURE, story, False, DROP_REPEATED_HEADING)
     role = roles.get(story, MAIN)
-    if role != MAIN:
-        return LinePlan(role, story, False, CUT_REASONS[role])
     label = analysis.labels[i]
-    if label and label.get("label", "article") != "article":
-        name = str(label["label"])
+    name = str(label.get("label", "article")) if label else "article"
+    if role != MAIN:
+        labelled = LABEL_ROLES.get(name, FURNITURE) if name not in STORY_LABELS else role
+        return LinePlan(labelled, story, False, CUT_REASONS[role])
+    if label and name != "article":
         action = str(label.get("action") or DEFAULT_LABEL_ACTIONS.get(name, "keep"))
         keep = action in ("keep", "flag")
         return LinePlan(LABEL_ROLES.get(name, FURNITURE), story, keep, None if keep else f"{action}:{name}")
     kind = analysis.kinds[i]
     if kind in (Kind.CAPTION, Kind.PHOTO_CREDIT):
         return LinePlan(CAPTION, story, False, SET_ASIDE_CAPTION)
-    if kind in (Kind.ELLIPSIS, Kind.COLUMN, Kind.CONTINUATION):
+    if kind in (Kind.ELLIPSIS, Kind.CONTINUATION) or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
         return LinePlan(FURNITURE, story, False, SET_ASIDE_FURNITURE)
     return LinePlan(MAIN, story, True)
+
+
+def _labels_a_heading(analysis: Analysis, i: int) -> bool:
+    """A short label line is a column label (furniture) when a title or other furniture follows it."""
+    following = analysis.kinds[i + 1] if i + 1 < len(analysis.kinds) else None
+    return following in (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)

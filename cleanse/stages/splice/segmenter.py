@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.stages.splice import cohesion
-from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, body_chars, split_lines
+from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, ad_hits, body_chars, split_lines
 from cleanse.stages.splice.mending import should_mend
 
 LABEL_KINDS = {
@@ -40,12 +40,14 @@ CUE_WEIGHTS = {
     "opening_dateline": 3.0,
     "kicker": 2.5,
     "byline": 2.0,
-    "column_label": 1.5,
+    "column_label": 2.0,
     "markup_heading": 0.4,
     "heading": 0.2,
     "ad_lines": 0.5,
 }
 STRONG_CUE = 2.0
+LEAD_MAX_UNITS = 2
+AD_RATE = 1.2
 DUPLICATE_MIN_CHARS = 12
 
 
@@ -53,9 +55,9 @@ DUPLICATE_MIN_CHARS = 12
 class Tuning:
     """The numbers the segmentation runs on (see docs/splice.md for how they were chosen)."""
 
-    boundary_margin: float = 0.15
+    boundary_margin: float = 0.08
     cue_weight: float = 0.35
-    merge_similarity: float = 0.25
+    merge_similarity: float = 0.12
 
 
 @dataclass(slots=True)
@@ -241,17 +243,31 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     penalties = [base - tuning.cue_weight * cue_strength(c) for c in cues]
     boundaries = cohesion.segment(gram, penalties)
     blocks = np.split(np.arange(len(units)), boundaries)
-    analysis.unit_story = _merge_blocks(vectors, blocks, cues, tuning)
+    commercial = [_ad_rate(analysis, [i for u in block for i in units[int(u)]]) >= AD_RATE for block in blocks]
+    analysis.unit_story = _merge_blocks(vectors, blocks, cues, commercial, tuning)
     analysis.line_story = _story_per_line(analysis)
 
 
+def _ad_rate(analysis: Analysis, members: list[int]) -> float:
+    chars = sum(len(analysis.lines[i].core) for i in members)
+    return 100.0 * sum(ad_hits(analysis.lines[i].core) for i in members) / max(chars, 1)
+
+
 def _merge_blocks(
-    vectors: np.ndarray, blocks: list[np.ndarray], cues: list[tuple[str, ...]], tuning: Tuning
+    vectors: np.ndarray,
+    blocks: list[np.ndarray],
+    cues: list[tuple[str, ...]],
+    commercial: list[bool],
+    tuning: Tuning,
 ) -> list[int]:
-    """Story number per unit: a block without a strong cue before it rejoins an earlier story it resembles."""
+    """Story number per unit: a block without a strong cue before it rejoins an earlier story it resembles.
+
+    Advertising never merges into news (nor news into advertising), however alike the words.
+    """
     story_of_unit = [0] * vectors.shape[0]
     centroids: list[np.ndarray] = []
-    for block in blocks:
+    story_commercial: list[bool] = []
+    for block, is_ad in zip(blocks, commercial, strict=True):
         centroid = vectors[block].sum(axis=0)
         norm = float(np.linalg.norm(centroid)) or 1.0
         centroid = centroid / norm
@@ -259,18 +275,45 @@ def _merge_blocks(
         cue = cue_strength(cues[first - 1]) if first > 0 else 0.0
         story = len(centroids)
         if centroids and cue < STRONG_CUE:
-            scores = [float(c @ centroid) for c in centroids]
+            scores = [
+                float(c @ centroid) if ad == is_ad else -1.0 for c, ad in zip(centroids, story_commercial, strict=True)
+            ]
             candidate = int(np.argmax(scores))
             if scores[candidate] >= tuning.merge_similarity:
                 story = candidate
         if story == len(centroids):
             centroids.append(centroid)
+            story_commercial.append(is_ad)
         else:
             merged = centroids[story] + centroid
             centroids[story] = merged / (float(np.linalg.norm(merged)) or 1.0)
         for unit in block:
             story_of_unit[int(unit)] = story
-    return story_of_unit
+    return _attach_lead(story_of_unit, blocks, cues, centroids, tuning)
+
+
+def _attach_lead(
+    story_of_unit: list[int],
+    blocks: list[np.ndarray],
+    cues: list[tuple[str, ...]],
+    centroids: list[np.ndarray],
+    tuning: Tuning,
+) -> list[int]:
+    """A short opening block (title and lead) belongs to the story after it unless a strong cue parts them.
+
+    A lead paragraph or two summarise the whole article, so they share fewer words with
+    any one section than sections share with each other; half the merge similarity is asked.
+    """
+    if len(blocks) < 2 or len(blocks[0]) > LEAD_MAX_UNITS:
+        return story_of_unit
+    lead, following = story_of_unit[0], story_of_unit[int(blocks[1][0])]
+    if lead == following or cue_strength(cues[int(blocks[1][0]) - 1]) >= STRONG_CUE:
+        return story_of_unit
+    if any(story_of_unit[int(u)] == lead for block in blocks[1:] for u in block):
+        return story_of_unit
+    if float(centroids[lead] @ centroids[following]) < tuning.merge_similarity / 2:
+        return story_of_unit
+    return [following if story == lead else story for story in story_of_unit]
 
 
 def _story_per_line(analysis: Analysis) -> list[int]:
@@ -278,8 +321,8 @@ def _story_per_line(analysis: Analysis) -> list[int]:
     lines, kinds = analysis.lines, analysis.kinds
     story = [-1] * len(lines)
     anchors: list[tuple[int, int]] = []
-    for unit, number in zip(analysis.units, analysis.unit_story, strict=False):
-        for i in unit:
+    for unit, number in zip(analysis.units, analysis.unit_story, strict=True):
+        for i in range(unit[0], unit[-1] + 1):
             story[i] = number
         anchors.append((unit[0], unit[-1]))
     first_line, _ = anchors[0]

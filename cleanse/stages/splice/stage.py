@@ -80,9 +80,7 @@ class SpliceSplitter(DocumentStage):
         doc.metadata["segments"] = [_record(s) for s in segments if s.role != MAIN]
         _record_set_aside(doc, result)
         if self.options.split_documents:
-            doc.metadata["emit"] = [
-                {"role": s.role, "text": cleaned_text(result, s)} for s in segments if s.role in self.options.emit_roles
-            ]
+            doc.metadata["emit"] = emitted_stories(result, self.options.emit_roles)
         doc.apply(self.name, build_edits(result, mend=self.options.mend_breaks))
         if not (doc.text or "").strip():
             doc.drop(self.name, NO_ARTICLE_TEXT)
@@ -179,22 +177,30 @@ def _edge_edits(result: Plan, first_kept: int, last_kept: int) -> list[Edit]:
     return edits
 
 
-def cleaned_text(result: Plan, segment: Segment) -> str:
-    """A cut-out segment as a document of its own: captions left out, layout breaks mended."""
+def emitted_stories(result: Plan, roles: tuple[str, ...]) -> list[dict[str, str]]:
+    """The cut-out stories with a role in ``roles``, in page order, as ``{"role", "text"}`` records."""
+    stories = [story for story, role in result.story_roles.items() if role in roles]
+    first_line = {story: result.analysis.line_story.index(story) for story in stories}
+    records = []
+    for story in sorted(stories, key=first_line.__getitem__):
+        role = result.story_roles[story]
+        members = [i for i, decision in enumerate(result.lines) if decision.story == story and decision.role == role]
+        text = cleaned_text(result, members)
+        if text:
+            records.append({"role": role, "text": text})
+    return records
+
+
+def cleaned_text(result: Plan, members: list[int]) -> str:
+    """Lines of a cut-out story as a document of its own: captions left out, layout breaks mended."""
     analysis = result.analysis
-    members = [
-        i
-        for i, line in enumerate(analysis.lines)
-        if segment.start <= line.start
-        and line.end <= segment.end
-        and analysis.kinds[i] not in (Kind.CAPTION, Kind.PHOTO_CREDIT)
-    ]
+    kept = [i for i in members if analysis.kinds[i] not in (Kind.CAPTION, Kind.PHOTO_CREDIT)]
     mends = set(analysis.mends)
     pieces: list[str] = []
-    for n, i in enumerate(members):
+    for n, i in enumerate(kept):
         line = analysis.lines[i]
         if n:
-            previous = members[n - 1]
+            previous = kept[n - 1]
             pieces.append(joiner(analysis.lines[previous], line) if (previous, i) in mends else "\n\n")
         pieces.append(line.text.strip())
     return "".join(pieces)
