@@ -75,6 +75,7 @@ class CharLanguageModel:
                 self._fallback[code] = _LOGP_ASCII_LETTER
         for char in _ASCII_PUNCTUATION:
             self._fallback[ord(char)] = _LOGP_ASCII_PUNCTUATION
+        self._fallback_bmp = np.array([self._fallback_logp(code) for code in range(0x10000)], dtype=np.float32)
 
     @classmethod
     def load(cls) -> CharLanguageModel:
@@ -103,7 +104,10 @@ class CharLanguageModel:
         known = self.unigram[np.maximum(ids, 0)]
         if (ids >= 0).all():
             return known
-        fallback = np.array([self._fallback_logp(int(c)) for c in codes[ids < 0]], dtype=np.float32)
+        unknown = codes[ids < 0]
+        supplementary_han = (unknown >= 0x20000) & (unknown <= 0x3FFFF)
+        fallback = np.where(unknown > 0xFFFF, _LOGP_OTHER, self._fallback_bmp[np.minimum(unknown, 0xFFFF)])
+        fallback = np.where(supplementary_han, _LOGP_UNKNOWN_HAN, fallback)
         out = known.copy()
         out[ids < 0] = fallback
         return out

@@ -16,6 +16,7 @@ Latin-script mojibake with no Chinese in it is left to ftfy (see :func:`fix_lati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -32,6 +33,8 @@ LATIN_MOJIBAKE = "latin_mojibake"
 #: unigram log-probability under which a character counts as rare and opens a window.
 RARE_LOGP = -12.5
 WINDOW_CONTEXT = 24
+#: rare characters at most this far apart form a cluster worth examining.
+RARE_CLUSTER_GAP = 4
 #: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
 _FIRST_NON_LATIN = 0x0370
 #: a repaired span must read like text: at least this many nats per character on average.
@@ -40,7 +43,7 @@ MAX_WINDOW = 320
 
 _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 _LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?){{2,}}")
-_LATIN_SCREEN = regex.compile(r"[\u0080-\u00ff]")
+_LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f\s]+")
 _HAN = regex.compile(r"\p{Han}")
@@ -152,27 +155,42 @@ def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
 
 
 def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[int, int]]:
-    """Windows of non-ASCII text around rare characters; good text yields none."""
+    """Windows of non-ASCII text around clusters of rare characters; good text yields none.
+
+    One rare character alone (a name, a rare word) opens no window: mojibake always puts
+    several rare characters close together.
+    """
     codes = codepoints(text)
-    non_ascii = np.nonzero(codes >= 0x80)[0]
-    if not len(non_ascii):
+    candidates = np.nonzero(codes >= _FIRST_NON_LATIN)[0]
+    if not len(candidates):
         return
-    candidates = non_ascii[codes[non_ascii] >= _FIRST_NON_LATIN]
     rare = candidates[model.unigram_logp(codes[candidates]) < RARE_LOGP]
-    if not len(rare):
+    if len(rare) < 2:
         return
-    for run in _NON_ASCII_RUN.finditer(text):
-        inside = rare[(rare >= run.start()) & (rare < run.end())]
-        if not len(inside):
+    close = np.diff(rare) <= RARE_CLUSTER_GAP
+    clustered = rare[np.concatenate(([False], close)) | np.concatenate((close, [False]))]
+    if not len(clustered):
+        return
+    breaks = np.nonzero((codes < 0x80) | _is_space(codes))[0]
+    window_start = window_end = -1
+    for position in clustered.tolist():
+        after = int(np.searchsorted(breaks, position))
+        run_start = int(breaks[after - 1]) + 1 if after > 0 else 0
+        run_end = int(breaks[after]) if after < len(breaks) else len(text)
+        start = max(run_start, position - WINDOW_CONTEXT)
+        end = min(run_end, position + WINDOW_CONTEXT + 1)
+        if window_end >= start and end - window_start <= MAX_WINDOW and run_start <= window_start:
+            window_end = max(window_end, end)
             continue
-        window_start = max(run.start(), int(inside[0]) - WINDOW_CONTEXT)
-        last = int(inside[0])
-        for position in map(int, inside[1:]):
-            if position - last > 2 * WINDOW_CONTEXT or position - window_start > MAX_WINDOW:
-                yield window_start, min(run.end(), last + WINDOW_CONTEXT + 1)
-                window_start = max(run.start(), position - WINDOW_CONTEXT)
-            last = position
-        yield window_start, min(run.end(), last + WINDOW_CONTEXT + 1)
+        if window_end > window_start:
+            yield window_start, window_end
+        window_start, window_end = start, end
+    if window_end > window_start:
+        yield window_start, window_end
+
+
+def _is_space(codes: np.ndarray) -> np.ndarray:
+    return (codes == 0x3000) | (codes == 0xA0) | ((codes >= 0x2000) & (codes <= 0x200B))
 
 
 def _repair_window(text: str, start: int, end: int, model: CharLanguageModel, min_gain: float) -> list[Edit]:

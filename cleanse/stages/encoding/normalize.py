@@ -9,9 +9,8 @@ times, URLs, code and English sentences keep their ASCII marks.
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
-
-import regex
 
 from cleanse.document import Edit
 
@@ -20,20 +19,20 @@ INVISIBLE_CHARACTER = "invisible_character"
 NFC_NORMALIZATION = "nfc_normalization"
 FULLWIDTH_PUNCTUATION = "fullwidth_punctuation"
 
-_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 #: C0 controls but tab, line feed and carriage return; DEL and C1; zero-width and bidi marks; BOM.
-_INVISIBLE = regex.compile(
+_INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]+"
 )
-_CJK = r"\p{Han}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026"
-_MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-#: an ASCII mark right after Chinese, or right before Chinese when not after ASCII punctuation;
-#: never between two digits (1,000 / 12:30) and never inside a ``?`` run (damage, flagged instead).
-_MARK = regex.compile(
-    rf"(?:(?<=[{_CJK}])[,!:;]|(?<=[{_CJK}])\?(?![?a-z])(?<!\?\?)"
-    rf"|(?<![!-/:-@\[-`{{-~?])(?<![0-9][,:])[,!:;](?=[{_CJK}]))"
+_CJK = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+    "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026"
 )
-_PARENTHESES = regex.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
+_MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
+_MARK = re.compile(r"[,!:;?]")
+_IS_CJK = re.compile(f"[{_CJK}]")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_PARENTHESES = re.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
 
 
 def unescape_html_entities(text: str) -> list[Edit]:
@@ -80,10 +79,31 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("你好,世界(试行)。At 12:30, ok.")]
     ['，', '（', '）']
     """
-    edits = {
-        m.start(): Edit(m.start(), m.end(), _MARKS[m.group()], FULLWIDTH_PUNCTUATION) for m in _MARK.finditer(text)
-    }
+    edits = {}
+    for match in _MARK.finditer(text):
+        position = match.start()
+        if _restores(text, position):
+            edits[position] = Edit(position, position + 1, _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
     for match in _PARENTHESES.finditer(text):
         edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
         edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
     return [edits[key] for key in sorted(edits)]
+
+
+def _restores(text: str, position: int) -> bool:
+    """Whether the ASCII mark at ``position`` sits inside Chinese text.
+
+    After Chinese it is restored; before Chinese too, unless it follows ASCII punctuation or
+    sits between digits (``1,000``, ``12:30``). A ``?`` next to another ``?`` or glued to a
+    lowercase letter is damage, flagged elsewhere, and stays.
+    """
+    mark = text[position]
+    before = text[position - 1] if position else ""
+    after = text[position + 1] if position + 1 < len(text) else ""
+    if mark == "?":
+        return bool(before) and _IS_CJK.match(before) is not None and after != "?" and not ("a" <= after <= "z")
+    if before and _IS_CJK.match(before):
+        return True
+    if not after or _IS_CJK.match(after) is None or before in _ASCII_PUNCTUATION:
+        return False
+    return not (before.isdigit() and mark in ",:" and after.isdigit())

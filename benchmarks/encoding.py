@@ -1,0 +1,252 @@
+"""Encoding repair: round-trip damage per kind over every seed paragraph, and speed against ftfy.
+
+    python -m benchmarks.encoding            # every paragraph of every seed
+    python -m benchmarks.encoding --quick    # every fourth paragraph (CI smoke run)
+
+For each paragraph of the seeds (first cleaned by the stage itself, so the reference is a
+text the stage leaves alone) one sentence is damaged with each kind of issue #4, the
+paragraph is repaired with ``repair_encoding`` and compared with the reference: exact
+recovery per kind. Lossless kinds only count damage that really is lossless (the wrong
+decoding succeeds strictly and encodes back); the misaligned kinds count damage that the
+lost bytes alone explain (at least one character read out of step, nothing else lost) and
+report the rest. Big5 kinds use a Traditional rendering (OpenCC s2t) of the paragraph.
+
+Speed: ``repair_encoding`` and ``ftfy.fix_text`` on the same clean Chinese text in the
+same process (ratio), and ``repair_encoding`` throughput on the damaged paragraphs.
+Writes ``benchmarks/results/encoding.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ftfy
+import ftfy.bad_codecs  # noqa: F401
+import regex
+
+from benchmarks.common import ROOT, best_of, throughput_mb_s, utf8_size, write_result
+from cleanse.stages.encoding import repair_encoding
+
+SEEDS = ROOT / "seeds"
+SENTENCE = regex.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+$")
+HAN = regex.compile(r"\p{Han}")
+LOSSLESS_TARGET = 0.99
+RESYNCED_TARGET = 0.90
+LOST_TRAIL_TARGET = 0.60
+CLEAN_SPEED_TARGET = 4.0
+DAMAGED_SPEED_TARGET_MB_S = 1.0
+
+
+def _wrong_reading(written: str, read: str) -> Callable[[str], str | None]:
+    def damage(sentence: str) -> str | None:
+        try:
+            data = sentence.encode(written)
+            shown = data.decode(read)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return None
+        return shown if shown.encode(read) == data and shown != sentence else None
+
+    return damage
+
+
+LOSSLESS_KINDS: dict[str, tuple[Callable[[str], str | None], bool]] = {
+    "utf8_as_gbk": (_wrong_reading("utf-8", "gb18030"), False),
+    "utf8_as_big5": (_wrong_reading("utf-8", "big5"), True),
+    "gbk_as_latin1": (_wrong_reading("gb18030", "latin-1"), False),
+    "gbk_as_cp1252": (_wrong_reading("gb18030", "sloppy-windows-1252"), False),
+    "big5_as_latin1": (_wrong_reading("big5", "latin-1"), True),
+    "utf8_as_latin1": (_wrong_reading("utf-8", "latin-1"), False),
+    "utf8_as_cp1252": (_wrong_reading("utf-8", "sloppy-windows-1252"), False),
+    "big5_as_gbk": (_wrong_reading("big5", "gbk"), True),
+    "gbk_as_big5": (_wrong_reading("gbk", "big5"), False),
+}
+
+
+def misalign(paragraph: str, start: int, codec: str) -> tuple[str, str] | None:
+    """Lose the lead byte of the character at ``start`` (shown as ``?``) and decode the rest out of step.
+
+    Returns the damaged paragraph and its kind ("resynced" or "lost_trail"), or None when the
+    damage is not explained by the lost bytes alone (nothing read out of step, or more lost).
+    """
+    rest = paragraph[start:]
+    try:
+        data = rest.encode(codec)
+    except UnicodeEncodeError:
+        return None
+    if len(rest[0].encode(codec)) != 2:
+        return None
+    shown = (b"?" + data[1:]).decode(codec, errors="replace")
+    shown = regex.sub(r"[\ufffd\ue000-\uf8ff]", "?", shown)
+    common = 0
+    while common < min(len(shown), len(rest)) and shown[-1 - common] == rest[-1 - common]:
+        common += 1
+    damaged_part = shown[: len(shown) - common]
+    kept_part = shown[len(shown) - common :]
+    folded = unicodedata.normalize("NFKC", damaged_part)
+    if len(damaged_part) < 3 or not regex.search(r"[^\x00-\x7f?]", damaged_part[1:]):
+        return None
+    if damaged_part.endswith("?") and (not kept_part or kept_part[0].isascii()):
+        kind = "lost_trail"
+        if damaged_part[1:-1].count("?") > damaged_part[1:-1].count("\uff1f"):
+            return None
+    elif damaged_part[-1].isascii() and 0x40 <= ord(damaged_part[-1]) <= 0x7E:
+        kind = "resynced"
+    else:
+        return None
+    return paragraph[:start] + folded + kept_part, kind
+
+
+def paragraphs(quick: bool) -> list[str]:
+    """Every paragraph of the seeds with a sentence of Chinese, as the stage leaves it."""
+    found = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        cleaned = repair_encoding(path.read_text(encoding="utf-8"), restore_fullwidth_punctuation=False)
+        for line in cleaned.splitlines():
+            if len(HAN.findall(line)) >= 12 and repair_encoding(line, restore_fullwidth_punctuation=False) == line:
+                found.append(line)
+    return found[::4] if quick else found
+
+
+def _sentences(paragraph: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in SENTENCE.finditer(paragraph) if len(HAN.findall(m.group())) >= 4]
+
+
+def _traditional(text: str) -> str:
+    from opencc import OpenCC
+
+    return OpenCC("s2t").convert(text)
+
+
+def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
+    """Exact recovery per kind; also returns every damaged paragraph (for the speed run)."""
+    rng = random.Random(4)
+    tally: dict[str, Counter[str]] = {}
+    damaged_texts: list[str] = []
+    failures: dict[str, list[dict[str, str]]] = {}
+
+    def record(kind: str, reference: str, damaged: str) -> None:
+        counts = tally.setdefault(kind, Counter())
+        counts["cases"] += 1
+        damaged_texts.append(damaged)
+        repaired = repair_encoding(damaged, restore_fullwidth_punctuation=False)
+        if repaired == reference:
+            counts["exact"] += 1
+        elif len(failures.setdefault(kind, [])) < 5:
+            failures[kind].append({"damaged": damaged[:200], "repaired": repaired[:200], "expected": reference[:200]})
+
+    for paragraph in paragraphs(quick):
+        traditional = _traditional(paragraph)
+        for kind, (damage, needs_traditional) in LOSSLESS_KINDS.items():
+            reference = traditional if needs_traditional else paragraph
+            spans = _sentences(reference)
+            if not spans:
+                continue
+            start, end = rng.choice(spans)
+            shown = damage(reference[start:end])
+            if shown is None:
+                tally.setdefault(kind, Counter())["not_lossless"] += 1
+                continue
+            record(kind, reference, reference[:start] + shown + reference[end:])
+        for script, reference in (("", paragraph), ("traditional_", traditional)):
+            for start, _ in _sentences(reference)[:3]:
+                if start > 0 and rng.random() < 0.5:
+                    start -= 1
+                result = misalign(reference, start, "gb18030")
+                if result is None:
+                    tally.setdefault(f"misaligned_{script}other", Counter())["not_explained_by_lost_bytes"] += 1
+                    continue
+                damaged, kind = result
+                record(f"misaligned_{script}{kind}", reference, damaged)
+    per_kind = {}
+    for kind, counts in sorted(tally.items()):
+        cases = counts["cases"]
+        per_kind[kind] = {**counts, "recovery": round(counts["exact"] / cases, 4) if cases else None}
+    return {"per_kind": per_kind, "failures": failures, **_verdicts(per_kind)}, damaged_texts
+
+
+def _pooled(per_kind: dict[str, Any], names: list[str]) -> float | None:
+    cases = sum(per_kind.get(n, {}).get("cases", 0) for n in names)
+    exact = sum(per_kind.get(n, {}).get("exact", 0) for n in names)
+    return round(exact / cases, 4) if cases else None
+
+
+def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
+    lossless = _pooled(per_kind, list(LOSSLESS_KINDS))
+    resynced = _pooled(per_kind, ["misaligned_resynced", "misaligned_traditional_resynced"])
+    lost_trail = _pooled(per_kind, ["misaligned_lost_trail", "misaligned_traditional_lost_trail"])
+    worst_lossless = min(
+        (v["recovery"] for k, v in per_kind.items() if k in LOSSLESS_KINDS and v.get("recovery") is not None),
+        default=None,
+    )
+    return {
+        "lossless_recovery": lossless,
+        "lossless_worst_kind_recovery": worst_lossless,
+        "misaligned_resynced_recovery": resynced,
+        "misaligned_lost_trail_recovery": lost_trail,
+        "targets": {
+            "lossless": LOSSLESS_TARGET,
+            "misaligned_resynced": RESYNCED_TARGET,
+            "misaligned_lost_trail": LOST_TRAIL_TARGET,
+        },
+    }
+
+
+def speed(damaged_texts: list[str], quick: bool) -> dict[str, Any]:
+    clean = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) if not p.name.startswith("003")
+    )
+    clean = clean * (2 if quick else 8)
+    size = utf8_size(clean)
+    repair_encoding(clean)
+    ours = best_of(lambda: repair_encoding(clean), repeat=3)
+    baseline = best_of(lambda: ftfy.fix_text(clean), repeat=3)
+    damaged = "\n".join(damaged_texts)
+    damaged_time = best_of(lambda: repair_encoding(damaged), repeat=2)
+    return {
+        "clean_bytes": size,
+        "clean_cleanse_mb_per_s": round(throughput_mb_s(size, ours.best), 3),
+        "clean_ftfy_mb_per_s": round(throughput_mb_s(size, baseline.best), 3),
+        "clean_speedup_vs_ftfy": round(baseline.best / ours.best, 2),
+        "damaged_bytes": utf8_size(damaged),
+        "damaged_cleanse_mb_per_s": round(throughput_mb_s(utf8_size(damaged), damaged_time.best), 3),
+        "targets": {"clean_speedup_vs_ftfy": CLEAN_SPEED_TARGET, "damaged_mb_per_s": DAMAGED_SPEED_TARGET_MB_S},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="every fourth paragraph, smaller speed texts")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    quality, damaged_texts = round_trip(args.quick)
+    timing = speed(damaged_texts, args.quick)
+    payload = {"quick": args.quick, **quality, "speed": timing, "seconds": round(time.perf_counter() - started, 1)}
+    path = write_result("encoding", payload)
+    print(f"{'kind':40} {'cases':>6} {'exact':>6} {'recovery':>9}  skipped")
+    for kind, row in quality["per_kind"].items():
+        skipped = {k: v for k, v in row.items() if k not in ("cases", "exact", "recovery")}
+        recovery = "-" if row["recovery"] is None else f"{row['recovery']:.1%}"
+        print(f"{kind:40} {row.get('cases', 0):>6} {row.get('exact', 0):>6} {recovery:>9}  {skipped or ''}")
+    print(
+        f"lossless {quality['lossless_recovery']} (target {LOSSLESS_TARGET}), "
+        f"misaligned resynced {quality['misaligned_resynced_recovery']} (target {RESYNCED_TARGET}), "
+        f"lost trail {quality['misaligned_lost_trail_recovery']} (target {LOST_TRAIL_TARGET})"
+    )
+    print(
+        f"clean Chinese: cleanse {timing['clean_cleanse_mb_per_s']} MB/s vs ftfy.fix_text "
+        f"{timing['clean_ftfy_mb_per_s']} MB/s = {timing['clean_speedup_vs_ftfy']}x (target {CLEAN_SPEED_TARGET}x); "
+        f"damaged: {timing['damaged_cleanse_mb_per_s']} MB/s (target {DAMAGED_SPEED_TARGET_MB_S})"
+    )
+    print(f"wrote {Path(path).relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
