@@ -33,6 +33,8 @@ ABOVE_PHOTO_CREDIT = "above_photo_credit"
 ADVERTORIAL = "advertorial_run"
 ADVERTORIAL_TITLE = "advertorial_title"
 ADVERTISER_NAME = "advertiser_name"
+LINK_LIST = "under_link_list_heading"
+LINK_LIST_KIND = "link_list"
 
 ARTICLE_RATE = 0.2
 """Promotion/property lexicon weight per 100 Han characters in ordinary news."""
@@ -95,6 +97,17 @@ def mark_page_header(verdicts: list[Verdict], f: DocumentFeatures, header_lines:
             verdicts[0] = Verdict(CHROME, 0.6, (PAGE_HEADER,))
 
 
+def mark_link_lists(verdicts: list[Verdict], f: DocumentFeatures) -> None:
+    """Short lines without sentences under a link-list heading (related news, recommended) are links."""
+    for i, verdict in enumerate(verdicts):
+        if verdict.label != CHROME or LINK_LIST_KIND not in f.hits[i].kinds:
+            continue
+        j = i + 1
+        while j < len(verdicts) and verdicts[j].label == ARTICLE and _is_short_bare(f, j, 40):
+            verdicts[j] = Verdict(CHROME, 0.65, (LINK_LIST,))
+            j += 1
+
+
 def mark_name_lines(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
     """A line that is only a personal name (surname + one or two characters) is an author credit."""
     single, compound = surnames()
@@ -102,7 +115,9 @@ def mark_name_lines(verdicts: list[Verdict], f: DocumentFeatures, lines: list[st
         if verdict.label != ARTICLE or f.han[i] != f.length[i] or not 2 <= f.han[i] <= 4:
             continue
         name = "".join(lines[i].split())
-        if (len(name) <= 3 and name[0] in single) or (len(name) >= 3 and name[:2] in compound):
+        beside_credit = any(0 <= j < len(verdicts) and verdicts[j].label == CREDIT for j in (i - 1, i + 1))
+        full_name = (len(name) == 3 and name[0] in single) or (len(name) >= 3 and name[:2] in compound)
+        if full_name or (len(name) == 2 and name[0] in single and beside_credit):
             verdicts[i] = Verdict(CREDIT, 0.6, (NAME_LINE,))
 
 
@@ -110,8 +125,8 @@ def mark_captions(verdicts: list[Verdict], f: DocumentFeatures) -> None:
     """A short line directly above a photo credit is the photo's caption."""
     for i in range(len(verdicts) - 1):
         below = verdicts[i + 1]
-        is_photo_credit = below.label == CAPTION and PHOTO_CREDIT in below.evidence
-        if verdicts[i].label == ARTICLE and is_photo_credit and f.length[i] <= 40 and f.sentence_ends[i] <= 1:
+        bare_credit = below.label == CAPTION and PHOTO_CREDIT in below.evidence and f.sentence_ends[i + 1] == 0
+        if verdicts[i].label == ARTICLE and bare_credit and f.length[i] <= 30 and f.sentence_ends[i] <= 1:
             verdicts[i] = Verdict(CAPTION, 0.6, (ABOVE_PHOTO_CREDIT,))
 
 

@@ -49,6 +49,7 @@ class LineHits:
     words: dict[str, list[str]] = field(default_factory=dict)
     first: dict[str, int] = field(default_factory=dict)
     advertorial: float = 0.0
+    kinds: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -112,6 +113,7 @@ def _lexicon_hits(
             record.weights[label] = record.weights.get(label, 0.0) + entry.weight
             record.words.setdefault(label, []).append(word)
             record.first.setdefault(label, position - line_starts[line])
+            record.kinds.add(entry.kind)
             if entry.kind in ADVERTORIAL_KINDS:
                 record.advertorial += entry.weight
     return hits

@@ -144,5 +144,10 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
         yield Verdict(AD, 0.8, (CARD_NUMBER,))
     if ad >= 2.5 and ad * 10 / n >= 0.3:
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
-    elif ad >= 1 and n <= 20 and sentences == 0:
+    elif n <= 20 and sentences == 0 and _direct_ad_weight(f, i) >= 1:
         yield Verdict(AD, 0.7, (SHORT_AD, *_words(hits.words, AD)))
+
+
+def _direct_ad_weight(f: DocumentFeatures, i: int) -> float:
+    """Ad weight of a line without promotion and property words, which headlines use too."""
+    return f.hits[i].weights.get(AD, 0.0) - f.hits[i].advertorial
