@@ -40,14 +40,17 @@ def test_converts_only_the_paragraphs_that_need_it() -> None:
 
 
 def test_the_log_holds_phrase_sized_edits_that_replay_exactly() -> None:
-    text = "\n".join([TRADITIONAL] * 3)
-    doc = _run(text)
-    edits = [change for change in doc.changes if not change.is_verdict]
-    assert len(edits) >= 6
-    assert all(change.reason == SCRIPT_CONVERTED for change in edits)
-    assert all(len(change.before) < len(TRADITIONAL) for change in edits)
-    assert all("\n" not in change.before for change in edits)
-    assert replay(doc.original or "", doc.changes) == doc.text
+    text = "\n".join([TRADITIONAL, "共 12 項 OK", TRADITIONAL])
+    for merge_gap, fewest in ((0, 7), (4, 3)):
+        doc = _run(text, merge_gap=merge_gap)
+        edits = [change for change in doc.changes if not change.is_verdict]
+        assert len(edits) >= fewest
+        assert all(change.reason == SCRIPT_CONVERTED for change in edits)
+        assert all(len(change.before) < len(TRADITIONAL) for change in edits)
+        assert not any(char.isascii() for change in edits for char in change.before)
+        assert replay(doc.original or "", doc.changes) == doc.text
+    with pytest.raises(ConfigError, match="merge_gap"):
+        ScriptConversion(merge_gap=-1)
 
 
 def test_urls_numbers_and_latin_text_are_untouched() -> None:

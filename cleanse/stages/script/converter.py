@@ -26,7 +26,8 @@ _SEPARATOR_CANDIDATES = ("\x00", "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3")
 
 _REGEX_KEY_LIMIT = 5000
 _SHORT_TEXT = 48
-MERGE_GAP = 3
+MERGE_GAP = 4
+"""Default of :meth:`Converter.edits`: changes this close on one line are logged as one edit."""
 
 
 class CharacterTable:
@@ -258,23 +259,30 @@ class Converter:
             raise AssertionError(f"{self.config}: segments misaligned ({len(before)} != {len(after)})")
         return before, after
 
-    def edits(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of ``text`` that conversion changes, as ``(start, end, replacement)``, smallest runs first.
+    def edits(self, text: str, merge_gap: int = MERGE_GAP) -> list[tuple[int, int, str]]:
+        """Spans of ``text`` that conversion changes, as ``(start, end, replacement)``, in order.
+
+        Changes at most ``merge_gap`` characters apart on one line, with no ASCII letter or digit
+        between them, are one span; ``merge_gap=0`` gives every changed run on its own.
 
         >>> Converter("t2s").edits("ab黨建cd")
         [(2, 3, '党')]
+        >>> Converter("t2s").edits("後來，這個國家", merge_gap=0)
+        [(0, 2, '后来'), (3, 6, '这个国')]
+        >>> Converter("t2s").edits("後來，這個國家")
+        [(0, 6, '后来，这个国')]
         """
         converted = self.convert(text)
         if converted == text:
             return []
         if len(converted) == len(text):
-            return _changed_runs(text, converted, 0)
+            return _changed_runs(text, converted, 0, merge_gap)
         edits: list[tuple[int, int, str]] = []
         offset = 0
         for before, after in zip(*self.segments(text), strict=False):
             if before != after:
                 if len(before) == len(after):
-                    edits.extend(_changed_runs(before, after, offset))
+                    edits.extend(_changed_runs(before, after, offset, merge_gap))
                 else:
                     edits.append((offset, offset + len(before), after))
             offset += len(before)
@@ -285,36 +293,31 @@ def _undo_normalisation_only(text: str, edits: list[tuple[int, int, str]]) -> li
     return [(start, end, after) for start, end, after in edits if text[start:end] != after]
 
 
-def _changed_runs(before: str, after: str, offset: int) -> list[tuple[int, int, str]]:
+def _changed_runs(before: str, after: str, offset: int, merge_gap: int) -> list[tuple[int, int, str]]:
     """Runs of differing characters between two strings of equal length (vectorised).
 
-    Runs separated by at most ``MERGE_GAP`` unchanged Han characters join into one edit, so the log
-    holds phrase-sized changes (``黨建引領`` -> ``党建引领``) rather than one entry per character.
+    Runs separated by at most ``merge_gap`` unchanged characters join into one edit, so the log holds
+    phrase-sized changes (``黨建引領`` -> ``党建引领``) rather than one entry per character. A gap
+    holding a line break, an ASCII letter or an ASCII digit never joins: numbers, Latin text and URLs
+    stay outside every edit.
     """
     left = np.frombuffer(before.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     right = np.frombuffer(after.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     differs = np.concatenate(([False], left != right, [False]))
     bounds = np.flatnonzero(differs[1:] != differs[:-1])
     starts, ends = bounds[0::2], bounds[1::2]
-    if len(starts) > 1:
-        not_han = np.concatenate(([0], np.cumsum(~_is_han(left), dtype=np.int64)))
+    if len(starts) > 1 and merge_gap > 0:
+        folded = left | 0x20
+        blocks = (
+            (left == 0x0A) | (left == 0x0D) | ((left >= 0x30) & (left <= 0x39)) | ((folded >= 0x61) & (folded <= 0x7A))
+        )
+        blocked = np.concatenate(([0], np.cumsum(blocks, dtype=np.int64)))
         gaps = starts[1:] - ends[:-1]
-        joined = (gaps <= MERGE_GAP) & (not_han[starts[1:]] == not_han[ends[:-1]])
-        keep_start = np.concatenate(([True], ~joined))
-        keep_end = np.concatenate((~joined, [True]))
-        starts, ends = starts[keep_start], ends[keep_end]
-    return [
-        (offset + start, offset + end, after[start:end])
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=False)
-    ]
-
-
-def _is_han(codes: np.ndarray) -> np.ndarray:
-    return (
-        ((codes >= 0x3400) & (codes <= 0x9FFF))
-        | ((codes >= 0xF900) & (codes <= 0xFAFF))
-        | ((codes >= 0x20000) & (codes <= 0x323AF))
-    )
+        joined = (gaps <= merge_gap) & (blocked[starts[1:]] == blocked[ends[:-1]])
+        starts = starts[np.concatenate(([True], ~joined))]
+        ends = ends[np.concatenate((~joined, [True]))]
+    pairs = zip(starts.tolist(), ends.tolist(), strict=True)
+    return [(offset + start, offset + end, after[start:end]) for start, end in pairs]
 
 
 def _separator(text: str) -> str:

@@ -23,7 +23,7 @@ TRADITIONAL = "traditional"
 MIXED = "mixed"
 NONE = "none"
 LABELS = (SIMPLIFIED, TRADITIONAL, MIXED, NONE)
-"""Every label; the order is the code :func:`_labels` uses."""
+"""Every label; a label's position is its code in :attr:`ParagraphCounts.label_codes`."""
 
 MIXED_SHARE = 0.05
 """A paragraph is mixed when the minority script holds at least this share of the evidence..."""
@@ -86,11 +86,20 @@ class ParagraphCounts:
     han: np.ndarray
     traditional: np.ndarray
     simplified: np.ndarray
-    labels: list[str]
+    label_codes: np.ndarray
+
+    @property
+    def labels(self) -> list[str]:
+        """The label of every line."""
+        return [LABELS[code] for code in self.label_codes.tolist()]
+
+    def lines_labelled(self, *labels: str) -> np.ndarray:
+        """Indices of the lines whose label is one of ``labels``."""
+        return np.flatnonzero(np.isin(self.label_codes, [LABELS.index(label) for label in labels]))
 
     def verdict(self, index: int) -> ScriptVerdict:
         han, traditional, simplified = int(self.han[index]), int(self.traditional[index]), int(self.simplified[index])
-        return ScriptVerdict(self.labels[index], han, traditional, simplified)
+        return ScriptVerdict(LABELS[int(self.label_codes[index])], han, traditional, simplified)
 
 
 def label_for(han: int, traditional: int, simplified: int) -> str:
@@ -117,7 +126,7 @@ def _classes() -> np.ndarray:
         valid_traditional.update(value for values in load_candidates(regional).values() for value in values)
     traditional_only = {key for key, values in to_simplified.items() if key not in values} - valid_simplified
     simplified_only = {key for key, values in to_traditional.items() if key not in values} - valid_traditional
-    classes = np.zeros(_HAN_RANGES[-1][1] + 2, dtype=np.uint8)
+    classes = np.zeros(0x110000, dtype=np.uint8)  # every code point, so lookups need no bounds check
     for low, high in _HAN_RANGES:
         classes[low : high + 1] = _HAN
     classes[[ord(c) for c in traditional_only - simplified_only]] = _TRADITIONAL_ONLY
@@ -125,36 +134,57 @@ def _classes() -> np.ndarray:
     return classes
 
 
+_FIELD_BITS = 21
+_FIELD_MASK = (1 << _FIELD_BITS) - 1
+
+
+_PACKED = np.array([0, 1, 1 + (1 << _FIELD_BITS), 1 + (1 << 2 * _FIELD_BITS)], dtype=np.int64)
+"""Per class, the three counts (Han, Traditional-only, Simplified-only) packed into one integer:
+summing packed weights counts all three at once; each field holds up to 2**21 - 1 characters."""
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _code_classes(text: str) -> np.ndarray:
-    classes = _classes()
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return classes[np.minimum(codes, len(classes) - 1)]
+    return _classes()[_codes(text)]
 
 
 def paragraph_counts(text: str) -> ParagraphCounts:
     """Counts for every line of ``text`` (split on ``\\n``), computed in one vectorised pass."""
     if not isinstance(text, str):
         raise TypeError(f"script detection takes str, not {type(text).__name__}")
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = _codes(text)
     newlines = np.flatnonzero(codes == 10)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(codes)]))
-    classes = _code_classes(text)
-    counts = []
-    for hits in (classes != _OTHER, classes == _TRADITIONAL_ONLY, classes == _SIMPLIFIED_ONLY):
-        cumulative = np.concatenate(([0], np.cumsum(hits, dtype=np.int64)))
-        counts.append(cumulative[ends] - cumulative[starts])
-    return ParagraphCounts(starts, ends, counts[0], counts[1], counts[2], _labels(*counts))
+    classes = _classes()[codes]
+    if len(codes) <= _FIELD_MASK:
+        # Each line's sum runs to the next line's start; the line break between them weighs nothing.
+        filled = starts[starts < len(codes)]
+        packed = np.zeros(len(starts), dtype=np.int64)
+        if len(filled):
+            packed[: len(filled)] = np.add.reduceat(_PACKED[classes], filled)
+        han = packed & _FIELD_MASK
+        traditional = (packed >> _FIELD_BITS) & _FIELD_MASK
+        simplified = packed >> 2 * _FIELD_BITS
+    else:
+        counts = []
+        for hits in (classes != _OTHER, classes == _TRADITIONAL_ONLY, classes == _SIMPLIFIED_ONLY):
+            cumulative = np.concatenate(([0], np.cumsum(hits, dtype=np.int64)))
+            counts.append(cumulative[ends] - cumulative[starts])
+        han, traditional, simplified = counts
+    return ParagraphCounts(starts, ends, han, traditional, simplified, _label_codes(han, traditional, simplified))
 
 
-def _labels(han: np.ndarray, traditional: np.ndarray, simplified: np.ndarray) -> list[str]:
-    """:func:`label_for` over arrays of counts, with array operations."""
+def _label_codes(han: np.ndarray, traditional: np.ndarray, simplified: np.ndarray) -> np.ndarray:
+    """:func:`label_for` over arrays of counts, as indices into :data:`LABELS`."""
     minority = np.minimum(traditional, simplified)
     mixed = (minority >= MIXED_MINIMUM) & (minority >= MIXED_SHARE * (traditional + simplified))
     codes = np.where(traditional > simplified, 1, 0)
     codes = np.where(mixed, 2, codes)
-    codes = np.where(han == 0, 3, codes)
-    return [LABELS[code] for code in codes.tolist()]
+    return np.where(han == 0, 3, codes).astype(np.uint8)
 
 
 def detect_script(text: str) -> ScriptVerdict:

@@ -16,10 +16,10 @@ import numpy as np
 from cleanse.document import Document, Edit
 from cleanse.errors import ConfigError
 from cleanse.stages.base import DocumentStage
-from cleanse.stages.script.converter import get_converter
+from cleanse.stages.script.converter import MERGE_GAP, get_converter
 from cleanse.stages.script.detection import (
+    LABELS,
     MIXED,
-    NONE,
     SIMPLIFIED,
     TRADITIONAL,
     ParagraphCounts,
@@ -61,14 +61,20 @@ class ScriptOptions:
     ``source``: which Traditional standard the input follows when converting to Simplified:
     "standard" (default), "tw", "twp" or "hk".
     ``convert_mixed``: convert paragraphs that mix both scripts (default True); they are flagged either way.
+    ``merge_gap``: changes at most this many characters apart on one line, with no ASCII letter or digit
+    between them, are logged as one edit (default 4: phrase- to clause-sized entries); 0 logs every
+    changed run of characters on its own.
     """
 
     target: str = "simplified"
     source: str = "standard"
     convert_mixed: bool = True
+    merge_gap: int = MERGE_GAP
 
     def __post_init__(self) -> None:
         config_for(self.target, self.source)
+        if not isinstance(self.merge_gap, int) or self.merge_gap < 0:
+            raise ConfigError(f"script merge_gap must be a non-negative integer, got {self.merge_gap!r}")
 
     @property
     def config(self) -> str:
@@ -95,12 +101,11 @@ class ScriptConversion(DocumentStage):
             return doc
         counts = paragraph_counts(text)
         converting = self._paragraphs_to_convert(counts)
-        for index, label in enumerate(counts.labels):
-            if label == MIXED:
-                verdict = counts.verdict(index)
-                start, end = int(counts.starts[index]), int(counts.ends[index])
-                evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
-                doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
+        for index in counts.lines_labelled(MIXED).tolist():
+            verdict = counts.verdict(index)
+            start, end = int(counts.starts[index]), int(counts.ends[index])
+            evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
+            doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
         edits = self._edits(text, counts, converting)
         doc.apply(self.name, edits)
         doc.metadata[self.name] = self._summary(counts, converting, len(edits))
@@ -108,8 +113,9 @@ class ScriptConversion(DocumentStage):
 
     def _paragraphs_to_convert(self, counts: ParagraphCounts) -> list[int]:
         wanted = SIMPLIFIED if self.options.target == "simplified" else TRADITIONAL
-        skipped = {NONE, wanted} if self.options.convert_mixed else {NONE, wanted, MIXED}
-        return [index for index, label in enumerate(counts.labels) if label not in skipped]
+        other = TRADITIONAL if wanted == SIMPLIFIED else SIMPLIFIED
+        labels = (other, MIXED) if self.options.convert_mixed else (other,)
+        return counts.lines_labelled(*labels).tolist()
 
     def _edits(self, text: str, counts: ParagraphCounts, paragraphs: list[int]) -> list[Edit]:
         """Edits for the chosen paragraphs, URLs and e-mail addresses excluded.
@@ -125,7 +131,7 @@ class ScriptConversion(DocumentStage):
         chosen[paragraphs] = True
         spans: list[tuple[int, int, str]] = []
         if int(counts.han[paragraphs].sum()) * 2 >= int(counts.han.sum()):
-            spans = engine.edits(text)
+            spans = engine.edits(text, self.options.merge_gap)
             owner = _owners(counts, spans)
             if any(end > limit for (_, end, _), limit in zip(spans, counts.ends[owner].tolist(), strict=False)):
                 spans = []
@@ -135,7 +141,8 @@ class ScriptConversion(DocumentStage):
             for index in paragraphs:
                 start, end = int(counts.starts[index]), int(counts.ends[index])
                 spans.extend(
-                    (start + left, start + right, after) for left, right, after in engine.edits(text[start:end])
+                    (start + left, start + right, after)
+                    for left, right, after in engine.edits(text[start:end], self.options.merge_gap)
                 )
         protected = [found.span() for found in _PROTECTED.finditer(text)] if ("." in text or "@" in text) else []
         if protected:
@@ -164,7 +171,7 @@ class ScriptConversion(DocumentStage):
             "paragraphs": {
                 "start": counts.starts[with_han].tolist(),
                 "end": counts.ends[with_han].tolist(),
-                "label": [counts.labels[i] for i in with_han.tolist()],
+                "label": [LABELS[code] for code in counts.label_codes[with_han].tolist()],
                 "han": counts.han[with_han].tolist(),
                 "traditional": counts.traditional[with_han].tolist(),
                 "simplified": counts.simplified[with_han].tolist(),

