@@ -13,11 +13,12 @@ CARD_NUMBER = regex.compile(r"(?<!\d)\d{4,6}(?:[ -]\d{4}){2,4}(?!\d)")
 URL = regex.compile(r"(?:https?://|www\.)[^\s\p{Han},]+|\b[a-z0-9-]+\.(?:com|cn|net|org|cc|top|xyz|vip|info)\b")
 
 ELLIPSIS_ONLY = regex.compile(r"^[\s….·。\-]+$")
+END_MARK = regex.compile(r"^[(\[]?(?:完|全文完|本文完|end)[)\]]?$")
 PAGE_TURN = regex.compile(r"^[(\[]?(?:上接|下转|接|转)第?[\d一二三四五六七八九十]{1,3}版(?:[)\]]|$)")
 DATELINE = regex.compile(r"^[(\[]?\p{Han}{2,10}\s?\d{1,2}月\d{1,2}日(?:电|讯)[)\]]?$")
 _NAMES = r"\p{Han}{2,4}(?:·\p{Han}{1,6})?(?:[\s、,]+(?:(?:记者|通讯员)\s*)?\p{Han}{2,4})*"
 BYLINE = regex.compile(
-    rf"^(?:(?:\p{{Han}}{{0,6}}?(?:特约|见习|首席)?记者|通讯员)[\s:/]*(?:{_NAMES})?|(?:作者|撰文|文)\s*[:/]\s*{_NAMES}|(?:作者|撰文)\s+{_NAMES})$"
+    rf"^[(\[]?(?:(?:\p{{Han}}{{0,6}}?(?:特约|见习|首席)?记者|通讯员)[\s:/]*(?:{_NAMES})?|(?:作者|撰文|文)\s*[:/]\s*{_NAMES}|(?:作者|撰文)\s+{_NAMES})[)\]]?$"
 )
 """A reporter or author line: role words, then names only (so a heading that starts with 记者 is not one)."""
 PHOTO_CREDIT = regex.compile(
@@ -26,5 +27,7 @@ PHOTO_CREDIT = regex.compile(
 CREDIT_START = regex.compile(
     r"^[\s(\[【]*(?:本版|本期|本文)?(?:责任编辑|责编|编辑|美编|校对|审核|审校|终审|监制|主编|执笔|作者|策划|统筹|制图|设计)\s*[:/]"
 )
-NOTICE_START = regex.compile(r"^[\s(\[【]*(?:声明|版权|来源|本文|文章来源|稿件来源|免责声明|copyright|©)")
+NOTICE_START = regex.compile(
+    r"^[\s(\[【]*(?:声明|版权|来源|本文|文章来源|稿件来源|免责声明|原标题|转自|出处|copyright|©)"
+)
 CAPTION_START = regex.compile(r"^[\s(\[【]*(?:图为|上图|下图|左图|右图|图\d|资料图)")

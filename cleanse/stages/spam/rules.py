@@ -36,6 +36,7 @@ PHOTO_CREDIT = "photo_credit"
 CAPTION_WORDS = "caption_words"
 ELLIPSIS = "ellipsis_only"
 PAGE_TURN = "page_turn"
+END_MARK = "end_mark"
 DATELINE = "standalone_dateline"
 COLUMN_LABEL = "column_label"
 CONTACT_LINE = "contact_line"
@@ -129,6 +130,8 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
     if n <= 30:
         if patterns.ELLIPSIS_ONLY.match(stripped):
             yield Verdict(FURNITURE, 0.95, (ELLIPSIS,))
+        elif patterns.END_MARK.match(stripped):
+            yield Verdict(FURNITURE, 0.9, (END_MARK,))
         elif patterns.PAGE_TURN.match(stripped):
             yield Verdict(FURNITURE, 0.95, (PAGE_TURN,))
         elif patterns.DATELINE.match(stripped):
