@@ -29,9 +29,12 @@ def _is_han(codes: np.ndarray) -> np.ndarray:
 
 
 def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.ndarray:
-    """One L2-normalised TF-IDF vector of Han bigrams per unit; a unit is a list of ``(start, end)`` spans.
+    """One TF-IDF vector of Han bigrams per unit; a unit is a list of ``(start, end)`` spans.
 
-    Returns a float matrix with one row per unit (rows of units without Han bigrams are zero).
+    Rows are normalised over all of a unit's bigrams, but only the bigrams that occur in two
+    units or more are kept as columns (the others add nothing to any dot product), so a dot
+    product is the exact cosine and a row's own norm is at most 1. Rows of units without
+    shared bigrams are zero.
     """
     count = len(spans)
     if count == 0:
@@ -46,18 +49,23 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     positions = np.flatnonzero(pair)
     if positions.size == 0:
         return np.zeros((count, 1), dtype=np.float32)
-    keys = codes[positions].astype(np.uint64) << np.uint64(21) | codes[positions + 1].astype(np.uint64)
-    features, feature_ids = np.unique(keys, return_inverse=True)
-    width = len(features)
-    flat = owner[positions] * width + feature_ids
-    counts = np.bincount(flat, minlength=count * width).reshape(count, width).astype(np.float32)
-    document_frequency = (counts > 0).sum(axis=0)
-    idf = np.log((count + 1.0) / (document_frequency + 0.5)).astype(np.float32)
-    weighted = np.sqrt(counts) * idf
-    norms = np.linalg.norm(weighted, axis=1, keepdims=True)
+    keys = codes[positions].astype(np.int64) << 21 | codes[positions + 1].astype(np.int64)
+    # one sort gives both the (unit, bigram) occurrence counts and the bigram ids
+    pairs, pair_counts = np.unique((owner[positions] << 42) | keys, return_counts=True)
+    pair_units = pairs >> 42
+    features, feature_ids = np.unique(pairs & ((1 << 42) - 1), return_inverse=True)
+    document_frequency = np.bincount(feature_ids, minlength=len(features))
+    idf = np.log((count + 1.0) / (document_frequency + 0.5))
+    weights = np.sqrt(pair_counts) * idf[feature_ids]
+    norms = np.sqrt(np.bincount(pair_units, weights=weights * weights, minlength=count))
     norms[norms == 0] = 1.0
-    shared = document_frequency >= 2
-    return np.ascontiguousarray(weighted[:, shared] / norms) if shared.any() else np.zeros((count, 1), np.float32)
+    shared = document_frequency[feature_ids] >= 2
+    if not shared.any():
+        return np.zeros((count, 1), dtype=np.float32)
+    kept_features, columns = np.unique(feature_ids[shared], return_inverse=True)
+    vectors = np.zeros((count, len(kept_features)), dtype=np.float32)
+    vectors[pair_units[shared], columns] = weights[shared] / norms[pair_units[shared]]
+    return vectors
 
 
 def similarity(vectors: np.ndarray) -> np.ndarray:
