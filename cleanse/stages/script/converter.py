@@ -76,7 +76,7 @@ class _Matcher:
     """Forward maximum matching over short-circuit levels; characters go through one translate table.
 
     Small phrase sets compile into one trie-shaped regex, so the scan and the longest match both run
-    in C; large ones (OpenCC's 49,000 Simplified phrases) use a first-character screen and prefix walk.
+    in C; large ones (OpenCC's 49,000 Simplified phrases) use a vectorised bigram screen and a prefix walk.
     """
 
     def __init__(self, levels: list[list[TextDict]]) -> None:
@@ -96,14 +96,13 @@ class _Matcher:
                 self.levels.append(_Level(phrases, prefixes))
         self.table = CharacterTable(characters)
         self.pattern: re.Pattern[str] | None = None
-        self.start_pattern: re.Pattern[str] | None = None
+        self.screen: _BigramScreen | None = None
         if sum(len(level.phrases) for level in self.levels) <= _REGEX_KEY_LIMIT:
             if self.levels:
                 groups = "|".join(f"({_trie_pattern(level.phrases)})" for level in self.levels)
                 self.pattern = re.compile(groups)
         else:
-            starts = sorted({key[0] for level in self.levels for key in level.phrases})
-            self.start_pattern = re.compile("[" + "".join(re.escape(c) for c in starts) + "]")
+            self.screen = _BigramScreen([key for level in self.levels for key in level.phrases])
 
     def longest_match(self, text: str, at: int) -> tuple[int, str] | None:
         """The end and conversion of the phrase OpenCC would take at ``at``, or None."""
@@ -133,12 +132,11 @@ class _Matcher:
                 (m.start(), m.end(), levels[m.lastindex - 1].phrases[m.group()])  # type: ignore[operator]
                 for m in self.pattern.finditer(text)
             ]
-        if self.start_pattern is None:
+        if self.screen is None:
             return []
         found: list[tuple[int, int, str]] = []
         cursor = 0
-        for start in self.start_pattern.finditer(text):
-            at = start.start()
+        for at in self.screen.candidates(text):
             if at < cursor:
                 continue
             match = self.longest_match(text, at)
@@ -162,6 +160,33 @@ class _Matcher:
             cursor = end
         pieces.append(characters[cursor:])
         return "".join(pieces)
+
+
+class _BigramScreen:
+    """Positions where some key may start: its first two characters (or a one-character key) are there.
+
+    Every bigram of the text is packed into one integer and looked up in the sorted array of the
+    keys' first bigrams with ``np.searchsorted``, so the Python walk visits only those positions.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self.bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.int64))
+        self.singles = np.array(sorted({ord(key) for key in keys if len(key) == 1}), dtype=np.int64)
+
+    def candidates(self, text: str) -> list[int]:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        hits = np.zeros(len(codes), dtype=bool)
+        if len(codes) > 1 and len(self.bigrams):
+            pairs = (codes[:-1] << 21) | codes[1:]
+            found = np.minimum(np.searchsorted(self.bigrams, pairs), len(self.bigrams) - 1)
+            hits[:-1] = self.bigrams[found] == pairs
+        if len(self.singles):
+            hits |= np.isin(codes, self.singles)
+        return np.flatnonzero(hits).tolist()
+
+
+def _pack(first: str, second: str) -> int:
+    return (ord(first) << 21) | ord(second)
 
 
 def _trie_pattern(keys: dict[str, str]) -> str:
