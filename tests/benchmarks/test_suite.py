@@ -18,8 +18,8 @@ def test_verdict_states_the_gap_in_both_directions() -> None:
 
 
 def test_lookup_follows_dotted_paths() -> None:
-    assert lookup({"a": {"b": {"c": 3}}}, "a.b.c") == 3
-    assert lookup({"a": [1]}, "a.b") is None
+    assert lookup({"a": {"b": {"0.5": 3}}}, "a|b|0.5") == 3
+    assert lookup({"a": [1]}, "a|b") is None
     assert lookup(None, "a") is None
 
 
@@ -45,11 +45,12 @@ def test_summary_reports_met_missed_and_missing_targets(tmp_path: Path) -> None:
         "dedup_quality": {"status": "ok", "seconds": 1.0},
         "encoding": {"status": "failed", "seconds": 2.0, "detail": "exit 1: boom"},
     }
-    text = write_summary(tmp_path, runs, quick=True).read_text(encoding="utf-8")
+    text = write_summary(tmp_path, runs, quick=True, fallback=None).read_text(encoding="utf-8")
     assert (
-        "| 9 | dedup_quality | reprint clusters, ARI, default config (worst seed) | 0.9 | >= 0.95 | MISSES by 0.05"
-        in text
+        "| 9 | dedup_quality | reprint clusters, ARI, default config (worst seed, unit) | 0.9 | >= 0.95 "
+        "| MISSES by 0.05" in text
     )
     assert "| 80 s | <= 120 s | meets |" in text
     assert "exit 1: boom" in text
+    assert "| 4 | encoding | lossless kinds, exact recovery | - | >= 0.99 | not measured (no result file) |" in text
     assert "**misses its target**" in text and "`paragraph ARI` = 0.9" in text
