@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import functools
+
 import numpy as np
+
+from cleanse.stages.splice.mending import common_words_by_rank
+
+COMMON_FLOOR = 0.15
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
@@ -55,7 +61,7 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     pair_units = pairs >> 42
     features, feature_ids = np.unique(pairs & ((1 << 42) - 1), return_inverse=True)
     document_frequency = np.bincount(feature_ids, minlength=len(features))
-    idf = np.log((count + 1.0) / (document_frequency + 0.5))
+    idf = np.log((count + 1.0) / (document_frequency + 0.5)) * _commonness_weight(features)
     weights = np.sqrt(pair_counts) * idf[feature_ids]
     norms = np.sqrt(np.bincount(pair_units, weights=weights * weights, minlength=count))
     norms[norms == 0] = 1.0
@@ -66,6 +72,24 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     vectors = np.zeros((count, len(kept_features)), dtype=np.float32)
     vectors[pair_units[shared], columns] = weights[shared] / norms[pair_units[shared]]
     return vectors
+
+
+@functools.lru_cache(maxsize=1)
+def _common_bigram_table() -> tuple[np.ndarray, np.ndarray]:
+    """Sorted bigram keys of the shipped common words and a weight per key (frequent words weigh less)."""
+    words = common_words_by_rank()
+    keys = np.array([ord(w[0]) << 21 | ord(w[1]) for w in words], dtype=np.int64)
+    ranks = np.arange(1, len(words) + 1, dtype=np.float64)
+    weights = COMMON_FLOOR + (1.0 - COMMON_FLOOR) * np.log(ranks) / np.log(len(words) + 1.0)
+    order = np.argsort(keys)
+    return keys[order], weights[order]
+
+
+def _commonness_weight(features: np.ndarray) -> np.ndarray:
+    """1 for bigrams that are not common words; down to ``COMMON_FLOOR`` for the most frequent ones."""
+    keys, weights = _common_bigram_table()
+    at = np.clip(np.searchsorted(keys, features), 0, len(keys) - 1)
+    return np.where(keys[at] == features, weights[at], 1.0)
 
 
 def similarity(vectors: np.ndarray) -> np.ndarray:

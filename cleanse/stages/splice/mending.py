@@ -29,11 +29,17 @@ _NO_JOIN_ENDINGS = ("——", "—", "──", ":", "：")
 
 
 @functools.lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """The shipped list of common two-character words (see ``cleanse/data/splice/SOURCES.md``)."""
+def common_words_by_rank() -> tuple[str, ...]:
+    """The shipped common two-character words, most frequent first (see ``cleanse/data/splice/SOURCES.md``)."""
     data = importlib.resources.files("cleanse.data").joinpath("splice").joinpath("common_words.txt")
     words = data.read_text(encoding="utf-8").split("\n")
-    return frozenset(word for word in words if word and not word.startswith("#"))
+    return tuple(word for word in words if len(word) == 2 and not word.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The shipped common two-character words as a set."""
+    return frozenset(common_words_by_rank())
 
 
 def word_spans_break(left: str, right: str) -> bool:

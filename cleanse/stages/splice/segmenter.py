@@ -47,6 +47,7 @@ CUE_WEIGHTS = {
 }
 STRONG_CUE = 2.0
 LEAD_MAX_UNITS = 2
+OUTLIER_MIN_UNITS = 4
 AD_RATE = 1.2
 DUPLICATE_MIN_CHARS = 12
 
@@ -58,6 +59,7 @@ class Tuning:
     boundary_margin: float = 0.08
     cue_weight: float = 0.35
     merge_similarity: float = 0.12
+    outlier_ratio: float = 0.4
 
 
 @dataclass(slots=True)
@@ -244,7 +246,8 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     boundaries = cohesion.segment(gram, penalties)
     blocks = np.split(np.arange(len(units)), boundaries)
     commercial = [_ad_rate(analysis, [i for u in block for i in units[int(u)]]) >= AD_RATE for block in blocks]
-    analysis.unit_story = _merge_blocks(vectors, blocks, cues, commercial, tuning)
+    merged = _merge_blocks(vectors, blocks, cues, commercial, tuning)
+    analysis.unit_story = _split_off_outliers(vectors, merged, cues, tuning)
     analysis.line_story = _story_per_line(analysis)
 
 
@@ -314,6 +317,46 @@ def _attach_lead(
     if float(centroids[lead] @ centroids[following]) < tuning.merge_similarity / 2:
         return story_of_unit
     return [following if story == lead else story for story in story_of_unit]
+
+
+def _split_off_outliers(
+    vectors: np.ndarray, story_of_unit: list[int], cues: list[tuple[str, ...]], tuning: Tuning
+) -> list[int]:
+    """A paragraph inside a story that shares far fewer words with the rest than its siblings do is inserted.
+
+    The test is relative: the paragraph's similarity to the rest of its story, divided by the
+    story's median of the same measure, below ``tuning.outlier_ratio``. Only paragraphs with the
+    same story on both sides and no layout cue around them qualify (the first paragraph after a
+    heading is a section's lead, often an anecdote), and only in stories of four or more
+    paragraphs. Consecutive outliers form one inserted story.
+    """
+    result = list(story_of_unit)
+    next_story = max(result) + 1
+    for story in sorted(set(story_of_unit)):
+        members = [k for k, s in enumerate(story_of_unit) if s == story]
+        if len(members) < OUTLIER_MIN_UNITS:
+            continue
+        total = vectors[members].sum(axis=0)
+        fit = []
+        for k in members:
+            rest = total - vectors[k]
+            own = float(np.linalg.norm(vectors[k])) * (float(np.linalg.norm(rest)) or 1.0)
+            fit.append(float(vectors[k] @ rest) / own if own else 1.0)
+        median = float(np.median(fit))
+        if median <= 0:
+            continue
+        outliers = [
+            k
+            for k, value in zip(members, fit, strict=True)
+            if value / median < tuning.outlier_ratio and members[0] < k < members[-1] and not (cues[k - 1] or cues[k])
+        ]
+        previous = -2
+        for k in outliers:
+            if k != previous + 1:
+                next_story += 1
+            result[k] = next_story
+            previous = k
+    return result
 
 
 def _story_per_line(analysis: Analysis) -> list[int]:
