@@ -14,9 +14,8 @@ compares against.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import functools
+from collections.abc import Sequence
 
 import numpy as np
 
