@@ -75,7 +75,9 @@ class CharLanguageModel:
                 self._fallback[code] = _LOGP_ASCII_LETTER
         for char in _ASCII_PUNCTUATION:
             self._fallback[ord(char)] = _LOGP_ASCII_PUNCTUATION
-        self._fallback_bmp = np.array([self._fallback_logp(code) for code in range(0x10000)], dtype=np.float32)
+        self._fallback_bmp = np.full(0x10000, _LOGP_OTHER, dtype=np.float32)
+        self._fallback_bmp[0x3400:0xA000] = _LOGP_UNKNOWN_HAN
+        self._fallback_bmp[list(self._fallback)] = list(self._fallback.values())
 
     @classmethod
     def load(cls) -> CharLanguageModel:
@@ -121,8 +123,8 @@ class CharLanguageModel:
         """
         left = np.asarray(left, dtype=np.int64)
         right = np.asarray(right, dtype=np.int64)
-        left_ids = self.ids(left)
-        right_ids = self.ids(right)
+        both = self.ids(np.concatenate((left, right)))
+        left_ids, right_ids = both[: len(left)], both[len(left) :]
         left_known = left_ids >= 0
         right_known = right_ids >= 0
         left_safe = np.maximum(left_ids, 0)
@@ -160,12 +162,28 @@ class CharLanguageModel:
         """Total log-probability of ``text``."""
         return float(self.position_logp(text).sum())
 
-    def _fallback_logp(self, code: int) -> float:
-        if code in self._fallback:
-            return self._fallback[code]
-        if 0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x3FFFF:
-            return _LOGP_UNKNOWN_HAN
-        return _LOGP_OTHER
+    def position_logp_many(self, texts: list[str]) -> list[np.ndarray]:
+        """:meth:`position_logp` of each text, computed in one vectorised pass."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        logp = self.position_logp("".join(texts))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        nonempty = lengths > 0
+        logp[starts[nonempty]] = self.unigram_logp(codepoints("".join(t[0] for t in texts if t)))
+        return np.split(logp, np.cumsum(lengths)[:-1])
+
+    def score_many(self, texts: list[str]) -> np.ndarray:
+        """Total log-probability of each text, all scored in one vectorised pass."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        out = np.zeros(len(texts), dtype=np.float64)
+        if not lengths.sum():
+            return out
+        logp = self.position_logp("".join(texts)).astype(np.float64)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        nonempty = lengths > 0
+        first = starts[nonempty]
+        logp[first] = self.unigram_logp(codepoints("".join(t[0] for t in texts if t)))
+        out[nonempty] = np.add.reduceat(logp, first)
+        return out
 
 
 def codepoints(text: str) -> np.ndarray:

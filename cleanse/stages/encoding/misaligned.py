@@ -17,6 +17,7 @@ bigram model. It replaces the run only when the best reading beats the damaged t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,6 +30,8 @@ MISALIGNED_RUN = "misaligned_double_byte_run"
 UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
 MAX_RUN_UNITS = 40
 BEAM_WIDTH = 96
+#: at most this many (state, candidate) pairs are scored per character; weaker states go first.
+MAX_EXPANSIONS = 60_000
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
@@ -138,15 +141,13 @@ def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float
     states = _beam(run, table, model, ord(before) if before else None)
     if not states:
         return None
-    after_code = np.array([ord(after)] if after else [], dtype=np.int64)
-    best_score, best_text = -np.inf, ""
-    for score, codes in states:
-        total = score
-        if after:
-            last = np.array([codes[-1]], dtype=np.int64)
-            total += float(model.transition_logp(last, after_code, model.unigram_logp(after_code))[0])
-        if total > best_score:
-            best_score, best_text = total, "".join(map(chr, codes))
+    scores = np.array([score for score, _ in states], dtype=np.float64)
+    if after:
+        last = np.array([codes[-1] for _, codes in states], dtype=np.int64)
+        after_codes = np.full(len(last), ord(after), dtype=np.int64)
+        scores = scores + model.transition_logp(last, after_codes, model.unigram_logp(after_codes))
+    best = int(np.argmax(scores))
+    best_score, best_text = float(scores[best]), "".join(map(chr, states[best][1]))
     damaged = model.score(before + text[run.start : run.end] + after)
     prefix = model.score(before) if before else 0.0
     return best_score + prefix - damaged, best_text
@@ -163,7 +164,21 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
     last_codes = np.array([before if before is not None else -1], dtype=np.int64)
     last_trails = np.array([-1], dtype=np.int64)
     history: list[tuple[np.ndarray, np.ndarray]] = []
-    for index in range(len(slots) // 2):
+    index = 0
+    while index < len(slots) // 2:
+        known = _known_stretch(slots, index, table)
+        if len(scores) == 1 and known:
+            codes = np.array([code for code, _ in known], dtype=np.int64)
+            left = np.concatenate((last_codes, codes[:-1]))
+            uni = model.unigram_logp(codes)
+            steps = np.where(left >= 0, model.transition_logp(np.maximum(left, 0), codes, uni), uni)
+            scores = scores + float(steps.sum())
+            for code in codes.tolist():
+                history.append((np.zeros(1, dtype=np.int64), np.array([code], dtype=np.int64)))
+            last_codes = codes[-1:]
+            last_trails = np.array([known[-1][1]], dtype=np.int64)
+            index += len(known)
+            continue
         lead_slot, trail_slot = slots[2 * index], slots[2 * index + 1]
         leads = _LEADS if lead_slot is None else np.array([lead_slot])
         trails = _TRAILS if trail_slot is None else np.array([trail_slot])
@@ -175,9 +190,16 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
         cand_leads = leads[lead_index]
         cand_trails = trails[trail_index]
         if (2 * index + 1) in run.unknown_pairs:
-            openable = (table[cand_trails][:, 0x81:0xFF] == PRIVATE).any(axis=1) | (cand_trails == question[0])
+            openable = _opens_private_pair(run.codec)[cand_trails] | (cand_trails == question[0])
             cand_codes, cand_leads, cand_trails = cand_codes[openable], cand_leads[openable], cand_trails[openable]
-        n_states, n_cands = len(scores), len(cand_codes)
+        n_cands = len(cand_codes)
+        if len(scores) * n_cands > MAX_EXPANSIONS:
+            best_states = np.argsort(-scores)[: max(1, MAX_EXPANSIONS // n_cands)]
+            scores, last_codes, last_trails = scores[best_states], last_codes[best_states], last_trails[best_states]
+            history_index = best_states
+        else:
+            history_index = None
+        n_states = len(scores)
         state_index = np.repeat(np.arange(n_states), n_cands)
         cand_index = np.tile(np.arange(n_cands), n_states)
         step = np.zeros(n_states * n_cands, dtype=np.float64)
@@ -199,11 +221,18 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
         if has_left.any():
             transition[has_left] = model.transition_logp(left[has_left], codes[has_left], uni[has_left])
         totals = scores[state_index] + step + transition
+        # The model is first order: only the last character (and its trail byte) matters from here on,
+        # so each candidate keeps its best predecessor alone (Viterbi), then the beam keeps the best candidates.
+        order = np.lexsort((-totals, cand_index))
+        first = order[np.concatenate(([True], cand_index[order][1:] != cand_index[order][:-1]))]
+        totals, state_index, cand_index = totals[first], state_index[first], cand_index[first]
         keep = _diverse(totals, cand_trails[cand_index], (2 * index + 1) in run.unknown_pairs)
         scores = totals[keep]
-        last_codes = codes[keep]
+        last_codes = cand_codes[cand_index][keep]
         last_trails = cand_trails[cand_index][keep].astype(np.int64)
-        history.append((state_index[keep], last_codes))
+        parents = state_index[keep] if history_index is None else history_index[state_index[keep]]
+        history.append((parents, last_codes))
+        index += 1
     results = []
     for final in range(len(scores)):
         chars, pointer = [], final
@@ -214,16 +243,32 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
     return results
 
 
+def _known_stretch(slots: tuple[int | None, ...], index: int, table: np.ndarray) -> list[tuple[int, int]]:
+    """The characters (code, trail byte) from ``index`` on whose two bytes are both known."""
+    stretch = []
+    while index < len(slots) // 2:
+        lead, trail = slots[2 * index], slots[2 * index + 1]
+        if lead is None or trail is None or table[lead, trail] <= 0:
+            break
+        stretch.append((int(table[lead, trail]), trail))
+        index += 1
+    return stretch
+
+
+@lru_cache(maxsize=4)
+def _opens_private_pair(codec: str) -> np.ndarray:
+    """For each byte, whether some lead byte after it makes a pair that decodes to the Private Use Area."""
+    return (pair_table(codec)[:, 0x81:0xFF] == PRIVATE).any(axis=1)
+
+
 def _diverse(totals: np.ndarray, trails: np.ndarray, by_trail: bool) -> np.ndarray:
     """Indices of the best states; when the next pair is unknown keep a few per trail byte so constraints can bite."""
-    order = np.argsort(-totals, kind="stable")
     if not by_trail:
-        return order[:BEAM_WIDTH]
-    ranked_trails = trails[order]
-    rank_within = np.zeros(len(order), dtype=np.int64)
-    seen: dict[int, int] = {}
-    for position, trail in enumerate(ranked_trails[: BEAM_WIDTH * 64].tolist()):
-        rank_within[position] = seen.get(trail, 0)
-        seen[trail] = rank_within[position] + 1
-    chosen = order[: BEAM_WIDTH * 64][rank_within[: BEAM_WIDTH * 64] < 4]
-    return chosen[: BEAM_WIDTH * 2]
+        return np.argsort(-totals, kind="stable")[:BEAM_WIDTH]
+    order = np.lexsort((-totals, trails))
+    grouped = trails[order]
+    group_start = np.concatenate(([True], grouped[1:] != grouped[:-1]))
+    first_of_group = np.maximum.accumulate(np.where(group_start, np.arange(len(order)), 0))
+    within = np.arange(len(order)) - first_of_group
+    chosen = order[within < 4]
+    return chosen[np.argsort(-totals[chosen], kind="stable")][: BEAM_WIDTH * 2]

@@ -63,30 +63,52 @@ _WRONG_READINGS = (("gb18030", "big5"), ("big5", "gb18030"))
 def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
     """Edits for Chinese read as Latin-1/cp1252 (GBK, Big5 or UTF-8 bytes shown as ``ÖÐÎÄ``/``ä¸­æ–‡``).
 
+    Well-formed UTF-8 is decisive; between GBK and Big5 readings the language model
+    chooses. A reading is taken only if it reads like Chinese (``MIN_REPAIRED_LOGP`` per
+    character) and beats the Latin text by ``min_gain``. All readings of the text are
+    scored in one batch.
+
     >>> [e.after for e in fix_latin_range_mojibake("他说ÖÐÎÄ很好")]
     ['中文']
     """
     if not _LATIN_SCREEN.search(text):
         return []
     model = lm or language_model()
-    edits = []
-    for match in _LATIN_RUN.finditer(text):
-        span = match.group()
-        if not _LATIN_SCREEN.search(span):
+    runs = [(m.start(), m.end()) for m in _LATIN_RUN.finditer(text) if _LATIN_SCREEN.search(m.group())]
+    options = [
+        (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
+    ]
+    if not options:
+        return []
+    contexts = [
+        (text[start - 1] if start else "", text[stop] if stop < len(text) else "") for start, stop, _, _ in options
+    ]
+    repaired_scores = model.score_many(
+        [before + r + after for (before, after), (_, _, _, r) in zip(contexts, options, strict=True)]
+    )
+    damaged_scores = model.score_many(
+        [
+            before + text[start:stop] + after
+            for (before, after), (start, stop, _, _) in zip(contexts, options, strict=True)
+        ]
+    )
+    plain = model.score_many([repaired for _, _, _, repaired in options])
+    best: dict[int, tuple[float, int, str, str]] = {}
+    for index, (start, stop, codec, repaired) in enumerate(options):
+        if plain[index] / len(repaired) < MIN_REPAIRED_LOGP:
             continue
-        best = _best_latin_reading(text, match.start(), match.end(), model)
-        if best is not None and best[0] >= min_gain:
-            gain, end, repaired, codec = best
-            edits.append(
-                Edit(match.start(), end, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
-            )
-    return edits
+        gain = float(repaired_scores[index] - damaged_scores[index])
+        if gain >= min_gain and (start not in best or gain > best[start][0]):
+            best[start] = (gain, stop, repaired, codec)
+    return [
+        Edit(start, stop, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
+        for start, (gain, stop, repaired, codec) in sorted(best.items())
+    ]
 
 
-def _best_latin_reading(
-    text: str, start: int, end: int, model: CharLanguageModel
-) -> tuple[float, int, str, str] | None:
-    best = None
+def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """Chinese readings of a Latin-range run: (end, codec, text); UTF-8, when well formed, is the only one."""
+    found: list[tuple[int, str, str]] = []
     for stop in _trimmed_ends(text, start, end):
         data = _latin_bytes(text[start:stop])
         if data is None:
@@ -96,16 +118,14 @@ def _best_latin_reading(
                 repaired = data.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if not _HAN.search(repaired):
-                if codec == "utf-8":
-                    return None  # well-formed UTF-8 without Chinese: Latin mojibake, ftfy's job
-                continue
-            gain = _gain(text, start, stop, repaired, model)
-            if best is None or gain > best[0]:
-                best = (gain, stop, repaired, codec)
-        if best is not None:
-            break
-    return best
+            if codec == "utf-8":
+                # well-formed UTF-8 is decisive; without Chinese it is Latin mojibake, ftfy's job
+                return [(stop, codec, repaired)] if _HAN.search(repaired) else []
+            if _HAN.search(repaired):
+                found.append((stop, codec, repaired))
+        if found:
+            return found
+    return found
 
 
 def _trimmed_ends(text: str, start: int, end: int) -> Iterator[int]:
@@ -142,16 +162,44 @@ def fix_latin_mojibake(text: str) -> list[Edit]:
 def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
     """Edits for UTF-8 read as GBK/Big5 and for Big5/GBK read as each other.
 
+    Candidates from every suspicious window are gathered first and scored in one batch.
+
     >>> [e.after for e in fix_double_byte_mojibake("他说" + "全国人民".encode("utf-8").decode("gbk") + "很好")]
     ['全国人民']
     """
     if text.isascii():
         return []
     model = lm or language_model()
-    edits: list[Edit] = []
-    for start, end in _suspicious_windows(text, model):
-        edits.extend(_repair_window(text, start, end, model, min_gain))
-    return _non_overlapping(edits)
+    windows = list(_suspicious_windows(text, model))
+    if not windows:
+        return []
+    candidates: list[tuple[int, int, str, str]] = []
+    for start, end in windows:
+        window = text[start:end]
+        for codec in ("gb18030", "big5"):
+            for span_start, span_end, repaired in _utf8_inside(window, codec):
+                candidates.append((start + span_start, start + span_end, repaired, f"utf-8 read as {codec}"))
+    candidates.extend(_remapped_spans(text, windows, model))
+    return _non_overlapping(_scored_edits(text, candidates, model, min_gain))
+
+
+def _scored_edits(
+    text: str, candidates: list[tuple[int, int, str, str]], model: CharLanguageModel, min_gain: float
+) -> list[Edit]:
+    """Edits for the candidates that read like text and beat the damaged span by ``min_gain``."""
+    if not candidates:
+        return []
+    contexts = [(text[s - 1] if s else "", text[e] if e < len(text) else "") for s, e, _, _ in candidates]
+    pairs = list(zip(contexts, candidates, strict=True))
+    repaired_scores = model.score_many([b + r + a for (b, a), (_, _, r, _) in pairs])
+    damaged_scores = model.score_many([b + text[s:e] + a for (b, a), (s, e, _, _) in pairs])
+    plain = model.score_many([r for _, _, r, _ in candidates])
+    edits = []
+    for index, (start, end, repaired, evidence) in enumerate(candidates):
+        gain = float(repaired_scores[index] - damaged_scores[index])
+        if gain >= min_gain and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
+            edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
+    return edits
 
 
 def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[int, int]]:
@@ -193,26 +241,6 @@ def _is_space(codes: np.ndarray) -> np.ndarray:
     return (codes == 0x3000) | (codes == 0xA0) | ((codes >= 0x2000) & (codes <= 0x200B))
 
 
-def _repair_window(text: str, start: int, end: int, model: CharLanguageModel, min_gain: float) -> list[Edit]:
-    window = text[start:end]
-    edits = []
-    for codec in ("gb18030", "big5"):
-        for span_start, span_end, repaired in _utf8_inside(window, codec):
-            gain = _gain(text, start + span_start, start + span_end, repaired, model)
-            if gain >= min_gain:
-                evidence = (f"utf-8 read as {codec}",)
-                edits.append(
-                    Edit(start + span_start, start + span_end, repaired, CJK_MOJIBAKE, round(gain, 2), evidence)
-                )
-    for written, read in _WRONG_READINGS:
-        found = _best_remapped_span(text, start, end, written, read, model)
-        if found is not None and found[0] >= min_gain:
-            gain, span_start, span_end, repaired = found
-            evidence = (f"{written} read as {read}",)
-            edits.append(Edit(span_start, span_end, repaired, CJK_MOJIBAKE, round(gain, 2), evidence))
-    return edits
-
-
 def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
     """Spans of ``window`` whose bytes in ``codec`` are valid UTF-8, aligned on characters."""
     pieces = [_encode(char, codec) or b"\x00" for char in window]
@@ -238,16 +266,38 @@ def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
                     yield boundaries[first], boundaries[last], repaired
 
 
-def _best_remapped_span(
-    text: str, start: int, end: int, written: str, read: str, model: CharLanguageModel
-) -> tuple[float, int, int, str] | None:
-    """The stretch of the window where reading it as ``written`` text gains most (Kadane over gains)."""
-    window = text[start:end]
-    alternative = "".join(_remap(char, read, written) or char for char in window)
-    if alternative == window:
-        return None
-    gains = model.position_logp(alternative) - model.position_logp(window)
-    changed = np.array([a != b for a, b in zip(alternative, window, strict=True)])
+def _remapped_spans(
+    text: str, windows: list[tuple[int, int]], model: CharLanguageModel
+) -> list[tuple[int, int, str, str]]:
+    """Per window and wrong reading, the stretch where the other reading gains most (Kadane over gains)."""
+    found = []
+    for written, read in _WRONG_READINGS:
+        originals, alternatives, starts = [], [], []
+        for start, end in windows:
+            window = text[start:end]
+            alternative = "".join(_remap(char, read, written) or char for char in window)
+            if alternative != window:
+                originals.append(window)
+                alternatives.append(alternative)
+                starts.append(start)
+        if not originals:
+            continue
+        gains_all = model.position_logp_many(alternatives)
+        base_all = model.position_logp_many(originals)
+        for start, window, alternative, gains, base in zip(
+            starts, originals, alternatives, gains_all, base_all, strict=True
+        ):
+            span = _best_stretch(gains - base)
+            if span is None:
+                continue
+            first, last = span
+            if sum(a != b for a, b in zip(alternative[first:last], window[first:last], strict=True)) >= 2:
+                found.append((start + first, start + last, alternative[first:last], f"{written} read as {read}"))
+    return found
+
+
+def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
+    """The contiguous stretch with the largest positive sum (Kadane), or None."""
     best_gain, best_span = 0.0, None
     running, run_start = 0.0, 0
     for index, value in enumerate(gains.tolist()):
@@ -256,13 +306,7 @@ def _best_remapped_span(
         running += value
         if running > best_gain:
             best_gain, best_span = running, (run_start, index + 1)
-    if best_span is None or int(changed[best_span[0] : best_span[1]].sum()) < 2:
-        return None
-    span_start, span_end = start + best_span[0], start + best_span[1]
-    repaired = alternative[best_span[0] : best_span[1]]
-    if model.score(repaired) / len(repaired) < MIN_REPAIRED_LOGP:
-        return None
-    return _gain(text, span_start, span_end, repaired, model), span_start, span_end, repaired
+    return best_span
 
 
 @lru_cache(maxsize=65536)
