@@ -40,9 +40,10 @@ class SpliceOptions:
     turns them into documents of their own (ids ``<doc id>#<n>``), cleaned and deduplicated
     like any other. ``emit_roles``: which segment roles count as articles to emit.
     ``mend_breaks``: re-join paragraphs broken mid-sentence by layout. ``use_spam_labels``:
-    read the spam stage's line labels. The last three numbers tune the segmentation (see
+    read the spam stage's line labels. The last four numbers tune the segmentation (see
     docs/splice.md): the cohesion margin a cue-less boundary must beat, how much layout
-    cues lower it, and the similarity at which a story resumed after an insertion is merged.
+    cues lower it, the similarity at which a story resumed after an insertion is merged, and
+    how poorly a paragraph must fit its story to count as inserted.
     """
 
     split_documents: bool = False
@@ -52,6 +53,7 @@ class SpliceOptions:
     boundary_margin: float = _DEFAULT_TUNING.boundary_margin
     cue_weight: float = _DEFAULT_TUNING.cue_weight
     merge_similarity: float = _DEFAULT_TUNING.merge_similarity
+    outlier_ratio: float = _DEFAULT_TUNING.outlier_ratio
 
 
 class SpliceSplitter(DocumentStage):
@@ -64,7 +66,7 @@ class SpliceSplitter(DocumentStage):
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         super().__init__(options, **overrides)
         tuned = self.options
-        self.tuning = Tuning(tuned.boundary_margin, tuned.cue_weight, tuned.merge_similarity)
+        self.tuning = Tuning(tuned.boundary_margin, tuned.cue_weight, tuned.merge_similarity, tuned.outlier_ratio)
 
     def process(self, doc: Document) -> Document:
         text = doc.text
