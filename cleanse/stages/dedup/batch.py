@@ -12,6 +12,7 @@ every candidate pair on exact shingle sets and merge verified pairs with union-f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -80,10 +81,43 @@ def sketch_units(texts: Sequence[str], options: DedupOptions, keep_signs: bool =
     for index, text in enumerate(texts):
         if not isinstance(text, str):
             raise TypeError(f"texts[{index}] is {type(text).__name__}, not str")
-    parts = [sketch_chunk(texts[i : i + CHUNK_UNITS], options, keep_signs) for i in range(0, len(texts), CHUNK_UNITS)]
-    if not parts:
-        parts = [sketch_chunk([], options, keep_signs)]
-    return concatenate(parts)
+    if len(texts) <= CHUNK_UNITS:
+        return sketch_chunk(texts, options, keep_signs)
+    return _sketch_in_chunks(texts, options, keep_signs)
+
+
+def _sketch_in_chunks(texts: Sequence[str], options: DedupOptions, keep_signs: bool) -> UnitSketches:
+    """Chunked map written straight into preallocated arrays (no second copy when joining the chunks).
+
+    Chunks run on ``options.jobs`` threads: the heavy steps are numpy and the compiled core, which
+    release the GIL, so threads share the input without copying it into worker processes.
+
+    A unit never has more shingles than characters, so the raw text length bounds the shingle array;
+    the unused tail is never touched and costs no resident memory.
+    """
+    count = len(texts)
+    bands, _ = lsh_params(options)
+    values = np.empty(sum(len(t) for t in texts), dtype=np.uint32)
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    keys = np.empty((count, bands), dtype=np.uint64)
+    unit_hashes = np.empty(count, dtype=np.uint64)
+    lengths = np.empty(count, dtype=np.int64)
+    signs = np.empty((count, options.num_perm), dtype=np.uint32) if keep_signs else None
+    filled = 0
+    spans = [(start, min(start + CHUNK_UNITS, count)) for start in range(0, count, CHUNK_UNITS)]
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        parts = pool.map(lambda span: sketch_chunk(texts[span[0] : span[1]], options, keep_signs), spans)
+        for (start, stop), part in zip(spans, parts, strict=True):
+            size = len(part.sets.values)
+            values[filled : filled + size] = part.sets.values
+            offsets[start + 1 : stop + 1] = filled + part.sets.offsets[1:]
+            filled += size
+            keys[start:stop] = part.keys
+            unit_hashes[start:stop] = part.unit_hashes
+            lengths[start:stop] = part.lengths
+            if signs is not None and part.signs is not None:
+                signs[start:stop] = part.signs
+    return UnitSketches(keys, unit_hashes, lengths, ShingleSets(values[:filled], offsets), signs)
 
 
 def concatenate(parts: Sequence[UnitSketches]) -> UnitSketches:

@@ -32,6 +32,7 @@ class DedupOptions:
     remove_paragraphs: delete repeated paragraphs (as logged edits) instead of only flagging them.
     index_path: a saved index to load before the run and to save after it (incremental mode).
     expire_after: seconds after which index entries expire (None keeps them forever).
+    jobs: threads for the batch map step (signatures of chunks of units in parallel).
     report_clusters, report_examples: how many clusters, and example texts per cluster, the report lists.
     """
 
@@ -51,6 +52,7 @@ class DedupOptions:
     remove_paragraphs: bool = False
     index_path: str | None = None
     expire_after: float | None = None
+    jobs: int = 1
     report_clusters: int = 50
     report_examples: int = 3
 
@@ -63,7 +65,7 @@ class DedupOptions:
             raise ValueError(f"recall_weight must be in (0, 1), got {self.recall_weight!r}")
         if not 1 <= self.num_perm <= 1024:
             raise ValueError(f"num_perm must be between 1 and 1024, got {self.num_perm!r}")
-        for name in ("ngram", "word_ngram", "min_sentence_chars", "report_examples"):
+        for name in ("ngram", "word_ngram", "min_sentence_chars", "report_examples", "jobs"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
         if self.level not in LEVELS:

@@ -26,15 +26,16 @@ from functools import lru_cache
 
 import numpy as np
 
+from cleanse.stages.dedup._native import native
 from cleanse.stages.dedup.normalise import SPACE, NormalisedBatch, NormalisedUnit
 
 BASE = 0x100000001B3  # odd, so it is invertible modulo 2**64
+UNIT_BASE = 0x9E3779B97F4A7C15  # a second odd base: whole-unit hashes are two 32-bit hashes side by side
 _MASK64 = (1 << 64) - 1
-BASE_INVERSE = pow(BASE, -1, 1 << 64)
 _POWER_BLOCK = 1 << 16
 
 
-def shingle_hash(shingle: str | bytes) -> int:
+def shingle_hash(shingle: str | bytes, base: int = BASE) -> int:
     """The 32-bit hash of one shingle string (bytes are read as UTF-8); matches :func:`shingle_batch`.
 
     >>> shingle_hash("党建引领") == shingle_hash("党建引领".encode("utf-8"))
@@ -43,7 +44,7 @@ def shingle_hash(shingle: str | bytes) -> int:
     text = shingle.decode("utf-8") if isinstance(shingle, (bytes, bytearray)) else shingle
     value = 0
     for char in text:
-        value = (value * BASE + ord(char)) & _MASK64
+        value = (value * base + ord(char)) & _MASK64
     return (value ^ (value >> 32)) & 0xFFFFFFFF
 
 
@@ -92,7 +93,7 @@ class ShingleBatch:
         return np.diff(self.offsets)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _powers(base: int, size: int) -> np.ndarray:
     """``base ** k mod 2**64`` for k < size, as uint64 (computed by doubling blocks, no Python loop per k)."""
     powers = np.empty(size, dtype=np.uint64)
@@ -144,12 +145,14 @@ def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -
         unit_of = unit_of[order]
         span_starts = np.concatenate((span_starts, word_starts))[order]
         span_ends = np.concatenate((span_ends, word_ends))[order]
-    prefix = _prefix_sums(batch.codes.astype(np.uint64))
-    hashes = _fold32(_span_hashes(prefix, span_starts, span_ends))
     counts = np.bincount(unit_of, minlength=len(lengths)).astype(np.int64)
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    unit_hashes = _span_hashes(prefix, starts, starts + lengths) ^ (lengths.astype(np.uint64) << np.uint64(40))
-    return ShingleBatch(hashes, offsets, unit_hashes, lengths)
+    codes = np.ascontiguousarray(batch.codes, dtype=np.uint32)
+    hashes = span_hashes(codes, span_starts, span_ends, BASE)
+    unit_hashes = (span_hashes(codes, starts, starts + lengths, BASE).astype(np.uint64) << np.uint64(32)) | (
+        span_hashes(codes, starts, starts + lengths, UNIT_BASE).astype(np.uint64)
+    )
+    return ShingleBatch(hashes, offsets, unit_hashes ^ lengths.astype(np.uint64), lengths)
 
 
 def _word_spans(
@@ -176,24 +179,31 @@ def _word_spans(
     return token_starts[first], token_ends[last], unit_of
 
 
-def _prefix_sums(codes: np.ndarray) -> np.ndarray:
-    """``P[k] = sum(codes[:k] * BASE_INVERSE ** position)`` modulo 2**64."""
+def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int = BASE) -> np.ndarray:
+    """The 32-bit hash of each span ``codes[start:end]`` (as :func:`shingle_hash` with ``base``).
+
+    The compiled core loops over the spans; the numpy path evaluates every polynomial at once from one
+    prefix sum of the code points weighted by inverse powers of the (odd) base.
+    """
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    ends = np.ascontiguousarray(ends, dtype=np.int64)
+    if native is not None:
+        out = np.empty(len(starts), dtype=np.uint32)
+        native.span_hashes(np.ascontiguousarray(codes, dtype=np.uint32), starts, ends, out, base)
+        return out
+    return numpy_span_hashes(codes, starts, ends, base)
+
+
+def numpy_span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, base: int = BASE) -> np.ndarray:
+    """The numpy path of :func:`span_hashes` (kept, and tested equal to the compiled one)."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint32)
+    inverse = pow(base, -1, 1 << 64)
     with np.errstate(over="ignore"):
-        weighted = codes * _power_table(BASE_INVERSE, len(codes))
+        weighted = codes.astype(np.uint64) * _power_table(inverse, len(codes))
         prefix = np.empty(len(codes) + 1, dtype=np.uint64)
         prefix[0] = 0
         np.cumsum(weighted, out=prefix[1:])
-    return prefix
-
-
-def _span_hashes(prefix: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Polynomial hash of each span ``codes[start:end]``, highest power first, modulo 2**64."""
-    if len(starts) == 0:
-        return np.zeros(0, dtype=np.uint64)
-    powers = _power_table(BASE, int(max(int(ends.max()), 1)))
-    with np.errstate(over="ignore"):
-        return (prefix[ends] - prefix[starts]) * powers[np.maximum(ends - 1, 0)]
-
-
-def _fold32(values: np.ndarray) -> np.ndarray:
+        powers = _power_table(base, int(max(int(ends.max()), 1)))
+        values = (prefix[ends] - prefix[starts]) * powers[np.maximum(ends - 1, 0)]
     return (values ^ (values >> np.uint64(32))).astype(np.uint32)

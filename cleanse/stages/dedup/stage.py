@@ -138,8 +138,8 @@ class NearDupDetector(CorpusStage):
         evidence = (f"of {best.cluster}",)
         self.paragraph_clusters.add(best.cluster, name, span.text, best.similarity)
         if self.options.remove_paragraphs:
-            end = span.end + 1 if text[span.end : span.end + 1] == "\n" else span.end
-            edits.append(Edit(span.start, end, "", REMOVED_DUPLICATE_PARAGRAPH, best.similarity, evidence))
+            start, end = _removal_span(text, span, edits[-1].end if edits else 0)
+            edits.append(Edit(start, end, "", REMOVED_DUPLICATE_PARAGRAPH, best.similarity, evidence))
             self.counts["removed_paragraphs"] += 1
         else:
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.similarity, evidence)
@@ -280,3 +280,12 @@ class NearDupDetector(CorpusStage):
             "index": {name: len(getattr(self, name)) for name in INDEX_FILES},
             "options": asdict(replace(self.options)),
         }
+
+
+def _removal_span(text: str, span: Span, previous_end: int) -> tuple[int, int]:
+    """The paragraph with its line break: the one after it, or before it when it ends the text."""
+    if text[span.end : span.end + 1] == "\n":
+        return span.start, span.end + 1
+    if span.start > previous_end and text[span.start - 1 : span.start] == "\n":
+        return span.start - 1, span.end
+    return span.start, span.end

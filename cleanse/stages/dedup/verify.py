@@ -30,6 +30,17 @@ class ShingleSets:
 
     @classmethod
     def from_batch(cls, batch: ShingleBatch) -> ShingleSets:
+        if native is not None:
+            values = batch.hashes.copy()
+            counts = np.empty(batch.units, dtype=np.int64)
+            native.sorted_sets(values, np.ascontiguousarray(batch.offsets, dtype=np.int64), counts)
+            offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+            return cls(values[: offsets[-1]].copy(), offsets)
+        return cls.from_batch_numpy(batch)
+
+    @classmethod
+    def from_batch_numpy(cls, batch: ShingleBatch) -> ShingleSets:
+        """The numpy path of :meth:`from_batch`: one sort of (unit, hash) keys."""
         counts = batch.counts()
         unit_of = np.repeat(np.arange(batch.units, dtype=np.uint64), counts)
         keys = (unit_of << np.uint64(32)) | batch.hashes.astype(np.uint64)

@@ -89,3 +89,32 @@ def test_estimate_stays_near_true_jaccard(sets: list[set[int]]) -> None:
     truth = len(first & second) / len(first | second)
     signs = signatures(shingle_batch(texts, ngram=1), num_perm=256)
     assert abs(estimate_jaccard(signs[0], signs[1]) - truth) < 0.25
+
+
+@pytest.mark.skipif(native is None, reason="compiled core not built")
+@given(st.lists(MIXED, max_size=10), st.integers(1, 6))
+@settings(max_examples=40, deadline=None)
+def test_native_span_hashes_and_sets_equal_numpy(texts: list[str], ngram: int) -> None:
+    from cleanse.stages.dedup.shingles import numpy_span_hashes, span_hashes
+    from cleanse.stages.dedup.verify import ShingleSets
+
+    normal = normalise_batch(texts)
+    starts = np.arange(len(normal.codes), dtype=np.int64)
+    ends = np.minimum(starts + ngram, len(normal.codes))
+    assert np.array_equal(span_hashes(normal.codes, starts, ends), numpy_span_hashes(normal.codes, starts, ends))
+    batch = hash_shingles(normal, ngram)
+    native_sets, numpy_sets = ShingleSets.from_batch(batch), ShingleSets.from_batch_numpy(batch)
+    assert np.array_equal(native_sets.values, numpy_sets.values)
+    assert np.array_equal(native_sets.offsets, numpy_sets.offsets)
+
+
+def test_pure_numpy_path_finds_the_same_clusters(
+    seed_paragraphs: list[tuple[str, int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleanse.stages.dedup import find_duplicates, minhash, shingles, verify
+
+    texts = [p for _, _, p in seed_paragraphs] * 2
+    expected = find_duplicates(texts, threshold=0.7)
+    for module in (minhash, shingles, verify):
+        monkeypatch.setattr(module, "native", None)
+    assert find_duplicates(texts, threshold=0.7) == expected

@@ -1,4 +1,4 @@
-/* The optional compiled core of the dedup stage: MinHash signatures and sorted-set intersections.
+/* The optional compiled core of the dedup stage: shingle hashes, MinHash signatures, shingle sets.
  *
  * Both functions take buffers (numpy arrays) and compute exactly what the numpy path in
  * cleanse/stages/dedup/minhash.py and verify.py computes; the tests check that the two agree.
@@ -132,7 +132,107 @@ done:
     return result;
 }
 
+static PyObject *span_hashes(PyObject *self, PyObject *args) {
+    Py_buffer codes, starts, ends, out;
+    unsigned long long base;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*K", &codes, &starts, &ends, &out, &base)) return NULL;
+    PyObject *result = NULL;
+    if (check(&codes, 4, "codes") || check(&starts, 8, "starts") || check(&ends, 8, "ends") || check(&out, 4, "out"))
+        goto done;
+    Py_ssize_t spans = starts.len / 8, total = codes.len / 4;
+    if (ends.len != starts.len || out.len != spans * 4) {
+        PyErr_SetString(PyExc_ValueError, "span_hashes: inconsistent buffer sizes");
+        goto done;
+    }
+    const uint32_t *c = (const uint32_t *)codes.buf;
+    const int64_t *st = (const int64_t *)starts.buf, *en = (const int64_t *)ends.buf;
+    uint32_t *o = (uint32_t *)out.buf;
+    for (Py_ssize_t k = 0; k < spans; k++) {
+        if (st[k] < 0 || st[k] > en[k] || en[k] > total) {
+            PyErr_SetString(PyExc_ValueError, "span_hashes: span out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < spans; k++) {
+        uint64_t h = 0;
+        for (int64_t i = st[k]; i < en[k]; i++) h = h * (uint64_t)base + c[i];
+        o[k] = (uint32_t)(h ^ (h >> 32));
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static void shell_sort(uint32_t *v, int64_t n) {
+    static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (int g = 0; g < 8; g++) {
+        int64_t gap = gaps[g];
+        for (int64_t i = gap; i < n; i++) {
+            uint32_t x = v[i];
+            int64_t j = i;
+            while (j >= gap && v[j - gap] > x) {
+                v[j] = v[j - gap];
+                j -= gap;
+            }
+            v[j] = x;
+        }
+    }
+}
+
+static PyObject *sorted_sets(PyObject *self, PyObject *args) {
+    Py_buffer values, offsets, counts;
+    if (!PyArg_ParseTuple(args, "w*y*w*", &values, &offsets, &counts)) return NULL;
+    PyObject *result = NULL;
+    if (check(&values, 4, "values") || check(&offsets, 8, "offsets") || check(&counts, 8, "counts")) goto done;
+    Py_ssize_t units = offsets.len / 8 - 1, total = values.len / 4;
+    const int64_t *off = (const int64_t *)offsets.buf;
+    if (units < 0 || counts.len != units * 8) {
+        PyErr_SetString(PyExc_ValueError, "sorted_sets: inconsistent buffer sizes");
+        goto done;
+    }
+    for (Py_ssize_t u = 0; u < units; u++) {
+        if (off[u] < 0 || off[u] > off[u + 1] || off[u + 1] > total) {
+            PyErr_SetString(PyExc_ValueError, "sorted_sets: offsets out of range");
+            goto done;
+        }
+    }
+    uint32_t *v = (uint32_t *)values.buf;
+    int64_t *cnt = (int64_t *)counts.buf;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t write = 0;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        int64_t n = off[u + 1] - off[u];
+        uint32_t *seg = v + off[u];
+        shell_sort(seg, n);
+        int64_t kept = 0;
+        for (int64_t i = 0; i < n; i++) {
+            if (kept == 0 || seg[i] != v[write + kept - 1]) v[write + kept++] = seg[i];
+        }
+        write += kept;
+        cnt[u] = kept;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&counts);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"span_hashes", span_hashes, METH_VARARGS,
+     "span_hashes(codes, starts, ends, out, base): polynomial hash of each span of code points, folded to 32 bits."},
+    {"sorted_sets", sorted_sets, METH_VARARGS,
+     "sorted_sets(values, offsets, counts): sort and deduplicate each unit's range in place, compacting to the front."},
     {"signatures", signatures, METH_VARARGS,
      "signatures(hashes, offsets, a, b, out): affine32 MinHash of each unit's shingle hashes into out."},
     {"intersections", intersections, METH_VARARGS,

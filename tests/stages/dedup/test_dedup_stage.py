@@ -1,0 +1,152 @@
+"""The dedup stage: document and paragraph verdicts, keep policies, incremental index, report, bad input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from cleanse.document import Document, Edit, replay
+from cleanse.errors import ConfigError
+from cleanse.pipeline import Pipeline
+from cleanse.stages.dedup import DedupOptions, NearDupDetector
+from cleanse.stages.dedup.stage import (
+    CONTAINED_PARAGRAPH,
+    DUPLICATE_PARAGRAPH,
+    DUPLICATE_SENTENCE,
+    EXACT_DUPLICATE,
+    NEAR_DUPLICATE,
+    REMOVED_DUPLICATE_PARAGRAPH,
+)
+
+STORY = (
+    "各地认真贯彻落实重要指示精神，深入分析城市发展新情况新要求，积极探索符合城市特点和规律的新路径。\n"
+    "社区是城市治理的底座，也是联系服务群众的最后一公里，各地加强对社区的工作支持和资源保障。\n"
+    "推动联建共建，普遍开展驻区单位党组织和在职党员到社区报到活动，形成共驻共建的良好局面。"
+)
+TRADITIONAL = (
+    "各地認真貫徹落實重要指示精神，深入分析城市發展新情況新要求，積極探索符合城市特點和規律的新路徑。\n"
+    "社區是城市治理的底座，也是聯繫服務群眾的最後一公里，各地加強對社區的工作支持和資源保障。\n"
+    "推動聯建共建，普遍開展駐區單位黨組織和在職黨員到社區報到活動，形成共駐共建的良好局面。"
+)
+OTHER = "今天上午，市体育中心举行了青少年足球联赛的决赛，两支队伍经过九十分钟的激烈争夺，最终以二比一分出胜负。"
+
+
+def run(docs: list[Document], **options: object) -> tuple[list[Document], NearDupDetector]:
+    stage = NearDupDetector(**options)
+    return list(stage.run(docs)), stage
+
+
+def test_reprints_are_marked_duplicate_of_the_first_seen_document() -> None:
+    docs = [
+        Document.from_text(STORY, id="a"),
+        Document.from_text(TRADITIONAL, id="b"),
+        Document.from_text(OTHER, id="c"),
+        Document.from_text(STORY.replace("良好局面", "好局面") + "（完）", id="d"),
+    ]
+    out, stage = run(docs)
+    assert [d.id for d in out] == ["a", "b", "c", "d"]
+    assert [d.status for d in out] == ["kept", "duplicate", "kept", "duplicate"]
+    assert out[1].duplicate_of == "a" and out[1].status_reason.startswith(EXACT_DUPLICATE)
+    assert out[3].duplicate_of == "a" and out[3].status_reason.startswith(NEAR_DUPLICATE)
+    report = stage.report()
+    assert report["documents"]["clusters"][0]["kept"] == "a" and report["documents"]["clusters"][0]["size"] == 3
+    assert report["counts"]["documents"] == 4
+
+
+def test_repeated_paragraph_inside_one_document_gets_a_verdict_with_evidence() -> None:
+    lines = STORY.split("\n")
+    text = "\n".join([lines[0], lines[1], lines[0].replace("，", ","), lines[2]])
+    (doc,), _ = run([Document.from_text(text, id="p")])
+    verdicts = [c for c in doc.changes if c.reason == DUPLICATE_PARAGRAPH]
+    assert len(verdicts) == 1 and verdicts[0].evidence == ("of p:0",)
+    assert verdicts[0].before == lines[0].replace("，", ",") and doc.text == text
+
+
+def test_remove_paragraphs_logs_edits_that_replay_exactly() -> None:
+    lines = STORY.split("\n")
+    text = "\n".join([lines[0], lines[1], lines[0], lines[2], lines[1]])
+    (doc,), stage = run([Document.from_text(text, id="r")], remove_paragraphs=True)
+    assert doc.text == "\n".join(lines[:3])
+    assert [c.reason for c in doc.changes] == [REMOVED_DUPLICATE_PARAGRAPH] * 2
+    assert replay(doc.original or "", doc.changes) == doc.text
+    assert stage.report()["counts"]["removed_paragraphs"] == 2
+
+
+def test_paragraph_whose_sentences_reappear_in_an_earlier_paragraph_is_contained() -> None:
+    first = STORY.replace("\n", "")
+    second = "社区是城市治理的底座，也是联系服务群众的最后一公里，各地加强对社区的工作支持和资源保障。"
+    out, stage = run([Document.from_text(first, id="long"), Document.from_text(OTHER + "\n" + second, id="short")])
+    verdicts = [c for c in out[1].changes if c.reason in (CONTAINED_PARAGRAPH, DUPLICATE_SENTENCE)]
+    assert [c.reason for c in verdicts] == [CONTAINED_PARAGRAPH] and verdicts[0].evidence == ("in long:0",)
+    assert stage.report()["counts"]["contained_paragraphs"] == 1
+
+
+def test_shared_sentence_in_a_different_paragraph_gets_a_sentence_verdict() -> None:
+    sentence = "社区是城市治理的底座，也是联系服务群众的最后一公里，各地加强对社区的工作支持和资源保障。"
+    host = OTHER + sentence + "这是另外一句完全不同的话，讲述了比赛之后球迷们在广场上庆祝的热闹场面。"
+    out, _ = run([Document.from_text(STORY, id="s"), Document.from_text(host, id="h")])
+    verdicts = [c for c in out[1].changes if c.reason == DUPLICATE_SENTENCE]
+    assert len(verdicts) == 1 and verdicts[0].before == sentence and verdicts[0].evidence == ("of s:1",)
+
+
+@pytest.mark.parametrize("keep", ["longest", "cleanest"])
+def test_batch_keep_policies_choose_the_kept_member(keep: str) -> None:
+    short = Document.from_text(STORY, id="short")
+    longer = Document.from_text(STORY + "\n（本报记者报道）", id="longer")
+    if keep == "cleanest":
+        longer.apply("encoding", [Edit(0, 2, "各處", "mojibake")])
+    out, _ = run([short, longer], keep=keep)
+    kept = {d.id for d in out if d.kept}
+    assert kept == ({"longer"} if keep == "longest" else {"short"})
+    duplicate = next(d for d in out if not d.kept)
+    assert duplicate.duplicate_of in kept and duplicate.status_stage == "dedup"
+
+
+def test_incremental_index_is_saved_loaded_and_expires(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    run([Document.from_text(STORY, id="day1")], index_path=str(index_dir))
+    assert (index_dir / "documents.npz").exists()
+    out, _ = run([Document.from_text(TRADITIONAL, id="day2")], index_path=str(index_dir))
+    assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
+    time.sleep(0.01)
+    out, stage = run([Document.from_text(TRADITIONAL, id="day3")], index_path=str(index_dir), expire_after=0.005)
+    assert out[0].kept and stage.report()["counts"]["expired"] >= 2
+
+
+def test_documents_not_to_compare_pass_through_untouched() -> None:
+    dropped = Document.from_text(STORY, id="x")
+    dropped.drop("spam", "spam_document")
+    undecoded = Document.from_bytes(b"\xff\xfe", id="raw")
+    punctuation = Document.from_text("……——！！", id="punct")
+    segment = Document.from_text(STORY, id="seg", parent="z")
+    out, stage = run([Document.from_text(STORY, id="first"), dropped, undecoded, punctuation, segment])
+    assert [d.status for d in out] == ["kept", "dropped", "kept", "kept", "kept"]
+    assert all(not d.changes for d in out)
+    assert stage.report()["counts"]["empty_units"] >= 1
+    out, _ = run(
+        [Document.from_text(STORY, id="first"), Document.from_text(STORY, id="seg", parent="z")], segments=True
+    )
+    assert out[1].status == "duplicate"
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ConfigError, match="no option"):
+        NearDupDetector(treshold=0.5)
+    for bad in ({"threshold": 0}, {"keep": "newest"}, {"level": "words"}, {"script_fold": "x"}, {"ngram": 0}):
+        with pytest.raises(ValueError):
+            DedupOptions(**bad)  # type: ignore[arg-type]
+
+
+def test_pipeline_runs_the_stage_and_reports_clusters() -> None:
+    pipeline = Pipeline.from_config({"stages": ["dedup"], "dedup": {"threshold": 0.7}})
+    docs = [
+        Document.from_text(STORY, id="1"),
+        Document.from_text(TRADITIONAL, id="2"),
+        Document.from_text(OTHER, id="3"),
+    ]
+    out = list(pipeline.run(docs))
+    assert [d.status for d in out] == ["kept", "duplicate", "kept"]
+    assert pipeline.stats.balanced and pipeline.stats.duplicates == 1
+    assert pipeline.stats.corpus_reports["dedup"]["documents"]["clusters_total"] == 1
