@@ -10,6 +10,8 @@ Poisson count of promotion and property words, with a price for switching state.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from itertools import chain
 
 import regex
 
@@ -180,11 +182,9 @@ def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
     paragraphs = [lines[i] for i in range(first, last + 1) if len(lines[i]) > 40]
     if not paragraphs:
         return set()
-    seen_in: dict[str, int] = {}
-    for paragraph in paragraphs:
-        for bigram in set(_HAN_BIGRAM.findall(paragraph)):
-            seen_in[bigram] = seen_in.get(bigram, 0) + 1
-    frequent = {b for b, n in seen_in.items() if n >= max(3, NAME_SHARE * len(paragraphs))}
+    seen_in = Counter(chain.from_iterable(set(_HAN_BIGRAM.findall(paragraph)) for paragraph in paragraphs))
+    needed = max(3, NAME_SHARE * len(paragraphs))
+    frequent = [bigram for bigram, count in seen_in.items() if count >= needed]
     before = "\n".join(lines[: max(first - BRAND_LOOKBACK, 0)])
     return {b for b in frequent if b not in before}
 

@@ -6,10 +6,10 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import regex
 
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.lexicon import ADVERTORIAL_KINDS, Lexicon
@@ -71,82 +71,115 @@ class DocumentFeatures:
     hits: list[LineHits]
 
 
-def _counts(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[int]:
-    prefix = np.concatenate(([0], np.cumsum(mask.astype(bool), dtype=np.int32)))
-    return (prefix[ends] - prefix[starts]).tolist()
+_EMPTY_HITS = LineHits()
 
 
-def _line_of(positions: Sequence[int], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    index = np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1
-    inside = (index >= 0) & (np.asarray(positions) < ends[np.maximum(index, 0)])
+def _line_of(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The span holding each position, or -1 (positions in gaps between spans)."""
+    index = np.searchsorted(starts, positions, side="right") - 1
+    inside = (index >= 0) & (positions < ends[np.maximum(index, 0)])
     return np.where(inside, index, -1)
 
 
-def _pattern_counts(pattern, text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[list[int], list[int]]:
-    matches = [(m.start(), m.end() - m.start()) for m in pattern.finditer(text)]
-    count = [0] * len(starts)
-    chars = [0] * len(starts)
-    if matches:
-        lines = _line_of([p for p, _ in matches], starts, ends).tolist()
-        for line, (_, width) in zip(lines, matches, strict=True):
-            if line >= 0:
-                count[line] += 1
-                chars[line] += width
-    return count, chars
+class DocumentIndex:
+    """What is scanned once per document: character-class bits, pattern matches and lexicon matches.
 
+    :meth:`features` cuts them for any list of spans, so re-labelling a line cut in two costs no new scan.
+    """
 
-def _lexicon_hits(
-    lexicon: Lexicon, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> list[LineHits]:
-    hits = [LineHits() for _ in range(len(starts))]
-    matches = lexicon.find(text, codes)
-    if not matches:
+    def __init__(self, text: str, lexicon: Lexicon, codes: np.ndarray | None = None, classes: np.ndarray | None = None):
+        self.text = text
+        self.lexicon = lexicon
+        codes = code_points(text) if codes is None else codes
+        classes = character_classes(codes) if classes is None else classes
+        bits = np.zeros((codes.size + 1, 8), dtype=np.uint8)
+        bits[:-1] = np.unpackbits(classes.reshape(-1, 1), axis=1, bitorder="little")
+        space = bits[:-1, 3].astype(bool)
+        bits[:, 7] = 0
+        bits[1:-1, 7] = space[1:] & ~space[:-1]
+        self._bits = bits
+        self._urls = self._matches(patterns.URL) if any(cue in text for cue in patterns.URL_CUES) else None
+        found = lexicon.find(text, codes)
+        self._word_positions = np.array([p for p, _ in found], dtype=np.int64)
+        self._words = [w for _, w in found]
+
+    def _matches(self, pattern: regex.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
+        spans = [m.span() for m in pattern.finditer(self.text)]
+        positions = np.array([s for s, _ in spans], dtype=np.int64)
+        widths = np.array([e - s for s, e in spans], dtype=np.int64)
+        return positions, widths
+
+    def _digit_pattern_counts(
+        self, pattern: regex.Pattern[str], min_digits: int, digits: list[int], starts: np.ndarray, ends: np.ndarray
+    ) -> tuple[list[int], list[int]]:
+        """Matches of a pattern that needs ``min_digits`` digits, run only on lines that have that many."""
+        count = [0] * len(starts)
+        chars = [0] * len(starts)
+        for i in [i for i, n in enumerate(digits) if n >= min_digits]:
+            for match in pattern.finditer(self.text, int(starts[i]), int(ends[i])):
+                count[i] += 1
+                chars[i] += match.end() - match.start()
+        return count, chars
+
+    def _url_counts(self, starts: np.ndarray, ends: np.ndarray) -> list[int]:
+        if self._urls is None or self._urls[0].size == 0:
+            return [0] * len(starts)
+        positions, _ = self._urls
+        lines = _line_of(positions, starts, ends)
+        return np.bincount(lines[lines >= 0], minlength=len(starts)).tolist()
+
+    def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
+        hits = [_EMPTY_HITS] * len(starts)
+        if not self._words:
+            return hits
+        lines = _line_of(self._word_positions, starts, ends).tolist()
+        entries = self.lexicon.entries
+        for line, position, word in zip(lines, self._word_positions.tolist(), self._words, strict=True):
+            if line < 0:
+                continue
+            record = hits[line]
+            if record is _EMPTY_HITS:
+                record = hits[line] = LineHits()
+            for entry in entries[word]:
+                label = entry.label
+                record.weights[label] = record.weights.get(label, 0.0) + entry.weight
+                record.words.setdefault(label, []).append(word)
+                record.first.setdefault(label, position - int(starts[line]))
+                record.kinds.add(entry.kind)
+                if entry.kind in ADVERTORIAL_KINDS:
+                    record.advertorial += entry.weight
         return hits
-    lines = _line_of([p for p, _ in matches], starts, ends).tolist()
-    line_starts = starts.tolist()
-    for line, (position, word) in zip(lines, matches, strict=True):
-        if line < 0:
-            continue
-        record = hits[line]
-        for entry in lexicon.entries[word]:
-            label = entry.label
-            record.weights[label] = record.weights.get(label, 0.0) + entry.weight
-            record.words.setdefault(label, []).append(word)
-            record.first.setdefault(label, position - line_starts[line])
-            record.kinds.add(entry.kind)
-            if entry.kind in ADVERTORIAL_KINDS:
-                record.advertorial += entry.weight
-    return hits
+
+    def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
+        """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
+        bounds = np.empty(2 * len(starts), dtype=np.int64)
+        bounds[0::2] = starts
+        bounds[1::2] = ends
+        counts = np.add.reduceat(self._bits, bounds, axis=0, dtype=np.int32)[0::2]
+        counts[starts == ends] = 0
+        first_is_gap = self._bits[starts, 7].astype(np.int32)
+        han, digits, latin, space, sentence_ends, commas, separators, _ = counts.T.tolist()
+        gaps = counts[:, 7] - first_is_gap
+        phones, phone_chars = self._digit_pattern_counts(patterns.PHONE, 7, digits, starts, ends)
+        cards, _ = self._digit_pattern_counts(patterns.CARD_NUMBER, 12, digits, starts, ends)
+        urls = self._url_counts(starts, ends)
+        return DocumentFeatures(
+            length=((ends - starts) - counts[:, 3]).tolist(),
+            han=han,
+            digits=digits,
+            latin=latin,
+            sentence_ends=sentence_ends,
+            commas=commas,
+            separators=separators,
+            gaps=gaps.tolist(),
+            phones=phones,
+            phone_chars=phone_chars,
+            cards=cards,
+            urls=urls,
+            hits=self._lexicon_hits(starts, ends),
+        )
 
 
-def measure(
-    text: str,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    lexicon: Lexicon,
-    codes: np.ndarray | None = None,
-    classes: np.ndarray | None = None,
-) -> DocumentFeatures:
+def measure(text: str, starts: np.ndarray, ends: np.ndarray, lexicon: Lexicon) -> DocumentFeatures:
     """Count everything the rules look at, for each ``[starts[i], ends[i])`` line of folded ``text``."""
-    if codes is None:
-        codes = code_points(text)
-    classes = character_classes(codes) if classes is None else classes
-    space = (classes & SPACE).astype(bool)
-    phones, phone_chars = _pattern_counts(patterns.PHONE, text, starts, ends)
-    cards, _ = _pattern_counts(patterns.CARD_NUMBER, text, starts, ends)
-    urls, _ = _pattern_counts(patterns.URL, text, starts, ends)
-    return DocumentFeatures(
-        length=_counts(~space, starts, ends),
-        han=_counts(classes & HAN, starts, ends),
-        digits=_counts(classes & DIGIT, starts, ends),
-        latin=_counts(classes & LATIN, starts, ends),
-        sentence_ends=_counts(classes & SENTENCE_END, starts, ends),
-        commas=_counts(classes & COMMA, starts, ends),
-        separators=_counts(classes & SEPARATOR, starts, ends),
-        gaps=_counts(space[1:] & ~space[:-1], starts, np.maximum(ends - 1, starts)),
-        phones=phones,
-        phone_chars=phone_chars,
-        cards=cards,
-        urls=urls,
-        hits=_lexicon_hits(lexicon, text, codes, starts, ends),
-    )
+    return DocumentIndex(text, lexicon).features(starts, ends)

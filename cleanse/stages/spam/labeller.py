@@ -15,8 +15,8 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam import context
-from cleanse.stages.spam.features import SPACE, DocumentFeatures, character_classes, measure
-from cleanse.stages.spam.lexicon import Lexicon, lexicon_with
+from cleanse.stages.spam.features import SPACE, DocumentFeatures, DocumentIndex, character_classes
+from cleanse.stages.spam.lexicon import lexicon_with
 from cleanse.stages.spam.normalise import code_points, fold
 from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
 
@@ -66,19 +66,24 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     spans, numbers = _line_spans(folded.text, codes, classes)
     if not spans:
         return []
-    features, verdicts = _label_spans(folded.text, spans, lexicon, codes, classes)
+    index = DocumentIndex(folded.text, lexicon, codes, classes)
+    features, verdicts = _label_spans(folded.text, spans, index)
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
         spans, numbers, pieces_of = split
-        features, verdicts = _label_spans(folded.text, spans, lexicon, codes, classes)
+        features, verdicts = _label_spans(folded.text, spans, index)
         _merge_article_tails(spans, numbers, verdicts, pieces_of)
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
+    if folded.to_original is None:
+        return [
+            LabelledLine(number, start, end, text[start:end], verdict.label, verdict.score, verdict.evidence)
+            for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True)
+        ]
     result = []
     for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True):
-        begin, finish = folded.original_offset(start), folded.original_offset(end)
-        if folded.to_original is not None and end > start:
-            finish = folded.original_offset(end - 1) + 1
+        begin = folded.original_offset(start)
+        finish = folded.original_offset(end - 1) + 1
         result.append(
             LabelledLine(number, begin, finish, text[begin:finish], verdict.label, verdict.score, verdict.evidence)
         )
@@ -100,12 +105,12 @@ def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list
 
 
 def _label_spans(
-    text: str, spans: list[tuple[int, int]], lexicon: Lexicon, codes: np.ndarray, classes: np.ndarray
+    text: str, spans: list[tuple[int, int]], index: DocumentIndex
 ) -> tuple[DocumentFeatures, list[Verdict]]:
     starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
     ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    features = measure(text, starts, ends, lexicon, codes, classes)
-    verdicts = [classify(text[s:e], i, features) for i, (s, e) in enumerate(spans)]
+    features = index.features(starts, ends)
+    verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
     return features, verdicts
 
 

@@ -54,7 +54,7 @@ class Lexicon:
         self._filters: dict[int, np.ndarray] = {}
         self._long_words: list[str] = []
         for word in self.entries:
-            if len(word) > _HASHED_LENGTH:
+            if len(word) not in _HASHED_LENGTHS:
                 self._long_words.append(word)
                 continue
             table = self._filters.setdefault(len(word), np.zeros(_FILTER_SIZE, dtype=bool))
@@ -70,7 +70,7 @@ class Lexicon:
         hits: list[tuple[int, int]] = []
         wide = codes.astype(np.uint32, copy=False)
         rolling = wide
-        for length in range(1, min(max(self._filters, default=0), codes.size) + 1):
+        for length in range(2, min(max(self._filters, default=0), codes.size) + 1):
             if length > 1:
                 rolling = rolling[:-1] * _BASE + wide[length - 1 :]
             table = self._filters.get(length)
@@ -107,8 +107,8 @@ class Lexicon:
 
 
 _BASE = np.uint32(0x01000193)
-_HASHED_LENGTH = 6
-"""Words up to this many characters are found by rolling hashes; longer ones (rare) by ``str.find``."""
+_HASHED_LENGTHS = range(2, 5)
+"""Lengths of most lexicon words, found by rolling hashes; the few others are found with ``str.find``."""
 _FILTER_BITS = 18
 _FILTER_SIZE = 1 << _FILTER_BITS
 _FILTER_MASK = np.uint32(_FILTER_SIZE - 1)

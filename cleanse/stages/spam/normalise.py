@@ -125,7 +125,10 @@ def fold(text: str) -> Folded:
     folded = from_code_points(codes)
     if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
         return Folded(folded, len(text), None, codes)
-    keep = np.ones(len(folded), dtype=bool)
-    for match in PINYIN_GLOSS.finditer(folded):
-        keep[match.start() : match.end()] = False
-    return Folded(PINYIN_GLOSS.sub("", folded), len(text), np.flatnonzero(keep), codes[keep])
+    spans = np.array([m.span() for m in PINYIN_GLOSS.finditer(folded)], dtype=np.int64)
+    edges = np.zeros(len(folded) + 1, dtype=np.int32)
+    np.add.at(edges, spans[:, 0], 1)
+    np.add.at(edges, spans[:, 1], -1)
+    keep = np.cumsum(edges[:-1]) == 0
+    kept = codes[keep]
+    return Folded(from_code_points(kept), len(text), np.flatnonzero(keep), kept)

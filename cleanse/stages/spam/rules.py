@@ -60,16 +60,19 @@ def _words(hits: dict[str, list[str]], label: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(hits.get(label, ())))
 
 
-def classify(line: str, i: int, f: DocumentFeatures) -> Verdict:
-    """Label line ``i`` (folded text ``line``) from its own evidence alone; context comes later."""
+_PLAIN = Verdict(ARTICLE, 0.9, (PLAIN_PROSE,))
+_NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
+
+
+def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Verdict:
+    """Label line ``i`` (``text[start:end]`` of the folded text) from its own evidence; context comes later."""
     n = max(f.length[i], 1)
-    hits = f.hits[i]
-    weights = hits.weights
+    weights = f.hits[i].weights
     sentences = f.sentence_ends[i]
-    if not weights and not (f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i]) and n > 12 and sentences:
-        return Verdict(ARTICLE, 0.9, (PLAIN_PROSE,))
-    best = Verdict(ARTICLE, 0.0, (NO_RULE,))
-    for verdict in _proposals(line, i, f, n, sentences):
+    if not weights and sentences and n > 12 and not (f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i]):
+        return _PLAIN
+    best = _NOTHING
+    for verdict in _proposals(text[start:end], i, f, n, sentences):
         if verdict.score > best.score:
             best = verdict
     if best.label == ARTICLE:
