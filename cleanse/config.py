@@ -5,6 +5,9 @@ of its own name::
 
     stages = ["encoding", "script", "spam", "splice", "dedup"]
 
+    [intake]
+    max_line_chars = 1000000
+
     [spam]
     drop_labels = ["spam", "ad", "chrome", "notice"]
 
@@ -32,6 +35,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 class PipelineSpec:
     stages: list[str]
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    intake: dict[str, Any] = field(default_factory=dict)
     source: str = "<dict>"
 
 
@@ -66,10 +70,14 @@ def load_config(config: str | Path | Mapping[str, Any]) -> PipelineSpec:
     for name in stages:
         if name not in REGISTRY:
             raise ConfigError(f"{source}: unknown stage {name!r}; known stages: {', '.join(sorted(REGISTRY))}")
+    intake = data.pop("intake", {})
+    if not isinstance(intake, Mapping):
+        raise ConfigError(f"{source}: [intake] must be a table of options")
+    _check_intake(dict(intake), source)
     options: dict[str, dict[str, Any]] = {}
     for key, value in data.items():
         if key not in REGISTRY:
-            raise ConfigError(f"{source}: unknown key {key!r}; expected 'stages' or a stage name")
+            raise ConfigError(f"{source}: unknown key {key!r}; expected 'stages', 'intake' or a stage name")
         if not isinstance(value, Mapping):
             raise ConfigError(f"{source}: [{key}] must be a table of options")
         options[key] = dict(value)
@@ -80,4 +88,13 @@ def load_config(config: str | Path | Mapping[str, Any]) -> PipelineSpec:
             raise ConfigError(f"{source}: {exc}") from None
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{source}: [{name}] {exc}") from None
-    return PipelineSpec(stages=stages, options=options, source=source)
+    return PipelineSpec(stages=stages, options=options, intake=dict(intake), source=source)
+
+
+def _check_intake(values: dict[str, Any], source: str) -> None:
+    from cleanse.intake import IntakeOptions
+
+    try:
+        IntakeOptions(**values)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: [intake] {exc}") from None

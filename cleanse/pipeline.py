@@ -19,22 +19,23 @@ from typing import Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
+from cleanse.intake import INTAKE, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
 from cleanse.stages.encoding import ensure_decoded
 from cleanse.stats import RunStats
 
 DEFAULT_STAGES = ("encoding", "script", "spam", "splice", "dedup")
-INTAKE = "intake"
 
 
 class Pipeline:
     """An ordered list of stages; per-document stages before the first corpus stage may run in parallel."""
 
-    def __init__(self, stages: Sequence[Stage]) -> None:
+    def __init__(self, stages: Sequence[Stage], intake: IntakeOptions | None = None) -> None:
         for stage in stages:
             if not isinstance(stage, (DocumentStage, CorpusStage)):
                 raise TypeError(f"{stage!r} is neither a DocumentStage nor a CorpusStage")
         self.stages = list(stages)
+        self.intake = intake or IntakeOptions()
         self.stats = RunStats([s.name for s in self.stages])
 
     @classmethod
@@ -48,7 +49,7 @@ class Pipeline:
         spec = load_config(config)
         options = {name: dict(spec.options.get(name, {})) for name in spec.stages}
         _defer_label_actions(spec.stages, options)
-        return cls([REGISTRY[name](**options[name]) for name in spec.stages])
+        return cls([REGISTRY[name](**options[name]) for name in spec.stages], IntakeOptions(**spec.intake))
 
     @property
     def document_stages(self) -> list[DocumentStage]:
@@ -59,7 +60,7 @@ class Pipeline:
 
     def process(self, doc: Document) -> Document:
         """Run the per-document stages on one document (used by ``cleanse.clean``)."""
-        return _process_chain(self.document_stages, doc)
+        return _process_chain(self.document_stages, doc, self.intake)
 
     def run(self, documents: Iterable[Document], jobs: int = 1, progress: bool = False) -> Iterator[Document]:
         """Stream documents through every stage; yields each input document exactly once."""
@@ -69,7 +70,7 @@ class Pipeline:
         self.stats.started = time.time()
         head, tail = _split_head(self.stages)
         stream = self._count_inputs(documents)
-        stream = _map_chain(head, stream, jobs)
+        stream = _map_chain(head, stream, jobs, self.intake)
         stream = self._record(stream, [s.name for s in head])
         stream = self._expand(stream)
         for stage in tail:
@@ -132,11 +133,11 @@ def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
     return head, stages[len(head) :]
 
 
-def _process_chain(stages: Sequence[DocumentStage], doc: Document) -> Document:
+def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: IntakeOptions) -> Document:
     current: str = INTAKE
     try:
         ensure_decoded(doc)
-        _check_intake(doc)
+        check_intake(doc, intake)
         for stage in stages:
             if not doc.kept:
                 break
@@ -147,33 +148,29 @@ def _process_chain(stages: Sequence[DocumentStage], doc: Document) -> Document:
     return doc
 
 
-def _check_intake(doc: Document) -> None:
-    if doc.kept and (doc.text is None or not doc.text.strip()):
-        doc.drop(INTAKE, "empty_document")
-
-
 def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
     if isinstance(stage, DocumentStage):
         for doc in docs:
-            yield _process_chain([stage], doc) if doc.kept else doc
+            yield _process_chain([stage], doc, IntakeOptions(max_line_chars=0)) if doc.kept else doc
     elif isinstance(stage, CorpusStage):
         yield from stage.run(docs)
 
 
-_WORKER_STAGES: list[DocumentStage] = []
+_WORKER: tuple[list[DocumentStage], IntakeOptions] = ([], IntakeOptions())
 
 
-def _init_worker(stages: list[DocumentStage]) -> None:
-    global _WORKER_STAGES
-    _WORKER_STAGES = stages
+def _init_worker(stages: list[DocumentStage], intake: IntakeOptions) -> None:
+    global _WORKER
+    _WORKER = (stages, intake)
 
 
 def _work(chunk: list[Document]) -> list[Document]:
-    return [_process_chain(_WORKER_STAGES, doc) for doc in chunk]
+    stages, intake = _WORKER
+    return [_process_chain(stages, doc, intake) for doc in chunk]
 
 
 def _map_chain(
-    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, chunksize: int = 8
+    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions, chunksize: int = 8
 ) -> Iterator[Document]:
     """Run the per-document chain, in order; with ``jobs > 1`` in worker processes.
 
@@ -182,11 +179,11 @@ def _map_chain(
     """
     if jobs == 1:
         for doc in docs:
-            yield _process_chain(stages, doc)
+            yield _process_chain(stages, doc, intake)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pending: deque[AsyncResult[list[Document]]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(stages,)) as pool:
+    with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake)) as pool:
         iterator = iter(docs)
         while chunk := list(islice(iterator, chunksize)):
             pending.append(pool.apply_async(_work, (chunk,)))

@@ -60,17 +60,33 @@ def test_gbk_file_is_decoded(bad_run):
     assert "国标码" in (record["text"] or "") or record["status"] != "kept"
 
 
-def test_a_50_mb_line_neither_crashes_nor_vanishes(tmp_path):
+def _run_ids(source, out) -> dict[str, dict]:
+    assert main(["run", str(source), "-o", str(out), "--no-progress", "--no-changes"]) == 0
+    records = {}
+    for name in ("kept.jsonl", "rejects.jsonl"):
+        for text_line in (out / name).open(encoding="utf-8"):
+            record = json.loads(text_line)
+            records[record["id"]] = record
+    return records
+
+
+def test_a_50_mb_line_is_rejected_with_a_reason_and_the_run_goes_on(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
-    line = ("城市基层党建工作取得新进展，" * 3_600_000).encode()
+    line = ("城市基层党建工作取得新进展，" * 1_200_000).encode()
     assert len(line) > 50_000_000
     (source / "huge.txt").write_bytes(line)
     (source / "small.txt").write_bytes("一篇正常的短文章。".encode())
-    out = tmp_path / "out"
-    assert main(["run", str(source), "-o", str(out), "--no-progress", "--no-changes"]) == 0
-    ids = set()
-    for name in ("kept.jsonl", "rejects.jsonl"):
-        for text_line in (out / name).open(encoding="utf-8"):
-            ids.add(json.loads(text_line)["id"])
-    assert {"huge", "small"} <= ids
+    records = _run_ids(source, tmp_path / "out")
+    assert records["huge"]["status"] == "dropped" and records["huge"]["reason"].startswith("line_too_long")
+    assert records["small"]["status"] == "kept"
+
+
+def test_a_long_line_under_the_limit_goes_through_every_stage(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "long.txt").write_bytes(("城市基层党建工作取得新进展，" * 40_000).encode())
+    records = _run_ids(source, tmp_path / "out")
+    assert records["long"]["status"] in {"kept", "dropped"} and records["long"]["metadata"]["encoding"] == "utf-8"
+    if records["long"]["status"] == "dropped":
+        assert records["long"]["reason"]

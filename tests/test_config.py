@@ -35,3 +35,13 @@ def test_bad_configs_raise_config_error_naming_the_problem(tmp_path, text, messa
 def test_missing_config_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         Pipeline.from_config(tmp_path / "missing.toml")
+
+
+def test_intake_options_come_from_the_config(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('stages = ["encoding"]\n[intake]\nmax_line_chars = 10\n', "utf-8")
+    pipeline = Pipeline.from_config(config)
+    assert pipeline.intake.max_line_chars == 10
+    config.write_text("[intake]\nmax_line_chars = -1\n", "utf-8")
+    with pytest.raises(ConfigError, match="max_line_chars"):
+        Pipeline.from_config(config)
