@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -38,6 +38,14 @@ DUPLICATE_SENTENCE = "duplicate_sentence"
 REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
 SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
 INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
+
+
+class _Signed(NamedTuple):
+    """The sentences of one paragraph with their signatures and normalised lengths."""
+
+    spans: list[Span]
+    signs: np.ndarray
+    lengths: np.ndarray
 
 
 class NearDupDetector(CorpusStage):
@@ -85,9 +93,13 @@ class NearDupDetector(CorpusStage):
         return self.options.segments or "parent" not in doc.metadata
 
     def _check_stream(self, doc: Document) -> None:
+        """Sign the document, its paragraphs and their sentences in one map call, then check each level."""
         text = doc.text or ""
         paragraphs = paragraph_spans(text) if self.options.level != "documents" else []
-        signs, lengths = sign_units([text, *(p.text for p in paragraphs)], self.options)
+        containment = self.options.containment_threshold > 0
+        sentences = [sentence_spans(p.text) if containment else [] for p in paragraphs]
+        flat = [sentence.text for group in sentences for sentence in group]
+        signs, lengths = sign_units([text, *(p.text for p in paragraphs), *flat], self.options)
         self.counts["documents"] += 1
         if lengths[0] == 0:
             self.counts["empty_units"] += 1
@@ -95,7 +107,13 @@ class NearDupDetector(CorpusStage):
         if self.options.level != "paragraphs" and self._check_document(doc, signs[0]):
             return
         if paragraphs:
-            self._check_paragraphs(doc, paragraphs, signs[1:], lengths[1:])
+            first = 1 + len(paragraphs)
+            bounds = np.concatenate(([0], np.cumsum([len(group) for group in sentences]))) + first
+            signed = [
+                _Signed(group, signs[lo:hi], lengths[lo:hi])
+                for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
+            ]
+            self._check_paragraphs(doc, paragraphs, signs[1:first], lengths[1:first], signed)
 
     def _check_document(self, doc: Document, signature: np.ndarray) -> bool:
         """Mark ``doc`` as a duplicate of the best earlier match; index it either way."""
@@ -112,7 +130,9 @@ class NearDupDetector(CorpusStage):
         self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
         return True
 
-    def _check_paragraphs(self, doc: Document, spans: list[Span], signs: np.ndarray, lengths: np.ndarray) -> None:
+    def _check_paragraphs(
+        self, doc: Document, spans: list[Span], signs: np.ndarray, lengths: np.ndarray, sentences: list[_Signed]
+    ) -> None:
         text = doc.text or ""
         edits: list[Edit] = []
         for number, (span, signature, length) in enumerate(zip(spans, signs, lengths.tolist(), strict=True)):
@@ -130,7 +150,7 @@ class NearDupDetector(CorpusStage):
                 continue
             self.paragraphs.add(name, signature)
             if self.options.containment_threshold > 0:
-                self._check_containment(doc, name, span, length)
+                self._check_containment(doc, name, span, length, sentences[number])
         if edits:
             doc.apply(self.name, edits)
 
@@ -144,15 +164,14 @@ class NearDupDetector(CorpusStage):
         else:
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.similarity, evidence)
 
-    def _check_containment(self, doc: Document, name: str, span: Span, length: int) -> None:
+    def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
         """Sentences seen before in another paragraph: the paragraph is contained, or its sentences repeat.
 
         When the repeated sentences cover ``containment_threshold`` of the paragraph, and all come from
         one earlier paragraph, the paragraph gets one ``contained_paragraph`` verdict; otherwise each
         repeated sentence gets a ``duplicate_sentence`` verdict naming the paragraph it came from.
         """
-        sentences = sentence_spans(span.text)
-        signs, lengths = sign_units([s.text for s in sentences], self.options)
+        sentences, signs, lengths = signed
         usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
         sources: dict[int, Match] = {}
         covered: dict[str, int] = {}
@@ -224,26 +243,48 @@ class NearDupDetector(CorpusStage):
         return (changes / max(length, 1), -length, position)
 
     def _batch_paragraphs(self, docs: list[Document]) -> None:
+        """Cluster all paragraphs of the kept documents; every member after a cluster's first is a repeat."""
         owners: list[tuple[int, int, Span]] = []
         for position, doc in enumerate(docs):
             owners += [(position, number, span) for number, span in enumerate(paragraph_spans(doc.text or ""))]
         self.counts["paragraphs"] += len(owners)
         if not owners:
             return
-        sketches = sketch_units([span.text for _, _, span in owners], self.options)
-        edits: dict[int, list[Edit]] = {}
+        sketches = sketch_units([span.text for _, _, span in owners], self.options, keep_signs=True)
+        repeats: dict[int, list[tuple[int, Span, Match]]] = {}
         for group in cluster_units(sketches, self.options.threshold).groups():
             first = group[0]
             scores = jaccard(sketches.sets, np.full(len(group) - 1, first), np.array(group[1:], dtype=np.int64))
             kept_name = f"{docs[owners[first][0]].id}:{owners[first][1]}"
             for member, score in zip(group[1:], scores.tolist(), strict=True):
                 position, number, span = owners[member]
-                best = Match(kept_name, score, kept_name)
-                doc = docs[position]
-                self._repeat(doc, doc.text or "", f"{doc.id}:{number}", span, best, edits.setdefault(position, []))
-        for position, doc_edits in edits.items():
-            if doc_edits:
-                docs[position].apply(self.name, doc_edits)
+                repeats.setdefault(position, []).append((number, span, Match(kept_name, score, kept_name)))
+        if self.options.containment_threshold > 0:
+            self._batch_containment(docs, owners, sketches.lengths, repeats)
+        for position, found in repeats.items():
+            doc = docs[position]
+            edits: list[Edit] = []
+            for number, span, best in sorted(found, key=lambda item: item[1].start):
+                self._repeat(doc, doc.text or "", f"{doc.id}:{number}", span, best, edits)
+            if edits:
+                doc.apply(self.name, edits)
+
+    def _batch_containment(
+        self,
+        docs: list[Document],
+        owners: list[tuple[int, int, Span]],
+        lengths: np.ndarray,
+        repeats: dict[int, list[tuple[int, Span, Match]]],
+    ) -> None:
+        """Sentence containment in document order, as in streaming, for paragraphs that are not repeats."""
+        skip = {(position, number) for position, found in repeats.items() for number, _, _ in found}
+        for (position, number, span), length in zip(owners, lengths.tolist(), strict=True):
+            if (position, number) in skip or length == 0:
+                continue
+            sentences = sentence_spans(span.text)
+            signs, sentence_lengths = sign_units([sentence.text for sentence in sentences], self.options)
+            name = f"{docs[position].id}:{number}"
+            self._check_containment(docs[position], name, span, length, _Signed(sentences, signs, sentence_lengths))
 
     # -- incremental index ---------------------------------------------------------------------
 

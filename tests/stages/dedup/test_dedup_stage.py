@@ -150,3 +150,16 @@ def test_pipeline_runs_the_stage_and_reports_clusters() -> None:
     assert [d.status for d in out] == ["kept", "duplicate", "kept"]
     assert pipeline.stats.balanced and pipeline.stats.duplicates == 1
     assert pipeline.stats.corpus_reports["dedup"]["documents"]["clusters_total"] == 1
+
+
+def test_batch_mode_flags_repeats_and_containment_like_streaming() -> None:
+    lines = STORY.split("\n")
+    docs = [
+        Document.from_text(STORY.replace("\n", ""), id="long"),
+        Document.from_text("\n".join([OTHER, lines[1], OTHER]), id="mixed"),
+    ]
+    out, _ = run(docs, keep="longest", remove_paragraphs=True)
+    reasons = [c.reason for c in out[1].changes]
+    assert reasons.count(CONTAINED_PARAGRAPH) == 1 and reasons.count(REMOVED_DUPLICATE_PARAGRAPH) == 1
+    assert out[1].text == "\n".join([OTHER, lines[1]])
+    assert replay(out[1].original or "", out[1].changes) == out[1].text
