@@ -119,3 +119,16 @@ PAGES = json.loads((Path(__file__).resolve().parents[1] / "data" / "spam" / "pag
 def test_whole_pages_written_for_the_tests(page: dict) -> None:
     """Pages in words the seeds do not use (written while developing, reviewed line by line)."""
     assert [line.label for line in label_lines(page["text"])] == page["labels"]
+
+
+def test_short_title_below_a_breadcrumb_stays_article_and_site_name_above_is_chrome() -> None:
+    text = "某某日报\n首页 > 新闻 > 正文\n央行降准\n中国人民银行决定下调存款准备金率,释放长期资金。"
+    assert [line.label for line in label_lines(text)] == ["chrome", "chrome", "article", "article"]
+
+
+def test_odd_characters_keep_exact_spans() -> None:
+    text = "\ud800坏\n😀𠀀\U00030000\x00\n網(wǎng)站首頁 | 網(wǎng)站地圖"
+    lines = label_lines(text)
+    assert [line.index for line in lines] == [0, 1, 2]
+    assert all(text[line.start : line.end] == line.text for line in lines)
+    assert lines[2].label == "chrome"

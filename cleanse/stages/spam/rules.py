@@ -61,6 +61,21 @@ def _words(hits: dict[str, list[str]], label: str) -> tuple[str, ...]:
 
 
 _PLAIN = Verdict(ARTICLE, 0.9, (PLAIN_PROSE,))
+_PROSE_WITH_WORDS = Verdict(ARTICLE, 0.8, (PLAIN_PROSE,))
+_SHORT_LINE = 80
+"""Longer lines with sentences can only be junk through strong word evidence (checked by ``_only_weak_words``)."""
+
+
+def _only_weak_words(weights: dict[str, float]) -> bool:
+    """True when no rule for long lines can fire on these lexicon weights (see ``_proposals``)."""
+    return (
+        weights.get(SPAM, 0.0) < 1
+        and weights.get(NOTICE, 0.0) < 1
+        and weights.get(CREDIT, 0.0) < 3
+        and weights.get(AD, 0.0) < 2.5
+    )
+
+
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
 
 
@@ -71,6 +86,8 @@ def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Ve
     sentences = f.sentence_ends[i]
     if not weights and sentences and n > 12 and not (f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i]):
         return _PLAIN
+    if n > _SHORT_LINE and sentences and not f.urls[i] and _only_weak_words(weights):
+        return _PROSE_WITH_WORDS
     best = _NOTHING
     for verdict in _proposals(text[start:end], i, f, n, sentences):
         if verdict.score > best.score:
