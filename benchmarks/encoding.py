@@ -7,7 +7,8 @@ For each paragraph of the seeds (first cleaned by the stage itself, so the refer
 text the stage leaves alone) one sentence is damaged with each kind of issue #4, the
 paragraph is repaired with ``repair_encoding`` and compared with the reference: exact
 recovery per kind. Lossless kinds only count damage that really is lossless (the wrong
-decoding succeeds strictly and encodes back); the misaligned kinds count damage that the
+decoding succeeds strictly and encodes back; when the whole sentence cannot be, its longest
+prefix that can is damaged, counted as ``prefix_damaged``); the misaligned kinds count damage that the
 lost bytes alone explain (at least one character read out of step, nothing else lost) and
 report the rest. Big5 kinds use a Traditional rendering (OpenCC s2t) of the paragraph.
 
@@ -44,19 +45,25 @@ CLEAN_SPEED_TARGET = 4.0
 DAMAGED_SPEED_TARGET_MB_S = 1.0
 
 
-def _wrong_reading(written: str, read: str) -> Callable[[str], str | None]:
-    def damage(sentence: str) -> str | None:
-        try:
-            data = sentence.encode(written)
-            shown = data.decode(read)
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return None
-        return shown if shown.encode(read) == data and shown != sentence else None
+def _wrong_reading(written: str, read: str) -> Callable[[str], tuple[str, int] | None]:
+    """Damage by a wrong reading: the whole sentence, or else its longest prefix the damage keeps lossless."""
+
+    def damage(sentence: str) -> tuple[str, int] | None:
+        for length in range(len(sentence), 3, -1):
+            piece = sentence[:length]
+            try:
+                data = piece.encode(written)
+                shown = data.decode(read)
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if shown.encode(read) == data and shown != piece and len(HAN.findall(piece)) >= 3:
+                return shown, length
+        return None
 
     return damage
 
 
-LOSSLESS_KINDS: dict[str, tuple[Callable[[str], str | None], bool]] = {
+LOSSLESS_KINDS: dict[str, tuple[Callable[[str], tuple[str, int] | None], bool]] = {
     "utf8_as_gbk": (_wrong_reading("utf-8", "gb18030"), False),
     "utf8_as_big5": (_wrong_reading("utf-8", "big5"), True),
     "gbk_as_latin1": (_wrong_reading("gb18030", "latin-1"), False),
@@ -64,7 +71,7 @@ LOSSLESS_KINDS: dict[str, tuple[Callable[[str], str | None], bool]] = {
     "big5_as_latin1": (_wrong_reading("big5", "latin-1"), True),
     "utf8_as_latin1": (_wrong_reading("utf-8", "latin-1"), False),
     "utf8_as_cp1252": (_wrong_reading("utf-8", "sloppy-windows-1252"), False),
-    "big5_as_gbk": (_wrong_reading("big5", "gbk"), True),
+    "big5_as_gbk": (_wrong_reading("big5", "gb18030"), True),
     "gbk_as_big5": (_wrong_reading("gbk", "big5"), False),
 }
 
@@ -149,11 +156,14 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
             if not spans:
                 continue
             start, end = rng.choice(spans)
-            shown = damage(reference[start:end])
-            if shown is None:
+            damaged = damage(reference[start:end])
+            if damaged is None:
                 tally.setdefault(kind, Counter())["not_lossless"] += 1
                 continue
-            record(kind, reference, reference[:start] + shown + reference[end:])
+            shown, length = damaged
+            if length < end - start:
+                tally.setdefault(kind, Counter())["prefix_damaged"] += 1
+            record(kind, reference, reference[:start] + shown + reference[start + length :])
         for script, reference in (("", paragraph), ("traditional_", traditional)):
             for start, _ in _sentences(reference)[:3]:
                 if start > 0 and rng.random() < 0.5:

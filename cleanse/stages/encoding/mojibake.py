@@ -37,15 +37,16 @@ WINDOW_CONTEXT = 24
 RARE_CLUSTER_GAP = 4
 #: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
 _FIRST_NON_LATIN = 0x0370
+#: a remapped character at the edge of a span stays only if it gains at least this many nats.
+EDGE_GAIN = 2.0
 #: a repaired span must read like text: at least this many nats per character on average.
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
 
 _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?){{2,}}")
+_LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)+")
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
-_NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f\s]+")
 _HAN = regex.compile(r"\p{Han}")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -74,7 +75,11 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     if not _LATIN_SCREEN.search(text):
         return []
     model = lm or language_model()
-    runs = [(m.start(), m.end()) for m in _LATIN_RUN.finditer(text) if _LATIN_SCREEN.search(m.group())]
+    runs = [
+        (m.start(), m.end())
+        for m in _LATIN_RUN.finditer(text)
+        if len(m.group()) >= 2 and _LATIN_SCREEN.search(m.group())
+    ]
     options = [
         (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
     ]
@@ -118,8 +123,9 @@ def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
                 repaired = data.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if codec == "utf-8":
-                # well-formed UTF-8 is decisive; without Chinese it is Latin mojibake, ftfy's job
+            if codec == "utf-8" and (max(repaired) >= "\u0800" or _latin_word(text, start, stop, repaired)):
+                # well-formed UTF-8 is decisive when it has 3-byte sequences or makes a Latin word: then
+                # without Chinese it is ftfy's job
                 return [(stop, codec, repaired)] if _HAN.search(repaired) else []
             if _HAN.search(repaired):
                 found.append((stop, codec, repaired))
@@ -128,11 +134,26 @@ def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
     return found
 
 
+def _latin_word(text: str, start: int, stop: int, repaired: str) -> bool:
+    """Whether a UTF-8 reading is Latin letters glued to ASCII letters (``cafÃ©`` -> ``café``)."""
+    before = text[start - 1] if start else ""
+    after = text[stop] if stop < len(text) else ""
+    touches_letter = (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+    return touches_letter and max(repaired) <= "\u024f"
+
+
 def _trimmed_ends(text: str, start: int, end: int) -> Iterator[int]:
-    """The run's end, then the end without a trailing ASCII letter the run pattern may have taken."""
+    """The run's end, then without the last one or two characters when they are ASCII or cp1252 marks.
+
+    The run pattern may have taken a real ASCII letter after the damage, or a curly quote
+    or dash of the surrounding text.
+    """
     yield end
-    if end - start > 2 and text[end - 1].isascii():
-        yield end - 1
+    for trimmed in (end - 1, end - 2):
+        if trimmed - start >= 2 and (text[trimmed].isascii() or text[trimmed] in _CP1252_SPECIALS):
+            yield trimmed
+        else:
+            break
 
 
 def _latin_bytes(span: str) -> bytes | None:
@@ -219,7 +240,7 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
     clustered = rare[np.concatenate(([False], close)) | np.concatenate((close, [False]))]
     if not len(clustered):
         return
-    breaks = np.nonzero((codes < 0x80) | _is_space(codes))[0]
+    breaks = np.nonzero((codes < 0x20) | (codes == 0x7F))[0]
     window_start = window_end = -1
     for position in clustered.tolist():
         after = int(np.searchsorted(breaks, position))
@@ -235,10 +256,6 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
         window_start, window_end = start, end
     if window_end > window_start:
         yield window_start, window_end
-
-
-def _is_space(codes: np.ndarray) -> np.ndarray:
-    return (codes == 0x3000) | (codes == 0xA0) | ((codes >= 0x2000) & (codes <= 0x200B))
 
 
 def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
@@ -290,10 +307,19 @@ def _remapped_spans(
             span = _best_stretch(gains - base)
             if span is None:
                 continue
-            first, last = span
+            first, last = _trimmed_stretch(gains - base, *span)
             if sum(a != b for a, b in zip(alternative[first:last], window[first:last], strict=True)) >= 2:
                 found.append((start + first, start + last, alternative[first:last], f"{written} read as {read}"))
     return found
+
+
+def _trimmed_stretch(gains: np.ndarray, first: int, last: int) -> tuple[int, int]:
+    """Drop characters at either end whose own gain is small: mojibake gains a lot per character."""
+    while last - first > 2 and gains[first] < EDGE_GAIN:
+        first += 1
+    while last - first > 2 and gains[last - 1] < EDGE_GAIN:
+        last -= 1
+    return first, last
 
 
 def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
