@@ -4,6 +4,7 @@ Claims (issue #5), measured side by side in one process on the same text:
 - On Simplified text the ``script`` stage (detect and skip) runs at 30 MB/s or more.
 - On Traditional text, converting to Simplified runs at 10x or more the throughput of
   opencc-python-reimplemented's own ``convert()``, with output identical to official OpenCC's.
+  Measured for the stage's default configuration (tw2s) and for t2s, each engine with the same one.
 It also records how many of OpenCC's golden cases each engine passes, and detection accuracy.
 
 Both baselines install a module named ``opencc``, so they cannot live in one environment. Each is
@@ -38,6 +39,7 @@ from typing import Any
 from benchmarks.common import ROOT, best_of, throughput_mb_s, utf8_size, write_result
 from cleanse.document import Document
 from cleanse.stages.script import ScriptConversion, detect_script, get_converter, to_simplified, to_traditional
+from cleanse.stages.script.stage import config_for
 
 VENDOR = Path(os.environ.get("CLEANSE_BENCH_VENDOR", Path.home() / ".cache" / "cleanse-bench"))
 OFFICIAL = ("opencc-official", ["opencc==1.4.2"])
@@ -101,30 +103,35 @@ def corpus(megabytes: float) -> str:
 
 
 def speed(engines: dict[str, Callable[[str], Convert]], megabytes: float, repeat: int) -> dict[str, Any]:
+    """Throughput of each engine on the same texts; the stage runs with its defaults (Simplified target)."""
     simplified = corpus(megabytes)
-    official_t2s, official_s2t = engines["official"]("t2s"), engines["official"]("s2t")
-    reimplemented_t2s = engines["reimplemented"]("t2s")
-    traditional = official_s2t(simplified)  # the Traditional benchmark text is official OpenCC's s2t
+    default = config_for("simplified")
+    official = {config: engines["official"](config) for config in ("t2s", default, "s2t")}
+    reimplemented = {config: engines["reimplemented"](config) for config in ("t2s", default, "s2t")}
+    traditional = official["s2t"](simplified)  # the Traditional benchmark text is official OpenCC's s2t
     stage = ScriptConversion()
     stage.process(Document.from_text(traditional[:2000] + simplified[:2000]))  # build tables once
-    to_simplified(traditional[:2000])
+    get_converter("t2s").convert(traditional[:2000])
     size_s, size_t = utf8_size(simplified), utf8_size(traditional)
 
     def stage_on(text: str) -> Callable[[], Document]:
         return lambda: stage.process(Document.from_text(text))
 
+    t2s = get_converter("t2s").convert
     runs = {
         "simplified/stage_detect_and_skip": (size_s, stage_on(simplified), repeat),
         "simplified/detect_script": (size_s, lambda: detect_script(simplified), repeat),
-        "simplified/reimplemented_t2s": (size_s, lambda: reimplemented_t2s(simplified), 1),
-        "simplified/official_t2s": (size_s, lambda: official_t2s(simplified), repeat),
-        "traditional/cleanse_to_simplified": (size_t, lambda: to_simplified(traditional), repeat),
-        "traditional/cleanse_stage": (size_t, stage_on(traditional), repeat),
-        "traditional/reimplemented_t2s": (size_t, lambda: reimplemented_t2s(traditional), 1),
-        "traditional/official_t2s": (size_t, lambda: official_t2s(traditional), repeat),
-        "simplified/cleanse_to_traditional": (size_s, lambda: to_traditional(simplified), 1),
-        "simplified/official_s2t": (size_s, lambda: official_s2t(simplified), repeat),
-        "simplified/reimplemented_s2t": (size_s, lambda: engines["reimplemented"]("s2t")(simplified), 1),
+        "simplified/official_t2s": (size_s, lambda: official["t2s"](simplified), repeat),
+        f"traditional/cleanse_to_simplified_{default}": (size_t, lambda: to_simplified(traditional), repeat),
+        f"traditional/cleanse_stage_{default}": (size_t, stage_on(traditional), repeat),
+        f"traditional/official_{default}": (size_t, lambda: official[default](traditional), repeat),
+        f"traditional/reimplemented_{default}": (size_t, lambda: reimplemented[default](traditional), 1),
+        "traditional/cleanse_t2s": (size_t, lambda: t2s(traditional), repeat),
+        "traditional/official_t2s": (size_t, lambda: official["t2s"](traditional), repeat),
+        "traditional/reimplemented_t2s": (size_t, lambda: reimplemented["t2s"](traditional), 1),
+        "simplified/cleanse_to_traditional_s2t": (size_s, lambda: to_traditional(simplified), max(1, repeat // 2)),
+        "simplified/official_s2t": (size_s, lambda: official["s2t"](simplified), repeat),
+        "simplified/reimplemented_s2t": (size_s, lambda: reimplemented["s2t"](simplified), 1),
     }
     results: dict[str, Any] = {"megabytes": {"simplified": size_s / 1e6, "traditional": size_t / 1e6}}
     outputs: dict[str, Any] = {}
@@ -132,27 +139,36 @@ def speed(engines: dict[str, Callable[[str], Convert]], megabytes: float, repeat
         timing = best_of(function, repeat=times)
         outputs[name] = timing.value
         results[name] = {"mb_s": round(throughput_mb_s(size, timing.best), 2), "seconds": round(timing.best, 3)}
-        print(f"{name:40s} {results[name]['mb_s']:8.2f} MB/s")
-    reference = outputs["traditional/official_t2s"]
-    stage_doc: Document = outputs["traditional/cleanse_stage"]
-    results["identical_to_official"] = {
-        "to_simplified_on_traditional": outputs["traditional/cleanse_to_simplified"] == reference,
-        "stage_on_traditional": stage_doc.text == reference,
-        "to_traditional_on_simplified": outputs["simplified/cleanse_to_traditional"] == traditional,
-        "stage_change_log_entries": len(stage_doc.changes),
-    }
+        print(f"{name:44s} {results[name]['mb_s']:8.2f} MB/s")
+    stage_doc: Document = outputs[f"traditional/cleanse_stage_{default}"]
     skipped: Document = outputs["simplified/stage_detect_and_skip"]
+    results["identical_to_official"] = {
+        f"to_simplified_{default}": outputs[f"traditional/cleanse_to_simplified_{default}"]
+        == outputs[f"traditional/official_{default}"],
+        f"stage_{default}": stage_doc.text == outputs[f"traditional/official_{default}"],
+        "t2s": outputs["traditional/cleanse_t2s"] == outputs["traditional/official_t2s"],
+        "to_traditional_s2t": outputs["simplified/cleanse_to_traditional_s2t"] == traditional,
+    }
+    results["stage_change_log_entries"] = len(stage_doc.changes)
     results["stage_left_simplified_unchanged"] = skipped.text == simplified
-    base_t = results["traditional/reimplemented_t2s"]["mb_s"]
+
+    def mb_s(name: str) -> float:
+        return float(results[name]["mb_s"])
+
     results["ratios"] = {
-        "stage_detect_and_skip_mb_s_vs_target_30": results["simplified/stage_detect_and_skip"]["mb_s"] / 30,
-        "to_simplified_vs_reimplemented": results["traditional/cleanse_to_simplified"]["mb_s"] / base_t,
-        "stage_traditional_vs_reimplemented": results["traditional/cleanse_stage"]["mb_s"] / base_t,
-        "official_vs_reimplemented": results["traditional/official_t2s"]["mb_s"] / base_t,
-        "to_simplified_vs_official": results["traditional/cleanse_to_simplified"]["mb_s"]
-        / results["traditional/official_t2s"]["mb_s"],
-        "to_traditional_vs_reimplemented": results["simplified/cleanse_to_traditional"]["mb_s"]
-        / results["simplified/reimplemented_s2t"]["mb_s"],
+        "stage_detect_and_skip_vs_30_mb_s_target": mb_s("simplified/stage_detect_and_skip") / 30,
+        "stage_detect_and_skip_vs_official_t2s": mb_s("simplified/stage_detect_and_skip")
+        / mb_s("simplified/official_t2s"),
+        f"to_simplified_{default}_vs_reimplemented": mb_s(f"traditional/cleanse_to_simplified_{default}")
+        / mb_s(f"traditional/reimplemented_{default}"),
+        f"stage_{default}_vs_reimplemented": mb_s(f"traditional/cleanse_stage_{default}")
+        / mb_s(f"traditional/reimplemented_{default}"),
+        f"official_{default}_vs_reimplemented": mb_s(f"traditional/official_{default}")
+        / mb_s(f"traditional/reimplemented_{default}"),
+        "t2s_vs_reimplemented": mb_s("traditional/cleanse_t2s") / mb_s("traditional/reimplemented_t2s"),
+        "t2s_vs_official": mb_s("traditional/cleanse_t2s") / mb_s("traditional/official_t2s"),
+        "s2t_vs_reimplemented": mb_s("simplified/cleanse_to_traditional_s2t") / mb_s("simplified/reimplemented_s2t"),
+        "s2t_vs_official": mb_s("simplified/cleanse_to_traditional_s2t") / mb_s("simplified/official_s2t"),
     }
     return results
 

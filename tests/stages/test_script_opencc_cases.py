@@ -59,8 +59,8 @@ def test_other_shipped_configurations_pass_at_least_99_percent(config: str) -> N
 @pytest.mark.parametrize(
     ("helper", "config"),
     [
-        (lambda text: to_simplified(text), "t2s"),
-        (lambda text: to_simplified(text, variant="tw"), "tw2s"),
+        (lambda text: to_simplified(text, variant="standard"), "t2s"),
+        (lambda text: to_simplified(text), "tw2s"),
         (lambda text: to_simplified(text, variant="hk"), "hk2s"),
         (lambda text: to_traditional(text), "s2t"),
         (lambda text: to_traditional(text, variant="tw"), "s2tw"),

@@ -36,7 +36,8 @@ def test_converts_only_the_paragraphs_that_need_it() -> None:
     assert summary["converted_paragraphs"] == 1
     assert summary["paragraphs"]["label"] == ["simplified", "traditional"]
     assert summary["paragraphs"]["converted"] == [False, True]
-    assert summary["config"] == "t2s"
+    assert summary["config"] == "tw2s"
+    assert _run(text, source="standard").metadata["script"]["config"] == "t2s"
 
 
 def test_the_log_holds_phrase_sized_edits_that_replay_exactly() -> None:
@@ -117,6 +118,12 @@ def test_public_helpers() -> None:
         to_traditional(SIMPLIFIED, variant="jp")
     with pytest.raises(TypeError):
         to_simplified(b"abc")  # type: ignore[arg-type]
+
+
+def test_taiwan_forms_read_by_default_and_kept_by_t2s() -> None:
+    assert to_simplified("看著他們") == "看着他们"
+    assert to_simplified("看著他們", variant="standard") == "看著他们"
+    assert to_simplified("著名作家") == "著名作家"
 
 
 @pytest.mark.parametrize(

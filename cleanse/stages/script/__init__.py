@@ -18,6 +18,7 @@ from cleanse.errors import ConfigError
 from cleanse.stages.script.converter import Converter, get_converter
 from cleanse.stages.script.detection import ScriptVerdict, detect_script, paragraph_counts
 from cleanse.stages.script.stage import (
+    DEFAULT_SOURCE,
     MIXED_SCRIPT,
     SCRIPT_CONVERTED,
     SIMPLIFIED_CONFIGS,
@@ -44,11 +45,13 @@ __all__ = [
 ]
 
 
-def to_simplified(text: str, variant: str = "standard") -> str:
+def to_simplified(text: str, variant: str = DEFAULT_SOURCE) -> str:
     """Convert Traditional Chinese to Simplified, phrase by phrase; ``variant`` names the input's standard.
 
-    ``variant`` is "standard" (OpenCC's, the default), "tw", "twp" (Taiwan, undoing Taiwan phrases) or "hk".
-    URLs, e-mail addresses, numbers and Latin text come back unchanged.
+    ``variant`` is "tw" (the default: OpenCC's tw2s, which reads OpenCC-standard text as well and turns
+    the Taiwan forms common on the web, 看著, into 看着), "standard" (t2s), "twp" (tw2sp, also undoing
+    Taiwan phrases such as 軟體) or "hk" (hk2s). URLs, e-mail addresses, numbers and Latin text come
+    back unchanged.
     """
     if variant not in SIMPLIFIED_CONFIGS:
         raise ConfigError(f"variant must be one of {VARIANTS}, got {variant!r}")

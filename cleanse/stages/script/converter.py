@@ -24,7 +24,7 @@ from cleanse.stages.script.dictionaries import TextDict, flatten, load_config, l
 _SEPARATOR_CANDIDATES = ("\x00", "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3")
 
 
-_REGEX_KEY_LIMIT = 5000
+_REGEX_KEY_LIMIT = 600
 _SHORT_TEXT = 48
 MERGE_GAP = 4
 """Default of :meth:`Converter.edits`: changes this close on one line are logged as one edit."""
