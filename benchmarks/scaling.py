@@ -7,10 +7,13 @@ wall time, the resident memory of the input and the new peak.
 
 Methods, in the same run on the same paragraphs:
 
-* ``cleanse``: ``cleanse.find_duplicates(paragraphs)`` with its default configuration;
-* ``datasketch``: the common recipe, as a baseline at sizes where it finishes in reasonable time:
-  character 5-gram shingles of the raw text, ``MinHash.bulk`` (128 permutations), ``MinHashLSH`` at the same
-  default threshold, each query's candidates verified by estimated Jaccard, union-find.
+* ``cleanse``: ``cleanse.find_duplicates(paragraphs)`` with its default configuration, plus (up to 100k) the
+  map step (normalise, shingle, sign) and the reduce step (LSH buckets, verification, union-find) timed apart;
+* ``datasketch``: the common recipe, up to 100k paragraphs: character 5-gram shingles of the raw text,
+  ``MinHash.bulk`` (128 permutations), ``MinHashLSH`` at the same default threshold, candidates verified by
+  estimated Jaccard, union-find;
+* ``datasketch_update``: the same with per-token ``MinHash.update`` (the tutorial way), up to 10k;
+* ``brute_force``: exact Jaccard of every pair sharing a shingle on the stage's normalisation, up to 10k.
 
 The log-log slope of time against size is reported (1.0 is linear), over all sizes and over sizes of 10k and
 more, and the curves are drawn in ``benchmarks/results/scaling.png``.
@@ -33,14 +36,22 @@ from typing import Any
 import numpy as np
 
 from benchmarks.common import ROOT, peak_rss_bytes, results_directory, utf8_size, write_result
+from benchmarks.dedup_quality import connected_components
 
 FULL_SIZES = (1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
-QUICK_SIZES = (1_000, 2_000, 5_000)
-BASELINE_LIMIT = {"full": 100_000, "quick": 2_000}
+QUICK_SIZES = (1_000, 4_000)
+#: Largest size each method runs at, per mode (baselines stop where they would take minutes).
+SIZE_LIMITS: dict[str, dict[str, int]] = {
+    "cleanse": {"full": 1_000_000, "quick": 4_000},
+    "datasketch": {"full": 100_000, "quick": 1_000},
+    "datasketch_update": {"full": 10_000, "quick": 1_000},
+    "brute_force": {"full": 10_000, "quick": 1_000},
+}
+PHASES_UP_TO = 100_000
 DEFAULT_THRESHOLD = 0.8
 NUM_PERM = 128
 SEED = 0
-METHODS = ("cleanse", "datasketch")
+METHODS = tuple(SIZE_LIMITS)
 
 
 def _current_rss_bytes() -> int | None:
@@ -81,34 +92,63 @@ def run_cleanse(paragraphs: list[str]) -> list[list[int]]:
     return cleanse.find_duplicates(paragraphs)
 
 
-def run_datasketch(paragraphs: list[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
-    """The datasketch recipe: raw 5-gram shingles, ``MinHash.bulk``, ``MinHashLSH``, verified, union-find."""
+def run_datasketch(paragraphs: list[str], threshold: float = DEFAULT_THRESHOLD, bulk: bool = True) -> list[list[int]]:
+    """The datasketch recipe: raw 5-gram shingles, ``MinHash.bulk`` (or per-token ``update`` when ``bulk`` is
+    false), ``MinHashLSH``, each query's candidates verified by estimated Jaccard, union-find."""
     from datasketch import MinHash, MinHashLSH
 
     shingles = [
         [text[start : start + 5].encode("utf-8") for start in range(max(1, len(text) - 4))] for text in paragraphs
     ]
-    signatures = MinHash.bulk(shingles, num_perm=NUM_PERM)
+    if bulk:
+        signatures = MinHash.bulk(shingles, num_perm=NUM_PERM)
+    else:
+        signatures = []
+        for tokens in shingles:
+            signature = MinHash(num_perm=NUM_PERM)
+            for token in tokens:
+                signature.update(token)
+            signatures.append(signature)
     index = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     with index.insertion_session() as session:
         for key, signature in enumerate(signatures):
             session.insert(key, signature, check_duplication=False)
-    parent = list(range(len(paragraphs)))
+    pairs = (
+        (key, other)
+        for key, signature in enumerate(signatures)
+        for other in index.query(signature)
+        if other > key and signature.jaccard(signatures[other]) >= threshold
+    )
+    return connected_components(len(paragraphs), pairs)
 
-    def root(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
 
-    for key, signature in enumerate(signatures):
-        for other in index.query(signature):
-            if other > key and signature.jaccard(signatures[other]) >= threshold:
-                parent[max(root(key), root(other))] = min(root(key), root(other))
-    groups: dict[int, list[int]] = {}
-    for item in range(len(paragraphs)):
-        groups.setdefault(root(item), []).append(item)
-    return [group for group in groups.values() if len(group) > 1]
+def run_datasketch_update(paragraphs: list[str]) -> list[list[int]]:
+    return run_datasketch(paragraphs, bulk=False)
+
+
+def run_brute_force(paragraphs: list[str], threshold: float = DEFAULT_THRESHOLD) -> list[list[int]]:
+    """Exact Jaccard of every pair sharing a shingle, on the dedup stage's normalisation and 5-grams."""
+    from benchmarks.dedup_quality import NORMALISATION_LADDER, brute_force_clusters, exact_jaccard_pairs, shingle_sets
+
+    sets = shingle_sets(paragraphs, NORMALISATION_LADDER["dedup stage normalise_unit"])
+    return brute_force_clusters(exact_jaccard_pairs(sets), len(paragraphs), threshold)
+
+
+def cleanse_phases(paragraphs: list[str]) -> dict[str, float] | None:
+    """Seconds of the map step (normalise, shingle, sign, band keys) and of the reduce step (LSH buckets,
+    verification, union-find), through the dedup package's batch functions; ``None`` if they are absent."""
+    try:
+        from cleanse.stages.dedup.batch import cluster_units, sketch_units
+        from cleanse.stages.dedup.options import DedupOptions
+    except ImportError:
+        return None
+    options = DedupOptions()
+    start = time.perf_counter()
+    sketches = sketch_units(paragraphs, options)
+    middle = time.perf_counter()
+    cluster_units(sketches, options.threshold)
+    end = time.perf_counter()
+    return {"signatures_seconds": round(middle - start, 4), "lsh_and_clustering_seconds": round(end - middle, 4)}
 
 
 def measure(method: str, size: int, seed: int = SEED) -> dict[str, Any]:
@@ -116,7 +156,12 @@ def measure(method: str, size: int, seed: int = SEED) -> dict[str, Any]:
     from benchmarks.reprints import scaled_paragraphs
 
     paragraphs = scaled_paragraphs(size, seed=seed)
-    runner = {"cleanse": run_cleanse, "datasketch": run_datasketch}[method]
+    runner = {
+        "cleanse": run_cleanse,
+        "datasketch": run_datasketch,
+        "datasketch_update": run_datasketch_update,
+        "brute_force": run_brute_force,
+    }[method]
     warmup_start = time.perf_counter()
     runner(paragraphs[:20])  # one-off set-up (tables, permutations) is not part of the scaling curve
     warmup = time.perf_counter() - warmup_start
@@ -127,7 +172,9 @@ def measure(method: str, size: int, seed: int = SEED) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     peak = _peak_rss_since_reset()
     megabytes = utf8_size(paragraphs) / 1e6
+    phases = cleanse_phases(paragraphs) if method == "cleanse" and size <= PHASES_UP_TO else None
     return {
+        **(phases or {}),
         "method": method,
         "paragraphs": size,
         "input_mb": round(megabytes, 2),
@@ -176,7 +223,7 @@ def _slopes(rows: list[dict[str, Any]], key: str) -> dict[str, float | None]:
     }
 
 
-def _headline(series: dict[str, list[dict[str, Any]]], ratios: dict[str, float]) -> dict[str, Any]:
+def _headline(series: dict[str, list[dict[str, Any]]], ratios: dict[str, dict[str, float]]) -> dict[str, Any]:
     headline: dict[str, Any] = {}
     for row in series["cleanse"]:
         if "seconds" in row:
@@ -187,8 +234,9 @@ def _headline(series: dict[str, list[dict[str, Any]]], ratios: dict[str, float])
             headline[f"cleanse {row['paragraphs']:,} paragraphs"] = row.get("error", "failed")
     for method, rows in series.items():
         headline[f"time slope {method} (10k+ / all)"] = " / ".join(map(str, _slopes(rows, "seconds").values()))
-    for size, ratio in ratios.items():
-        headline[f"speed-up vs datasketch at {int(size):,}"] = ratio
+    for baseline, by_size in ratios.items():
+        size, ratio = max(by_size.items(), key=lambda item: int(item[0]))
+        headline[f"speed-up vs {baseline} at {int(size):,}"] = ratio
     return headline
 
 
@@ -250,7 +298,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     series: dict[str, list[dict[str, Any]]] = {method: [] for method in METHODS}
     for method in METHODS:
-        limit = BASELINE_LIMIT[mode] if method == "datasketch" else max(sizes)
+        limit = SIZE_LIMITS[method][mode] if not args.sizes or method != "cleanse" else max(sizes)
         for size in sizes:
             if size > limit:
                 continue
@@ -259,11 +307,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             print(json.dumps(row))
             if "error" in row:
                 break  # larger sizes would fail or time out too
-    ratios = {}
-    for baseline in series["datasketch"]:
-        match = [row for row in series["cleanse"] if row["paragraphs"] == baseline["paragraphs"] and "seconds" in row]
-        if match and "seconds" in baseline:
-            ratios[str(baseline["paragraphs"])] = round(baseline["seconds"] / match[0]["seconds"], 2)
+    ratios: dict[str, dict[str, float]] = {}
+    for baseline in METHODS[1:]:
+        for row in series[baseline]:
+            match = [
+                mine for mine in series["cleanse"] if mine["paragraphs"] == row["paragraphs"] and "seconds" in mine
+            ]
+            if match and "seconds" in row:
+                ratios.setdefault(baseline, {})[str(row["paragraphs"])] = round(row["seconds"] / match[0]["seconds"], 2)
     png = results_directory() / "scaling.png"
     png.parent.mkdir(parents=True, exist_ok=True)
     plot_error = plot(series, png)
@@ -272,12 +323,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "quick": args.quick,
         "input": "benchmarks.reprints.scaled_paragraphs(size, seed=0): one-line paragraphs, a fifth near-duplicates",
-        "baseline": "datasketch: raw char 5-grams, MinHash.bulk(128), MinHashLSH(0.8), verified, union-find",
+        "baselines": {
+            "datasketch": "raw char 5-grams, MinHash.bulk(128), MinHashLSH(0.8), verified, union-find",
+            "datasketch_update": "the same with per-token MinHash.update instead of MinHash.bulk",
+            "brute_force": "exact Jaccard >= 0.8 of every pair sharing a shingle, same normalisation, union-find",
+        },
         "sizes": sizes,
         "series": series,
         "time_slope": {method: _slopes(rows, "seconds") for method, rows in series.items()},
         "memory_slope": {method: _slopes(rows, "peak_rss_mb") for method, rows in series.items()},
-        "speedup_vs_datasketch": ratios,
+        "speedup_vs_baselines": ratios,
         "largest_cleanse_run": largest,
         "run_1m": next((row for row in cleanse_rows if row["paragraphs"] == 1_000_000), None),
         "headline": _headline(series, ratios),
@@ -285,7 +340,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "plot_error": plot_error,
     }
     path = write_result("scaling", payload)
-    print(json.dumps({key: payload[key] for key in ("time_slope", "memory_slope", "speedup_vs_datasketch")}, indent=2))
+    print(json.dumps({key: payload[key] for key in ("time_slope", "memory_slope", "speedup_vs_baselines")}, indent=2))
     print(f"wrote {path}")
     return payload
 
