@@ -37,8 +37,6 @@ WINDOW_CONTEXT = 24
 RARE_CLUSTER_GAP = 4
 #: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
 _FIRST_NON_LATIN = 0x0370
-#: a remapped character at the edge of a span stays only if it gains at least this many nats.
-EDGE_GAIN = 2.0
 #: a repaired span must read like text: at least this many nats per character on average.
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
@@ -307,19 +305,15 @@ def _remapped_spans(
             span = _best_stretch(gains - base)
             if span is None:
                 continue
-            first, last = _trimmed_stretch(gains - base, *span)
-            if sum(a != b for a, b in zip(alternative[first:last], window[first:last], strict=True)) >= 2:
-                found.append((start + first, start + last, alternative[first:last], f"{written} read as {read}"))
+            # the stretch's edges are scored with the wrong neighbours; let the exact gain pick among shifted edges
+            for first in range(max(0, span[0] - 1), min(span[0] + 2, span[1])):
+                for last in range(max(first + 1, span[1] - 1), min(span[1] + 2, len(window) + 1)):
+                    changed = sum(a != b for a, b in zip(alternative[first:last], window[first:last], strict=True))
+                    if changed >= 2:
+                        found.append(
+                            (start + first, start + last, alternative[first:last], f"{written} read as {read}")
+                        )
     return found
-
-
-def _trimmed_stretch(gains: np.ndarray, first: int, last: int) -> tuple[int, int]:
-    """Drop characters at either end whose own gain is small: mojibake gains a lot per character."""
-    while last - first > 2 and gains[first] < EDGE_GAIN:
-        first += 1
-    while last - first > 2 and gains[last - 1] < EDGE_GAIN:
-        last -= 1
-    return first, last
 
 
 def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
