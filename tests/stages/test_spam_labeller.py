@@ -132,3 +132,8 @@ def test_odd_characters_keep_exact_spans() -> None:
     assert [line.index for line in lines] == [0, 1, 2]
     assert all(text[line.start : line.end] == line.text for line in lines)
     assert lines[2].label == "chrome"
+
+
+def test_a_short_heading_between_paragraphs_is_not_taken_for_a_name() -> None:
+    lines = label_lines("正文第一段内容。\n高质量\n正文第二段内容。")
+    assert [line.label for line in lines] == ["article", "article", "article"]

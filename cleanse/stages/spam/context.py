@@ -23,6 +23,7 @@ from cleanse.stages.spam.rules import (
     CAPTION,
     CHROME,
     CREDIT,
+    FURNITURE,
     PHOTO_CREDIT,
     Verdict,
 )
@@ -31,6 +32,7 @@ AD_BLOCK = "next_to_ad"
 PAGE_HEADER = "page_header"
 SITE_NAME = "next_to_navigation"
 NAME_LINE = "standalone_name"
+COLUMN_LABEL = "column_label"
 ABOVE_PHOTO_CREDIT = "above_photo_credit"
 ADVERTORIAL = "advertorial_run"
 ADVERTORIAL_TITLE = "advertorial_title"
@@ -108,11 +110,25 @@ def mark_link_lists(verdicts: list[Verdict], f: DocumentFeatures) -> None:
             j += 1
 
 
+def mark_column_labels(verdicts: list[Verdict], f: DocumentFeatures) -> None:
+    """A very short line with a column word (关注, 时评, 观察...) opening the page or an article is a column label."""
+    for i, verdict in enumerate(verdicts):
+        if verdict.label != ARTICLE or not 2 <= f.length[i] <= 6 or f.han[i] != f.length[i]:
+            continue
+        opens = i == 0 or verdicts[i - 1].label in (CREDIT, FURNITURE)
+        if opens and f.hits[i].weights.get(FURNITURE):
+            verdicts[i] = Verdict(FURNITURE, 0.55, (COLUMN_LABEL, *dict.fromkeys(f.hits[i].words[FURNITURE])))
+
+
 def mark_name_lines(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
-    """A line that is only a personal name (surname + one or two characters) is an author credit."""
+    """A line that is only a personal name (surname + one or two characters) below a title or beside a
+    credit is an author credit; below a paragraph it is more likely a short heading."""
     single, compound = surnames()
     for i, verdict in enumerate(verdicts):
         if verdict.label != ARTICLE or f.han[i] != f.length[i] or not 2 <= f.han[i] <= 4:
+            continue
+        below_title = i > 0 and f.sentence_ends[i - 1] == 0
+        if not below_title and not any(0 <= j < len(verdicts) and verdicts[j].label == CREDIT for j in (i - 1, i + 1)):
             continue
         name = "".join(lines[i].split())
         beside_credit = any(0 <= j < len(verdicts) and verdicts[j].label == CREDIT for j in (i - 1, i + 1))

@@ -169,6 +169,7 @@ def _merge_article_tails(
 def _apply_context(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
     context.mark_page_header(verdicts, f)
     context.mark_link_lists(verdicts, f)
+    context.mark_column_labels(verdicts, f)
     context.mark_name_lines(verdicts, f, lines)
     context.mark_captions(verdicts, f)
     context.mark_advertorials(verdicts, f, lines)

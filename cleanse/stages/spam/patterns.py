@@ -15,6 +15,8 @@ CARD_NUMBER = regex.compile(r"(?<!\d)\d{4,6}(?:[ -]\d{4}){2,4}(?!\d)")
 URL = regex.compile(r"(?:https?://|www\.)[^\s\p{Han},]+|\b[a-z0-9-]+\.(?:com|cn|net|org|cc|top|xyz|vip|info)\b")
 
 ELLIPSIS_ONLY = regex.compile(r"^[\s….·。\-]+$")
+DATE_ONLY = regex.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期[一二三四五六日天])?$|^星期[一二三四五六日天]$")
+PAGE_LABEL = regex.compile(r"^第?[a-z]?\d{1,2}版\s*[:/]?\s*\p{Han}{0,8}$")
 END_MARK = regex.compile(r"^[(\[]?(?:完|全文完|本文完|end)[)\]]?$")
 PAGE_TURN = regex.compile(r"^[(\[]?(?:上接|下转|接|转)第?[\d一二三四五六七八九十]{1,3}版(?:[)\]]|$)")
 DATELINE = regex.compile(r"^[(\[]?\p{Han}{2,10}\s?\d{1,2}月\d{1,2}日(?:电|讯)[)\]]?$")
@@ -24,7 +26,7 @@ BYLINE = regex.compile(
 )
 """A reporter or author line: role words, then names only (so a heading that starts with 记者 is not one)."""
 PHOTO_CREDIT = regex.compile(
-    r"(?:摄|摄影|供图)\s*(?:[(\[][^()\[\]]{1,16}[)\]])?$|^(?:摄影|图片|图)[:/]\s*\p{Han}{2,12}$"
+    r"(?<![拍抓航偷])(?:摄|摄影|供图)\s*(?:[(\[][^()\[\]]{1,16}[)\]])?$|^(?:摄影|图片|图)[:/]\s*\p{Han}{2,12}$"
 )
 CREDIT_START = regex.compile(
     r"^[\s(\[【]*(?:本版|本期|本文)?(?:责任编辑|责编|编辑|美编|校对|审核|审校|终审|监制|主编|执笔|作者|策划|统筹|制图|设计)\s*[:/]"

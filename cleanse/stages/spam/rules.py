@@ -38,7 +38,7 @@ ELLIPSIS = "ellipsis_only"
 PAGE_TURN = "page_turn"
 END_MARK = "end_mark"
 DATELINE = "standalone_dateline"
-COLUMN_LABEL = "column_label"
+PAGE_LABEL = "page_label"
 CONTACT_LINE = "contact_line"
 CARD_NUMBER = "card_number"
 AD_WORDS = "ad_words"
@@ -128,7 +128,7 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
     notice = weights.get(NOTICE, 0.0)
     if notice >= 1 and sentences <= 3 and n <= 200:
         starts = patterns.NOTICE_START.match(stripped) is not None
-        if notice >= 2 or n <= 40 or starts:
+        if notice >= 2 or starts or (n <= 40 and sentences == 0):
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
@@ -154,10 +154,10 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
             yield Verdict(FURNITURE, 0.9, (END_MARK,))
         elif patterns.PAGE_TURN.match(stripped):
             yield Verdict(FURNITURE, 0.95, (PAGE_TURN,))
-        elif patterns.DATELINE.match(stripped):
+        elif patterns.DATELINE.match(stripped) or patterns.DATE_ONLY.match(stripped):
             yield Verdict(FURNITURE, 0.9, (DATELINE,))
-        elif n <= 6 and sentences == 0 and commas == 0 and f.han[i] == n and weights.get(FURNITURE):
-            yield Verdict(FURNITURE, 0.55, (COLUMN_LABEL, *_words(hits.words, FURNITURE)))
+        elif patterns.PAGE_LABEL.match(stripped):
+            yield Verdict(FURNITURE, 0.85, (PAGE_LABEL,))
 
     ad = weights.get(AD, 0.0)
     phone_share = f.phone_chars[i] / n
