@@ -76,7 +76,11 @@ class Sample:
 
 
 def load_stories(split: str) -> list[Story]:
-    """Stories of the People's Daily corpus: a title run, then its body paragraphs (>= 2)."""
+    """Stories of the People's Daily corpus: a title run, then its body paragraphs (>= 2).
+
+    A paragraph that opens with a dateline (``本报讯``, ``据新华社…电``) inside a run starts a new
+    story: the corpus prints runs of untitled briefs one after another.
+    """
     try:
         source = importlib.resources.files(CORPUS[0]).joinpath(CORPUS[1]).read_text(encoding="utf-8")
     except ModuleNotFoundError as error:
@@ -91,6 +95,10 @@ def load_stories(split: str) -> list[Story]:
         if not line or _PHOTO.search(line):
             continue
         if _SENTENCE_END.search(line) and len(line) >= 20:
+            if body and _DATELINE.match(line):  # an untitled brief starts with its own dateline
+                if len(body) >= 2:
+                    stories.append(Story(title[0] if title else "", body))
+                title, body = [], []
             body.append(line)
             continue
         if body:
@@ -162,7 +170,7 @@ def _assemble(kind: str, topic: str, cues: bool, parts: list[tuple[Story, list[s
             gold.append(len(body))
         if cues and opening == "continued":
             lines.append(f"(上接{number + 1}版)")
-        elif cues and opening == "open":
+        elif cues and opening == "open" and story.title:
             lines.append(story.title)
         for k, paragraph in enumerate(paragraphs):
             keep_dateline = cues and opening != "bare" and k == 0

@@ -135,7 +135,7 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     name = str(label.get("label", "article")) if label else "article"
     if role != MAIN:
         labelled = LABEL_ROLES.get(name, FURNITURE) if name not in STORY_LABELS else role
-        return LinePlan(labelled, story, False, CUT_REASONS[role])
+        return LinePlan(labelled, story, False, CUT_REASONS.get(labelled, CUT_REASONS[role]))
     if label and name != "article":
         action = str(label.get("action") or DEFAULT_LABEL_ACTIONS.get(name, "keep"))
         keep = action in ("keep", "flag")

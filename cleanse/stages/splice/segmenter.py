@@ -59,7 +59,7 @@ class Tuning:
     boundary_margin: float = 0.08
     cue_weight: float = 0.35
     merge_similarity: float = 0.12
-    outlier_ratio: float = 0.3
+    outlier_ratio: float = 0.4
 
 
 @dataclass(slots=True)
