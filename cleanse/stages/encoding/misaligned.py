@@ -29,6 +29,7 @@ from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
 MISALIGNED_RUN = "misaligned_double_byte_run"
 UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
 MAX_RUN_UNITS = 40
+MAX_ENDINGS = 4
 BEAM_WIDTH = 96
 #: at most this many (state, candidate) pairs are scored per character; weaker states go first.
 MAX_EXPANSIONS = 60_000
@@ -71,12 +72,8 @@ def realign_double_byte_runs(
         if start < cursor:
             continue
         best: tuple[float, str, _Run] | None = None
-        parsed = False
-        for codec in DOUBLE_BYTE_CODECS:
-            run = _parse_run(text, start, codec)
-            if run is None:
-                continue
-            parsed = True
+        runs = [run for codec in DOUBLE_BYTE_CODECS for run in _parse_runs(text, start, codec)]
+        for run in runs:
             reading = _best_reading(text, run, model)
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
@@ -85,52 +82,54 @@ def realign_double_byte_runs(
             kind = "resynced" if run.resynced else "lost_trail"
             edits.append(Edit(run.start, run.end, repaired, MISALIGNED_RUN, round(gain, 2), (run.codec, kind)))
             cursor = run.end
-        elif parsed:
-            run_end = max(r.end for r in (_parse_run(text, start, c) for c in DOUBLE_BYTE_CODECS) if r is not None)
+        elif runs:
+            run_end = min(run.end for run in runs)
             unreadable.append((start, run_end))
             cursor = run_end
     return edits, unreadable
 
 
-def _parse_run(text: str, start: int, codec: str) -> _Run | None:
-    """Turn the text after a ``?`` back into byte slots, or None if it is not a misaligned run."""
+def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
+    """Turn the text after a ``?`` back into byte slots: every way the run can end, or none.
+
+    An ASCII letter may end the run (a trail byte in the ASCII range, read in step again)
+    or be a fullwidth letter NFKC folded since, so each letter gives one ending and the
+    parse goes on; a ``?`` before ASCII ends it with a lost trail byte.
+    """
+    runs: list[_Run] = []
     slots: list[int | None] = [None]
     unknown_pairs: set[int] = set()
     position = start + 1
     units = 0
-    while position < len(text) and units <= MAX_RUN_UNITS:
+    while position < len(text) and units <= MAX_RUN_UNITS and len(runs) < MAX_ENDINGS:
         char = text[position]
         code = ord(char)
         if char == "?":
             following = text[position + 1] if position + 1 < len(text) else ""
             if units and (not following or ord(following) < 0x80):
-                slots.append(None)
-                return _Run(codec, tuple(slots), frozenset(unknown_pairs), start, position + 1, resynced=False)
+                ending = (*slots, None)
+                runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=False))
+                return runs
             unknown_pairs.add(len(slots))
             slots.extend((None, None))
-            units += 1
+        elif code < 0x20:
+            return runs
         elif code < 0x80:
-            if 0x40 <= code <= 0x7E:
-                if not units:
-                    return None
-                slots.append(code)
-                return _Run(codec, tuple(slots), frozenset(unknown_pairs), start, position + 1, resynced=True)
-            if code < 0x20:
-                return None
-            folded = _IDEOGRAPHIC_SPACE if char == " " else chr(code + 0xFEE0)
-            encoded = encode_char(folded, codec)
+            if 0x40 <= code <= 0x7E and units:
+                ending = (*slots, code)
+                runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=True))
+            encoded = encode_char(_IDEOGRAPHIC_SPACE if char == " " else chr(code + 0xFEE0), codec)
             if encoded is None or len(encoded) != 2:
-                return None
+                return runs
             slots.extend(encoded)
-            units += 1
         else:
             encoded = encode_char(char, codec)
             if encoded is None or len(encoded) != 2:
-                return None
+                return runs
             slots.extend(encoded)
-            units += 1
+        units += 1
         position += 1
-    return None
+    return runs
 
 
 def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float, str] | None:
