@@ -192,16 +192,16 @@ class MemoryStorage(IndexStorage):
         renumber[live] = np.arange(len(live))
         clusters = renumber[self._clusters[live]]
         clusters = np.where(clusters < 0, np.arange(len(live)), clusters)
+        arrays: dict[str, Any] = {
+            "signatures": self._signs[live],
+            "added": self._added[live],
+            "clusters": clusters,
+            "sizes": self._sizes[live],
+            "names": np.array([self._names[i] for i in live.tolist()], dtype=str),
+            **extra,
+        }
         with Path(path).open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                signatures=self._signs[live],
-                added=self._added[live],
-                clusters=clusters,
-                sizes=self._sizes[live],
-                names=np.array([self._names[i] for i in live.tolist()], dtype=str),
-                **extra,
-            )
+            np.savez_compressed(handle, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> MemoryStorage:

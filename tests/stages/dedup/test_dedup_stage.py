@@ -48,8 +48,8 @@ def test_reprints_are_marked_duplicate_of_the_first_seen_document() -> None:
     out, stage = run(docs)
     assert [d.id for d in out] == ["a", "b", "c", "d"]
     assert [d.status for d in out] == ["kept", "duplicate", "kept", "duplicate"]
-    assert out[1].duplicate_of == "a" and out[1].status_reason.startswith(EXACT_DUPLICATE)
-    assert out[3].duplicate_of == "a" and out[3].status_reason.startswith(NEAR_DUPLICATE)
+    assert out[1].duplicate_of == "a" and (out[1].status_reason or "").startswith(EXACT_DUPLICATE)
+    assert out[3].duplicate_of == "a" and (out[3].status_reason or "").startswith(NEAR_DUPLICATE)
     report = stage.report()
     assert report["documents"]["clusters"][0]["kept"] == "a" and report["documents"]["clusters"][0]["size"] == 3
     assert report["counts"]["documents"] == 4
