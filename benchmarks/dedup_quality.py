@@ -25,6 +25,7 @@ import inspect
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
@@ -44,8 +45,8 @@ CORPORA: dict[str, dict[str, Any]] = {
     "paragraph": {"unit": "paragraph", "clusters": 50, "copies": 4, "singletons": 30},
     "document": {"unit": "document", "clusters": 25, "copies": 4, "singletons": 15},
 }
-#: Options that switch the detector's normalisation off, tried when ``find_duplicates`` accepts them.
-NORMALISATION_SWITCHES: dict[str, object] = {"script_fold": "none", "normalise": False}
+#: Detector options that switch one ingredient off (script folding, containment), tried when accepted.
+NORMALISATION_SWITCHES: dict[str, object] = {"script_fold": "none", "containment_threshold": 0.0}
 
 Clusters = list[list[int]]
 Detector = Callable[..., Clusters]
@@ -274,14 +275,34 @@ def detector() -> tuple[Detector | None, str | None]:
     return cleanse.find_duplicates, None
 
 
-def detector_variants(find: Detector) -> dict[str, dict[str, object]]:
-    """The default call plus one call per normalisation switch that ``find`` accepts."""
-    accepted = inspect.signature(find).parameters
-    takes_any = any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in accepted.values())
-    variants: dict[str, dict[str, object]] = {"default": {}}
+def _stage_finder() -> Detector | None:
+    """``cleanse.stages.dedup.find_duplicates`` when it takes option overrides (the public helper does not)."""
+    try:
+        from cleanse.stages import dedup
+    except ImportError:
+        return None
+    find = getattr(dedup, "find_duplicates", None)
+    if find is None:
+        return None
+    kinds = [parameter.kind for parameter in inspect.signature(find).parameters.values()]
+    return find if inspect.Parameter.VAR_KEYWORD in kinds else None  # type: ignore[no-any-return]
+
+
+def detector_variants(find: Detector) -> dict[str, tuple[Detector, dict[str, object]]]:
+    """The public call with its defaults, plus one call per switch in :data:`NORMALISATION_SWITCHES` that the
+    dedup options define, made through the stage's own ``find_duplicates`` (which takes overrides)."""
+    variants: dict[str, tuple[Detector, dict[str, object]]] = {"default": (find, {})}
+    stage_find = _stage_finder()
+    if stage_find is None:
+        return variants
+    try:
+        from cleanse.stages.dedup.options import DedupOptions
+    except ImportError:
+        return variants
+    known = {field.name for field in fields(DedupOptions)}
     for name, value in NORMALISATION_SWITCHES.items():
-        if name in accepted or takes_any:
-            variants[f"{name}={value}"] = {name: value}
+        if name in known:
+            variants[f"{name}={value}"] = (stage_find, {name: value})
     return variants
 
 
@@ -318,8 +339,8 @@ def evaluate_corpus(corpus: ReprintCorpus, thresholds: Sequence[float], find: De
     if find is None:
         return report
     detected: dict[str, Any] = {}
-    for name, options in detector_variants(find).items():
-        default_found, seconds, failure = _call(find, corpus.texts, **options)
+    for name, (variant, options) in detector_variants(find).items():
+        default_found, seconds, failure = _call(variant, corpus.texts, **options)
         if default_found is None:
             detected[name] = {"error": failure}
             continue
@@ -329,7 +350,7 @@ def evaluate_corpus(corpus: ReprintCorpus, thresholds: Sequence[float], find: De
         entry["recall_by_edit"] = recall_by_edit(found, corpus)
         entry["by_threshold"] = {}
         for threshold in thresholds:
-            found_at, _, failure = _call(find, corpus.texts, threshold=threshold, **options)
+            found_at, _, failure = _call(variant, corpus.texts, threshold=threshold, **options)
             entry["by_threshold"][str(threshold)] = (
                 _rounded(score_clusters(found_at, corpus.labels)) if found_at is not None else {"error": failure}
             )
@@ -385,6 +406,16 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
                 for threshold, values in by_threshold.items()
                 if values
             }
+        for variant in runs[0].get("detector", {}):
+            entries = [run["detector"][variant] for run in runs if "by_threshold" in run["detector"].get(variant, {})]
+            if not entries or variant == "default" and not aris:
+                continue
+            best = [max(scores.get("ari", 0.0) for scores in entry["by_threshold"].values()) for entry in entries]
+            default = [entry["default_threshold"]["ari"] for entry in entries]
+            row[f"detector_variant[{variant}]"] = {
+                "ari_default_threshold_mean": round(float(np.mean(default)), 4),
+                "ari_best_threshold_mean": round(float(np.mean(best)), 4),
+            }
         for step in NORMALISATION_LADDER:
             row[f"brute_force_best_ari[{step}]"] = round(
                 float(np.mean([run["brute_force_exact_jaccard"][step]["best_ari"] for run in runs])), 4
@@ -405,6 +436,11 @@ def _headline(summary: dict[str, Any], unavailable: str | None) -> dict[str, Any
             for threshold, scores in row["detector_by_threshold_mean"].items():
                 headline[f"{unit}: cleanse.find_duplicates threshold={threshold}, ARI / P / R (mean)"] = (
                     f"{scores['ari']} / {scores['precision']} / {scores['recall']}"
+                )
+        for key, value in row.items():
+            if key.startswith("detector_variant["):
+                headline[f"{unit}: cleanse {key[len('detector_variant[') : -1]}, ARI default / best threshold"] = (
+                    f"{value['ari_default_threshold_mean']} / {value['ari_best_threshold_mean']}"
                 )
         for step in NORMALISATION_LADDER:
             headline[f"{unit}: exact Jaccard, best threshold, {step}"] = row[f"brute_force_best_ari[{step}]"]
