@@ -36,7 +36,6 @@ COLUMN_LABEL = "column_label"
 ABOVE_PHOTO_CREDIT = "above_photo_credit"
 ADVERTORIAL = "advertorial_run"
 ADVERTORIAL_TITLE = "advertorial_title"
-ADVERTISER_NAME = "advertiser_name"
 LINK_LIST = "under_link_list_heading"
 LINK_LIST_KIND = "link_list"
 
@@ -44,14 +43,18 @@ ARTICLE_RATE = 0.2
 """Promotion/property lexicon weight per 100 Han characters in ordinary news."""
 ADVERTORIAL_RATE = 2.5
 """The same rate inside an advertorial."""
+REPORTING_PRICE = 1.5
+"""Log-odds against the advertorial state per unit of reporting-cue weight in a paragraph."""
 SWITCH_COST = 6.0
 """Log-odds price of entering or leaving an advertorial run."""
 MIN_RUN_WEIGHT = 5.0
 MIN_RUN_PARAGRAPHS = 3
 NAME_SHARE = 0.6
 """Share of a run's paragraphs an advertiser name must appear in."""
-BRAND_LOOKBACK = 3
-"""How many paragraphs above a run may be joined to it for naming the same advertiser."""
+BRAND_LOOKBACK = 10
+"""Paragraphs just above a run (its lead, in news style) that may already name the advertiser."""
+NAME_EVIDENCE = 3.0
+"""Log-odds for the advertorial state of a paragraph that names the advertiser."""
 _HAN_BIGRAM = regex.compile(r"(?=(\p{Han}{2}))")
 
 
@@ -153,20 +156,19 @@ def _looks_like_title(f: DocumentFeatures, lines: list[str], i: int) -> bool:
 _LOG_RATE_RATIO = math.log(ADVERTORIAL_RATE / ARTICLE_RATE)
 
 
-def _emission(weight: float, han: int) -> float:
-    """Log-likelihood ratio (advertorial vs article) of a paragraph's promotion weight, Poisson model."""
-    return weight * _LOG_RATE_RATIO - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
+def _emission(weight: float, reporting: float, han: int) -> float:
+    """Log-likelihood ratio (advertorial vs article) of a paragraph: its promotion weight under a Poisson
+    model, less a fixed price per reporting cue (sources, statistics, officials)."""
+    promotion = weight * _LOG_RATE_RATIO - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
+    return promotion - REPORTING_PRICE * reporting
 
 
-def advertorial_runs(f: DocumentFeatures) -> list[tuple[int, int]]:
-    """Runs ``[first, last]`` of paragraphs the two-state Viterbi assigns to the advertorial state."""
-    count = len(f.length)
-    if count == 0 or sum(h.advertorial for h in f.hits) < MIN_RUN_WEIGHT:
-        return []
+def _viterbi_runs(emissions: list[float]) -> list[tuple[int, int]]:
+    """Runs ``[first, last]`` in the advertorial state of the best two-state path."""
+    count = len(emissions)
     article, advert = 0.0, -math.inf
     came_from: list[tuple[int, int]] = []
-    for i in range(count):
-        emission = _emission(f.hits[i].advertorial, f.han[i])
+    for emission in emissions:
         from_article = (article, 0) if article >= advert - SWITCH_COST else (advert - SWITCH_COST, 1)
         from_advert = (advert, 1) if advert >= article - SWITCH_COST else (article - SWITCH_COST, 0)
         came_from.append((from_article[1], from_advert[1]))
@@ -187,11 +189,41 @@ def advertorial_runs(f: DocumentFeatures) -> list[tuple[int, int]]:
     return runs
 
 
-def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
-    """Han bigrams that recur through a run's paragraphs but not in the text before it: the advertiser's name.
+def _strong_runs(runs: list[tuple[int, int]], f: DocumentFeatures) -> list[tuple[int, int]]:
+    return [
+        (first, last)
+        for first, last in runs
+        if sum(f.hits[i].advertorial for i in range(first, last + 1)) >= MIN_RUN_WEIGHT
+        and sum(1 for i in range(first, last + 1) if f.sentence_ends[i]) >= MIN_RUN_PARAGRAPHS
+    ]
 
-    An advertorial names its developer, product or project again and again; ordinary words of the run
-    (city, development) also occur in the news above it and are left out.
+
+def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[int, int]], set[str]]:
+    """Advertorial runs ``[first, last]`` and the advertiser names found in them.
+
+    A first Viterbi pass finds runs dense in promotion words. Their advertiser names (see
+    :func:`advertiser_names`) then count as evidence in a second pass, which extends each run over the
+    lead and headings that name the advertiser but use few promotion words.
+    """
+    count = len(f.length)
+    if count == 0 or sum(h.advertorial for h in f.hits) < MIN_RUN_WEIGHT:
+        return [], set()
+    emissions = [_emission(f.hits[i].advertorial, f.hits[i].reporting, f.han[i]) for i in range(count)]
+    runs = _strong_runs(_viterbi_runs(emissions), f)
+    names = set().union(*(advertiser_names(lines, first, last) for first, last in runs)) if runs else set()
+    if names:
+        for i in range(count):
+            if any(name in lines[i] for name in names):
+                emissions[i] += NAME_EVIDENCE
+        runs = _strong_runs(_viterbi_runs(emissions), f)
+    return runs, names
+
+
+def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
+    """Han bigrams that recur through a run's paragraphs and are absent from the text well above it.
+
+    An advertorial names its developer, product or project again and again, from its lead on; ordinary
+    words of the run (city, development) also occur in the news above it and are left out.
     """
     paragraphs = [lines[i] for i in range(first, last + 1) if len(lines[i]) > 40]
     if not paragraphs:
@@ -200,27 +232,18 @@ def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
     needed = max(3, NAME_SHARE * len(paragraphs))
     frequent = [bigram for bigram, count in seen_in.items() if count >= needed]
     before = "\n".join(lines[: max(first - BRAND_LOOKBACK, 0)])
-    return {b for b in frequent if b not in before}
+    return {bigram for bigram in frequent if bigram not in before}
 
 
 def mark_advertorials(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
-    """Relabel article and caption lines inside an advertorial run as ads, with the paragraphs just above
-    it that name the same advertiser (its lead and title)."""
-    for first, last in advertorial_runs(f):
-        weight = sum(f.hits[i].advertorial for i in range(first, last + 1))
-        paragraphs = sum(1 for i in range(first, last + 1) if f.sentence_ends[i])
-        if weight < MIN_RUN_WEIGHT or paragraphs < MIN_RUN_PARAGRAPHS:
-            continue
-        names = advertiser_names(lines, first, last)
-        lead = first
-        while lead > 0 and first - lead < BRAND_LOOKBACK and verdicts[lead - 1].label == ARTICLE:
-            if not any(name in lines[lead - 1] for name in names):
-                break
-            lead -= 1
-            verdicts[lead] = Verdict(AD, 0.7, (ADVERTISER_NAME, *sorted(n for n in names if n in lines[lead])))
+    """Relabel article and caption lines inside an advertorial run as ads, and its title just above."""
+    runs, names = advertorial_runs(f, lines)
+    for first, last in runs:
         for i in range(first, last + 1):
             if verdicts[i].label in (ARTICLE, CAPTION):
-                verdicts[i] = Verdict(AD, 0.75, (ADVERTORIAL,))
+                named = sorted(name for name in names if name in lines[i])
+                verdicts[i] = Verdict(AD, 0.75, (ADVERTORIAL, *named))
         title = first - 1
-        if lead == first and title >= 0 and verdicts[title].label == ARTICLE and _looks_like_title(f, lines, title):
-            verdicts[title] = Verdict(AD, 0.65, (ADVERTORIAL_TITLE,))
+        if title >= 0 and verdicts[title].label == ARTICLE and _looks_like_title(f, lines, title):
+            named = sorted(name for name in names if name in lines[title])
+            verdicts[title] = Verdict(AD, 0.65, (ADVERTORIAL_TITLE, *named))

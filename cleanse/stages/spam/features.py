@@ -12,7 +12,7 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam import patterns
-from cleanse.stages.spam.lexicon import ADVERTORIAL_KINDS, Lexicon
+from cleanse.stages.spam.lexicon import ADVERTORIAL_WEIGHTS, Lexicon
 from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 
 HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR = (1 << bit for bit in range(7))
@@ -49,6 +49,8 @@ class LineHits:
     words: dict[str, list[str]] = field(default_factory=dict)
     first: dict[str, int] = field(default_factory=dict)
     advertorial: float = 0.0
+    reporting: float = 0.0
+    property: float = 0.0
     kinds: set[str] = field(default_factory=set)
 
 
@@ -142,12 +144,16 @@ class DocumentIndex:
                 record = hits[line] = LineHits()
             for entry in entries[word]:
                 label = entry.label
+                if label == "article":
+                    record.reporting += entry.weight
+                    continue
                 record.weights[label] = record.weights.get(label, 0.0) + entry.weight
                 record.words.setdefault(label, []).append(word)
                 record.first.setdefault(label, position - int(starts[line]))
                 record.kinds.add(entry.kind)
-                if entry.kind in ADVERTORIAL_KINDS:
-                    record.advertorial += entry.weight
+                record.advertorial += entry.weight * ADVERTORIAL_WEIGHTS.get(entry.kind, 0.0)
+                if entry.kind == "property":
+                    record.property += entry.weight
         return hits
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:

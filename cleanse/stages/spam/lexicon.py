@@ -18,9 +18,11 @@ import numpy as np
 
 from cleanse.stages.spam.normalise import code_points, data_file, fold_chars
 
-LEXICON_LABELS = ("spam", "ad", "chrome", "notice", "credit", "caption", "furniture")
+LEXICON_LABELS = ("article", "spam", "ad", "chrome", "notice", "credit", "caption", "furniture")
+"""Labels with a word list; the ``article`` list holds reporting cues, evidence against advertorials."""
 USER_WEIGHT = 1.0
-ADVERTORIAL_KINDS = frozenset({"promo", "property"})
+ADVERTORIAL_WEIGHTS = {"promo": 1.0, "property": 0.5}
+"""How much each kind of ad word counts towards an advertorial; property words are common in market news."""
 
 
 @dataclass(frozen=True, slots=True)

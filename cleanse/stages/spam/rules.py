@@ -165,7 +165,8 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
         yield Verdict(AD, 0.8 + (0.1 if ad else 0.0), (CONTACT_LINE, *_words(hits.words, AD)))
     if f.cards[i] and n <= 40:
         yield Verdict(AD, 0.8, (CARD_NUMBER,))
-    if ad >= 2.5 and ad * 10 / n >= 0.3:
+    selling = ad - hits.property / 2 - hits.reporting
+    if selling >= 2.5 and selling * 10 / n >= 0.3:
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
     elif n <= 20 and sentences == 0 and _direct_ad_weight(f, i) >= 1:
         yield Verdict(AD, 0.7, (SHORT_AD, *_words(hits.words, AD)))
