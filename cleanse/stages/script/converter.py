@@ -171,18 +171,23 @@ class _BigramScreen:
 
     def __init__(self, keys: list[str]) -> None:
         self.bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.int64))
-        self.singles = np.array(sorted({ord(key) for key in keys if len(key) == 1}), dtype=np.int64)
+        self.starts = np.zeros(0x110000, dtype=bool)
+        self.starts[[ord(key[0]) for key in keys]] = True
+        self.singles = np.zeros(0x110000, dtype=bool)
+        self.singles[[ord(key) for key in keys if len(key) == 1]] = True
+        self.has_singles = bool(self.singles.any())
 
     def candidates(self, text: str) -> list[int]:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        hits = np.zeros(len(codes), dtype=bool)
-        if len(codes) > 1 and len(self.bigrams):
-            pairs = (codes[:-1] << 21) | codes[1:]
-            found = np.minimum(np.searchsorted(self.bigrams, pairs), len(self.bigrams) - 1)
-            hits[:-1] = self.bigrams[found] == pairs
-        if len(self.singles):
-            hits |= np.isin(codes, self.singles)
-        return np.flatnonzero(hits).tolist()
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if len(codes) < 2:
+            return np.flatnonzero(self.singles[codes]).tolist()
+        possible = np.flatnonzero(self.starts[codes[:-1]])
+        pairs = (codes[possible].astype(np.int64) << 21) | codes[possible + 1]
+        found = np.minimum(np.searchsorted(self.bigrams, pairs), max(len(self.bigrams) - 1, 0))
+        hits = possible[self.bigrams[found] == pairs] if len(self.bigrams) else possible[:0]
+        if self.has_singles:
+            hits = np.union1d(hits, np.flatnonzero(self.singles[codes]))
+        return hits.tolist()
 
 
 def _pack(first: str, second: str) -> int:

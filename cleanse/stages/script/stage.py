@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -135,21 +136,23 @@ class ScriptConversion(DocumentStage):
         engine = get_converter(self.options.config)
         chosen = np.zeros(len(counts.starts), dtype=bool)
         chosen[paragraphs] = True
-        spans: list[tuple[int, int, str]] = []
+        spans: list[tuple[int, int, str]] | None = None
         if int(counts.han[paragraphs].sum()) * 2 >= int(counts.han.sum()):
             spans = engine.edits(text, self.options.merge_gap)
-            owner = _owners(counts, spans)
-            if any(end > limit for (_, end, _), limit in zip(spans, counts.ends[owner].tolist(), strict=False)):
-                spans = []
-            else:
-                spans = [span for span, kept in zip(spans, chosen[owner].tolist(), strict=False) if kept]
-        if not spans:
+            if spans:
+                starts = np.fromiter((span[0] for span in spans), dtype=np.int64, count=len(spans))
+                ends = np.fromiter((span[1] for span in spans), dtype=np.int64, count=len(spans))
+                owner = np.searchsorted(counts.starts, starts, side="right") - 1
+                if np.any(ends > counts.ends[owner]):
+                    spans = None
+                elif not chosen[owner].all():
+                    spans = list(compress(spans, chosen[owner].tolist()))
+        if spans is None:
+            spans = []
             for index in paragraphs:
                 start, end = int(counts.starts[index]), int(counts.ends[index])
-                spans.extend(
-                    (start + left, start + right, after)
-                    for left, right, after in engine.edits(text[start:end], self.options.merge_gap)
-                )
+                for left, right, after in engine.edits(text[start:end], self.options.merge_gap):
+                    spans.append((start + left, start + right, after))
         protected = [found.span() for found in _PROTECTED.finditer(text)] if ("." in text or "@" in text) else []
         if protected:
             spans = [span for span in spans if not _overlaps(protected, span[0], span[1])]
@@ -184,12 +187,6 @@ class ScriptConversion(DocumentStage):
                 "converted": was_converted[with_han].tolist(),
             },
         }
-
-
-def _owners(counts: ParagraphCounts, spans: list[tuple[int, int, str]]) -> np.ndarray:
-    """The index of the line each span starts in."""
-    starts = np.fromiter((span[0] for span in spans), dtype=np.int64, count=len(spans))
-    return np.searchsorted(counts.starts, starts, side="right") - 1
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
