@@ -158,3 +158,30 @@ def test_replaying_the_log_reproduces_the_text(lines: list[str]) -> None:
         assert replay(text, doc.changes) == doc.text
         kept_lines = [line for line in doc.text.split("\n") if line.strip()]
         assert all(line in text.split("\n") for line in kept_lines)
+
+
+def test_ads_can_count_towards_dropping_the_document() -> None:
+    ad = "无抵押信用贷款,最快当天放款,额度高达50万元,详情咨询客服。"
+    text = f"{ad}\n{ad}\n今天天气很好。"
+    assert run(text).kept
+    doc = run(text, drop_document_labels=["spam", "ad"])
+    assert doc.status == "dropped"
+    assert doc.status_reason.startswith("mostly_spam")
+
+
+def test_a_document_left_without_text_is_dropped() -> None:
+    doc = run("首页 > 新闻 > 正文\n版权所有 © 2023 某某网", drop_document_share=1.0)
+    assert doc.status == "dropped"
+    assert doc.status_reason == "no_article_text"
+
+
+def test_stage_pickles_for_worker_processes() -> None:
+    import pickle
+
+    stage = SpamLabeller(extra_words={"ad": ["团购"]})
+    clone = pickle.loads(pickle.dumps(stage))
+    assert clone.options == stage.options
+    assert (
+        clone.process(Document.from_text("欢迎团购\n今天天气很好,我们去公园散步。")).text
+        == "今天天气很好,我们去公园散步。"
+    )

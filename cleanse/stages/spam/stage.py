@@ -28,6 +28,7 @@ KEEP = "keep"
 FLAG = "flag"
 ACTIONS = (DROP, SET_ASIDE, KEEP, FLAG)
 MOSTLY_SPAM = "mostly_spam"
+NO_ARTICLE_TEXT = "no_article_text"
 LINE_LABELS = "line_labels"
 LINE_LABELS_FINGERPRINT = "line_labels_fingerprint"
 SET_ASIDE_KEY = "set_aside"
@@ -42,8 +43,9 @@ class SpamOptions:
     ``<label>_action`` is one of "drop" (remove the line), "set_aside" (remove it from the article text, keep
     it in ``doc.metadata["set_aside"]``), "flag" (keep the line, log the verdict) or "keep" (keep the line, no
     verdict). ``threshold`` is the lowest score at which a non-article label counts. ``drop_document_share`` is
-    the share of the text (non-space characters) that keyword spam must reach for the whole document to be
-    dropped. ``extra_words`` adds words to the lexicons: ``{"ad": ["词一", "词二"], "spam": [...]}``.
+    the share of the text (non-space characters) that lines labelled with ``drop_document_labels`` (keyword
+    spam by default) must reach for the whole document to be dropped. ``extra_words`` adds words to the
+    lexicons: ``{"ad": ["词一", "词二"], "spam": [...], "article": [reporting cues]}``.
     """
 
     spam_action: str = DROP
@@ -56,6 +58,7 @@ class SpamOptions:
     defer_actions: bool = False
     threshold: float = 0.5
     drop_document_share: float = 0.5
+    drop_document_labels: Any = (SPAM,)
     extra_words: Any = ()
 
     def __post_init__(self) -> None:
@@ -68,6 +71,14 @@ class SpamOptions:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ConfigError(f"spam option {name}={value!r}: expected a number between 0 and 1")
         object.__setattr__(self, "extra_words", _word_pairs(self.extra_words))
+        labels = (
+            (self.drop_document_labels,) if isinstance(self.drop_document_labels, str) else self.drop_document_labels
+        )
+        labels = tuple(labels)
+        unknown = [label for label in labels if label not in LABELS[1:]]
+        if unknown:
+            raise ConfigError(f"spam option drop_document_labels: unknown labels {unknown!r}")
+        object.__setattr__(self, "drop_document_labels", labels)
 
     def action(self, label: str) -> str:
         """The action configured for ``label`` (articles are always kept)."""
@@ -194,7 +205,7 @@ class SpamLabeller(DocumentStage):
             )
         doc.metadata[LINE_LABELS] = records
         doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(doc.text)
-        share = _spam_share(lines)
+        share = _junk_share(lines, options.drop_document_labels)
         if share >= options.drop_document_share and share > 0:
             doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
             return doc
@@ -204,6 +215,8 @@ class SpamLabeller(DocumentStage):
                 doc.metadata.setdefault(SET_ASIDE_KEY, []).extend(entries)
             doc.apply(self.name, line_actions(doc))
             doc.metadata.pop(LINE_LABELS_FINGERPRINT, None)
+            if not (doc.text or "").strip():
+                doc.drop(self.name, NO_ARTICLE_TEXT)
         return doc
 
     @property
@@ -219,8 +232,9 @@ class SpamLabeller(DocumentStage):
         return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
 
 
-def _spam_share(lines: list[LabelledLine]) -> float:
+def _junk_share(lines: list[LabelledLine], labels: tuple[str, ...]) -> float:
+    """Share of the non-space characters of all lines that sit in lines with one of ``labels``."""
     sizes = [len(line.text) - line.text.count(" ") for line in lines]
     total = sum(sizes)
-    spam = sum(size for size, line in zip(sizes, lines, strict=True) if line.label == SPAM)
-    return spam / total if total else 0.0
+    junk = sum(size for size, line in zip(sizes, lines, strict=True) if line.label in labels)
+    return junk / total if total else 0.0
