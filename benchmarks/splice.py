@@ -259,7 +259,8 @@ def evaluate(samples: list[Sample], predict: Callable[[Sample], list[int]]) -> d
         predicted = predict(sample)
         hits, n_pred, n_gold = boundary_counts(sample.gold, predicted)
         pk, wd, windows = pk_windowdiff(sample.gold, predicted, len(sample.body))
-        for key in ("overall", "cues" if sample.cues else "no_cues", f"kind:{sample.kind}", f"topic:{sample.topic}"):
+        variant = "cues" if sample.cues else "no_cues"
+        for key in ("overall", variant, f"kind:{sample.kind}", f"topic:{sample.topic}", f"{variant}:{sample.kind}"):
             totals = groups.setdefault(key, [0.0] * 6)
             for slot, value in enumerate((hits, n_pred, n_gold, pk * windows, wd * windows, windows)):
                 totals[slot] += value
@@ -361,7 +362,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
         "seconds": round(time.perf_counter() - started, 1),
     }
     for name, report in quality.items():
-        for key in ("overall", "cues", "no_cues", "topic:cross", "topic:same", *(f"kind:{k}" for k in KINDS)):
+        variants = [f"{v}:{k}" for v in ("cues", "no_cues") for k in KINDS if k != "none"]
+        kinds = [f"kind:{k}" for k in KINDS]
+        for key in ("overall", "cues", "no_cues", "topic:cross", "topic:same", *kinds, *variants):
             row = report[key]
             print(
                 f"{name:20s} {key:14s} P={row['precision']:.3f} R={row['recall']:.3f} F1={row['f1']:.3f} "

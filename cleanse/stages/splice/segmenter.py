@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.stages.splice import cohesion
+from cleanse.stages.splice.duplicates import misplaced_duplicates, repeated_headings_out_of_place
 from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, ad_hits, body_chars, split_lines
 from cleanse.stages.splice.mending import should_mend
 
@@ -49,7 +50,6 @@ STRONG_CUE = 2.0
 LEAD_MAX_UNITS = 2
 OUTLIER_MIN_UNITS = 4
 AD_RATE = 1.2
-DUPLICATE_MIN_CHARS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +86,11 @@ def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning
     line_labels = _align_labels(lines, labels)
     kinds = _kinds(lines, line_labels)
     analysis = Analysis(text=text, lines=lines, kinds=kinds, labels=line_labels)
-    _mark_repeated_headings(analysis)
+    analysis.repeated_headings = repeated_headings_out_of_place(lines, kinds)
+    for i in analysis.repeated_headings:
+        kinds[i] = Kind.ELLIPSIS
     body = [i for i, kind in enumerate(kinds) if kind is Kind.BODY]
-    analysis.duplicates = _misplaced_duplicates(text, lines, body)
+    analysis.duplicates = misplaced_duplicates(text, lines, body)
     body = [i for i in body if i not in analysis.duplicates]
     analysis.mends = _mends(analysis, body)
     _demote_open_short_lines(analysis, body)
@@ -117,52 +119,6 @@ def _kinds(lines: list[Line], labels: list[dict[str, Any] | None]) -> list[Kind]
         if kinds[i + 1] is Kind.PHOTO_CREDIT and kinds[i] is Kind.BODY and len(lines[i].core) <= 60:
             kinds[i] = Kind.CAPTION
     return kinds
-
-
-def _mark_repeated_headings(analysis: Analysis) -> None:
-    """A heading whose text recurs, followed by yet another heading instead of its section, is out of place."""
-    lines, kinds = analysis.lines, analysis.kinds
-    heads = [i for i, kind in enumerate(kinds) if kind in (Kind.HEADING, Kind.KICKER)]
-    copies: dict[str, list[int]] = {}
-    for i in heads:
-        copies.setdefault(lines[i].core, []).append(i)
-    repeated = {i for group in copies.values() if len(group) > 1 for i in group}
-    for i in sorted(repeated):
-        follower = i + 1
-        while follower < len(lines) and follower in repeated:
-            follower += 1
-        misplaced = follower < len(lines) and kinds[follower] in (Kind.HEADING, Kind.KICKER, Kind.COLUMN)
-        others = [j for j in copies[lines[i].core] if j != i]
-        if misplaced and others:
-            analysis.repeated_headings[i] = others[0]
-    for i in analysis.repeated_headings:
-        kinds[i] = Kind.ELLIPSIS
-
-
-def _misplaced_duplicates(text: str, lines: list[Line], body: list[int]) -> dict[int, int]:
-    """Body lines repeated verbatim: each copy but the one most like its neighbours, mapped to that copy."""
-    groups: dict[str, list[int]] = {}
-    for i in body:
-        key = "".join(lines[i].core.split())
-        if len(key) >= DUPLICATE_MIN_CHARS:
-            groups.setdefault(key, []).append(i)
-    groups = {key: members for key, members in groups.items() if len(members) > 1}
-    if not groups:
-        return {}
-    vectors = cohesion.bigram_vectors(text, [[(lines[i].start, lines[i].end)] for i in body])
-    position = {line_index: k for k, line_index in enumerate(body)}
-    misplaced: dict[int, int] = {}
-    for members in groups.values():
-        member_set = set(members)
-
-        def fit(line_index: int, member_set: set[int] = member_set) -> float:
-            k = position[line_index]
-            around = [j for j in range(max(0, k - 2), min(len(body), k + 3)) if body[j] not in member_set]
-            return float(np.mean(vectors[around] @ vectors[k])) if around else 0.0
-
-        keeper = max(members, key=fit)
-        misplaced.update({i: keeper for i in members if i != keeper})
-    return misplaced
 
 
 def _mends(analysis: Analysis, body: list[int]) -> list[tuple[int, int]]:
