@@ -51,6 +51,8 @@ class LineHits:
     advertorial: float = 0.0
     reporting: float = 0.0
     property: float = 0.0
+    promotion: float = 0.0
+    strong_direct_ad: bool = False
     kinds: set[str] = field(default_factory=set)
 
 
@@ -154,6 +156,10 @@ class DocumentIndex:
                 record.advertorial += entry.weight * ADVERTORIAL_WEIGHTS.get(entry.kind, 0.0)
                 if entry.kind == "property":
                     record.property += entry.weight
+                elif entry.kind == "promo":
+                    record.promotion += entry.weight
+                elif label == "ad" and entry.weight >= 1:
+                    record.strong_direct_ad = True
         return hits
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:

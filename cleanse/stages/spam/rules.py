@@ -43,6 +43,7 @@ CONTACT_LINE = "contact_line"
 CARD_NUMBER = "card_number"
 AD_WORDS = "ad_words"
 SHORT_AD = "short_ad_line"
+AD_PHRASES = "ad_phrases_without_sentence"
 PLAIN_PROSE = "plain_prose"
 NO_RULE = "no_rule"
 
@@ -168,10 +169,7 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int): 
     selling = ad - hits.property / 2 - hits.reporting
     if selling >= 2.5 and selling * 10 / n >= 0.3:
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
-    elif n <= 20 and sentences == 0 and _direct_ad_weight(f, i) >= 1:
+    elif selling >= 1.5 and n <= 60 and sentences == 0:
+        yield Verdict(AD, 0.7, (AD_PHRASES, *_words(hits.words, AD)))
+    elif n <= 20 and sentences == 0 and hits.strong_direct_ad:
         yield Verdict(AD, 0.7, (SHORT_AD, *_words(hits.words, AD)))
-
-
-def _direct_ad_weight(f: DocumentFeatures, i: int) -> float:
-    """Ad weight of a line without promotion and property words, which headlines use too."""
-    return f.hits[i].weights.get(AD, 0.0) - f.hits[i].advertorial
