@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     speedup = payload["speedup_vs_baseline_per_paragraph"]
     print(f"time slope {slope:.3f} (cpu {cpu_slope:.3f}); {speedup}x faster per paragraph than the baseline")
-    print(f"wrote {write_result('dedup_scale' + ('_quick' if args.quick else ''), payload)}")
+    print(f"wrote {write_result('dedup_scale', payload)}")
     return payload
 
 
