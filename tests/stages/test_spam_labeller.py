@@ -137,3 +137,12 @@ def test_odd_characters_keep_exact_spans() -> None:
 def test_a_short_heading_between_paragraphs_is_not_taken_for_a_name() -> None:
     lines = label_lines("正文第一段内容。\n高质量\n正文第二段内容。")
     assert [line.label for line in lines] == ["article", "article", "article"]
+
+
+def test_a_cut_undone_keeps_context_aligned() -> None:
+    """A line cut before a spam word whose tail is ordinary text is put back whole."""
+    body = "今年以来,当地旅游市场持续回暖,游客数量明显增加。 威尼斯人酒店今年接待游客增长两成,带动当地就业。"
+    text = f"首页 > 新闻 > 正文\n{body}\n本报记者 王明"
+    lines = label_lines(text)
+    assert [(line.index, line.label) for line in lines] == [(0, "chrome"), (1, "article"), (2, "credit")]
+    assert lines[1].text == text.split("\n")[1]

@@ -70,9 +70,10 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     features, verdicts = _label_spans(folded.text, spans, index)
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
-        spans, numbers, pieces_of = split
+        spans, numbers, heads = split
         features, verdicts = _label_spans(folded.text, spans, index)
-        _merge_article_tails(spans, numbers, verdicts, pieces_of)
+        if _merge_article_tails(spans, numbers, verdicts, heads):
+            features = index.features(*_span_arrays(spans))
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
     if folded.to_original is None:
@@ -104,23 +105,30 @@ def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list
     return spans, numbers.tolist()
 
 
+def _span_arrays(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+    return starts, ends
+
+
 def _label_spans(
     text: str, spans: list[tuple[int, int]], index: DocumentIndex
 ) -> tuple[DocumentFeatures, list[Verdict]]:
-    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    features = index.features(starts, ends)
+    features = index.features(*_span_arrays(spans))
     verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
     return features, verdicts
 
 
 def _split_tails(
     text: str, spans: list[tuple[int, int]], numbers: list[int], f: DocumentFeatures, verdicts: list[Verdict]
-) -> tuple[list[tuple[int, int]], list[int], dict[int, int]] | None:
-    """Cut long lines before a trailing run of spam or notice words at the last sentence or space break."""
+) -> tuple[list[tuple[int, int]], list[int], list[int]] | None:
+    """Cut long lines before a trailing run of spam or notice words at the last sentence or space break.
+
+    Returns the new spans, their line numbers and the positions of the heads of cut lines (or ``None``).
+    """
     new_spans: list[tuple[int, int]] = []
     new_numbers: list[int] = []
-    pieces_of: dict[int, int] = {}
+    heads: list[int] = []
     for i, (start, end) in enumerate(spans):
         cut = None
         if f.length[i] > MIN_HEAD and f.hits[i].weights:
@@ -130,10 +138,10 @@ def _split_tails(
             new_numbers.append(numbers[i])
             continue
         head_end, tail_start = cut
-        pieces_of[len(new_spans)] = 2
+        heads.append(len(new_spans))
         new_spans.extend([(start, head_end), (tail_start, end)])
         new_numbers.extend([numbers[i], numbers[i]])
-    return (new_spans, new_numbers, pieces_of) if pieces_of else None
+    return (new_spans, new_numbers, heads) if heads else None
 
 
 def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int] | None:
@@ -156,14 +164,20 @@ def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> t
 
 
 def _merge_article_tails(
-    spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict], pieces_of: dict[int, int]
-) -> None:
-    """Undo a cut whose tail turned out to be ordinary text: the line is labelled by its head."""
-    for head in sorted(pieces_of, reverse=True):
+    spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict], heads: list[int]
+) -> bool:
+    """Undo each cut whose tail turned out to be ordinary text (the line keeps its head's verdict).
+
+    Returns whether anything was merged, so the caller knows its features no longer line up.
+    """
+    merged = False
+    for head in reversed(heads):
         if verdicts[head + 1].label == ARTICLE:
             spans[head : head + 2] = [(spans[head][0], spans[head + 1][1])]
             del numbers[head + 1]
             del verdicts[head + 1]
+            merged = True
+    return merged
 
 
 def _apply_context(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
