@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", required=True, help="output directory")
     run.add_argument("--config", help="TOML file naming stages and their options")
     run.add_argument("--jobs", type=int, default=1, help="worker processes for per-document stages")
+    run.add_argument("--engine", choices=("local", "ray"), default="local", help="local processes or a Ray cluster")
+    run.add_argument("--address", help="with --engine ray: the cluster to join (default: start a local Ray)")
     run.add_argument("--text-field", default="text", help="JSONL/Parquet field holding the text")
     run.add_argument("--id-field", default="id", help="JSONL/Parquet field holding the id")
     run.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
@@ -58,12 +60,18 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.address and args.engine != "ray":
+        raise InputError("--address needs --engine ray")
     pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
     documents = read_inputs(args.input, args.text_field, args.id_field)
     started = time.time()
     with OutputWriter(args.output, with_changes=not args.no_changes) as writer:
         progress = not args.no_progress and sys.stderr.isatty()
-        for doc in pipeline.run(documents, jobs=args.jobs, progress=progress):
+        if args.engine == "ray":
+            stream = pipeline.run_ray(documents, address=args.address, workers=args.jobs if args.jobs > 1 else None)
+        else:
+            stream = pipeline.run(documents, jobs=args.jobs, progress=progress)
+        for doc in stream:
             writer.write(doc)
         report = {
             "version": __version__,

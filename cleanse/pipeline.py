@@ -83,6 +83,12 @@ class Pipeline:
         self.stats.finished = time.time()
         self.stats.corpus_reports = {s.name: s.report() for s in self.stages if isinstance(s, CorpusStage)}
 
+    def run_ray(self, dataset: Any, **options: Any) -> Iterator[Document]:
+        """Run on Ray (``pip install "cleanse[ray]"``); see :func:`cleanse.engines.ray_engine.run_ray`."""
+        from cleanse.engines.ray_engine import run_ray
+
+        return run_ray(self, dataset, **options)
+
     def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
         for doc in documents:
             self.stats.count_input(doc)
