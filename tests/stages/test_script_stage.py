@@ -150,6 +150,15 @@ def test_stage_is_idempotent_and_its_log_is_exact(text: str) -> None:
     assert _run(doc.text or "").text == doc.text
 
 
+@pytest.mark.parametrize("target", ["traditional", "tw", "twp", "hk"])
+@settings(max_examples=25, deadline=None)
+@given(text=_HAN_AND_ASCII)
+def test_traditional_targets_are_idempotent(target: str, text: str) -> None:
+    doc = _run(text, target=target)
+    assert replay(text, doc.changes) == doc.text
+    assert _run(doc.text or "", target=target).text == doc.text
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0x7F)))
 def test_ascii_passes_untouched(text: str) -> None:
