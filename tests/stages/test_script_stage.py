@@ -97,6 +97,8 @@ def test_a_stray_traditional_name_in_a_simplified_paragraph_is_kept() -> None:
 def test_bad_options_are_clear_errors() -> None:
     with pytest.raises(ConfigError, match="target"):
         ScriptConversion(target="klingon")
+    with pytest.raises(ConfigError, match="target"):
+        ScriptConversion(target="standard")
     with pytest.raises(ConfigError, match="source"):
         ScriptConversion(source="mars")
     with pytest.raises(ConfigError, match="no option"):

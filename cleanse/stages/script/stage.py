@@ -31,7 +31,8 @@ from cleanse.stages.script.detection import (
 SCRIPT_CONVERTED = "script_converted"
 MIXED_SCRIPT = "mixed_script"
 
-TRADITIONAL_CONFIGS = {"standard": "s2t", "traditional": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
+TRADITIONAL_CONFIGS = {"standard": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
+"""``to_traditional`` variants and their OpenCC configurations."""
 SIMPLIFIED_CONFIGS = {"standard": "t2s", "tw": "tw2s", "twp": "tw2sp", "hk": "hk2s"}
 TARGETS = ("simplified", "traditional", "tw", "twp", "hk")
 
@@ -53,9 +54,9 @@ def config_for(target: str, source: str = DEFAULT_SOURCE) -> str:
         if source not in SIMPLIFIED_CONFIGS:
             raise ConfigError(f"script source must be one of {sorted(SIMPLIFIED_CONFIGS)}, got {source!r}")
         return SIMPLIFIED_CONFIGS[source]
-    if target not in TRADITIONAL_CONFIGS:
+    if target not in TARGETS:
         raise ConfigError(f"script target must be one of {TARGETS}, got {target!r}")
-    return TRADITIONAL_CONFIGS[target]
+    return TRADITIONAL_CONFIGS["standard" if target == "traditional" else target]
 
 
 @dataclass(frozen=True)
