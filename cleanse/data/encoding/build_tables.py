@@ -11,7 +11,9 @@ character how likely it is to start a word and to end one (word boundaries carry
 transitions between words and into punctuation); every word is
 also converted to Traditional Chinese with OpenCC's ``s2t`` data (Apache-2.0) and counted
 again, so the model knows both scripts. ``pinyin.tsv.gz`` lists the tone-marked readings
-of every Han character in pypinyin's ``pinyin_dict`` (MIT).
+of every Han character in pypinyin's ``pinyin_dict`` (MIT). ``script_chars.txt`` lists, from
+OpenCC's ``STCharacters.txt``, the characters only Simplified text uses (first line) and
+only Traditional text uses (second line), so a repair can keep to the script around it.
 """
 
 from __future__ import annotations
@@ -113,9 +115,31 @@ def build_pinyin() -> None:
     print(f"pinyin.tsv.gz: {len(rows)} characters")
 
 
+def build_script_characters() -> None:
+    """Characters only Simplified text uses, and characters only Traditional text uses (OpenCC's table)."""
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
+    simplified, traditional = set(), set()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            source, _, targets = line.rstrip("\n").partition("\t")
+            for target in targets.split():
+                if target != source:
+                    simplified.add(source)
+                    traditional.add(target)
+    simplified_only = sorted(simplified - traditional)
+    traditional_only = sorted(traditional - simplified)
+    (HERE / "script_chars.txt").write_text(
+        "".join(simplified_only) + "\n" + "".join(traditional_only) + "\n", encoding="utf-8"
+    )
+    print(f"script_chars.txt: {len(simplified_only)} simplified-only, {len(traditional_only)} traditional-only")
+
+
 def main() -> None:
     build_language_model()
     build_pinyin()
+    build_script_characters()
 
 
 if __name__ == "__main__":

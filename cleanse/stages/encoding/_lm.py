@@ -20,7 +20,7 @@ BACKOFF = float(np.log(0.2))
 PUNCTUATION_AFTER_WORD = 0.15
 #: after a closing mark (”）》...) another mark follows often (”。 ”， ）、); after other marks rarely.
 PUNCTUATION_AFTER_CLOSING = 0.4
-PUNCTUATION_AFTER_MARK = 0.1
+PUNCTUATION_AFTER_MARK = 0.03
 #: the share of each mark among Chinese punctuation: commas first, then full stops and enumeration commas.
 PUNCTUATION_SHARE = {
     "，": 0.40, "。": 0.25, "、": 0.08, "“": 0.05, "”": 0.05, "：": 0.03, "；": 0.02, "（": 0.02,

@@ -23,13 +23,18 @@ import numpy as np
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._codecs import DOUBLE_BYTE_CODECS, PRIVATE, encode_char, pair_table
-from cleanse.stages.encoding._lm import CharLanguageModel, language_model
+from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
+from cleanse.stages.encoding._script import Script, script_of, wrong_script_penalty
 
 MISALIGNED_RUN = "misaligned_double_byte_run"
 UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
 MAX_RUN_UNITS = 40
 MAX_ENDINGS = 4
+#: readings kept per character: the model is first order, so the best one is enough.
+PATHS_PER_CHARACTER = 1
+SCRIPT_CONTEXT = 200
+CACHE_BONUS = 3.0
 BEAM_WIDTH = 96
 #: at most this many (state, candidate) pairs are scored per character; weaker states go first.
 MAX_EXPANSIONS = 60_000
@@ -67,14 +72,17 @@ def realign_double_byte_runs(
     edits: list[Edit] = []
     unreadable: list[tuple[int, int]] = []
     cursor = 0
+    cache: DocumentBigrams | None = None
     for match in MISALIGNED_TRIGGER.finditer(text):
+        if cache is None:
+            cache = DocumentBigrams(text)
         start = match.start()
         if start < cursor:
             continue
         best: tuple[float, str, _Run] | None = None
         runs = [run for codec in DOUBLE_BYTE_CODECS for run in _parse_runs(text, start, codec)]
         for run in runs:
-            reading = _best_reading(text, run, model)
+            reading = _best_reading(text, run, model, cache)
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
         if best is not None and best[0] >= min_gain:
@@ -132,12 +140,15 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
     return runs
 
 
-def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float, str] | None:
+def _best_reading(
+    text: str, run: _Run, model: CharLanguageModel, cache: DocumentBigrams | None = None
+) -> tuple[float, str] | None:
     """The most probable reading of the run and its gain over the damaged text, in nats."""
     table = pair_table(run.codec)
     before = text[run.start - 1] if run.start > 0 else ""
     after = text[run.end] if run.end < len(text) else ""
-    states = _beam(run, table, model, ord(before) if before else None)
+    script = script_of(text[max(0, run.start - SCRIPT_CONTEXT) : run.end + SCRIPT_CONTEXT])
+    states = _beam(run, table, model, ord(before) if before else None, script, cache)
     if not states:
         return None
     scores = np.array([score for score, _ in states], dtype=np.float64)
@@ -145,6 +156,8 @@ def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float
         last = np.array([codes[-1] for _, codes in states], dtype=np.int64)
         after_codes = np.full(len(last), ord(after), dtype=np.int64)
         scores = scores + model.transition_logp(last, after_codes, model.unigram_logp(after_codes))
+        if cache is not None:
+            scores = scores + cache.bonus(last, after_codes)
     best = int(np.argmax(scores))
     best_score, best_text = float(scores[best]), "".join(map(chr, states[best][1]))
     damaged = model.score(before + text[run.start : run.end] + after)
@@ -152,7 +165,35 @@ def _best_reading(text: str, run: _Run, model: CharLanguageModel) -> tuple[float
     return best_score + prefix - damaged, best_text
 
 
-def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | None) -> list[tuple[float, list[int]]]:
+class DocumentBigrams:
+    """The character pairs of the document itself: a name or term used elsewhere in it is a likely reading.
+
+    A cache model in the classic sense: a candidate pair seen in the document earns
+    ``CACHE_BONUS`` nats. Built once per document with numpy, looked up by ``searchsorted``.
+    """
+
+    def __init__(self, text: str) -> None:
+        codes = codepoints(text)
+        han = (codes >= 0x3400) & (codes <= 0x9FFF)
+        both = han[:-1] & han[1:]
+        self.keys = np.unique(((codes[:-1] << 21) | codes[1:])[both]) if len(codes) > 1 else np.zeros(0, dtype=np.int64)
+
+    def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        if not len(self.keys):
+            return np.zeros(len(right), dtype=np.float64)
+        keys = (np.asarray(left, dtype=np.int64) << 21) | np.asarray(right, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where((self.keys[position] == keys) & (np.asarray(left) >= 0), CACHE_BONUS, 0.0)
+
+
+def _beam(
+    run: _Run,
+    table: np.ndarray,
+    model: CharLanguageModel,
+    before: int | None,
+    script: Script = "unknown",
+    cache: DocumentBigrams | None = None,
+) -> list[tuple[float, list[int]]]:
     """Beam search over the characters the slots can spell; scores exclude the context before.
 
     All states are extended at once: one language-model call per character position.
@@ -171,6 +212,9 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
             left = np.concatenate((last_codes, codes[:-1]))
             uni = model.unigram_logp(codes)
             steps = np.where(left >= 0, model.transition_logp(np.maximum(left, 0), codes, uni), uni)
+            steps = steps + wrong_script_penalty(codes, script)
+            if cache is not None:
+                steps = steps + cache.bonus(left, codes)
             scores = scores + float(steps.sum())
             for code in codes.tolist():
                 history.append((np.zeros(1, dtype=np.int64), np.array([code], dtype=np.int64)))
@@ -214,16 +258,22 @@ def _beam(run: _Run, table: np.ndarray, model: CharLanguageModel, before: int | 
             return []
         codes = cand_codes[cand_index]
         uni = model.unigram_logp(cand_codes)[cand_index]
+        step += wrong_script_penalty(cand_codes, script)[cand_index]
         left = last_codes[state_index]
         has_left = left >= 0
         transition = uni.astype(np.float64)
         if has_left.any():
             transition[has_left] = model.transition_logp(left[has_left], codes[has_left], uni[has_left])
+            if cache is not None:
+                transition += cache.bonus(left, codes)
         totals = scores[state_index] + step + transition
         # The model is first order: only the last character (and its trail byte) matters from here on,
-        # so each candidate keeps its best predecessor alone (Viterbi), then the beam keeps the best candidates.
+        # so each candidate keeps its best predecessor (Viterbi), then the beam prunes.
         order = np.lexsort((-totals, cand_index))
-        first = order[np.concatenate(([True], cand_index[order][1:] != cand_index[order][:-1]))]
+        grouped = cand_index[order]
+        group_start = np.concatenate(([True], grouped[1:] != grouped[:-1]))
+        rank = np.arange(len(order)) - np.maximum.accumulate(np.where(group_start, np.arange(len(order)), 0))
+        first = order[rank < PATHS_PER_CHARACTER]
         totals, state_index, cand_index = totals[first], state_index[first], cand_index[first]
         keep = _diverse(totals, cand_trails[cand_index], (2 * index + 1) in run.unknown_pairs)
         scores = totals[keep]

@@ -1,0 +1,55 @@
+"""Which script (Simplified or Traditional) the text around a repair is in.
+
+A repair should keep to the script around it: a Traditional paragraph does not gain a
+Simplified-only character from a misaligned byte. The character sets come from OpenCC's
+table (``cleanse/data/encoding/script_chars.txt``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+
+from cleanse.stages.encoding._lm import codepoints
+
+Script = Literal["simplified", "traditional", "unknown"]
+#: a character of the other script than its surroundings costs this many nats.
+WRONG_SCRIPT_PENALTY = 4.0
+_MIN_EVIDENCE = 3
+
+
+@lru_cache(maxsize=1)
+def _script_tables() -> tuple[np.ndarray, np.ndarray]:
+    source = resources.files("cleanse").joinpath("data", "encoding", "script_chars.txt")
+    simplified, traditional = source.read_text(encoding="utf-8").splitlines()[:2]
+    return np.sort(codepoints(simplified)), np.sort(codepoints(traditional))
+
+
+def _members(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    position = np.minimum(np.searchsorted(table, codes), len(table) - 1)
+    return table[position] == codes
+
+
+def script_of(text: str) -> Script:
+    """The script the text is clearly in, or "unknown"."""
+    simplified, traditional = _script_tables()
+    codes = codepoints(text)
+    simp = int(_members(simplified, codes).sum())
+    trad = int(_members(traditional, codes).sum())
+    if trad >= _MIN_EVIDENCE and trad > 3 * simp:
+        return "traditional"
+    if simp >= _MIN_EVIDENCE and simp > 3 * trad:
+        return "simplified"
+    return "unknown"
+
+
+def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:
+    """A negative log-probability for each character that belongs to the other script only."""
+    if script == "unknown":
+        return np.zeros(len(codes), dtype=np.float64)
+    simplified, traditional = _script_tables()
+    other = simplified if script == "traditional" else traditional
+    return np.where(_members(other, np.asarray(codes, dtype=np.int64)), -WRONG_SCRIPT_PENALTY, 0.0)
