@@ -16,6 +16,8 @@ from cleanse.stages.spam.lexicon import ADVERTORIAL_WEIGHTS, Lexicon
 from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 
 HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR = (1 << bit for bit in range(7))
+SHORT_LINE_LIMIT = 60
+"""Phone and card numbers are only looked for on lines this short: the rules that read them need no more."""
 
 
 def _build_classes() -> np.ndarray:
@@ -114,12 +116,21 @@ class DocumentIndex:
         return positions, widths
 
     def _digit_pattern_counts(
-        self, pattern: regex.Pattern[str], min_digits: int, digits: list[int], starts: np.ndarray, ends: np.ndarray
+        self,
+        pattern: regex.Pattern[str],
+        min_digits: int,
+        max_length: int,
+        digits: list[int],
+        lengths: list[int],
+        starts: np.ndarray,
+        ends: np.ndarray,
     ) -> tuple[list[int], list[int]]:
-        """Matches of a pattern that needs ``min_digits`` digits, run only on lines that have that many."""
+        """Matches of a pattern that needs ``min_digits`` digits, run only on lines that have that many and
+        are at most ``max_length`` long (the rules read phone and card numbers on short lines only)."""
         count = [0] * len(starts)
         chars = [0] * len(starts)
-        for i in [i for i, n in enumerate(digits) if n >= min_digits]:
+        candidates = [i for i, n in enumerate(digits) if n >= min_digits and lengths[i] <= max_length]
+        for i in candidates:
             for match in pattern.finditer(self.text, int(starts[i]), int(ends[i])):
                 count[i] += 1
                 chars[i] += match.end() - match.start()
@@ -172,11 +183,14 @@ class DocumentIndex:
         first_is_gap = self._bits[starts, 7].astype(np.int32)
         han, digits, latin, space, sentence_ends, commas, separators, _ = counts.T.tolist()
         gaps = counts[:, 7] - first_is_gap
-        phones, phone_chars = self._digit_pattern_counts(patterns.PHONE, 7, digits, starts, ends)
-        cards, _ = self._digit_pattern_counts(patterns.CARD_NUMBER, 12, digits, starts, ends)
+        lengths = ((ends - starts) - counts[:, 3]).tolist()
+        phones, phone_chars = self._digit_pattern_counts(
+            patterns.PHONE, 7, SHORT_LINE_LIMIT, digits, lengths, starts, ends
+        )
+        cards, _ = self._digit_pattern_counts(patterns.CARD_NUMBER, 12, SHORT_LINE_LIMIT, digits, lengths, starts, ends)
         urls = self._url_counts(starts, ends)
         return DocumentFeatures(
-            length=((ends - starts) - counts[:, 3]).tolist(),
+            length=lengths,
             han=han,
             digits=digits,
             latin=latin,

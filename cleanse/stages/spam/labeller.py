@@ -131,7 +131,8 @@ def _split_tails(
     heads: list[int] = []
     for i, (start, end) in enumerate(spans):
         cut = None
-        if f.length[i] > MIN_HEAD and f.hits[i].weights:
+        weights = f.hits[i].weights
+        if f.length[i] > MIN_HEAD and (weights.get(SPAM, 0.0) >= 1 or weights.get(NOTICE, 0.0) >= 1):
             cut = _tail_cut(text, start, end, f, i)
         if cut is None:
             new_spans.append((start, end))

@@ -7,6 +7,7 @@ one weak sign, so a news sentence that mentions a hotline, a price or a brand st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cleanse.stages.spam import patterns
@@ -98,7 +99,8 @@ def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Ve
     return best
 
 
-def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int):  # noqa: C901 - a flat rule list
+def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -> Iterator[Verdict]:
+    """Every label the line rules propose for line ``i``; :func:`classify` keeps the most confident."""
     hits = f.hits[i]
     weights = hits.weights
     commas = f.commas[i]
