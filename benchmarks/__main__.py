@@ -249,8 +249,12 @@ def write_summary(
         "| issue | benchmark | claim | measured | target | verdict |",
         "|---|---|---|---|---|---|",
     ]
+    records = {
+        name: _load(results, name, fallback if runs.get(name, {}).get("status", "ok") == "ok" else None)
+        for name, _ in SUITE
+    }
     for target in TARGETS:
-        record = _load(results, target.benchmark, fallback)
+        record = records.get(target.benchmark)
         values = [measure_path(record, path) for path in target.paths]
         value = next((item for item in values if item is not None), None)
         bound = f"{target.direction} {target.bound:g}{target.unit}"
@@ -264,7 +268,7 @@ def write_summary(
     lines += ["", "## Benchmarks", ""]
     for name, issue in SUITE:
         run = runs.get(name, {})
-        record = _load(results, name, fallback)
+        record = records[name]
         status = run.get("status", "not run" if record is None else "result file from an earlier run")
         lines.append(f"### {name} (issue {issue}): {status}" + (f", {run['seconds']} s" if "seconds" in run else ""))
         lines.append("")
@@ -274,6 +278,8 @@ def write_summary(
             flag = record.get("meets_target")
             if isinstance(flag, bool):
                 lines += [f"Own verdict: {'meets its target' if flag else '**misses its target**'}.", ""]
+            if not isinstance(record.get("environment"), dict):
+                lines += ["**This result file does not record its commit and machine.**", ""]
             lines += [f"- {item}" for item in _headline(record)]
             lines += [f"- file: `{record['_file']}`, measured {record.get('measured_at', 'at an unknown time')}", ""]
     for picture in sorted(results.glob("*.png")):
@@ -339,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             elapsed = time.perf_counter() - started
             remaining = QUICK_BUDGET_SECONDS - elapsed
-            timeout = max(5.0, min(QUICK_TIMEOUT_SECONDS, remaining)) if args.quick else FULL_TIMEOUT_SECONDS
+            fair_share = 2 * remaining / (len(names) - len(runs))  # a slow one may take twice its share
+            timeout = (
+                max(5.0, min(QUICK_TIMEOUT_SECONDS, fair_share, remaining)) if args.quick else FULL_TIMEOUT_SECONDS
+            )
             runs[name] = run_one(name, args.quick, timeout, results)
             print(f"{name:20s} {runs[name]['status']:8s} {runs[name]['seconds']:7.1f} s", flush=True)
         write_result(
