@@ -16,6 +16,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -139,6 +140,8 @@ TARGETS: tuple[Target, ...] = (
         ">=",
     ),
     _t(9, "dedup_quality", "reprint clusters, ARI, default config (worst seed, unit)", "detector_ari_min", 0.95, ">="),
+    _t(9, "suite", "full suite, wall time (this machine, shared)", "full_seconds", 1800, "<=", " s"),
+    _t(9, "suite", "quick suite, wall time (this machine, shared)", "quick_seconds", 180, "<=", " s"),
     _t(9, "scaling", "1M paragraphs end to end, time", "run_1m|seconds", 120, "<=", " s"),
     _t(9, "scaling", "1M paragraphs end to end, peak RSS", "run_1m|peak_rss_mb", 2048, "<=", " MiB"),
     _t(
@@ -253,6 +256,7 @@ def write_summary(
         name: _load(results, name, fallback if runs.get(name, {}).get("status", "ok") == "ok" else None)
         for name, _ in SUITE
     }
+    records["suite"] = _load(results, "suite", None)
     for target in TARGETS:
         record = records.get(target.benchmark)
         values = [measure_path(record, path) for path in target.paths]
@@ -270,7 +274,8 @@ def write_summary(
         run = runs.get(name, {})
         record = records[name]
         status = run.get("status", "not run" if record is None else "result file from an earlier run")
-        lines.append(f"### {name} (issue {issue}): {status}" + (f", {run['seconds']} s" if "seconds" in run else ""))
+        took = f", {run['seconds']} s wall, {run.get('cpu_seconds', '?')} s CPU" if "seconds" in run else ""
+        lines.append(f"### {name} (issue {issue}): {status}{took}")
         lines.append("")
         if run.get("detail") and status != "ok":
             lines += [f"{run['detail']}", ""]
@@ -310,6 +315,7 @@ def run_one(name: str, quick: bool, timeout: float, results: Path) -> dict[str, 
         command.append("--quick")
     environment = {**os.environ, "CLEANSE_BENCH_RESULTS": str(results), "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
+    cpu_before = _children_cpu_seconds()
     try:
         done = subprocess.run(
             command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout, check=False
@@ -317,10 +323,17 @@ def run_one(name: str, quick: bool, timeout: float, results: Path) -> dict[str, 
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "seconds": round(timeout, 1), "detail": f"stopped after {timeout:.0f} s"}
     seconds = round(time.perf_counter() - start, 1)
+    cpu = round(_children_cpu_seconds() - cpu_before, 1)
     if done.returncode != 0:
         tail = " | ".join(done.stderr.strip().splitlines()[-3:]) or "no error output"
-        return {"status": "failed", "seconds": seconds, "detail": f"exit {done.returncode}: {tail}"}
-    return {"status": "ok", "seconds": seconds, "command": " ".join(command[1:])}
+        return {"status": "failed", "seconds": seconds, "cpu_seconds": cpu, "detail": f"exit {done.returncode}: {tail}"}
+    return {"status": "ok", "seconds": seconds, "cpu_seconds": cpu, "command": " ".join(command[1:])}
+
+
+def _children_cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by finished child processes and their children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,10 +363,17 @@ def main(argv: list[str] | None = None) -> int:
                 max(5.0, min(QUICK_TIMEOUT_SECONDS, fair_share, remaining)) if args.quick else FULL_TIMEOUT_SECONDS
             )
             runs[name] = run_one(name, args.quick, timeout, results)
-            print(f"{name:20s} {runs[name]['status']:8s} {runs[name]['seconds']:7.1f} s", flush=True)
+            run = runs[name]
+            print(
+                f"{name:20s} {run['status']:8s} {run['seconds']:7.1f} s {run.get('cpu_seconds', 0):7.1f} s CPU",
+                flush=True,
+            )
+        seconds = round(time.perf_counter() - started, 1)
+        cpu = round(sum(run.get("cpu_seconds", 0.0) for run in runs.values()), 1)
+        mode = "quick" if args.quick else "full"
         write_result(
             "suite",
-            {"quick": args.quick, "seconds": round(time.perf_counter() - started, 1), "runs": runs},
+            {"quick": args.quick, f"{mode}_seconds": seconds, f"{mode}_cpu_seconds": cpu, "runs": runs},
             directory=results,
         )
     else:

@@ -24,7 +24,7 @@ def test_lookup_follows_dotted_paths() -> None:
 
 
 def test_every_target_names_a_benchmark_of_the_suite() -> None:
-    names = {name for name, _ in SUITE}
+    names = {name for name, _ in SUITE} | {"suite"}
     assert all(target.benchmark in names for target in TARGETS)
 
 
