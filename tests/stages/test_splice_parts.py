@@ -146,3 +146,10 @@ def test_invariants_on_arbitrary_pages(pieces: list[str], newline: str) -> None:
     again = SpliceSplitter().process(Document.from_text(doc.text or "")) if doc.kept else None
     if again is not None and again.text:
         assert len(again.text) <= len(doc.text or "")
+
+
+def test_long_pages_are_segmented_window_by_window() -> None:
+    paragraphs = [f"第{n}段，今天全县的乡村道路全部通车，村民出行更方便了。" for n in range(900)]
+    text = "\n\n".join(paragraphs) + "\n\n(上接1版)\n\n会议讨论了明年的预算安排，代表们发言踊跃。"
+    roles = [segment.role for segment in split_articles(text, labels=[])]
+    assert roles == ["main", "continuation"]

@@ -22,6 +22,7 @@ import numpy as np
 from cleanse.stages.splice.mending import common_words_by_rank
 
 COMMON_FLOOR = 0.15
+MAX_CELLS = 8_000_000
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
@@ -64,7 +65,10 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     weights = np.sqrt(pair_counts) * idf[feature_ids]
     norms = np.sqrt(np.bincount(pair_units, weights=weights * weights, minlength=count))
     norms[norms == 0] = 1.0
-    shared = document_frequency[feature_ids] >= 2
+    threshold = 2
+    while (document_frequency >= threshold).sum() * count > MAX_CELLS:
+        threshold *= 2  # very long pages: keep the widely shared bigrams, bound the matrix
+    shared = document_frequency[feature_ids] >= threshold
     if not shared.any():
         return np.zeros((count, 1), dtype=np.float32)
     kept_features, columns = np.unique(feature_ids[shared], return_inverse=True)

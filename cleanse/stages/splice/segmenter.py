@@ -49,6 +49,7 @@ CUE_WEIGHTS = {
 STRONG_CUE = 2.0
 LEAD_MAX_UNITS = 2
 OUTLIER_MIN_UNITS = 4
+MAX_WINDOW_UNITS = 400
 AD_RATE = 1.2
 
 
@@ -196,10 +197,7 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     vectors = cohesion.bigram_vectors(analysis.text, spans)
     cues = [gap_cues(analysis, units[k][-1], units[k + 1][0]) for k in range(len(units) - 1)]
     analysis.gap_cues = cues
-    gram = cohesion.similarity(vectors)
-    base = cohesion.split_cost(gram) + tuning.boundary_margin
-    penalties = [base - tuning.cue_weight * cue_strength(c) for c in cues]
-    boundaries = cohesion.segment(gram, penalties)
+    boundaries = _boundaries(vectors, cues, tuning)
     blocks = np.split(np.arange(len(units)), boundaries)
     commercial = [_ad_rate(analysis, [i for u in block for i in units[int(u)]]) >= AD_RATE for block in blocks]
     merged = _merge_blocks(vectors, blocks, cues, commercial, tuning)
@@ -210,6 +208,24 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
 def _ad_rate(analysis: Analysis, members: list[int]) -> float:
     chars = sum(len(analysis.lines[i].core) for i in members)
     return 100.0 * sum(ad_hits(analysis.lines[i].core) for i in members) / max(chars, 1)
+
+
+def _boundaries(vectors: np.ndarray, cues: list[tuple[str, ...]], tuning: Tuning) -> list[int]:
+    """Optimal boundaries, window by window on very long pages (the programme is quadratic in memory).
+
+    A window edge is a provisional boundary; the merge step rejoins the two sides when nothing
+    but the window parted them.
+    """
+    boundaries: list[int] = []
+    for start in range(0, vectors.shape[0], MAX_WINDOW_UNITS):
+        stop = min(start + MAX_WINDOW_UNITS, vectors.shape[0])
+        gram = cohesion.similarity(vectors[start:stop])
+        base = cohesion.split_cost(gram) + tuning.boundary_margin
+        penalties = [base - tuning.cue_weight * cue_strength(c) for c in cues[start : stop - 1]]
+        if start:
+            boundaries.append(start)
+        boundaries.extend(start + b for b in cohesion.segment(gram, penalties))
+    return boundaries
 
 
 def _merge_blocks(
