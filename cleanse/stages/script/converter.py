@@ -289,6 +289,19 @@ class Converter:
             raise AssertionError(f"{self.config}: segments misaligned ({len(before)} != {len(after)})")
         return before, after
 
+    def same_length_runs(self, text: str, merge_gap: int = MERGE_GAP) -> tuple[str, np.ndarray, np.ndarray] | None:
+        """The conversion and the start and end arrays of its changed runs, when it keeps every position.
+
+        Nearly every conversion maps a text to one of the same length, and then the runs are found with
+        array operations alone; None means some phrase changed length (use :meth:`edits`). No run
+        contains a line break.
+        """
+        converted = self.convert(text)
+        if len(converted) != len(text):
+            return None
+        starts, ends = _run_bounds(text, converted, merge_gap)
+        return converted, starts, ends
+
     def edits(self, text: str, merge_gap: int = MERGE_GAP) -> list[tuple[int, int, str]]:
         """Spans of ``text`` that conversion changes, as ``(start, end, replacement)``, in order.
 
@@ -324,7 +337,13 @@ def _undo_normalisation_only(text: str, edits: list[tuple[int, int, str]]) -> li
 
 
 def _changed_runs(before: str, after: str, offset: int, merge_gap: int) -> list[tuple[int, int, str]]:
-    """Runs of differing characters between two strings of equal length (vectorised).
+    starts, ends = _run_bounds(before, after, merge_gap)
+    pairs = zip(starts.tolist(), ends.tolist(), strict=True)
+    return [(offset + start, offset + end, after[start:end]) for start, end in pairs]
+
+
+def _run_bounds(before: str, after: str, merge_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of differing characters between two strings of equal length, as start and end arrays.
 
     Runs separated by at most ``merge_gap`` unchanged characters join into one edit, so the log holds
     phrase-sized changes (``黨建引領`` -> ``党建引领``) rather than one entry per character. A gap
@@ -346,8 +365,7 @@ def _changed_runs(before: str, after: str, offset: int, merge_gap: int) -> list[
         joined = (gaps <= merge_gap) & (blocked[starts[1:]] == blocked[ends[:-1]])
         starts = starts[np.concatenate(([True], ~joined))]
         ends = ends[np.concatenate((~joined, [True]))]
-    pairs = zip(starts.tolist(), ends.tolist(), strict=True)
-    return [(offset + start, offset + end, after[start:end]) for start, end in pairs]
+    return starts, ends
 
 
 def _separator(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -36,11 +35,18 @@ TRADITIONAL_CONFIGS = {"standard": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s
 SIMPLIFIED_CONFIGS = {"standard": "t2s", "tw": "tw2s", "twp": "tw2sp", "hk": "hk2s"}
 TARGETS = ("simplified", "traditional", "tw", "twp", "hk")
 
-_PROTECTED = re.compile(
-    r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    re.ASCII,
-)
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+", re.ASCII | re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """URLs and e-mail addresses in ``text``; each regex runs only when its marker is present."""
+    spans = []
+    if "://" in text or "www." in text or "WWW." in text:
+        spans += [found.span() for found in _URL.finditer(text)]
+    if "@" in text:
+        spans += [found.span() for found in _EMAIL.finditer(text)]
+    return sorted(spans)
 
 
 DEFAULT_SOURCE = "tw"
@@ -137,28 +143,28 @@ class ScriptConversion(DocumentStage):
         engine = get_converter(self.options.config)
         chosen = np.zeros(len(counts.starts), dtype=bool)
         chosen[paragraphs] = True
-        spans: list[tuple[int, int, str]] | None = None
-        if int(counts.han[paragraphs].sum()) * 2 >= int(counts.han.sum()):
-            spans = engine.edits(text, self.options.merge_gap)
-            if spans:
-                starts = np.fromiter((span[0] for span in spans), dtype=np.int64, count=len(spans))
-                ends = np.fromiter((span[1] for span in spans), dtype=np.int64, count=len(spans))
-                owner = np.searchsorted(counts.starts, starts, side="right") - 1
-                if np.any(ends > counts.ends[owner]):
-                    spans = None
-                elif not chosen[owner].all():
-                    spans = list(compress(spans, chosen[owner].tolist()))
-        if spans is None:
-            spans = []
-            for index in paragraphs:
-                start, end = int(counts.starts[index]), int(counts.ends[index])
-                for left, right, after in engine.edits(text[start:end], self.options.merge_gap):
-                    spans.append((start + left, start + right, after))
-        protected = [found.span() for found in _PROTECTED.finditer(text)] if ("." in text or "@" in text) else []
-        if protected:
-            spans = [span for span in spans if not _overlaps(protected, span[0], span[1])]
         evidence = (f"opencc:{self.options.config}",)
-        return [Edit(start, end, after, SCRIPT_CONVERTED, None, evidence) for start, end, after in spans]
+        if int(counts.han[paragraphs].sum()) * 2 >= int(counts.han.sum()):
+            runs = engine.same_length_runs(text, self.options.merge_gap)
+            if runs is not None:
+                converted, starts, ends = runs
+                owner = np.searchsorted(counts.starts, starts, side="right") - 1
+                keep = chosen[owner] & ~_protected_mask(text, starts, ends)
+                pairs = zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+                return [
+                    Edit(start, end, converted[start:end], SCRIPT_CONVERTED, None, evidence) for start, end in pairs
+                ]
+        spans: list[tuple[int, int, str]] = []
+        for index in paragraphs:
+            start, end = int(counts.starts[index]), int(counts.ends[index])
+            for left, right, after in engine.edits(text[start:end], self.options.merge_gap):
+                spans.append((start + left, start + right, after))
+        protected = _protected_mask(text, np.array([span[0] for span in spans]), np.array([span[1] for span in spans]))
+        return [
+            Edit(start, end, after, SCRIPT_CONVERTED, None, evidence)
+            for (start, end, after), hidden in zip(spans, protected.tolist(), strict=True)
+            if not hidden
+        ]
 
     def _summary(self, counts: ParagraphCounts, converted: list[int], changes: int) -> dict[str, Any]:
         han, traditional, simplified = (
@@ -190,18 +196,23 @@ class ScriptConversion(DocumentStage):
         }
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(left < end and start < right for left, right in spans)
+def _protected_mask(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which spans overlap a URL or an e-mail address (those are never converted)."""
+    hidden = np.zeros(len(starts), dtype=bool)
+    if len(starts):
+        for left, right in _protected_spans(text):
+            hidden |= (starts < right) & (left < ends)
+    return hidden
 
 
 def _unprotected(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[start, end)`` minus URLs and e-mail addresses, as a list of spans to convert."""
     pieces = []
     cursor = start
-    for found in _PROTECTED.finditer(text, start, end):
-        if found.start() > cursor:
-            pieces.append((cursor, found.start()))
-        cursor = found.end()
+    for left, right in _protected_spans(text[start:end]):
+        if start + left > cursor:
+            pieces.append((cursor, start + left))
+        cursor = max(cursor, start + right)
     if cursor < end:
         pieces.append((cursor, end))
     return pieces
