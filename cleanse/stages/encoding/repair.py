@@ -24,6 +24,9 @@ from cleanse.stages.encoding.normalize import (
 from cleanse.stages.encoding.options import EncodingOptions
 from cleanse.stages.encoding.pinyin import strip_pinyin_annotations
 
+#: the longest stretch of text one fixer call sees; longer texts are cut into segments.
+SEGMENT_LENGTH = 200_000
+
 
 @dataclass(slots=True)
 class RepairPlan:
@@ -51,7 +54,7 @@ def repair_and_explain(text: str, options: EncodingOptions | None = None, **over
     plan = RepairPlan(text)
     pending: list[tuple[int, int, str]] = []
     for name, fixer in _fixers(opts, pending):
-        edits = fixer(plan.text)
+        edits = _by_segment(fixer, plan.text)
         if edits:
             plan.text, real = _apply(plan.text, edits)
             if real:
@@ -60,6 +63,38 @@ def repair_and_explain(text: str, options: EncodingOptions | None = None, **over
     if opts.flag_damage:
         plan.damage = sorted(set(pending) | set(find_damage(plan.text)))
     return plan
+
+
+def _by_segment(fixer: Callable[[str], list[Edit]], text: str) -> list[Edit]:
+    """Run a fixer on bounded segments of a long text, so work and memory stay linear (ftfy's max_decode_length).
+
+    Every fixer looks only at a few hundred characters around a defect, so cutting at line
+    ends (or, in a huge single line, after a sentence mark) changes nothing but the peak size.
+    """
+    if len(text) <= SEGMENT_LENGTH:
+        return fixer(text)
+    edits: list[Edit] = []
+    for start, end in _segments(text):
+        edits.extend(
+            Edit(e.start + start, e.end + start, e.after, e.reason, e.score, e.evidence) for e in fixer(text[start:end])
+        )
+    return edits
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """Consecutive spans of at most SEGMENT_LENGTH characters, cut after a line end or a sentence mark if any."""
+    spans = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + SEGMENT_LENGTH)
+        if end < len(text):
+            window = text[start + SEGMENT_LENGTH // 2 : end]
+            cut = max(window.rfind("\n"), max(window.rfind(mark) for mark in "。！？；"))
+            if cut >= 0:
+                end = start + SEGMENT_LENGTH // 2 + cut + 1
+        spans.append((start, end))
+        start = end
+    return spans
 
 
 def _options(options: EncodingOptions | None, overrides: dict[str, object]) -> EncodingOptions:

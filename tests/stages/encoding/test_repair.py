@@ -74,3 +74,14 @@ def test_any_text_repairs_without_error_and_log_replays(text: str) -> None:
     doc = EncodingRepair().process(Document.from_text(text))
     assert replay(doc.original or "", doc.changes) == doc.text
     assert repair_encoding(text) == doc.text
+
+
+def test_segments_cover_long_text_exactly() -> None:
+    from cleanse.stages.encoding.repair import SEGMENT_LENGTH, _segments
+
+    text = ("全国人民团结奋斗,建设美好家园。" * (SEGMENT_LENGTH // 8)) + "尾"
+    spans = _segments(text)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(0 < end - start <= SEGMENT_LENGTH for start, end in spans)
+    assert all(text[end - 1] == "。" for _, end in spans[:-1])
