@@ -27,12 +27,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import regex
 
-from benchmarks.common import write_result
+from benchmarks.common import results_directory, write_result
 from benchmarks.reprints import EDIT_KINDS, ReprintCorpus, generate_reprints, seed_paragraphs
 
 TARGET_ARI = 0.95
@@ -457,6 +458,43 @@ def _natural_headline(natural: dict[str, Any]) -> dict[str, Any]:
     return headline
 
 
+def plot_ari(results: dict[str, Any], path: Path) -> str | None:
+    """ARI against threshold for the detector and each brute-force normalisation step, one panel per unit
+    (mean over seeds); returns an error string when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return 'matplotlib is not installed (pip install -e ".[bench]")'
+    figure, axes = plt.subplots(1, len(results), figsize=(6 * len(results), 4.2), squeeze=False)
+    for axis, (unit, by_seed) in zip(axes[0], results.items(), strict=True):
+        runs = list(by_seed.values())
+        curves: dict[str, list[dict[str, Any]]] = {
+            step: [run["brute_force_exact_jaccard"][step]["by_threshold"] for run in runs]
+            for step in NORMALISATION_LADDER
+        }
+        if all("detector" in run and "by_threshold" in run["detector"].get("default", {}) for run in runs):
+            curves = {"cleanse.find_duplicates": [run["detector"]["default"]["by_threshold"] for run in runs], **curves}
+        for name, per_seed in curves.items():
+            thresholds = sorted(per_seed[0], key=float)
+            means = [float(np.mean([seed[key].get("ari", np.nan) for seed in per_seed])) for key in thresholds]
+            style = {"linewidth": 2.5, "color": "black"} if name.startswith("cleanse") else {"linestyle": "--"}
+            axis.plot([float(key) for key in thresholds], means, marker="o", label=name, **style)
+        axis.axhline(TARGET_ARI, color="red", linewidth=0.8, label=f"target ARI {TARGET_ARI}")
+        axis.set_title(f"{unit} reprint clusters")
+        axis.set_xlabel("Jaccard threshold")
+        axis.set_ylabel("adjusted Rand index (mean over seeds)")
+        axis.set_ylim(0, 1.02)
+        axis.grid(True, alpha=0.3)
+        axis.legend(fontsize=7, loc="lower left")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return None
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one seed and three thresholds (CI smoke run)")
@@ -487,6 +525,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "natural_repeats": natural,
         "reprints": results,
     }
+    picture = results_directory() / "dedup_quality.png"
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    plot_error = plot_ari(results, picture)
+    payload["plot"] = None if plot_error else picture.name
+    payload["plot_error"] = plot_error
     path = write_result("dedup_quality", payload)
     print(
         json.dumps(
