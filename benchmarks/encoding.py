@@ -172,8 +172,8 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
                 if result is None:
                     tally.setdefault(f"misaligned_{script}other", Counter())["not_explained_by_lost_bytes"] += 1
                     continue
-                damaged, kind = result
-                record(f"misaligned_{script}{kind}", reference, damaged)
+                damaged_text, kind = result
+                record(f"misaligned_{script}{kind}", reference, damaged_text)
     per_kind = {}
     for kind, counts in sorted(tally.items()):
         cases = counts["cases"]

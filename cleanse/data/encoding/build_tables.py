@@ -86,7 +86,7 @@ def build_language_model() -> None:
     for pair, count in bigrams.items():
         if count < MIN_BIGRAM_COUNT:
             continue
-        left, right = pair
+        left, right = pair[0], pair[1]
         keys.append((index[left] << ID_BITS) | index[right])
         logps.append(math.log(count / unigrams[left]))
     order = np.argsort(np.array(keys, dtype=np.int32), kind="stable")

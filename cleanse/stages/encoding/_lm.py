@@ -81,7 +81,7 @@ class CharLanguageModel:
 
     @classmethod
     def load(cls) -> CharLanguageModel:
-        source = resources.files("cleanse").joinpath("data", "encoding", "charlm.npz")
+        source = resources.files("cleanse").joinpath("data/encoding/charlm.npz")
         with resources.as_file(source) as path, np.load(path) as data:
             return cls(
                 data["codepoints"],

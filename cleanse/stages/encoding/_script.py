@@ -23,7 +23,7 @@ _MIN_EVIDENCE = 3
 
 @lru_cache(maxsize=1)
 def _script_tables() -> tuple[np.ndarray, np.ndarray]:
-    source = resources.files("cleanse").joinpath("data", "encoding", "script_chars.txt")
+    source = resources.files("cleanse").joinpath("data/encoding/script_chars.txt")
     simplified, traditional = source.read_text(encoding="utf-8").splitlines()[:2]
     return np.sort(codepoints(simplified)), np.sort(codepoints(traditional))
 

@@ -29,7 +29,7 @@ def find_damage(text: str) -> list[tuple[int, int, str]]:
     >>> find_damage("好\\ufffd\\ufffd锟斤拷锟斤拷")
     [(1, 3, 'replacement_character'), (3, 9, 'replacement_bytes_read_as_gbk')]
     """
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     for pattern, reason in _DAMAGE:
         spans.extend((m.start(), m.end(), reason) for m in pattern.finditer(text))
     return sorted(spans)

@@ -24,7 +24,7 @@ _ANNOTATION = regex.compile(rf"(?<=\p{{Han}})\(([a-z{_TONE_LETTERS}]{{1,7}})\)")
 @lru_cache(maxsize=1)
 def readings() -> dict[str, frozenset[str]]:
     """Each Han character's tone-marked readings, loaded once per process."""
-    source = resources.files("cleanse").joinpath("data", "encoding", "pinyin.tsv.gz")
+    source = resources.files("cleanse").joinpath("data/encoding/pinyin.tsv.gz")
     with resources.as_file(source) as path, gzip.open(path, "rt", encoding="utf-8") as handle:
         table = {}
         for line in handle:

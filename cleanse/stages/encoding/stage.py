@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import regex
 
 from cleanse.document import Document, Edit
@@ -26,8 +28,7 @@ class EncodingRepair(DocumentStage):
         ensure_decoded(doc, self.name)
         if not doc.kept or not doc.text:
             return doc
-        options: EncodingOptions = self.options
-        plan = repair_and_explain(doc.text, options)
+        plan = repair_and_explain(doc.text, cast(EncodingOptions, self.options))
         for _, edits in plan.steps:
             doc.apply(self.name, edits)
         for start, end, reason in plan.damage:
