@@ -5,7 +5,8 @@ seen before it (and of a saved index, in incremental mode), then added to it. ``
 and ``keep="cleanest"`` must see a whole cluster before choosing, so they buffer the run and use
 the batch functions (exact verification on shingle sets).
 
-Document level: a duplicate gets ``doc.mark_duplicate("dedup", of=<kept id>, score=...)``.
+Document level: a duplicate gets ``doc.mark_duplicate("dedup", of=<kept id>, score=...)``; every compared
+document gets ``metadata["dedup_cluster"]``, the id of its cluster's kept document (its own when kept).
 Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict with evidence
 ``"of <doc id>:<paragraph>"`` (or is removed by a logged edit with ``remove_paragraphs``); a paragraph
 whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
@@ -36,6 +37,7 @@ DUPLICATE_PARAGRAPH = "duplicate_paragraph"
 CONTAINED_PARAGRAPH = "contained_paragraph"
 DUPLICATE_SENTENCE = "duplicate_sentence"
 REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
+CLUSTER_KEY = "dedup_cluster"  # metadata: the id of the kept document of the document's cluster
 SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
 INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
 
@@ -122,10 +124,12 @@ class NearDupDetector(CorpusStage):
         matches = self.documents.query(signature)
         if not matches:
             self.documents.add(doc.id, signature)
+            doc.metadata[CLUSTER_KEY] = doc.id
             return False
         best = matches[0]
         reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
         doc.mark_duplicate(self.name, of=best.cluster, reason=reason, score=best.similarity)
+        doc.metadata[CLUSTER_KEY] = best.cluster
         self.documents.add(doc.id, signature, cluster=best.cluster)
         self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
         return True
@@ -217,6 +221,7 @@ class NearDupDetector(CorpusStage):
 
     def _batch_documents(self, docs: list[Document]) -> list[Document]:
         """Cluster whole documents; keep one per cluster by the policy; return the kept ones."""
+        docs = self._against_loaded_index(docs)
         sketches = sketch_units([doc.text or "" for doc in docs], self.options, keep_signs=True)
         groups = cluster_units(sketches, self.options.threshold).groups()
         for group in groups:
@@ -226,13 +231,26 @@ class NearDupDetector(CorpusStage):
             for other, score in zip(others.tolist(), scores.tolist(), strict=True):
                 reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
                 docs[other].mark_duplicate(self.name, of=docs[keeper].id, reason=reason, score=score)
+                docs[other].metadata[CLUSTER_KEY] = docs[keeper].id
                 self.document_clusters.add(
                     docs[keeper].id, docs[other].id, docs[other].text or "", score, kept_text=docs[keeper].text
                 )
+        for doc in docs:
+            doc.metadata.setdefault(CLUSTER_KEY, doc.id)
         signs = sketches.signs if sketches.signs is not None else np.zeros((0, self.options.num_perm), np.uint32)
         for doc, signature, length in zip(docs, signs, sketches.lengths.tolist(), strict=True):
             if doc.kept and length > 0 and doc.id not in self.documents:
                 self.documents.add(doc.id, signature)
+        return [doc for doc in docs if doc.kept]
+
+    def _against_loaded_index(self, docs: list[Document]) -> list[Document]:
+        """In incremental batch runs, documents matching an earlier crawl are duplicates of it first."""
+        if not len(self.documents):
+            return docs
+        signs, lengths = sign_units([doc.text or "" for doc in docs], self.options)
+        for doc, signature, length in zip(docs, signs, lengths.tolist(), strict=True):
+            if length > 0 and doc.id not in self.documents:
+                self._check_document(doc, signature)
         return [doc for doc in docs if doc.kept]
 
     def _keep_rank(self, doc: Document, position: int) -> tuple[float, ...]:

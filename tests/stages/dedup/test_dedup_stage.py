@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanse.document import Document, Edit, replay
 from cleanse.errors import ConfigError
@@ -50,6 +52,7 @@ def test_reprints_are_marked_duplicate_of_the_first_seen_document() -> None:
     assert [d.status for d in out] == ["kept", "duplicate", "kept", "duplicate"]
     assert out[1].duplicate_of == "a" and (out[1].status_reason or "").startswith(EXACT_DUPLICATE)
     assert out[3].duplicate_of == "a" and (out[3].status_reason or "").startswith(NEAR_DUPLICATE)
+    assert [d.metadata["dedup_cluster"] for d in out] == ["a", "a", "c", "a"]
     report = stage.report()
     assert report["documents"]["clusters"][0]["kept"] == "a" and report["documents"]["clusters"][0]["size"] == 3
     assert report["counts"]["documents"] == 4
@@ -111,6 +114,8 @@ def test_incremental_index_is_saved_loaded_and_expires(tmp_path: Path) -> None:
     out, _ = run([Document.from_text(TRADITIONAL, id="day2")], index_path=str(index_dir))
     assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
     time.sleep(0.01)
+    out, _ = run([Document.from_text(STORY + "\n附记", id="day2b")], index_path=str(index_dir), keep="longest")
+    assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
     out, stage = run([Document.from_text(TRADITIONAL, id="day3")], index_path=str(index_dir), expire_after=0.005)
     assert out[0].kept and stage.report()["counts"]["expired"] >= 2
 
@@ -163,3 +168,27 @@ def test_batch_mode_flags_repeats_and_containment_like_streaming() -> None:
     assert reasons.count(CONTAINED_PARAGRAPH) == 1 and reasons.count(REMOVED_DUPLICATE_PARAGRAPH) == 1
     assert out[1].text == "\n".join([OTHER, lines[1]])
     assert replay(out[1].original or "", out[1].changes) == out[1].text
+
+
+PIECES = [STORY, TRADITIONAL, OTHER, STORY.split("\n")[1], "……", "", "Breaking news: markets rallied 3% on Monday."]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(PIECES)), max_size=6),
+    st.sampled_from(["first", "longest", "cleanest"]),
+    st.booleans(),
+)
+@settings(max_examples=25, deadline=None)
+def test_every_document_comes_out_once_and_its_log_replays(
+    pairs: list[tuple[str, str]], keep: str, remove: bool
+) -> None:
+    docs = [Document.from_text(f"{a}\n{b}", id=str(i)) for i, (a, b) in enumerate(pairs)]
+    out, stage = run(docs, keep=keep, remove_paragraphs=remove)
+    assert [d.id for d in out] == [str(i) for i in range(len(pairs))]
+    kept = {d.id for d in out if d.kept}
+    for doc in out:
+        assert replay(doc.original or "", doc.changes) == doc.text
+        if doc.status == "duplicate":
+            assert doc.duplicate_of in kept
+    report = stage.report()
+    assert report["documents"]["duplicates"] == sum(d.status == "duplicate" for d in out)
