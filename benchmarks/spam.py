@@ -10,7 +10,8 @@ same documents:
   run over each folded line.
 
 Both do less than ``label_lines`` (no rules, no context, no offsets). Throughput is reported on wall-clock time
-and on process CPU time (``time.process_time``), which other processes on a shared machine disturb less. The
+and on process CPU time (``time.process_time``), which other processes on a shared machine disturb less, with
+the CPU time of a fixed pure-Python loop (``sum(range(10**6))``) as a reference for the machine's speed. The
 target is 10 MB/s for ``label_lines``.
 
 Quality: precision and recall of the lines to drop (spam, ad, chrome, notice) and per-label accuracy against
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "regex_alternation_scan": lambda: [regex_alternation_scan(text, alternation) for text in documents],
     }
     times = {name: best_times(function, args.repeat) for name, function in contenders.items()}
+    _, reference_cpu = best_times(lambda: sum(range(1_000_000)), args.repeat)
     ours_wall, ours_cpu = times["label_lines"]
     quality = gold_quality()
     result: dict[str, Any] = {
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "mb_s_cpu": {name: throughput_mb_s(size, cpu) for name, (_, cpu) in times.items()},
         "label_lines_speedup_wall": {name: wall / ours_wall for name, (wall, _) in times.items()},
         "label_lines_speedup_cpu": {name: cpu / ours_cpu for name, (_, cpu) in times.items()},
+        "reference_sum_range_1e6_cpu_ms": reference_cpu * 1000,
         "quality": quality,
     }
     print(f"input: {len(documents)} documents, {size / 1e6:.2f} MB (seeds x {args.copies}), best of {args.repeat}")
@@ -148,6 +151,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"{result['label_lines_speedup_cpu'][name]:>27.2f}x"
         )
     print(f"target: label_lines >= {TARGET_MB_S:.0f} MB/s")
+    print(f"machine reference: sum(range(10**6)) takes {reference_cpu * 1000:.1f} ms of CPU here")
     print(
         f"gold: {quality['lines']} lines; drop precision {quality['drop_precision']:.3f}, "
         f"recall {quality['drop_recall']:.3f}; article lines taken out: {len(quality['article_lines_taken_out'])}"
