@@ -74,13 +74,13 @@ def realign_double_byte_runs(
     cursor = 0
     cache: DocumentBigrams | None = None
     for match in MISALIGNED_TRIGGER.finditer(text):
-        if cache is None:
-            cache = DocumentBigrams(text)
         start = match.start()
         if start < cursor:
             continue
         best: tuple[float, str, _Run] | None = None
         runs = [run for codec in DOUBLE_BYTE_CODECS for run in _parse_runs(text, start, codec)]
+        if runs and cache is None:
+            cache = DocumentBigrams(text)
         for run in runs:
             reading = _best_reading(text, run, model, cache)
             if reading is not None and (best is None or reading[0] > best[0]):

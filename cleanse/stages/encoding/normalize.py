@@ -30,7 +30,11 @@ _CJK = (
 )
 _MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 _MARK = re.compile(r"[,!:;?]")
-_IS_CJK = re.compile(f"[{_CJK}]")
+_CJK_MARKS = (
+    frozenset("\u201c\u201d\u2018\u2019\u2014\u2026")
+    | {chr(c) for c in range(0x3000, 0x3040)}
+    | {chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21))}
+)
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _PARENTHESES = re.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
 
@@ -101,9 +105,20 @@ def _restores(text: str, position: int) -> bool:
     before = text[position - 1] if position else ""
     after = text[position + 1] if position + 1 < len(text) else ""
     if mark == "?":
-        return bool(before) and _IS_CJK.match(before) is not None and after != "?" and not ("a" <= after <= "z")
-    if before and _IS_CJK.match(before):
+        return _is_cjk(before) and after != "?" and not ("a" <= after <= "z")
+    if _is_cjk(before):
         return True
-    if not after or _IS_CJK.match(after) is None or before in _ASCII_PUNCTUATION:
+    if not _is_cjk(after) or before in _ASCII_PUNCTUATION:
         return False
     return not (before.isdigit() and mark in ",:" and after.isdigit())
+
+
+def _is_cjk(char: str) -> bool:
+    """Han characters, CJK and fullwidth punctuation, and the curly quotes and dashes Chinese text uses."""
+    return (
+        "\u4e00" <= char <= "\u9fff"
+        or char in _CJK_MARKS
+        or "\u3400" <= char <= "\u4dbf"
+        or "\uf900" <= char <= "\ufaff"
+        or "\U00020000" <= char <= "\U0003ffff"
+    )

@@ -25,7 +25,7 @@ from cleanse.stages.encoding.options import EncodingOptions
 from cleanse.stages.encoding.pinyin import strip_pinyin_annotations
 
 #: the longest stretch of text one fixer call sees; longer texts are cut into segments.
-SEGMENT_LENGTH = 200_000
+SEGMENT_LENGTH = 1_000_000
 
 
 @dataclass(slots=True)

@@ -79,7 +79,7 @@ def test_any_text_repairs_without_error_and_log_replays(text: str) -> None:
 def test_segments_cover_long_text_exactly() -> None:
     from cleanse.stages.encoding.repair import SEGMENT_LENGTH, _segments
 
-    text = ("全国人民团结奋斗,建设美好家园。" * (SEGMENT_LENGTH // 8)) + "尾"
+    text = ("全国人民团结奋斗,建设美好家园。" * (SEGMENT_LENGTH // 6)) + "尾"
     spans = _segments(text)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
