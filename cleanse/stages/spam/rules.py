@@ -113,9 +113,12 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
         fragments = commas + f.gaps[i] + 1
         listy = sentences == 0 and fragments >= 3 and n / fragments <= 20
         piled = density >= 1.0 and spam >= 4 and sentences <= 1
+        long_list = sentences == 0 and fragments >= 5 and n / fragments <= 12
         if spam >= 2 and distinct >= 3 and (listy or piled or (density >= 0.5 and sentences == 0)):
             evidence = (KEYWORD_LIST if listy else SPAM_DENSITY, *_words(hits.words, SPAM))
             yield Verdict(SPAM, min(1.0, 0.6 + 0.04 * distinct + 0.2 * density), evidence)
+        elif long_list and spam >= 1.2:
+            yield Verdict(SPAM, 0.7, (KEYWORD_LIST, *_words(hits.words, SPAM)))
         elif f.urls[i] and sentences == 0:
             yield Verdict(SPAM, 0.75, (SPAM_URL, *_words(hits.words, SPAM)))
 
