@@ -70,33 +70,41 @@ class NearDupIndex:
         return isinstance(name, str) and self.storage.entry_id(name) is not None
 
     def keys(self, signature: np.ndarray) -> np.ndarray:
-        """The unit's band keys with the band number mixed in (one storage key space for all bands)."""
+        """Band keys with the band number mixed in (one storage key space for all bands).
+
+        ``signature`` may hold one signature or many (one per row); the result has one row per signature.
+        Pass a row as ``keys=`` to :meth:`query` and :meth:`add` to compute keys once per unit.
+        """
         keys = band_keys(np.asarray(signature, dtype=np.uint32).reshape(-1, self.num_perm), self.bands, self.rows)
         with np.errstate(over="ignore"):
             return keys ^ (np.arange(self.bands, dtype=np.uint64) * _BAND_MIX)
 
-    def _candidates(self, signature: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _candidates(self, signature: np.ndarray, keys: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Live entries sharing a band key with ``signature`` and their estimated Jaccard with it."""
-        candidates = {entry for key in self.keys(signature)[0].tolist() for entry in self.storage.bucket(key)}
-        entries = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        keys = self.keys(signature)[0] if keys is None else keys
+        entries = np.unique(self.storage.buckets(keys))
         entries = entries[self.storage.alive(entries)]
         similarity = (self.storage.signatures(entries) == np.asarray(signature)[None, :]).mean(axis=1)
         return entries, similarity
 
-    def query(self, signature: np.ndarray, threshold: float | None = None) -> list[Match]:
+    def query(
+        self, signature: np.ndarray, threshold: float | None = None, keys: np.ndarray | None = None
+    ) -> list[Match]:
         """Indexed entries with estimated Jaccard >= threshold, most similar first."""
         limit = self.threshold if threshold is None else threshold
-        entries, similarity = self._candidates(signature)
+        entries, similarity = self._candidates(signature, keys)
         return self._ranked(entries, similarity, limit)
 
-    def query_containment(self, signature: np.ndarray, size: int, threshold: float) -> list[Match]:
+    def query_containment(
+        self, signature: np.ndarray, size: int, threshold: float, keys: np.ndarray | None = None
+    ) -> list[Match]:
         """Entries where the smaller of the two units lies at least ``threshold`` inside the larger.
 
         Containment is estimated from the Jaccard estimate ``j`` and the shingle counts ``q``, ``x``:
         ``|Q & X| = j (q + x) / (1 + j)``, divided by ``min(q, x)`` (as datasketch's LSH Ensemble does
         with set sizes). The index's own threshold should be set low enough to produce candidates.
         """
-        entries, similarity = self._candidates(signature)
+        entries, similarity = self._candidates(signature, keys)
         sizes = self.storage.sizes(entries).astype(np.float64)
         common = similarity * (size + sizes) / (1.0 + similarity)
         contained = np.where(np.minimum(sizes, size) > 0, common / np.maximum(np.minimum(sizes, size), 1), 0.0)
@@ -118,6 +126,7 @@ class NearDupIndex:
         added: float | None = None,
         cluster: str | None = None,
         size: int = 0,
+        keys: np.ndarray | None = None,
     ) -> Match:
         """Insert an entry; ``cluster`` names the entry whose cluster it joins (itself when None).
 
@@ -127,7 +136,7 @@ class NearDupIndex:
         entry = self.storage.add_entry(
             name, signature, time.time() if added is None else added, -1 if cluster_id is None else cluster_id, size
         )
-        self.storage.add_to_buckets(self.keys(signature)[0], entry)
+        self.storage.add_to_buckets(self.keys(signature)[0] if keys is None else keys, entry)
         return self._match(entry, 1.0)
 
     def remove(self, name: str) -> None:

@@ -139,6 +139,7 @@ class NearDupDetector(CorpusStage):
     ) -> None:
         text = doc.text or ""
         edits: list[Edit] = []
+        all_keys = self.paragraphs.keys(signs)
         for number, (span, signature, length) in enumerate(zip(spans, signs, lengths.tolist(), strict=True)):
             self.counts["paragraphs"] += 1
             if length == 0:
@@ -147,12 +148,13 @@ class NearDupDetector(CorpusStage):
             name = f"{doc.id}:{number}"
             if name in self.paragraphs:
                 self.paragraphs.remove(name)
-            matches = self.paragraphs.query(signature)
+            keys = all_keys[number]
+            matches = self.paragraphs.query(signature, keys=keys)
             if matches:
                 self._repeat(doc, text, name, span, matches[0], edits)
-                self.paragraphs.add(name, signature, cluster=matches[0].cluster)
+                self.paragraphs.add(name, signature, cluster=matches[0].cluster, keys=keys)
                 continue
-            self.paragraphs.add(name, signature)
+            self.paragraphs.add(name, signature, keys=keys)
             if self.options.containment_threshold > 0:
                 self._check_containment(doc, name, span, length, sentences[number])
         if edits:
@@ -179,16 +181,21 @@ class NearDupDetector(CorpusStage):
         usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
         sources: dict[int, Match] = {}
         covered: dict[str, int] = {}
+        if not usable:
+            return
+        all_keys = self.sentences.keys(signs)
         for number in usable:
             size = self._shingle_count(int(lengths[number]))
-            matches = self.sentences.query_containment(signs[number], size, self.options.containment_threshold)
+            threshold = self.options.containment_threshold
+            matches = self.sentences.query_containment(signs[number], size, threshold, keys=all_keys[number])
             matches = [m for m in matches if not m.name.startswith(name + ":")]
             if matches:
                 sources[number] = matches[0]
             for owner in {m.name.rsplit(":", 1)[0] for m in matches}:
                 covered[owner] = covered.get(owner, 0) + int(lengths[number])
         for number in usable:
-            self.sentences.add(f"{name}:{number}", signs[number], size=self._shingle_count(int(lengths[number])))
+            size = self._shingle_count(int(lengths[number]))
+            self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
         if not sources:
             return
         owner, size = max(covered.items(), key=lambda item: (item[1], item[0]))

@@ -83,6 +83,10 @@ class IndexStorage(ABC):
     def bucket(self, key: int) -> list[int]:
         """Entry ids (live or not) filed under ``key``."""
 
+    def buckets(self, keys: np.ndarray) -> np.ndarray:
+        """Entry ids filed under any of ``keys`` (repeats possible); backends may do this in one round trip."""
+        return np.fromiter((e for key in keys.tolist() for e in self.bucket(key)), dtype=np.int64)
+
 
 class MemoryStorage(IndexStorage):
     """In-process storage; :meth:`save` and :meth:`load` write one compact ``.npz`` file."""
@@ -184,6 +188,17 @@ class MemoryStorage(IndexStorage):
         lo = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="left"))
         hi = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="right"))
         return self._sorted_entries[lo:hi].tolist() + self._recent.get(key, [])
+
+    def buckets(self, keys: np.ndarray) -> np.ndarray:
+        lo = np.searchsorted(self._sorted_keys, keys, side="left")
+        hi = np.searchsorted(self._sorted_keys, keys, side="right")
+        sizes = hi - lo
+        positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        found = self._sorted_entries[positions]
+        if not self._recent:
+            return found
+        recent = [e for key in keys.tolist() for e in self._recent.get(key, ())]
+        return np.concatenate((found, np.asarray(recent, dtype=np.int64))) if recent else found
 
     def save(self, path: str | Path, **extra: np.ndarray) -> None:
         """Write live entries (signatures, times, clusters, names) to ``path`` (.npz); buckets are rebuilt on load."""

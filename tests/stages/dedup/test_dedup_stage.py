@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -192,3 +193,21 @@ def test_every_document_comes_out_once_and_its_log_replays(
             assert doc.duplicate_of in kept
     report = stage.report()
     assert report["documents"]["duplicates"] == sum(d.status == "duplicate" for d in out)
+
+
+def test_memory_storage_lookups_agree_before_and_after_merging() -> None:
+    from cleanse.stages.dedup import storage as storage_module
+
+    store = storage_module.MemoryStorage(num_perm=4)
+    rows = np.arange(40, dtype=np.uint64).reshape(20, 2) % 7
+    for entry, row in enumerate(rows):
+        store.add_entry(f"e{entry}", np.zeros(4, dtype=np.uint32), added=0.0, cluster=-1)
+        store.add_to_buckets(row, entry)
+        if entry == 9:
+            store._merge()
+    keys = np.array([0, 3, 6, 9], dtype=np.uint64)
+    expected = sorted(e for key in keys.tolist() for e, row in enumerate(rows.tolist()) for k in row if k == key)
+    assert sorted(store.buckets(keys).tolist()) == expected
+    assert sorted(e for key in keys.tolist() for e in store.bucket(key)) == expected
+    with pytest.raises(ValueError, match="unknown index storage"):
+        storage_module.storage_from_config({"type": "redis"})
