@@ -118,10 +118,8 @@ def components(edges: Any, partitions: int = 2, max_rounds: int = MAX_ROUNDS) ->
     edges and one distributed ``max`` reads it). Raises ``RuntimeError`` if ``max_rounds`` is not enough,
     which for O(log² n) convergence means a bug, not a big input.
     """
-    current = edges.map_batches(_clean, batch_format="numpy").materialize()
+    current = edges.map_batches(_clean, batch_format="numpy")
     for _ in range(max_rounds):
-        if current.count() == 0:
-            return current
         stepped = (
             current.map_batches(both_directions, batch_format="numpy")
             .groupby("u", num_partitions=partitions)
@@ -131,7 +129,7 @@ def components(edges: Any, partitions: int = 2, max_rounds: int = MAX_ROUNDS) ->
             .map_groups(_small_star_group, batch_format="numpy")
             .materialize()
         )
-        if not stepped.max("dirty"):
+        if stepped.count() == 0 or not stepped.max("dirty"):
             return stepped
-        current = stepped.map_batches(_clean, batch_format="numpy").materialize()
+        current = stepped.map_batches(_clean, batch_format="numpy")
     raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")

@@ -181,9 +181,16 @@ def deduplicate(documents: Any, stage: NearDupDetector, partitions: int) -> Any:
     def mark(group: Mapping[str, np.ndarray]) -> dict[str, list[Any]]:
         return mark_group(group, stage.name)
 
-    keyed = documents.map_batches(DocumentKeys, fn_constructor_args=(stage,), batch_format="numpy", concurrency=1)
+    keys = DocumentKeys(stage)
+
+    def key_rows(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        return keys(batch)
+
+    keyed = documents.map_batches(key_rows, batch_format="numpy")
     edges = keyed.groupby("key", num_partitions=partitions).map_groups(verify, batch_format="numpy")
     best = edges.groupby("a", num_partitions=partitions).map_groups(best_edge, batch_format="numpy").materialize()
+    if best.count() == 0:
+        return documents
     stars = components(best.select_columns(["a", "a_id", "b", "b_id", "dirty"]), partitions)
     sides = documents.map_batches(_document_side, batch_format="numpy").union(
         stars.map_batches(_cluster_side, batch_format="numpy"),

@@ -106,31 +106,30 @@ def _quiet(ray: Any) -> None:
 
 
 class ChainMapper:
-    """The batch map of per-document stages: decode rows, run the pipeline's per-document chain, encode.
+    """The batch map of per-document stages: decode rows, run them as the local pipeline does, encode.
 
-    Segments a stage asks to emit become rows of their own right after their parent, with the ids and
-    metadata the local pipeline gives them, and order keys that place them where the local run yields them.
+    ``head`` is the chain before the first corpus stage: as in the local pipeline it decodes and checks
+    every document (``intake``), and the segments a stage asks to emit become rows of their own, with the
+    ids and metadata the local pipeline gives them and order keys that place them where the local run
+    yields them. Later per-document stages see kept documents only.
     """
 
-    def __init__(self, stages: list[DocumentStage], head: bool) -> None:
+    def __init__(self, stages: list[DocumentStage], head: bool, intake: Any = None) -> None:
         from cleanse.pipeline import Pipeline
 
-        self.stages = stages
         self.head = head
-        self._expander = Pipeline([])
+        self.pipeline = Pipeline(stages, intake) if intake is not None else Pipeline(stages)
 
     def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
-        from cleanse.pipeline import _process_chain
-
         docs, seqs = from_batch(batch)
         out_docs: list[Document] = []
         out_seqs: list[int] = []
         for doc, seq in zip(docs, seqs, strict=True):
             if not self.head:
-                out_docs.append(_process_chain(self.stages, doc) if doc.kept else doc)
+                out_docs.append(self.pipeline.process(doc) if doc.kept else doc)
                 out_seqs.append(seq)
                 continue
-            for number, produced in enumerate(self._expander._expand([_process_chain(self.stages, doc)])):
+            for number, produced in enumerate(self.pipeline._expand([self.pipeline.process(doc)])):
                 out_docs.append(produced)
                 out_seqs.append(seq if number == 0 else child_key(seq, number))
         return to_batch(out_docs, out_seqs)
@@ -195,10 +194,12 @@ _row_count = _remote(_count_rows)
 _convert = _remote(_records_to_rows)
 
 
-def transform(stages: list[Stage], documents: Any, options: RayOptions) -> Any:
-    """Chain every stage over the documents dataset; returns the (lazy) dataset of processed rows."""
+def transform(pipeline: Any, documents: Any, options: RayOptions) -> Any:
+    """Chain the pipeline's stages over the documents dataset; returns the (lazy) dataset of processed rows."""
     from cleanse.engines.ray_dedup import distributed_step
 
+    stages: list[Stage] = pipeline.stages
+    intake = getattr(pipeline, "intake", None)
     dataset = documents
     pending: list[DocumentStage] = []
     head = True
@@ -207,24 +208,25 @@ def transform(stages: list[Stage], documents: Any, options: RayOptions) -> Any:
             pending.append(stage)
             continue
         if pending or head:
-            dataset = _map_documents(dataset, pending, options, head)
+            dataset = _map_documents(dataset, pending, options, head, intake)
         pending, head = [], False
         if not isinstance(stage, CorpusStage):
             raise TypeError(f"{stage!r} is neither a DocumentStage nor a CorpusStage")
         dataset = distributed_step(stage)(dataset, _partitions(options))
     if pending or head:
-        dataset = _map_documents(dataset, pending, options, head)
+        dataset = _map_documents(dataset, pending, options, head, intake)
     return dataset
 
 
-def _map_documents(dataset: Any, stages: list[DocumentStage], options: RayOptions, head: bool) -> Any:
-    concurrency = options.workers or max(1, int(require_ray().cluster_resources().get("CPU", 1)))
+def _map_documents(dataset: Any, stages: list[DocumentStage], options: RayOptions, head: bool, intake: Any) -> Any:
+    ray = require_ray()
+    size = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     return dataset.map_batches(
         ChainMapper,
-        fn_constructor_args=(stages, head),
+        fn_constructor_args=(stages, head, intake),
         batch_size=options.batch_size,
         batch_format="numpy",
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=2),
         max_restarts=options.task_retries,
         max_task_retries=options.task_retries,
     )
@@ -259,7 +261,7 @@ def run_ray(pipeline: Any, data: Any, options: RayOptions | None = None, **overr
     reports = list(observers(pipeline.stages))
     try:
         seen: set[int] = set()
-        for batch in transform(pipeline.stages, documents, options).iter_batches(batch_format="numpy", batch_size=256):
+        for batch in transform(pipeline, documents, options).iter_batches(batch_format="numpy", batch_size=256):
             docs, seqs = from_batch(batch)
             for doc, seq in zip(docs, seqs, strict=True):
                 if seq in seen:

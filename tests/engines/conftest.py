@@ -50,21 +50,27 @@ def redis_url() -> Iterator[str]:
     if url:
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         pytest.skip("no redis-server: run .ci/services.sh or set CLEANSE_TEST_REDIS_URL")
+    server, url = start_redis_server()
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def start_redis_server() -> tuple[subprocess.Popen[bytes], str]:
+    """A throw-away redis-server on a free loopback port (no persistence) and its URL."""
+    binary = shutil.which("redis-server") or "redis-server"
     port = _free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        _wait_for(port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    _wait_for(port)
+    return server, f"redis://127.0.0.1:{port}/0"
 
 
 def _wait_for(port: int, seconds: float = 10.0) -> None:
@@ -87,3 +93,13 @@ def redis_namespace(redis_url: str, request: pytest.FixtureRequest) -> Iterator[
     client = RedisStorage.from_url(redis_url, namespace).client
     for key in client.scan_iter(match=f"{namespace}:*"):
         client.delete(key)
+
+
+@pytest.fixture()
+def throwaway_redis(redis_url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A redis-server of the test's own, which the test may kill."""
+    server, url = start_redis_server()
+    yield server, url
+    if server.poll() is None:
+        server.kill()
+    server.wait(timeout=10)

@@ -115,8 +115,8 @@ def test_a_failing_stage_rejects_the_document_on_ray_and_the_run_goes_on(ray_ses
 def test_lost_documents_raise_instead_of_a_short_count(ray_session, monkeypatch):
     real = ray_engine.transform
 
-    def lossy(stages: Any, documents: Any, options: RayOptions) -> Any:
-        return real(stages, documents, options).filter(lambda row: row["seq"] != 0)
+    def lossy(pipeline: Any, documents: Any, options: RayOptions) -> Any:
+        return real(pipeline, documents, options).filter(lambda row: row["seq"] != 0)
 
     monkeypatch.setattr(ray_engine, "transform", lossy)
     with pytest.raises(EngineError, match="lost_documents: 3 documents went in, 2 came back"):

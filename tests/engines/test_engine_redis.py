@@ -1,0 +1,128 @@
+"""The dedup index on a real redis-server on loopback: the storage protocol, runs that share it, failures."""
+
+from __future__ import annotations
+
+import multiprocessing
+from typing import Any
+
+import numpy as np
+import pytest
+
+from cleanse.document import Document
+from cleanse.engines import EngineError
+
+redis = pytest.importorskip("redis", reason='Redis index tests need the extra: pip install "cleanse[redis]"')
+
+from cleanse.engines.redis_storage import RedisStorage, connect_redis, shared_run, use_redis_index  # noqa: E402
+from cleanse.stages.dedup import NearDupDetector  # noqa: E402
+from cleanse.stages.dedup.batch import sign_units  # noqa: E402
+from cleanse.stages.dedup.index import NearDupIndex  # noqa: E402
+from cleanse.stages.dedup.options import DedupOptions  # noqa: E402
+
+DOCUMENTS = {"level": "documents"}
+
+
+def _texts() -> list[str]:
+    from benchmarks.reprints import generate_reprints
+
+    return generate_reprints(seed=11, clusters=8, copies=4, singletons=6, unit="document").texts
+
+
+def _signs(texts: list[str]) -> np.ndarray:
+    return sign_units(texts, DedupOptions())[0]
+
+
+def test_the_index_runs_unchanged_on_redis(redis_url, redis_namespace):
+    texts = _texts()[:6]
+    signs = _signs(texts)
+    memory = NearDupIndex(0.5)
+    shared = NearDupIndex(0.5, storage=RedisStorage.from_url(redis_url, redis_namespace))
+    for index in (memory, shared):
+        for number, signature in enumerate(signs[:4]):
+            index.add(f"t{number}", signature, added=100.0 + number)
+    for signature in signs:
+        assert shared.query(signature) == memory.query(signature)
+    shared.remove("t0")
+    memory.remove("t0")
+    assert shared.query(signs[0]) == memory.query(signs[0]) and "t0" not in shared and len(shared) == 3
+    assert shared.expire(102.0) == memory.expire(102.0) == 1
+    assert len(shared) == len(memory) == 2
+    with pytest.raises(ValueError, match="already holds an entry named 't3'"):
+        shared.add("t3", signs[3])
+
+
+def test_tomorrows_run_sees_todays_entries(redis_url, redis_namespace):
+    texts = _texts()
+    yesterday = NearDupDetector(**DOCUMENTS)
+    use_redis_index(yesterday, redis_url, redis_namespace)
+    list(shared_run(yesterday, [Document.from_text(t, id=f"a{i}") for i, t in enumerate(texts)]))
+    today = NearDupDetector(**DOCUMENTS)
+    use_redis_index(today, redis_url, redis_namespace)
+    again = list(shared_run(today, [Document.from_text(texts[0], id="b0")]))
+    assert again[0].status == "duplicate" and again[0].duplicate_of is not None
+    assert again[0].duplicate_of.startswith("a")
+
+
+def _check_half(url: str, namespace: str, items: list[tuple[str, str]], results: Any) -> None:
+    stage = NearDupDetector(**DOCUMENTS)
+    use_redis_index(stage, url, namespace)
+    docs = [Document.from_text(text, id=name) for name, text in items]
+    results.put([(d.id, d.duplicate_of) for d in shared_run(stage, docs, batch_size=3)])
+
+
+def _clusters(found: list[tuple[str, str | None]]) -> set[frozenset[str]]:
+    """Documents grouped with the one they were marked a duplicate of (the cluster's first seen)."""
+    groups: dict[str, set[str]] = {}
+    for name, first in found:
+        groups.setdefault(first or name, set()).add(name)
+    return {frozenset(group) for group in groups.values() if len(group) > 1}
+
+
+def test_two_processes_sharing_the_index_find_what_one_process_finds(redis_url, redis_namespace):
+    texts = _texts()
+    items = [(f"d{i}", t) for i, t in enumerate(texts)]
+    alone = NearDupDetector(**DOCUMENTS)
+    one_process = [(d.id, d.duplicate_of) for d in alone.run(Document.from_text(t, id=n) for n, t in items)]
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [
+        context.Process(target=_check_half, args=(redis_url, redis_namespace, items[start::2], results))
+        for start in (0, 1)
+    ]
+    for worker in workers:
+        worker.start()
+    found = results.get(timeout=120) + results.get(timeout=120)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert sorted(name for name, _ in found) == sorted(name for name, _ in items)
+    expected = _clusters(one_process)
+    assert len(expected) >= 5  # the corpus really has reprints: the comparison is not vacuous
+    assert _clusters(found) == expected
+    assert sum(first is not None for _, first in found) == sum(first is not None for _, first in one_process)
+
+
+def test_an_unreachable_server_is_named():
+    with pytest.raises(EngineError, match=r"cannot reach Redis at redis://127.0.0.1:1/0 after 2 attempts"):
+        connect_redis("redis://127.0.0.1:1/0", attempts=2, timeout=0.5)
+
+
+def test_a_server_lost_mid_run_raises_rather_than_drops(throwaway_redis):
+    server, url = throwaway_redis
+    storage = RedisStorage(connect_redis(url, attempts=2, timeout=0.5), "lost")
+    storage.add_entry("a", np.zeros(128, dtype=np.uint32), added=0.0, cluster=-1)
+    server.kill()
+    server.wait(timeout=10)
+    with pytest.raises(EngineError, match="lost the Redis index 'lost'"):
+        storage.entry_count()
+
+
+def test_storages_of_different_sizes_do_not_mix(redis_url, redis_namespace):
+    RedisStorage.from_url(redis_url, redis_namespace, num_perm=128)
+    with pytest.raises(ValueError, match="holds 128 permutations, not 64"):
+        RedisStorage.from_url(redis_url, redis_namespace, num_perm=64)
+
+
+def test_shared_run_needs_a_redis_index():
+    with pytest.raises(ValueError, match="use_redis_index first"):
+        list(shared_run(NearDupDetector(), [Document.from_text("x")]))
