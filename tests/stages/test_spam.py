@@ -185,3 +185,10 @@ def test_stage_pickles_for_worker_processes() -> None:
         clone.process(Document.from_text("欢迎团购\n今天天气很好,我们去公园散步。")).text
         == "今天天气很好,我们去公园散步。"
     )
+
+
+def test_glued_keyword_list_is_removed_and_the_paragraph_kept() -> None:
+    spam = "日韩无码中文字幕,人妻熟女在线播放,偷拍自拍免费观看"
+    body = "新学期开始了,学生们陆续回到校园,开始新一年的学习生活。"
+    doc = run(f"{spam} {body}\n第二段内容也很重要,记者进行了深入采访。")
+    assert doc.text == f"{body}\n第二段内容也很重要,记者进行了深入采访。"

@@ -146,3 +146,24 @@ def test_a_cut_undone_keeps_context_aligned() -> None:
     lines = label_lines(text)
     assert [(line.index, line.label) for line in lines] == [(0, "chrome"), (1, "article"), (2, "credit")]
     assert lines[1].text == text.split("\n")[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        (
+            "日韩无码中文字幕,人妻熟女在线播放,偷拍自拍免费观看 新学期开始了,学生们陆续回到校园,开始新一年的学习生活。",
+            ["spam", "article"],
+        ),
+        (
+            "新学期开始了,学生们陆续回到校园,开始新一年的学习生活。澳门葡京娱乐城,真人百家乐,注册送彩金,老虎机",
+            ["article", "spam"],
+        ),
+    ],
+    ids=["leading", "trailing"],
+)
+def test_keyword_list_glued_to_a_paragraph_is_cut_off(text: str, labels: list[str]) -> None:
+    lines = label_lines(text)
+    assert [line.label for line in lines] == labels
+    assert {line.index for line in lines} == {0}
+    assert "新学期开始了" in next(line.text for line in lines if line.label == "article")

@@ -50,6 +50,7 @@ class LineHits:
     weights: dict[str, float] = field(default_factory=dict)
     words: dict[str, list[str]] = field(default_factory=dict)
     first: dict[str, int] = field(default_factory=dict)
+    last_end: dict[str, int] = field(default_factory=dict)
     advertorial: float = 0.0
     reporting: float = 0.0
     property: float = 0.0
@@ -163,6 +164,7 @@ class DocumentIndex:
                 record.weights[label] = record.weights.get(label, 0.0) + entry.weight
                 record.words.setdefault(label, []).append(word)
                 record.first.setdefault(label, position - int(starts[line]))
+                record.last_end[label] = position + len(word) - int(starts[line])
                 record.kinds.add(entry.kind)
                 record.advertorial += entry.weight * ADVERTORIAL_WEIGHTS.get(entry.kind, 0.0)
                 if entry.kind == "property":

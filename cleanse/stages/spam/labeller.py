@@ -70,9 +70,9 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     features, verdicts = _label_spans(folded.text, spans, index)
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
-        spans, numbers, heads = split
+        spans, numbers, cuts = split
         features, verdicts = _label_spans(folded.text, spans, index)
-        if _merge_article_tails(spans, numbers, verdicts, heads):
+        if _merge_article_junk(spans, numbers, verdicts, cuts):
             features = index.features(*_span_arrays(spans))
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
@@ -121,31 +121,33 @@ def _label_spans(
 
 def _split_tails(
     text: str, spans: list[tuple[int, int]], numbers: list[int], f: DocumentFeatures, verdicts: list[Verdict]
-) -> tuple[list[tuple[int, int]], list[int], list[int]] | None:
-    """Cut long lines before a trailing run of spam or notice words at the last sentence or space break.
+) -> tuple[list[tuple[int, int]], list[int], list[tuple[int, bool]]] | None:
+    """Cut long lines where spam or notice words sit at one end: before a trailing run (at the last sentence
+    or space break before it) or after a leading keyword list (at the first break after it).
 
-    Returns the new spans, their line numbers and the positions of the heads of cut lines (or ``None``).
+    Returns the new spans, their line numbers and, per cut, the position of its first piece and whether the
+    junk is that first piece (or ``None`` when nothing was cut).
     """
     new_spans: list[tuple[int, int]] = []
     new_numbers: list[int] = []
-    heads: list[int] = []
+    cuts: list[tuple[int, bool]] = []
     for i, (start, end) in enumerate(spans):
         cut = None
         weights = f.hits[i].weights
         if f.length[i] > MIN_HEAD and (weights.get(SPAM, 0.0) >= 1 or weights.get(NOTICE, 0.0) >= 1):
-            cut = _tail_cut(text, start, end, f, i)
+            cut = _tail_cut(text, start, end, f, i) or _head_cut(text, start, end, f, i)
         if cut is None:
             new_spans.append((start, end))
             new_numbers.append(numbers[i])
             continue
-        head_end, tail_start = cut
-        heads.append(len(new_spans))
+        head_end, tail_start, junk_first = cut
+        cuts.append((len(new_spans), junk_first))
         new_spans.extend([(start, head_end), (tail_start, end)])
         new_numbers.extend([numbers[i], numbers[i]])
-    return (new_spans, new_numbers, heads) if heads else None
+    return (new_spans, new_numbers, cuts) if cuts else None
 
 
-def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int] | None:
+def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int, bool] | None:
     weights = f.hits[i].weights
     firsts = [f.hits[i].first[label] for label in TAIL_LABELS if weights.get(label, 0.0) >= 1]
     if not firsts:
@@ -161,22 +163,39 @@ def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> t
     head_end = start + len(text[start:head_end].rstrip())
     if len(text[start:head_end].replace(" ", "")) < MIN_HEAD:
         return None
-    return head_end, boundary.end()
+    return head_end, boundary.end(), False
 
 
-def _merge_article_tails(
-    spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict], heads: list[int]
+def _head_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int, bool] | None:
+    """A keyword list glued before the text: cut at the first break after its last spam word."""
+    hits = f.hits[i]
+    if hits.weights.get(SPAM, 0.0) < 2:
+        return None
+    boundary = _PIECE_BOUNDARY.search(text, start + hits.last_end[SPAM], end)
+    if boundary is None:
+        return None
+    head_end = boundary.start() if text[boundary.start()].isspace() else boundary.end()
+    head_end = start + len(text[start:head_end].rstrip())
+    if len(text[boundary.end() : end].replace(" ", "")) < MIN_HEAD:
+        return None
+    return head_end, boundary.end(), True
+
+
+def _merge_article_junk(
+    spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict], cuts: list[tuple[int, bool]]
 ) -> bool:
-    """Undo each cut whose tail turned out to be ordinary text (the line keeps its head's verdict).
+    """Undo each cut whose junk piece turned out to be ordinary text (the line keeps the other verdict).
 
     Returns whether anything was merged, so the caller knows its features no longer line up.
     """
     merged = False
-    for head in reversed(heads):
-        if verdicts[head + 1].label == ARTICLE:
-            spans[head : head + 2] = [(spans[head][0], spans[head + 1][1])]
-            del numbers[head + 1]
-            del verdicts[head + 1]
+    for first, junk_first in reversed(cuts):
+        junk, other = (first, first + 1) if junk_first else (first + 1, first)
+        if verdicts[junk].label == ARTICLE:
+            kept = verdicts[other]
+            spans[first : first + 2] = [(spans[first][0], spans[first + 1][1])]
+            verdicts[first : first + 2] = [kept]
+            del numbers[first + 1]
             merged = True
     return merged
 
