@@ -3,7 +3,7 @@
 Lines are read on folded text (width, case, Traditional -> Simplified, glued pinyin cut) but offsets and
 text are reported on the original. A long line that ends in a different kind of text (a keyword list glued
 after the last sentence, ``本文来源 ... |`` after a paragraph) is labelled as two pieces with the same
-``index``, so the article part is kept and the tail is not.
+``index``, so the article part is kept and the tail is not; so is a line opening with a glued keyword list.
 """
 
 from __future__ import annotations
