@@ -7,5 +7,5 @@ import regex
 HAN = r"\p{Han}"
 CJK_PUNCTUATION = "，。、；：？！“”‘’（）《》〈〉「」『』【】—…·"
 
-#: a ``?`` that may stand for a lost lead byte: followed by anything but ASCII letters, digits or space.
-MISALIGNED_TRIGGER = regex.compile(r"\?(?=[^\sA-Za-z0-9])")
+#: a ``?`` that may stand for a lost lead byte: followed by something that is not a space.
+MISALIGNED_TRIGGER = regex.compile(r"\?(?=\S)")

@@ -109,12 +109,13 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
     unknown_pairs: set[int] = set()
     position = start + 1
     units = 0
+    wide = False  # a run needs a non-ASCII character or folded mark read out of step before it can end
     while position < len(text) and units <= MAX_RUN_UNITS and len(runs) < MAX_ENDINGS:
         char = text[position]
         code = ord(char)
         if char == "?":
             following = text[position + 1] if position + 1 < len(text) else ""
-            if units and (not following or ord(following) < 0x80):
+            if wide and (not following or ord(following) < 0x80):
                 ending = (*slots, None)
                 runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=False))
                 return runs
@@ -123,18 +124,20 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
         elif code < 0x20:
             return runs
         elif code < 0x80:
-            if 0x40 <= code <= 0x7E and units:
+            if 0x40 <= code <= 0x7E and wide:
                 ending = (*slots, code)
                 runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=True))
             encoded = encode_char(_IDEOGRAPHIC_SPACE if char == " " else chr(code + 0xFEE0), codec)
             if encoded is None or len(encoded) != 2:
                 return runs
             slots.extend(encoded)
+            wide = wide or not char.isalnum()
         else:
             encoded = encode_char(char, codec)
             if encoded is None or len(encoded) != 2:
                 return runs
             slots.extend(encoded)
+            wide = True
         units += 1
         position += 1
     return runs
