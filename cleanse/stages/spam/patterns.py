@@ -29,8 +29,10 @@ PHOTO_CREDIT = regex.compile(
     r"(?<![拍抓航偷])(?:摄|摄影|供图)\s*(?:[(\[][^()\[\]]{1,16}[)\]])?$|^(?:摄影|图片|图)[:/]\s*\p{Han}{2,12}$"
 )
 CREDIT_START = regex.compile(
-    r"^[\s(\[【]*(?:本版|本期|本文)?(?:责任编辑|责编|编辑|美编|校对|审核|审校|终审|监制|主编|执笔|作者|策划|统筹|制图|设计)\s*[:/]"
+    r"^[\s(\[【]*(?:本版|本期|本文)?(?:责任编辑|责编|编辑|美编|校对|审核|审校|终审|监制|主编|编委|执笔|作者|策划|统筹|制图|设计)"
+    r"(?:\s*[:/]|\s+\p{Han}{2,4}(?:\s|$))"
 )
+"""A line opening with an editorial role, then a colon or slash, or a space and a name."""
 NOTICE_START = regex.compile(
     r"^[\s(\[【]*(?:声明|版权|来源|本文|文章来源|稿件来源|免责声明|原标题|转自|出处|copyright|©)"
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.features import DocumentFeatures
+from cleanse.stages.spam.lexicon import surnames
 
 ARTICLE = "article"
 SPAM = "spam"
@@ -28,6 +29,7 @@ SPAM_DENSITY = "spam_density"
 SPAM_URL = "spam_url"
 BREADCRUMB = "separated_short_parts"
 NAVIGATION_WORDS = "navigation_words"
+MENU = "menu_of_short_words"
 BARE_URL = "bare_url"
 NOTICE_WORDS = "notice_words"
 MASTHEAD = "masthead"
@@ -81,6 +83,13 @@ def _only_weak_words(weights: dict[str, float]) -> bool:
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
 
 
+def _mostly_names(parts: list[str]) -> bool:
+    """Whether most space-separated parts look like personal names (a list of staff, not a menu)."""
+    single, compound = surnames()
+    names = sum(1 for p in parts if (2 <= len(p) <= 3 and p[0] in single) or (3 <= len(p) <= 4 and p[:2] in compound))
+    return names * 2 >= len(parts)
+
+
 def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Verdict:
     """Label line ``i`` (``text[start:end]`` of the folded text) from its own evidence; context comes later."""
     n = max(f.length[i], 1)
@@ -128,6 +137,10 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             yield Verdict(CHROME, 0.85 + (0.1 if CHROME in weights else 0.0), (BREADCRUMB, *_words(hits.words, CHROME)))
         if weights.get(CHROME, 0.0) >= 1 and n <= 30:
             yield Verdict(CHROME, 0.8, (NAVIGATION_WORDS, *_words(hits.words, CHROME)))
+        words = f.gaps[i] + 1
+        menu_like = commas == 0 and words >= 4 and n / words <= 4 and (CHROME in weights or words >= 6)
+        if menu_like and not _mostly_names(stripped.split()):
+            yield Verdict(CHROME, 0.75, (MENU, *_words(hits.words, CHROME)))
         if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM):
             yield Verdict(CHROME, 0.7, (BARE_URL,))
 
