@@ -9,11 +9,12 @@ Text that is mostly Latin letters or digits (Han characters fewer than half of w
 kept as words joined by one space, so it can be shingled by words; each Han character is a word.
 
 The fold is one lookup table over code points applied with numpy to a whole batch of units (no
-per-character Python loop). Its script part is the Traditional to Simplified character dictionary
-of OpenCC (first candidate). Both sides of a comparison go through the same table, so it only has
-to be consistent, not a perfect phrase-level conversion; ``script_fold="phrases"`` first converts
-with :func:`cleanse.to_simplified` (OpenCC's phrase-level t2s until the script stage is real),
-which is much slower and rarely changes a verdict.
+per-character Python loop), shipped as ``cleanse/data/dedup/fold_table.npz`` (see its SOURCES.md) so
+signatures do not change with the Python version's Unicode database. Its script part is the
+Traditional to Simplified character dictionary of OpenCC (first candidate). Both sides of a
+comparison go through the same table, so it only has to be consistent, not a perfect phrase-level
+conversion; ``script_fold="phrases"`` first converts with :func:`cleanse.to_simplified` (OpenCC's
+phrase-level t2s until the script stage is real), which is much slower.
 
 >>> normalise_unit("「網站」首頁，第Ｂ版！")
 NormalisedUnit(text='网站首页第b版', words=False)
@@ -23,7 +24,6 @@ NormalisedUnit(text='hello world 2024 edition', words=True)
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +37,8 @@ ScriptFold = Literal["characters", "phrases", "none"]
 SCRIPT_FOLDS: tuple[str, ...] = ("characters", "phrases", "none")
 REMOVED = 0  # the fold table maps removed characters to code point 0 (NUL itself is removed too)
 SPACE = 0x20
-_BMP = 0x10000
+LAST_CODE = 0x110000
+FOLD_TABLE = Path(__file__).resolve().parents[2] / "data" / "dedup" / "fold_table.npz"
 _HAN = regex.compile(r"\p{Han}")
 _WORD = regex.compile(r"\p{Han}|[^\p{Han} ]+")
 
@@ -64,70 +65,43 @@ class NormalisedBatch:
     def unit(self, index: int) -> NormalisedUnit:
         start = int(self.lengths[:index].sum())
         codes = self.codes[start : start + int(self.lengths[index])]
-        return NormalisedUnit(codes.astype("<u4").tobytes().decode("utf-32-le"), bool(self.words[index]))
+        return NormalisedUnit(decode_codes(codes), bool(self.words[index]))
 
 
-def _is_removed(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category[0] in "PSZ" or category in ("Cc", "Cf") or char.isspace()
+def encode_codes(text: str) -> np.ndarray:
+    """The code points of ``text`` as uint32 (lone surrogates kept as they are, never an error)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _fold_char(char: str, script: dict[str, str]) -> str:
-    char = script.get(char, char)
-    if 0xFF01 <= ord(char) <= 0xFF5E:
-        char = chr(ord(char) - 0xFEE0)
-    lower = char.lower()
-    return lower if len(lower) == 1 else char
-
-
-def _opencc_characters() -> dict[str, str]:
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc-python-reimplemented is a dependency
-        return {}
-    path = Path(opencc.__file__).resolve().parent / "dictionary" / "TSCharacters.txt"
-    table: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        first = targets.split()[0] if targets.split() else ""
-        if len(source) == 1 and len(first) == 1:
-            table[source] = first
-    return table
+def decode_codes(codes: np.ndarray) -> str:
+    """The inverse of :func:`encode_codes`."""
+    return np.asarray(codes, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=2)
-def _tables(fold_script: bool) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
-    """(fold table over the BMP, Han flags over the BMP, script dictionary) built once per process."""
-    script = _opencc_characters() if fold_script else {}
-    fold = np.arange(_BMP, dtype=np.uint32)
-    han = np.zeros(_BMP, dtype=bool)
-    for code in range(_BMP):
-        char = chr(code)
-        if _is_removed(char):
-            fold[code] = REMOVED
-            continue
-        folded = _fold_char(char, script)
-        fold[code] = ord(folded)
-        han[code] = _HAN.match(char) is not None
-    return fold, han, script
+def _tables(fold_script: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(fold table, Han flags) over all code points, from the shipped ``fold_table.npz``.
+
+    Without the script fold, Han characters keep their code point (width, case and removal still apply).
+    """
+    with np.load(FOLD_TABLE, allow_pickle=False) as data:
+        sources, targets = data["sources"], data["targets"]
+        han_starts, han_ends = data["han_starts"], data["han_ends"]
+    fold = np.arange(LAST_CODE, dtype=np.uint32)
+    fold[sources] = targets
+    han = np.zeros(LAST_CODE, dtype=bool)
+    for start, end in zip(han_starts.tolist(), han_ends.tolist(), strict=True):
+        han[start:end] = True
+    if not fold_script:
+        folded_han = han[sources] & (targets != REMOVED)
+        fold[sources[folded_han]] = sources[folded_han]
+    return fold, han
 
 
 def _fold_codes(codes: np.ndarray, fold_script: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Folded code points (0 where removed) and Han flags, for BMP and astral code points alike."""
-    fold, han, script = _tables(fold_script)
-    bmp = codes < _BMP
-    if bmp.all():
-        return fold[codes], han[codes]
-    folded = fold[np.where(bmp, codes, 0)]
-    is_han = han[np.where(bmp, codes, 0)]
-    astral = np.unique(codes[~bmp])
-    chars = [chr(int(c)) for c in astral]
-    mapped = np.array([REMOVED if _is_removed(c) else ord(_fold_char(c, script)) for c in chars], dtype=np.uint32)
-    astral_han = np.array([_HAN.match(c) is not None for c in chars], dtype=bool)
-    where = np.searchsorted(astral, codes[~bmp])
-    folded[~bmp] = mapped[where]
-    is_han[~bmp] = astral_han[where]
-    return folded, is_han
+    """Folded code points (0 where removed) and Han flags."""
+    fold, han = _tables(fold_script)
+    return fold[codes], han[codes]
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +124,7 @@ def normalise_batch(texts: Sequence[str], script_fold: ScriptFold = "characters"
         convert = _phrase_converter()
         texts = [convert(t) for t in texts]
     raw_lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    codes = encode_codes("".join(texts))
     folded, is_han = _fold_codes(codes, script_fold != "none")
     kept = folded != REMOVED
     bounds = np.concatenate(([0], np.cumsum(raw_lengths)))
@@ -177,8 +151,8 @@ def _with_word_units(
     pieces = {}
     for index in word_units.tolist():
         lo, hi = int(bounds[index]), int(bounds[index + 1])
-        spaced = np.where(kept[lo:hi], folded[lo:hi], SPACE).astype("<u4").tobytes().decode("utf-32-le")
-        pieces[index] = np.frombuffer(" ".join(_WORD.findall(spaced)).encode("utf-32-le"), dtype=np.uint32)
+        spaced = decode_codes(np.where(kept[lo:hi], folded[lo:hi], SPACE))
+        pieces[index] = encode_codes(" ".join(_WORD.findall(spaced)))
         lengths[index] = len(pieces[index])
     in_char_unit = np.repeat(~words, np.diff(bounds))
     out = np.empty(int(lengths.sum()), dtype=np.uint32)

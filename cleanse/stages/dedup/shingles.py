@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from cleanse.stages.dedup._native import native
-from cleanse.stages.dedup.normalise import SPACE, NormalisedBatch, NormalisedUnit
+from cleanse.stages.dedup.normalise import SPACE, NormalisedBatch, NormalisedUnit, encode_codes
 
 BASE = 0x100000001B3  # odd, so it is invertible modulo 2**64
 UNIT_BASE = 0x9E3779B97F4A7C15  # a second odd base: whole-unit hashes are two 32-bit hashes side by side
@@ -125,7 +125,7 @@ def _char_spans(lengths: np.ndarray, starts: np.ndarray, ngram: int) -> tuple[np
 def shingle_batch(units: Sequence[NormalisedUnit | str], ngram: int = 5, word_ngram: int = 3) -> ShingleBatch:
     """Hash the shingles of already normalised units (plain strings are Han-mode units)."""
     normal = [u if isinstance(u, NormalisedUnit) else NormalisedUnit(u, False) for u in units]
-    codes = np.frombuffer("".join(u.text for u in normal).encode("utf-32-le"), dtype=np.uint32)
+    codes = encode_codes("".join(u.text for u in normal))
     lengths = np.fromiter((len(u.text) for u in normal), dtype=np.int64, count=len(normal))
     words = np.fromiter((u.words for u in normal), dtype=bool, count=len(normal))
     return hash_shingles(NormalisedBatch(codes, lengths, words), ngram, word_ngram)

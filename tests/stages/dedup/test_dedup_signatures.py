@@ -13,7 +13,7 @@ from cleanse.stages.dedup.minhash import estimate_jaccard, permutations, signatu
 from cleanse.stages.dedup.normalise import NormalisedUnit, normalise_batch, normalise_unit
 from cleanse.stages.dedup.shingles import hash_shingles, shingle_batch, shingle_hash, shingle_strings
 
-MIXED = st.text(alphabet=st.sampled_from(list("城市基層党建工作，。 abcXYZ12３Ａ！\n𠀀😀")), max_size=40)
+MIXED = st.text(alphabet=st.sampled_from([*"城市基層党建工作，。 abcXYZ12３Ａ！\n𠀀😀", "\ud800"]), max_size=40)
 
 
 def test_traditional_fullwidth_and_punctuation_fold_to_the_simplified_original() -> None:
@@ -118,3 +118,16 @@ def test_pure_numpy_path_finds_the_same_clusters(
     for module in (minhash, shingles, verify):
         monkeypatch.setattr(module, "native", None)
     assert find_duplicates(texts, threshold=0.7) == expected
+
+
+def test_shipped_fold_table_matches_its_build_script() -> None:
+    from cleanse.data.dedup import build_fold_table  # type: ignore[import-not-found]
+
+    script = build_fold_table.opencc_characters()
+    from cleanse.stages.dedup.normalise import _tables
+
+    fold, han = _tables(True)
+    for char in "網站首頁ＡＢ，。 \u3000\t臺灣乾隆😀𠀀Éa":
+        expected = 0 if build_fold_table.is_removed(char) else ord(build_fold_table.fold_char(char, script))
+        assert int(fold[ord(char)]) == expected, char
+    assert han[ord("網")] and han[ord("𠀀")] and not han[ord("a")]
