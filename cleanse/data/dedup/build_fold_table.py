@@ -18,6 +18,7 @@ from __future__ import annotations
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import regex
@@ -55,7 +56,7 @@ def fold_char(char: str, script: dict[str, str]) -> str:
     return lower if len(lower) == 1 else char
 
 
-def build() -> dict[str, np.ndarray]:
+def build() -> dict[str, Any]:
     script = opencc_characters()
     sources, targets, han = [], [], np.zeros(LAST_CODE, dtype=bool)
     for code in range(LAST_CODE):
