@@ -1,24 +1,50 @@
 """Stage `dedup`: near-duplicate paragraphs and documents with MinHash (see docs/dedup.md).
 
-The pieces, one job per module: ``normalise`` (fold script, width, case; drop punctuation),
-``shingles`` (n-gram hashes), ``minhash`` (datasketch-compatible signatures), ``lsh`` (bands and
-rows, band keys), ``grouping`` and ``unionfind`` (the reduce step), ``verify`` (exact checks),
-``batch`` (the whole-corpus mode), ``index`` and ``storage`` (the incremental mode), ``stage``
-(the pipeline stage) and ``evaluate`` (scoring against brute force).
+One job per module: ``normalise`` (fold script, width, case; drop punctuation), ``shingles``
+(n-gram hashes), ``minhash`` (datasketch-compatible signatures), ``lsh`` (bands and rows, band keys),
+``grouping`` and ``unionfind`` (the reduce step), ``verify`` (exact checks), ``batch`` (the
+whole-corpus mode: ``sketch_chunk`` is the map step, ``cluster_units`` the reduce step), ``index``
+and ``storage`` (the incremental mode), ``stage`` (the pipeline stage), ``report`` and ``evaluate``
+(scoring against brute force).
+
+>>> find_duplicates(["城市基层党建工作综述", "城市基層黨建工作綜述", "另一篇完全不同的文章"])
+[[0, 1]]
 """
 
-from cleanse.stages.dedup.batch import contained_pairs, find_duplicates, find_pairs, sketch_units
+from cleanse.stages.dedup.batch import (
+    UnitSketches,
+    cluster_units,
+    concatenate,
+    contained_pairs,
+    find_duplicates,
+    find_pairs,
+    sign_units,
+    sketch_chunk,
+    sketch_units,
+)
+from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.stage import NearDupDetector
+from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage, storage_from_config
 
 Options = DedupOptions
 
 __all__ = [
     "DedupOptions",
+    "IndexStorage",
+    "Match",
+    "MemoryStorage",
     "NearDupDetector",
+    "NearDupIndex",
     "Options",
+    "UnitSketches",
+    "cluster_units",
+    "concatenate",
     "contained_pairs",
     "find_duplicates",
     "find_pairs",
+    "sign_units",
+    "sketch_chunk",
     "sketch_units",
+    "storage_from_config",
 ]
