@@ -118,7 +118,9 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
             if wide and (not following or ord(following) < 0x80):
                 ending = (*slots, None)
                 runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=False))
-                return runs
+                if not following or not 0x40 <= ord(following) <= 0x7E:
+                    return runs
+                # or a pair that decoded to nothing, with the decoder back in step at the letter after it
             unknown_pairs.add(len(slots))
             slots.extend((None, None))
         elif code < 0x20:
