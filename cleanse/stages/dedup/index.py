@@ -22,6 +22,7 @@ Match(name='a', similarity=1.0, cluster='a')
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
@@ -171,7 +172,7 @@ class NearDupIndex:
         try:
             storage, extra = MemoryStorage.load_with(path)
             threshold, num_perm, bands, rows = extra["params"].tolist()
-        except (OSError, KeyError, ValueError) as exc:
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise ValueError(f"cannot load a dedup index from {path}: {exc}") from None
         index = cls(threshold, int(num_perm), storage=storage, params=(int(bands), int(rows)))
         count = len(storage.added())

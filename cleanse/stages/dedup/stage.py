@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from cleanse.document import Document, Edit
+from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import cluster_units, sign_units, sketch_units
 from cleanse.stages.dedup.index import Match, NearDupIndex
@@ -321,7 +322,10 @@ class NearDupDetector(CorpusStage):
         for attribute, filename in INDEX_FILES.items():
             path = directory / filename
             if path.exists():
-                setattr(self, attribute, NearDupIndex.load(path))
+                try:
+                    setattr(self, attribute, NearDupIndex.load(path))
+                except ValueError as exc:
+                    raise InputError(f"dedup index_path {directory}: {exc}") from None
         if self.options.expire_after is not None:
             cutoff = time.time() - self.options.expire_after
             for attribute in INDEX_FILES:

@@ -211,3 +211,11 @@ def test_memory_storage_lookups_agree_before_and_after_merging() -> None:
     assert sorted(e for key in keys.tolist() for e in store.bucket(key)) == expected
     with pytest.raises(ValueError, match="unknown index storage"):
         storage_module.storage_from_config({"type": "redis"})
+
+
+def test_an_unreadable_index_is_a_clear_input_error(tmp_path: Path) -> None:
+    from cleanse.errors import InputError
+
+    (tmp_path / "documents.npz").write_bytes(b"PK\x03\x04 not a zip file")
+    with pytest.raises(InputError, match="dedup index_path"):
+        run([Document.from_text(STORY, id="x")], index_path=str(tmp_path))
