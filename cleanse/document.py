@@ -35,7 +35,8 @@ class Change:
     """One entry of a document's change log.
 
     ``start``/``end`` index the text the stage saw at ``step`` (the text before that
-    step's edits). A verdict has ``before == after``.
+    step's edits). A verdict has ``before == after``. ``removed_lines`` counts the whole
+    non-blank lines the edit deleted, so reports can tell a dropped line from a deleted character.
     """
 
     stage: str
@@ -47,6 +48,7 @@ class Change:
     reason: str
     score: float | None = None
     evidence: tuple[str, ...] = ()
+    removed_lines: int = 0
 
     @property
     def is_verdict(self) -> bool:
@@ -143,7 +145,10 @@ class Document:
             pieces.append(edit.after)
             cursor = edit.end
             logged.append(
-                Change(stage, step, edit.start, edit.end, before, edit.after, edit.reason, edit.score, edit.evidence)
+                Change(
+                    stage, step, edit.start, edit.end, before, edit.after, edit.reason, edit.score, edit.evidence,
+                    _whole_lines_removed(text, edit.start, edit.end, edit.after),
+                )
             )
         if logged:
             pieces.append(text[cursor:])
@@ -259,6 +264,16 @@ def replay(original: str, changes: Iterable[Change]) -> str:
         pieces.append(text[cursor:])
         text = "".join(pieces)
     return text
+
+
+def _whole_lines_removed(text: str, start: int, end: int, after: str) -> int:
+    if after.strip() or not text[start:end].strip():
+        return 0
+    at_line_start = start == 0 or text[start - 1] == "\n" or text[start] == "\n"
+    at_line_end = end == len(text) or text[end] == "\n" or text[end - 1] == "\n"
+    if not (at_line_start and at_line_end):
+        return 0
+    return sum(1 for line in text[start:end].split("\n") if line.strip())
 
 
 def _preview(text: str, limit: int = 60) -> str:

@@ -69,8 +69,7 @@ class RunStats:
             stats.edits += 1
             stats.characters_changed += max(len(change.before), len(change.after))
             changed.add(change.stage)
-            if not change.after.strip():
-                stats.lines_dropped += sum(1 for line in change.before.splitlines() if line.strip())
+            stats.lines_dropped += change.removed_lines
         for name in changed:
             self.stages[name].documents_changed += 1
         if doc.status_stage in wanted:

@@ -90,3 +90,9 @@ def test_replaying_the_log_reproduces_the_text(case):
     for edits in steps:
         doc.apply("stage", edits)
     assert replay(text, doc.changes) == doc.text
+
+
+def test_removed_lines_count_whole_lines_only():
+    doc = Document.from_text("标题\n广告热线\n正文(wǎng)内容")
+    doc.apply("x", [Edit(3, 7, "", "drop"), Edit(10, 16, "", "pinyin")])
+    assert [c.removed_lines for c in doc.changes] == [1, 0]
