@@ -192,3 +192,16 @@ def test_glued_keyword_list_is_removed_and_the_paragraph_kept() -> None:
     body = "新学期开始了,学生们陆续回到校园,开始新一年的学习生活。"
     doc = run(f"{spam} {body}\n第二段内容也很重要,记者进行了深入采访。")
     assert doc.text == f"{body}\n第二段内容也很重要,记者进行了深入采访。"
+
+
+def test_deferring_still_cuts_pieces_of_lines_and_labels_the_result() -> None:
+    first = "社区组织志愿者开展清洁活动,居民们纷纷参与,环境面貌焕然一新。"
+    text = f"首页 > 新闻 > 正文\n{first} 本文来源于某某网 |\n本报记者 王明"
+    doc = run(text, defer_actions=True)
+    assert doc.text == f"首页 > 新闻 > 正文\n{first}\n本报记者 王明"
+    assert [c.reason for c in doc.changes if not c.is_verdict] == ["drop:notice"]
+    assert labels_match(doc)
+    assert [r["label"] for r in doc.metadata["line_labels"]] == ["chrome", "article", "credit"]
+    verdicts = [c.reason for c in doc.changes if c.is_verdict]
+    assert verdicts == ["label:notice", "label:chrome", "label:credit"]
+    assert replay(text, doc.changes) == doc.text

@@ -186,11 +186,37 @@ class SpamLabeller(DocumentStage):
         if doc.text is None:
             raise ValueError(f"document {doc.id!r} has no text yet; decode it first")
         options = self._options
-        lines = [self._thresholded(line) for line in label_lines(doc.text, options.extra_words)]
+        lines = self._label(doc.text)
+        share = _junk_share(lines, options.drop_document_labels)
+        if share >= options.drop_document_share and share > 0:
+            self._record(doc, lines)
+            doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
+            return doc
+        if options.defer_actions:
+            if any(_is_piece(doc.text, line) and options.action(line.label) in (DROP, SET_ASIDE) for line in lines):
+                self._record(doc, lines, only_pieces=True)
+                self._cut_pieces(doc)
+                lines = self._label(doc.text)
+            self._record(doc, lines)
+            return doc
+        self._record(doc, lines)
+        self._act(doc, line_actions(doc))
+        doc.metadata.pop(LINE_LABELS_FINGERPRINT, None)
+        if not (doc.text or "").strip():
+            doc.drop(self.name, NO_ARTICLE_TEXT)
+        return doc
+
+    def _label(self, text: str) -> list[LabelledLine]:
+        return [self._thresholded(line) for line in label_lines(text, self._options.extra_words)]
+
+    def _record(self, doc: Document, lines: list[LabelledLine], only_pieces: bool = False) -> None:
+        """Log a verdict per non-article line (or only per piece of a line) and store every line's label and
+        action in the metadata."""
+        assert doc.text is not None
         records = []
         for line in lines:
-            action = options.action(line.label)
-            if line.label != ARTICLE and action != KEEP:
+            action = self._options.action(line.label)
+            if line.label != ARTICLE and action != KEEP and (not only_pieces or _is_piece(doc.text, line)):
                 doc.flag(self.name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
             records.append(
                 {
@@ -205,19 +231,30 @@ class SpamLabeller(DocumentStage):
             )
         doc.metadata[LINE_LABELS] = records
         doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(doc.text)
-        share = _junk_share(lines, options.drop_document_labels)
-        if share >= options.drop_document_share and share > 0:
-            doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
-            return doc
-        if not options.defer_actions:
-            entries = set_aside_entries(doc)
-            if entries:
-                doc.metadata.setdefault(SET_ASIDE_KEY, []).extend(entries)
-            doc.apply(self.name, line_actions(doc))
-            doc.metadata.pop(LINE_LABELS_FINGERPRINT, None)
-            if not (doc.text or "").strip():
-                doc.drop(self.name, NO_ARTICLE_TEXT)
-        return doc
+
+    def _cut_pieces(self, doc: Document) -> None:
+        """Apply the actions of pieces cut from a line (a glued keyword list or notice) now, even when
+        deferring: consumers that act on whole lines cannot remove part of one."""
+        assert doc.text is not None
+        text = doc.text
+        pieces = {(r["start"], r["end"]) for r in doc.metadata[LINE_LABELS] if _is_piece(text, r)}
+        self._act(doc, [e for e in line_actions(doc) if any(e.start <= s and end <= e.end for s, end in pieces)])
+
+    def _act(self, doc: Document, edits: list[Edit]) -> None:
+        """Record the set-aside lines among ``edits`` and apply them all in one step."""
+        assert doc.text is not None
+        for edit in edits:
+            if edit.reason.startswith(f"{SET_ASIDE}:"):
+                record = next(r for r in doc.metadata[LINE_LABELS] if edit.start <= r["start"] and r["end"] <= edit.end)
+                doc.metadata.setdefault(SET_ASIDE_KEY, []).append(
+                    {
+                        "label": record["label"],
+                        "text": doc.text[record["start"] : record["end"]],
+                        "start": record["start"],
+                        "end": record["end"],
+                    }
+                )
+        doc.apply(self.name, edits)
 
     @property
     def _options(self) -> SpamOptions:
@@ -230,6 +267,14 @@ class SpamLabeller(DocumentStage):
         if line.label == ARTICLE or line.score >= self._options.threshold:
             return line
         return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
+
+
+def _is_piece(text: str, line: LabelledLine | dict[str, Any]) -> bool:
+    """Whether a labelled span is only part of its line (a piece cut off a longer line)."""
+    start, end = (line["start"], line["end"]) if isinstance(line, dict) else (line.start, line.end)
+    at_line_start = start == 0 or text[start - 1] == "\n"
+    at_line_end = end == len(text) or text[end] in "\r\n"
+    return not (at_line_start and at_line_end)
 
 
 def _junk_share(lines: list[LabelledLine], labels: tuple[str, ...]) -> float:
