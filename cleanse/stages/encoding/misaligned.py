@@ -16,6 +16,7 @@ bigram model. It replaces the run only when the best reading beats the damaged t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +42,7 @@ MAX_EXPANSIONS = 60_000
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
+_ENCLOSED_NUMBER = re.compile(r"\((1[0-9]|20|[1-9])\)|(1[0-9]|20|[1-9])\.(?![0-9])")
 #: an in-run ``?`` is a pair that decoded to the Private Use Area, or a fullwidth ``？`` NFKC-folded since.
 #: reading an in-run ``?`` as a Private Use pair needs a second lossy step (PUA shown as ``?``): a cost in nats.
 PRIVATE_PAIR_PENALTY = 6.0
@@ -64,9 +66,9 @@ def realign_double_byte_runs(
 ) -> tuple[list[Edit], list[tuple[int, int]]]:
     """Edits that rebuild misaligned runs, and the spans of runs that parse but cannot be read.
 
-    >>> edits, unreadable = realign_double_byte_runs("人民?ж?, 我们")
-    >>> [(e.start, e.end) for e in edits] == [] or edits[0].reason == MISALIGNED_RUN
-    True
+    >>> edits, unreadable = realign_double_byte_runs("全體人員?,F在出發")
+    >>> [(e.start, e.end, e.after, e.reason) for e in edits]
+    [(4, 7, '。現', 'misaligned_double_byte_run')]
     """
     model = lm or language_model()
     edits: list[Edit] = []
@@ -85,7 +87,7 @@ def realign_double_byte_runs(
             reading = _best_reading(text, run, model, cache)
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
-        if best is not None and best[0] >= min_gain:
+        if best is not None and best[0] >= min_gain and _in_chinese(text, best[2]):
             gain, repaired, run = best
             kind = "resynced" if run.resynced else "lost_trail"
             edits.append(Edit(run.start, run.end, repaired, MISALIGNED_RUN, round(gain, 2), (run.codec, kind)))
@@ -95,6 +97,12 @@ def realign_double_byte_runs(
             unreadable.append((start, run_end))
             cursor = run_end
     return edits, unreadable
+
+
+def _in_chinese(text: str, run: _Run) -> bool:
+    """A misaligned run sits in Chinese text: a non-ASCII character before it or inside it."""
+    before = text[run.start - 1] if run.start else ""
+    return not before.isascii() or not text[run.start : run.end].isascii()
 
 
 def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
@@ -118,13 +126,25 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
             if wide and (not following or ord(following) < 0x80):
                 ending = (*slots, None)
                 runs.append(_Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=False))
-                if not following or not 0x40 <= ord(following) <= 0x7E:
+                if not following or not (0x40 <= ord(following) <= 0x7E or following == "?"):
                     return runs
-                # or a pair that decoded to nothing, with the decoder back in step at the letter after it
+                # or a pair that decoded to nothing, then the decoder back in step at a letter or a lost trail
             unknown_pairs.add(len(slots))
             slots.extend((None, None))
         elif code < 0x20:
             return runs
+        elif (enclosed := _ENCLOSED_NUMBER.match(text, position)) is not None:
+            # NFKC spells ⑴ as "(1)" and ⒈ as "1.": one double-byte character, several ASCII ones
+            number = int(enclosed.group(1) or enclosed.group(2))
+            folded = chr((0x2473 if enclosed.group(1) else 0x2487) + number)
+            encoded = encode_char(folded, codec)
+            if encoded is None or len(encoded) != 2:
+                return runs
+            slots.extend(encoded)
+            wide = True
+            units += 1
+            position = enclosed.end()
+            continue
         elif code < 0x80:
             if 0x40 <= code <= 0x7E and wide:
                 ending = (*slots, code)
