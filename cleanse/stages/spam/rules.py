@@ -152,7 +152,7 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
     credit = weights.get(CREDIT, 0.0)
-    if credit >= 3 and f.digits[i] >= 6 and n <= 400:
+    if credit >= 3 and f.digits[i] >= 6 and n <= 400 and sentences <= 1:
         yield Verdict(CREDIT, 0.9, (MASTHEAD, *_words(hits.words, CREDIT)))
     if n <= 60 and sentences <= 1:
         if patterns.CREDIT_START.match(stripped):
