@@ -36,9 +36,9 @@ MAX_ENDINGS = 4
 PATHS_PER_CHARACTER = 1
 SCRIPT_CONTEXT = 200
 CACHE_BONUS = 3.0
-BEAM_WIDTH = 96
+BEAM_WIDTH = 32
 #: at most this many (state, candidate) pairs are scored per character; weaker states go first.
-MAX_EXPANSIONS = 60_000
+MAX_EXPANSIONS = 12_000
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
