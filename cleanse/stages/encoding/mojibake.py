@@ -31,12 +31,17 @@ from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_
 CJK_MOJIBAKE = "cjk_mojibake"
 LATIN_MOJIBAKE = "latin_mojibake"
 #: unigram log-probability under which a character counts as rare and opens a window.
-RARE_LOGP = -12.5
+RARE_LOGP = -10.0
 WINDOW_CONTEXT = 24
 #: rare characters at most this far apart form a cluster worth examining.
-RARE_CLUSTER_GAP = 4
+RARE_CLUSTER_GAP = 2
 #: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
 _FIRST_NON_LATIN = 0x0370
+_FIRST_NON_LATIN_CHAR = chr(_FIRST_NON_LATIN)
+_FIRST_CJK_CHAR = "\u2e80"
+#: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
+#: both readings are real characters, so a small gain is a coin toss, not a repair.
+REMAP_GAIN_PER_CHANGE = 3.0
 #: a repaired span must read like text: at least this many nats per character on average.
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
@@ -216,7 +221,11 @@ def _scored_edits(
     edits = []
     for index, (start, end, repaired, evidence) in enumerate(candidates):
         gain = float(repaired_scores[index] - damaged_scores[index])
-        if gain >= min_gain and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
+        required = min_gain
+        if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
+            changed = sum(a != b for a, b in zip(repaired, text[start:end], strict=True))
+            required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
+        if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
     return edits
 
@@ -332,6 +341,8 @@ def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
 @lru_cache(maxsize=65536)
 def _remap(char: str, read: str, written: str) -> str | None:
     """The character whose ``written`` bytes, read as ``read``, showed as ``char`` (one to one)."""
+    if char < _FIRST_NON_LATIN_CHAR:
+        return None
     data = _encode(char, read)
     if data is None or len(data) != 2:
         return None
@@ -339,7 +350,7 @@ def _remap(char: str, read: str, written: str) -> str | None:
         original = data.decode(written)
     except UnicodeDecodeError:
         return None
-    return original if len(original) == 1 else None
+    return original if len(original) == 1 and original >= _FIRST_CJK_CHAR else None
 
 
 @lru_cache(maxsize=65536)
