@@ -135,8 +135,29 @@ def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -
     """Hash the shingles of every unit of a normalised batch (the per-unit map step, vectorised)."""
     if ngram < 1 or word_ngram < 1:
         raise ValueError(f"ngram and word_ngram must be at least 1, got {ngram} and {word_ngram}")
-    lengths = batch.lengths.astype(np.int64)
+    lengths = np.ascontiguousarray(batch.lengths, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64) if len(lengths) else lengths
+    codes = np.ascontiguousarray(batch.codes, dtype=np.uint32)
+    if native is not None:
+        out = np.empty(int(lengths.sum()), dtype=np.uint32)
+        counts = np.empty(len(lengths), dtype=np.int64)
+        words = np.ascontiguousarray(batch.words, dtype=np.uint8)
+        native.shingle_hashes(codes, lengths, words, out, counts, ngram, word_ngram, BASE)
+        hashes = out[: int(counts.sum())]
+    else:
+        hashes, counts = numpy_shingle_hashes(batch, starts, ngram, word_ngram)
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    unit_hashes = (span_hashes(codes, starts, starts + lengths, BASE).astype(np.uint64) << np.uint64(32)) | (
+        span_hashes(codes, starts, starts + lengths, UNIT_BASE).astype(np.uint64)
+    )
+    return ShingleBatch(hashes, offsets, unit_hashes ^ lengths.astype(np.uint64), lengths)
+
+
+def numpy_shingle_hashes(
+    batch: NormalisedBatch, starts: np.ndarray, ngram: int, word_ngram: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The numpy path of :func:`hash_shingles`: spans of every shingle, then their hashes (and counts)."""
+    lengths = batch.lengths.astype(np.int64)
     span_starts, span_ends, unit_of = _char_spans(np.where(batch.words, 0, lengths), starts, ngram)
     if batch.words.any():
         word_starts, word_ends, word_unit_of = _word_spans(batch, starts, lengths, word_ngram)
@@ -145,14 +166,8 @@ def hash_shingles(batch: NormalisedBatch, ngram: int = 5, word_ngram: int = 3) -
         unit_of = unit_of[order]
         span_starts = np.concatenate((span_starts, word_starts))[order]
         span_ends = np.concatenate((span_ends, word_ends))[order]
-    counts = np.bincount(unit_of, minlength=len(lengths)).astype(np.int64)
-    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    codes = np.ascontiguousarray(batch.codes, dtype=np.uint32)
-    hashes = span_hashes(codes, span_starts, span_ends, BASE)
-    unit_hashes = (span_hashes(codes, starts, starts + lengths, BASE).astype(np.uint64) << np.uint64(32)) | (
-        span_hashes(codes, starts, starts + lengths, UNIT_BASE).astype(np.uint64)
-    )
-    return ShingleBatch(hashes, offsets, unit_hashes ^ lengths.astype(np.uint64), lengths)
+    hashes = numpy_span_hashes(batch.codes, span_starts, span_ends, BASE)
+    return hashes, np.bincount(unit_of, minlength=len(lengths)).astype(np.int64)
 
 
 def _word_spans(

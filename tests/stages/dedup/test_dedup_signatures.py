@@ -94,8 +94,8 @@ def test_estimate_stays_near_true_jaccard(sets: list[set[int]]) -> None:
 @pytest.mark.skipif(native is None, reason="compiled core not built")
 @given(st.lists(MIXED, max_size=10), st.integers(1, 6))
 @settings(max_examples=40, deadline=None)
-def test_native_span_hashes_and_sets_equal_numpy(texts: list[str], ngram: int) -> None:
-    from cleanse.stages.dedup.shingles import numpy_span_hashes, span_hashes
+def test_native_hashes_and_sets_equal_numpy(texts: list[str], ngram: int) -> None:
+    from cleanse.stages.dedup.shingles import numpy_shingle_hashes, numpy_span_hashes, span_hashes
     from cleanse.stages.dedup.verify import ShingleSets
 
     normal = normalise_batch(texts)
@@ -103,6 +103,8 @@ def test_native_span_hashes_and_sets_equal_numpy(texts: list[str], ngram: int) -
     ends = np.minimum(starts + ngram, len(normal.codes))
     assert np.array_equal(span_hashes(normal.codes, starts, ends), numpy_span_hashes(normal.codes, starts, ends))
     batch = hash_shingles(normal, ngram)
+    numpy_hashes, numpy_counts = numpy_shingle_hashes(normal, np.cumsum(normal.lengths) - normal.lengths, ngram, 3)
+    assert np.array_equal(batch.hashes, numpy_hashes) and np.array_equal(batch.counts(), numpy_counts)
     native_sets, numpy_sets = ShingleSets.from_batch(batch), ShingleSets.from_batch_numpy(batch)
     assert np.array_equal(native_sets.values, numpy_sets.values)
     assert np.array_equal(native_sets.offsets, numpy_sets.offsets)

@@ -170,6 +170,87 @@ done:
     return result;
 }
 
+/* The shingle hashes of every unit: character n-grams, or word n-grams for word units (words are
+ * separated by one space, code 32); a unit shorter than one shingle is one shingle of its whole text.
+ * `out` must hold at least sum(max(length, 1)) values; counts[u] receives the number written for u. */
+static PyObject *shingle_hashes(PyObject *self, PyObject *args) {
+    Py_buffer codes, lengths, words, out, counts;
+    long long ngram, word_ngram;
+    unsigned long long base;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*LLK", &codes, &lengths, &words, &out, &counts, &ngram, &word_ngram,
+                          &base))
+        return NULL;
+    PyObject *result = NULL;
+    if (check(&codes, 4, "codes") || check(&lengths, 8, "lengths") || check(&words, 1, "words") ||
+        check(&out, 4, "out") || check(&counts, 8, "counts"))
+        goto done;
+    Py_ssize_t units = lengths.len / 8, total = codes.len / 4, capacity = out.len / 4;
+    const int64_t *len = (const int64_t *)lengths.buf;
+    if (words.len != units || counts.len != units * 8 || ngram < 1 || word_ngram < 1) {
+        PyErr_SetString(PyExc_ValueError, "shingle_hashes: inconsistent arguments");
+        goto done;
+    }
+    Py_ssize_t needed = 0, sum = 0;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        if (len[u] < 0) break;
+        sum += len[u];
+        needed += len[u] > 0 ? len[u] : 0;
+    }
+    if (sum != total || needed > capacity) {
+        PyErr_SetString(PyExc_ValueError, "shingle_hashes: lengths do not match codes or out is too small");
+        goto done;
+    }
+    const uint32_t *c = (const uint32_t *)codes.buf;
+    const uint8_t *w = (const uint8_t *)words.buf;
+    uint32_t *o = (uint32_t *)out.buf;
+    int64_t *cnt = (int64_t *)counts.buf;
+    const uint64_t b = (uint64_t)base;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t start = 0, written = 0;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        int64_t n = len[u], before = written;
+        const uint32_t *t = c + start;
+        if (n > 0 && !w[u]) {
+            int64_t span = n < ngram ? n : ngram, last = n < ngram ? 0 : n - ngram;
+            for (int64_t i = 0; i <= last; i++) {
+                uint64_t h = 0;
+                for (int64_t k = i; k < i + span; k++) h = h * b + t[k];
+                o[written++] = (uint32_t)(h ^ (h >> 32));
+            }
+        } else if (n > 0) {
+            /* word starts: position 0 and every position after a space */
+            int64_t tokens = 1;
+            for (int64_t i = 0; i < n; i++) tokens += (t[i] == 32);
+            int64_t shingles = tokens <= word_ngram ? 1 : tokens - word_ngram + 1;
+            int64_t first = 0; /* start of the first word of the current shingle */
+            for (int64_t s = 0; s < shingles; s++) {
+                int64_t end = first, seen = 0;
+                while (end < n) {
+                    if (t[end] == 32 && ++seen == word_ngram) break;
+                    end++;
+                }
+                uint64_t h = 0;
+                for (int64_t k = first; k < end; k++) h = h * b + t[k];
+                o[written++] = (uint32_t)(h ^ (h >> 32));
+                while (first < n && t[first] != 32) first++;
+                first++;
+            }
+        }
+        cnt[u] = written - before;
+        start += n;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&lengths);
+    PyBuffer_Release(&words);
+    PyBuffer_Release(&out);
+    PyBuffer_Release(&counts);
+    return result;
+}
+
 static void shell_sort(uint32_t *v, int64_t n) {
     static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
     for (int g = 0; g < 8; g++) {
@@ -231,6 +312,8 @@ done:
 static PyMethodDef methods[] = {
     {"span_hashes", span_hashes, METH_VARARGS,
      "span_hashes(codes, starts, ends, out, base): polynomial hash of each span of code points, folded to 32 bits."},
+    {"shingle_hashes", shingle_hashes, METH_VARARGS,
+     "shingle_hashes(codes, lengths, words, out, counts, ngram, word_ngram, base): hashes of every unit's shingles."},
     {"sorted_sets", sorted_sets, METH_VARARGS,
      "sorted_sets(values, offsets, counts): sort and deduplicate each unit's range in place, compacting to the front."},
     {"signatures", signatures, METH_VARARGS,
