@@ -8,6 +8,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__)
@@ -251,20 +252,47 @@ done:
     return result;
 }
 
-static void shell_sort(uint32_t *v, int64_t n) {
-    static const int64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-    for (int g = 0; g < 8; g++) {
-        int64_t gap = gaps[g];
-        for (int64_t i = gap; i < n; i++) {
-            uint32_t x = v[i];
-            int64_t j = i;
-            while (j >= gap && v[j - gap] > x) {
-                v[j] = v[j - gap];
-                j -= gap;
-            }
-            v[j] = x;
-        }
+/* Sort every unit's range of `values` and keep each value once, compacting the units to the front.
+ * One stable LSD radix sort (4 passes of 8 bits) over all values carries each value's unit along;
+ * a stable scatter by unit then leaves every unit's values sorted. counts[u] receives the kept sizes. */
+static int sort_units(uint32_t *v, const int64_t *off, Py_ssize_t units, int64_t *cnt) {
+    int64_t n = off[units];
+    uint32_t *a = malloc((size_t)(n ? n : 1) * sizeof(uint32_t)), *b = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+    int32_t *ua = malloc((size_t)(n ? n : 1) * sizeof(int32_t)), *ub = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    int64_t *cursor = malloc((size_t)(units ? units : 1) * sizeof(int64_t));
+    if (!a || !b || !ua || !ub || !cursor) {
+        free(a), free(b), free(ua), free(ub), free(cursor);
+        return -1;
     }
+    memcpy(a, v, (size_t)n * sizeof(uint32_t));
+    for (Py_ssize_t u = 0; u < units; u++)
+        for (int64_t i = off[u]; i < off[u + 1]; i++) ua[i] = (int32_t)u;
+    for (int shift = 0; shift < 32; shift += 8) {
+        int64_t histogram[257] = {0};
+        for (int64_t i = 0; i < n; i++) histogram[((a[i] >> shift) & 0xFF) + 1]++;
+        for (int k = 0; k < 256; k++) histogram[k + 1] += histogram[k];
+        for (int64_t i = 0; i < n; i++) {
+            int64_t to = histogram[(a[i] >> shift) & 0xFF]++;
+            b[to] = a[i];
+            ub[to] = ua[i];
+        }
+        uint32_t *swap_values = a;
+        a = b, b = swap_values;
+        int32_t *swap_units = ua;
+        ua = ub, ub = swap_units;
+    }
+    for (Py_ssize_t u = 0; u < units; u++) cursor[u] = off[u];
+    for (int64_t i = 0; i < n; i++) b[cursor[ua[i]]++] = a[i];
+    int64_t write = 0;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        int64_t kept = 0;
+        for (int64_t i = off[u]; i < off[u + 1]; i++)
+            if (kept == 0 || b[i] != v[write + kept - 1]) v[write + kept++] = b[i];
+        write += kept;
+        cnt[u] = kept;
+    }
+    free(a), free(b), free(ua), free(ub), free(cursor);
+    return 0;
 }
 
 static PyObject *sorted_sets(PyObject *self, PyObject *args) {
@@ -274,32 +302,28 @@ static PyObject *sorted_sets(PyObject *self, PyObject *args) {
     if (check(&values, 4, "values") || check(&offsets, 8, "offsets") || check(&counts, 8, "counts")) goto done;
     Py_ssize_t units = offsets.len / 8 - 1, total = values.len / 4;
     const int64_t *off = (const int64_t *)offsets.buf;
-    if (units < 0 || counts.len != units * 8) {
+    if (units < 0 || counts.len != units * 8 || units > INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "sorted_sets: inconsistent buffer sizes");
         goto done;
     }
+    if (off[0] != 0) {
+        PyErr_SetString(PyExc_ValueError, "sorted_sets: offsets must start at 0");
+        goto done;
+    }
     for (Py_ssize_t u = 0; u < units; u++) {
-        if (off[u] < 0 || off[u] > off[u + 1] || off[u + 1] > total) {
+        if (off[u] > off[u + 1] || off[u + 1] > total) {
             PyErr_SetString(PyExc_ValueError, "sorted_sets: offsets out of range");
             goto done;
         }
     }
-    uint32_t *v = (uint32_t *)values.buf;
-    int64_t *cnt = (int64_t *)counts.buf;
+    int failed;
     Py_BEGIN_ALLOW_THREADS
-    int64_t write = 0;
-    for (Py_ssize_t u = 0; u < units; u++) {
-        int64_t n = off[u + 1] - off[u];
-        uint32_t *seg = v + off[u];
-        shell_sort(seg, n);
-        int64_t kept = 0;
-        for (int64_t i = 0; i < n; i++) {
-            if (kept == 0 || seg[i] != v[write + kept - 1]) v[write + kept++] = seg[i];
-        }
-        write += kept;
-        cnt[u] = kept;
-    }
+    failed = sort_units((uint32_t *)values.buf, off, units, (int64_t *)counts.buf);
     Py_END_ALLOW_THREADS
+    if (failed) {
+        PyErr_NoMemory();
+        goto done;
+    }
     result = Py_None;
     Py_INCREF(result);
 done:
