@@ -62,6 +62,8 @@ def _t(issue: int, benchmark: str, claim: str, path: str, bound: float, directio
     return Target(issue, benchmark, claim, tuple(path.split(" or ")), bound, direction, unit)
 
 
+_TRADITIONAL_RATIO = "speed|ratios|stage_tw2s_vs_reimplemented or speed|ratios|stage_traditional_vs_reimplemented"
+_IDENTICAL_OUTPUT = "speed|identical_to_official|stage_tw2s or speed|identical_to_official|stage_on_traditional"
 TARGETS: tuple[Target, ...] = (
     _t(3, "pipeline_overhead", "identity pipeline throughput", "pipeline_mb_per_s", 50, ">=", " MB/s"),
     _t(4, "encoding", "lossless kinds, exact recovery", "lossless_recovery", 0.99, ">="),
@@ -75,17 +77,32 @@ TARGETS: tuple[Target, ...] = (
     _t(5, "script", "detection, mixed", "detection|mixed|accuracy", 0.99, ">="),
     _t(5, "script", "Simplified detect-and-skip", "speed|simplified/stage_detect_and_skip|mb_s", 30, ">=", " MB/s"),
     _t(
-        5, "script", "Traditional vs reimplementation", "speed|ratios|stage_traditional_vs_reimplemented", 10, ">=", "x"
+        5,
+        "script",
+        "Traditional vs reimplementation",
+        _TRADITIONAL_RATIO,
+        10,
+        ">=",
+        "x",
     ),
-    _t(5, "script", "output identical to official OpenCC", "speed|identical_to_official|stage_on_traditional", 1, ">="),
+    _t(
+        5,
+        "script",
+        "output identical to official OpenCC",
+        _IDENTICAL_OUTPUT,
+        1,
+        ">=",
+    ),
     _t(6, "spam", "drop precision on gold lines", "quality|drop_precision", 0.97, ">="),
     _t(6, "spam", "drop recall on gold lines", "quality|drop_recall", 0.95, ">="),
     _t(6, "spam", "article lines dropped", "len:quality|article_lines_taken_out", 0, "<="),
-    _t(6, "spam", "throughput", "label_lines_mb_s", 10, ">=", " MB/s"),
+    _t(6, "spam", "throughput, wall time", "mb_s_wall|label_lines or label_lines_mb_s", 10, ">=", " MB/s"),
+    _t(6, "spam", "throughput, CPU time", "mb_s_cpu|label_lines", 10, ">=", " MB/s"),
     _t(7, "splice", "boundary F1 with cues", "quality|splice|cues|f1", 0.9, ">="),
     _t(7, "splice", "boundary F1 without cues", "quality|splice|no_cues|f1", 0.7, ">="),
     _t(7, "splice", "Pk overall", "quality|splice|overall|pk", 0.15, "<="),
-    _t(7, "splice", "throughput (CPU time)", "speed|stage_mb_s_cpu", 2, ">=", " MB/s"),
+    _t(7, "splice", "throughput, wall time", "speed|stage_mb_s_wall", 2, ">=", " MB/s"),
+    _t(7, "splice", "throughput, CPU time", "speed|stage_mb_s_cpu", 2, ">=", " MB/s"),
     _t(8, "minhash", "signatures vs datasketch MinHash.bulk", "speedup_vs_datasketch", 10, ">=", "x"),
     _t(8, "minhash", "signatures vs rensa", "ratio_vs_rensa", 0.5, ">=", "x"),
     _t(8, "dedup_scale", "1M paragraphs end to end, time", "largest|seconds", 120, "<=", " s"),
