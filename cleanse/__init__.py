@@ -20,6 +20,9 @@ from cleanse.pipeline import Pipeline
 
 if TYPE_CHECKING:
     from cleanse.stages.encoding import DecodeResult
+    from cleanse.stages.script import ScriptVerdict
+    from cleanse.stages.spam import LabelledLine
+    from cleanse.stages.splice import Segment
 
 __version__ = "0.1.0"
 
@@ -86,11 +89,14 @@ def repair_encoding(text: str) -> str:
     return encoding.repair_encoding(text)
 
 
-def to_simplified(text: str) -> str:
-    """Convert Traditional Chinese to Simplified, phrase by phrase."""
+def to_simplified(text: str, variant: str = "tw") -> str:
+    """Convert Traditional Chinese to Simplified, phrase by phrase; ``variant`` names the input's standard.
+
+    "tw" (default) also reads standard OpenCC Traditional; "standard", "twp" and "hk" are the others.
+    """
     from cleanse.stages import script
 
-    return script.to_simplified(text)
+    return script.to_simplified(text, variant=variant)
 
 
 def to_traditional(text: str, variant: str = "standard") -> str:
@@ -100,21 +106,21 @@ def to_traditional(text: str, variant: str = "standard") -> str:
     return script.to_traditional(text, variant=variant)
 
 
-def detect_script(text: str) -> Any:
+def detect_script(text: str) -> ScriptVerdict:
     """Tell whether ``text`` is "simplified", "traditional", "mixed" or "none" (no Han text)."""
     from cleanse.stages import script
 
     return script.detect_script(text)
 
 
-def label_lines(text: str) -> list[Any]:
+def label_lines(text: str) -> list[LabelledLine]:
     """Label every line: article, spam, ad, chrome, notice, credit, caption or furniture, with score and evidence."""
     from cleanse.stages import spam
 
     return spam.label_lines(text)
 
 
-def split_articles(text: str) -> list[Any]:
+def split_articles(text: str) -> list[Segment]:
     """Split a document into segments with roles (main, off_topic, ad, continuation, ...) and spans."""
     from cleanse.stages import splice
 
