@@ -39,6 +39,41 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append(f"- {name} / {reason}: {count}")
     for name, corpus in stats.get("corpus_reports", {}).items():
         if corpus:
-            lines += ["", f"## {name}", "", "```json", json.dumps(corpus, ensure_ascii=False, indent=2)[:20000], "```"]
+            lines += ["", f"## {name}", ""]
+            lines += _render_corpus_report(corpus)
     lines.append("")
     return "\n".join(lines)
+
+
+def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
+    """Counts as a list and cluster lists as tables; anything else as JSON (report.json has it all)."""
+    lines: list[str] = []
+    rest: dict[str, Any] = {}
+    for key, value in corpus.items():
+        if key == "counts" and isinstance(value, dict):
+            lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in value.items()]
+        elif isinstance(value, dict) and isinstance(value.get("clusters"), list):
+            lines += ["", f"### {key}: {value.get('clusters_total', len(value['clusters']))} clusters", ""]
+            lines += _cluster_table(value["clusters"])
+        else:
+            rest[key] = value
+    if rest:
+        lines += ["", "```json", json.dumps(rest, ensure_ascii=False, indent=2, default=str)[:20000], "```"]
+    return lines
+
+
+def _cluster_table(clusters: list[dict[str, Any]]) -> list[str]:
+    if not clusters:
+        return ["none found"]
+    rows = ["| kept | size | min similarity | members | example |", "|---|---:|---:|---|---|"]
+    for cluster in clusters:
+        members = ", ".join(map(str, cluster.get("members", [])[:6]))
+        if len(cluster.get("members", [])) > 6:
+            members += ", …"
+        example = (cluster.get("examples") or [""])[0].replace("|", "\\|").replace("\n", " ")
+        example = example if len(example) <= 60 else example[:59] + "…"
+        rows.append(
+            f"| {cluster.get('kept', '')} | {cluster.get('size', '')} | {cluster.get('min_similarity', '')} "
+            f"| {members} | {example} |"
+        )
+    return rows
