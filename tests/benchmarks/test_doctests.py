@@ -10,6 +10,8 @@ import pytest
 MODULES = (
     "benchmarks.common",
     "benchmarks.reprints",
+    "benchmarks.reprints.corpus",
+    "benchmarks.reprints.generate",
     "benchmarks.dedup_quality",
     "benchmarks.scaling",
     "benchmarks.__main__",
