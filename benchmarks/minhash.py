@@ -49,7 +49,9 @@ def contenders(raw: list[str], units: list[str]) -> dict[str, Callable[[], Any]]
         "cleanse incl. normalisation": lambda: signatures(hash_shingles(normalise_batch(raw), NGRAM), NUM_PERM),
     }
     if native is not None:
-        runs["cleanse, numpy signature path"] = lambda: signatures(shingle_batch(units, NGRAM), NUM_PERM, use_native=False)
+        runs["cleanse, numpy signature path"] = lambda: signatures(
+            shingle_batch(units, NGRAM), NUM_PERM, use_native=False
+        )
     from datasketch import MinHash
 
     runs["datasketch MinHash.bulk"] = lambda: MinHash.bulk(byte_shingles, num_perm=NUM_PERM)
