@@ -31,14 +31,14 @@ from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_
 CJK_MOJIBAKE = "cjk_mojibake"
 LATIN_MOJIBAKE = "latin_mojibake"
 #: unigram log-probability under which a character counts as rare and opens a window.
-RARE_LOGP = -10.0
+RARE_LOGP = -11.0
 WINDOW_CONTEXT = 24
 #: rare characters at most this far apart form a cluster worth examining.
 RARE_CLUSTER_GAP = 2
 #: Latin letters with accents are pinyin or Latin text, never double-byte mojibake by themselves.
 _FIRST_NON_LATIN = 0x0370
-_FIRST_NON_LATIN_CHAR = chr(_FIRST_NON_LATIN)
-_FIRST_CJK_CHAR = "\u2e80"
+#: a Big5/GBK misreading is undone only towards punctuation, symbols and CJK, never towards Latin letters.
+_FIRST_REMAPPED_CHAR = "\u2000"
 #: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
 #: both readings are real characters, so a small gain is a coin toss, not a repair.
 REMAP_GAIN_PER_CHANGE = 3.0
@@ -341,7 +341,7 @@ def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
 @lru_cache(maxsize=65536)
 def _remap(char: str, read: str, written: str) -> str | None:
     """The character whose ``written`` bytes, read as ``read``, showed as ``char`` (one to one)."""
-    if char < _FIRST_NON_LATIN_CHAR:
+    if char.isascii():
         return None
     data = _encode(char, read)
     if data is None or len(data) != 2:
@@ -350,7 +350,7 @@ def _remap(char: str, read: str, written: str) -> str | None:
         original = data.decode(written)
     except UnicodeDecodeError:
         return None
-    return original if len(original) == 1 and original >= _FIRST_CJK_CHAR else None
+    return original if len(original) == 1 and original >= _FIRST_REMAPPED_CHAR else None
 
 
 @lru_cache(maxsize=65536)
