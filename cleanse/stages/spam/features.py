@@ -6,13 +6,13 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import regex
 
 from cleanse.stages.spam import patterns
-from cleanse.stages.spam.lexicon import ADVERTORIAL_WEIGHTS, Lexicon
+from cleanse.stages.spam.lexicon import LEXICON_LABELS, Lexicon
 from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 
 HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR = (1 << bit for bit in range(7))
@@ -43,20 +43,80 @@ def character_classes(codes: np.ndarray) -> np.ndarray:
     return _CLASSES[np.minimum(codes, LUT_SIZE - 1)]
 
 
-@dataclass
 class LineHits:
-    """Lexicon evidence of one line: weight per label, the words that fired, advertorial weight."""
+    """Lexicon evidence of one line: weight per label, advertorial weight and the words that fired.
 
-    weights: dict[str, float] = field(default_factory=dict)
-    words: dict[str, list[str]] = field(default_factory=dict)
-    first: dict[str, int] = field(default_factory=dict)
-    last_end: dict[str, int] = field(default_factory=dict)
-    advertorial: float = 0.0
-    reporting: float = 0.0
-    property: float = 0.0
-    promotion: float = 0.0
-    strong_direct_ad: bool = False
-    kinds: set[str] = field(default_factory=set)
+    The sums are filled in for all lines at once with numpy; which words fired, where, and of which kinds are
+    only read for evidence and cuts, so they are worked out from the line's matches when first asked for.
+    """
+
+    __slots__ = (
+        "weights",
+        "reporting",
+        "advertorial",
+        "property",
+        "promotion",
+        "strong_direct_ad",
+        "_lexicon",
+        "_positions",
+        "_ids",
+        "_detail",
+    )
+
+    def __init__(
+        self,
+        weights: dict[str, float] | None = None,
+        sums: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0),
+        lexicon: Lexicon | None = None,
+        positions: list[int] | None = None,
+        ids: list[int] | None = None,
+    ) -> None:
+        self.weights: dict[str, float] = weights or {}
+        self.reporting, self.advertorial, self.property, self.promotion, strong = sums
+        self.strong_direct_ad = strong > 0
+        self._lexicon = lexicon
+        self._positions = positions or []
+        self._ids = ids or []
+        self._detail: tuple[dict[str, list[str]], dict[str, int], dict[str, int], set[str]] | None = None
+
+    def _details(self) -> tuple[dict[str, list[str]], dict[str, int], dict[str, int], set[str]]:
+        if self._detail is None:
+            words: dict[str, list[str]] = {}
+            first: dict[str, int] = {}
+            last_end: dict[str, int] = {}
+            kinds: set[str] = set()
+            if self._lexicon is not None:
+                for position, word_id in zip(self._positions, self._ids, strict=True):
+                    word = self._lexicon.words[word_id]
+                    for entry in self._lexicon.entries[word]:
+                        if entry.label == "article":
+                            continue
+                        words.setdefault(entry.label, []).append(word)
+                        first.setdefault(entry.label, position)
+                        last_end[entry.label] = position + len(word)
+                        kinds.add(entry.kind)
+            self._detail = (words, first, last_end, kinds)
+        return self._detail
+
+    @property
+    def words(self) -> dict[str, list[str]]:
+        """The words that fired, by label, in text order (repeats kept)."""
+        return self._details()[0]
+
+    @property
+    def first(self) -> dict[str, int]:
+        """Offset in the line of the first word of each label."""
+        return self._details()[1]
+
+    @property
+    def last_end(self) -> dict[str, int]:
+        """Offset in the line just past the last word of each label."""
+        return self._details()[2]
+
+    @property
+    def kinds(self) -> set[str]:
+        """The kinds (``promo``, ``property``, ``link_list``...) of the words that fired."""
+        return self._details()[3]
 
 
 @dataclass
@@ -79,6 +139,7 @@ class DocumentFeatures:
 
 
 _EMPTY_HITS = LineHits()
+_LABEL_COLUMNS = tuple(j for j, label in enumerate(LEXICON_LABELS) if label != "article")
 
 
 def _line_of(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -106,9 +167,7 @@ class DocumentIndex:
         bits[1:-1, 7] = space[1:] & ~space[:-1]
         self._bits = bits
         self._urls = self._matches(patterns.URL) if any(cue in text for cue in patterns.URL_CUES) else None
-        found = lexicon.find(text, codes)
-        self._word_positions = np.array([p for p, _ in found], dtype=np.int64)
-        self._words = [w for _, w in found]
+        self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
     def _matches(self, pattern: regex.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
         spans = [m.span() for m in pattern.finditer(self.text)]
@@ -145,34 +204,35 @@ class DocumentIndex:
         return np.bincount(lines[lines >= 0], minlength=len(starts)).tolist()
 
     def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
+        """Per-line label weights and sums as numpy reductions over the matches of each line."""
         hits = [_EMPTY_HITS] * len(starts)
-        if not self._words:
+        if not self._word_positions.size:
             return hits
-        lines = _line_of(self._word_positions, starts, ends).tolist()
-        entries = self.lexicon.entries
-        for line, position, word in zip(lines, self._word_positions.tolist(), self._words, strict=True):
-            if line < 0:
-                continue
-            record = hits[line]
-            if record is _EMPTY_HITS:
-                record = hits[line] = LineHits()
-            for entry in entries[word]:
-                label = entry.label
-                if label == "article":
-                    record.reporting += entry.weight
-                    continue
-                record.weights[label] = record.weights.get(label, 0.0) + entry.weight
-                record.words.setdefault(label, []).append(word)
-                record.first.setdefault(label, position - int(starts[line]))
-                record.last_end[label] = position + len(word) - int(starts[line])
-                record.kinds.add(entry.kind)
-                record.advertorial += entry.weight * ADVERTORIAL_WEIGHTS.get(entry.kind, 0.0)
-                if entry.kind == "property":
-                    record.property += entry.weight
-                elif entry.kind == "promo":
-                    record.promotion += entry.weight
-                elif label == "ad" and entry.weight >= 1:
-                    record.strong_direct_ad = True
+        lines = _line_of(self._word_positions, starts, ends)
+        inside = lines >= 0
+        lines, positions, ids = lines[inside], self._word_positions[inside], self._word_ids[inside]
+        if not lines.size:
+            return hits
+        group_starts = np.flatnonzero(np.concatenate(([True], lines[1:] != lines[:-1])))
+        lexicon = self.lexicon
+        weights = np.add.reduceat(lexicon.label_weights[ids], group_starts, axis=0).tolist()
+        present = np.logical_or.reduceat(lexicon.label_present[ids], group_starts, axis=0).tolist()
+        sums = np.add.reduceat(lexicon.line_sums[ids], group_starts, axis=0).tolist()
+        group_ends = [*group_starts[1:].tolist(), int(lines.size)]
+        offsets = (positions - starts[lines]).tolist()
+        id_list = ids.tolist()
+        labels = LEXICON_LABELS
+        for group, (line, first, last) in enumerate(
+            zip(lines[group_starts].tolist(), group_starts.tolist(), group_ends, strict=True)
+        ):
+            row, has = weights[group], present[group]
+            hits[line] = LineHits(
+                {labels[j]: row[j] for j in _LABEL_COLUMNS if has[j]},
+                tuple(sums[group]),
+                lexicon,
+                offsets[first:last],
+                id_list[first:last],
+            )
         return hits
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:

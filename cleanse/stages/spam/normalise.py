@@ -125,10 +125,9 @@ def fold(text: str) -> Folded:
     folded = from_code_points(codes)
     if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
         return Folded(folded, len(text), None, codes)
-    spans = np.array([m.span() for m in PINYIN_GLOSS.finditer(folded)], dtype=np.int64)
-    edges = np.zeros(len(folded) + 1, dtype=np.int32)
-    np.add.at(edges, spans[:, 0], 1)
-    np.add.at(edges, spans[:, 1], -1)
+    bounds = np.array([m.span() for m in PINYIN_GLOSS.finditer(folded)], dtype=np.int64)
+    size = len(folded) + 1
+    edges = np.bincount(bounds[:, 0], minlength=size) - np.bincount(bounds[:, 1], minlength=size)
     keep = np.cumsum(edges[:-1]) == 0
     kept = codes[keep]
     return Folded(from_code_points(kept), len(text), np.flatnonzero(keep), kept)
