@@ -12,7 +12,7 @@ MODULES = (
     "benchmarks.reprints",
     "benchmarks.reprints.corpus",
     "benchmarks.reprints.generate",
-    "benchmarks.dedup_quality",
+    "benchmarks.dedup_quality.metrics",
     "benchmarks.scaling",
     "benchmarks.__main__",
 )
