@@ -14,7 +14,7 @@ already-cleaned documents; the Ray numbers are each Ray worker process's peak re
 ``/proc``) after a dedup-only run in a fresh Ray, next to the resident set of an idle worker, so the
 difference is what the dedup steps added to one worker.
 
-    python -m benchmarks.ray_local [--clusters 60] [--copies 4] [--singletons 40] [--workers 2] [--quick]
+    python -m benchmarks.ray_local [--clusters 24] [--copies 4] [--singletons 16] [--workers 2] [--quick]
 """
 
 from __future__ import annotations
@@ -107,9 +107,9 @@ def _copies(docs: list[Document]) -> list[Document]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", type=int, default=60)
+    parser.add_argument("--clusters", type=int, default=24)
     parser.add_argument("--copies", type=int, default=4)
-    parser.add_argument("--singletons", type=int, default=40)
+    parser.add_argument("--singletons", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="a small input, for a smoke run")

@@ -12,8 +12,9 @@ That decision depends only on pairs (later, earlier), so on Ray no node needs th
 3. a shuffle by the later document keeps its best edge (highest similarity, then earliest);
 4. :func:`cleanse.engines.components.components` turns the best edges, a forest whose roots are the
    first documents of their clusters, into stars: each document learns its cluster's first document;
-5. a shuffle by order key brings each document its cluster and best similarity (a join done as a
-   group-by, so Ray's optional join engine is not needed), and the stage's reason and score are set.
+5. each document gets its cluster and best similarity, and the stage's reason and score are set: by a
+   broadcast join when the duplicates are few enough (``RayOptions.broadcast_marks``), otherwise by a
+   shuffle by order key (a join done as a group-by, so Ray's optional join engine is not needed).
 
 Paragraph-level checks (``level="both"`` or ``"paragraphs"``) are streamed through one index per paragraph
 and sentence and are not distributed yet: with ``level="both"`` the Ray run says so in a warning and in
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.document import Document
-from cleanse.engines._optional import EngineError
+from cleanse.engines._optional import EngineError, require_ray
 from cleanse.engines.components import components
 from cleanse.engines.rows import from_batch, to_batch
 from cleanse.stages.base import CorpusStage
@@ -150,8 +151,15 @@ def _score_side(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
     }
 
 
+def mark(doc: Document, first_id: str, score: float, stage_name: str) -> None:
+    """Mark a kept document a duplicate of its cluster's first document, with the stage's reason."""
+    if doc.kept:
+        reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
+        doc.mark_duplicate(stage_name, of=first_id, reason=reason, score=score)
+
+
 def mark_group(group: Mapping[str, np.ndarray], stage_name: str) -> dict[str, list[Any]]:
-    """Step 5 on one order key: the document, marked a duplicate when its cluster and score came along."""
+    """Step 5 by shuffle, on one order key: the document, marked when its cluster and score came along."""
     blobs = [blob for blob in group["doc"] if blob]
     seq = int(group["seq"][0])
     if len(blobs) != 1:
@@ -161,30 +169,73 @@ def mark_group(group: Mapping[str, np.ndarray], stage_name: str) -> dict[str, li
     scores = [float(s) for s in group["similarity"] if s >= 0]
     if len(firsts) > 1 or len(scores) > 1 or bool(firsts) != bool(scores):
         raise EngineError(f"order key {seq} got {len(firsts)} clusters and {len(scores)} scores")
-    if firsts and docs[0].kept:
-        score = scores[0]
-        reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
-        docs[0].mark_duplicate(stage_name, of=firsts.pop(), reason=reason, score=score)
+    if firsts:
+        mark(docs[0], firsts.pop(), scores[0], stage_name)
     return to_batch(docs, seqs)
 
 
-def deduplicate(documents: Any, stage: NearDupDetector, partitions: int) -> Any:
-    """Steps 1-5 over the documents dataset (``seq``, ``doc``); returns it with duplicates marked."""
+_BROADCAST: dict[str, Mapping[int, tuple[str, float]]] = {}
+
+
+def _resolve(marks: Any) -> Mapping[int, tuple[str, float]]:
+    """The marks themselves, or those behind an object reference (fetched once per worker process)."""
+    if isinstance(marks, Mapping):
+        return marks
+    key = marks.hex()
+    if key not in _BROADCAST:
+        _BROADCAST.clear()
+        _BROADCAST[key] = require_ray().get(marks)
+    return _BROADCAST[key]
+
+
+def mark_batch(batch: Mapping[str, Any], marks: Any, stage_name: str) -> dict[str, Any]:
+    """Step 5 by broadcast: mark the documents of a batch found in ``marks`` (order key -> first id, score).
+
+    ``marks`` is the mapping or a Ray object reference to it.
+    """
+    marks = _resolve(marks)
+    docs, seqs = from_batch(batch)
+    for doc, seq in zip(docs, seqs, strict=True):
+        found = marks.get(seq)
+        if found is not None:
+            mark(doc, found[0], found[1], stage_name)
+    return to_batch(docs, seqs)
+
+
+def collect_marks(stars: Any, best: Any) -> dict[int, tuple[str, float]]:
+    """Order key -> (cluster's first id, best similarity), read from the two small datasets."""
+    firsts: dict[int, str] = {}
+    for batch in stars.iter_batches(batch_format="numpy", batch_size=65536):
+        firsts.update(zip(batch["a"].tolist(), batch["b_id"].tolist(), strict=True))
+    marks: dict[int, tuple[str, float]] = {}
+    for batch in best.iter_batches(batch_format="numpy", batch_size=65536):
+        for seq, score in zip(batch["a"].tolist(), batch["similarity"].tolist(), strict=True):
+            marks[seq] = (firsts[seq], float(score))
+    if len(marks) != len(firsts):
+        raise EngineError(f"{len(firsts)} documents got a cluster but {len(marks)} a score")
+    return marks
+
+
+def deduplicate(documents: Any, stage: NearDupDetector, partitions: int, broadcast_limit: int = 0) -> Any:
+    """Steps 1-5 over the documents dataset (``seq``, ``doc``); returns it with duplicates marked.
+
+    When at most ``broadcast_limit`` documents are duplicates, step 5 sends their marks to every map
+    task (a broadcast join) instead of shuffling all documents by order key.
+    """
     threshold = stage.options.threshold
     if stage.options.level == "both":
         warnings.warn(f"dedup on Ray: {PARAGRAPHS_SKIPPED}", UserWarning, stacklevel=3)
     documents = documents.materialize()
-
-    def verify(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return verified_edges(group, threshold)
-
-    def mark(group: Mapping[str, np.ndarray]) -> dict[str, list[Any]]:
-        return mark_group(group, stage.name)
-
     keys = DocumentKeys(stage)
 
     def key_rows(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
         return keys(batch)
+
+    def verify(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return verified_edges(group, threshold)
+
+    def mark_one(group: Mapping[str, np.ndarray]) -> dict[str, list[Any]]:
+        return mark_group(group, stage.name)
 
     keyed = documents.map_batches(key_rows, batch_format="numpy")
     edges = keyed.groupby("key", num_partitions=partitions).map_groups(verify, batch_format="numpy")
@@ -192,11 +243,14 @@ def deduplicate(documents: Any, stage: NearDupDetector, partitions: int) -> Any:
     if best.count() == 0:
         return documents
     stars = components(best.select_columns(["a", "a_id", "b", "b_id", "dirty"]), partitions)
+    if stars.count() <= broadcast_limit:
+        marks = require_ray().put(collect_marks(stars, best))
+        return documents.map_batches(mark_batch, batch_format="numpy", fn_args=(marks, stage.name))
     sides = documents.map_batches(_document_side, batch_format="numpy").union(
         stars.map_batches(_cluster_side, batch_format="numpy"),
         best.map_batches(_score_side, batch_format="numpy"),
     )
-    return sides.groupby("seq", num_partitions=partitions).map_groups(mark, batch_format="numpy")
+    return sides.groupby("seq", num_partitions=partitions).map_groups(mark_one, batch_format="numpy")
 
 
 class DedupReport:
@@ -230,13 +284,13 @@ class DedupReport:
         }
 
 
-def distributed_step(stage: CorpusStage) -> Callable[[Any, int], Any]:
+def distributed_step(stage: CorpusStage, broadcast_limit: int = 0) -> Callable[[Any, int], Any]:
     """The distributed form of ``stage``: a function ``(documents dataset, partitions) -> dataset``."""
     check_supported(stage)
     assert isinstance(stage, NearDupDetector)
 
     def step(documents: Any, partitions: int) -> Any:
-        return deduplicate(documents, stage, partitions)
+        return deduplicate(documents, stage, partitions, broadcast_limit)
 
     return step
 

@@ -37,7 +37,9 @@ class RayOptions:
     dedup steps (``None``: two per worker CPU). ``batch_size``: documents per batch map call.
     ``connect_attempts`` / ``connect_wait``: how often and how long (seconds, doubled each time) to retry
     reaching the cluster. ``task_retries``: how often Ray re-runs a task lost with its worker.
-    ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster).
+    ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster). ``broadcast_marks``: up to
+    this many duplicates, dedup sends their marks to every task rather than shuffling all documents (about
+    100 bytes each on the driver and per task); ``0`` always shuffles.
     """
 
     address: str | None = None
@@ -48,6 +50,7 @@ class RayOptions:
     connect_wait: float = 1.0
     task_retries: int = 3
     num_cpus: int | None = None
+    broadcast_marks: int = 1_000_000
     text_field: str = "text"
     id_field: str = "id"
     ray_init_kwargs: Mapping[str, Any] = field(default_factory=dict)
@@ -59,6 +62,8 @@ class RayOptions:
                 raise ValueError(f"{name} must be at least 1, got {value}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.broadcast_marks < 0:
+            raise ValueError(f"broadcast_marks must be 0 or more, got {self.broadcast_marks}")
         if self.connect_attempts < 1:
             raise ValueError(f"connect_attempts must be at least 1, got {self.connect_attempts}")
 
@@ -212,7 +217,7 @@ def transform(pipeline: Any, documents: Any, options: RayOptions) -> Any:
         pending, head = [], False
         if not isinstance(stage, CorpusStage):
             raise TypeError(f"{stage!r} is neither a DocumentStage nor a CorpusStage")
-        dataset = distributed_step(stage)(dataset, _partitions(options))
+        dataset = distributed_step(stage, options.broadcast_marks)(dataset, _partitions(options))
     if pending or head:
         dataset = _map_documents(dataset, pending, options, head, intake)
     return dataset

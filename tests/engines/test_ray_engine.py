@@ -88,6 +88,30 @@ def test_the_ray_report_lists_the_local_document_clusters(both_runs):
     assert remote["skipped"] == ["paragraphs"]
 
 
+def test_dedup_marks_by_shuffle_match_the_local_stage(ray_session):
+    texts = [
+        "城市基层党建工作综述报告全文如下",
+        "城市基层党建工作综述报告全文如下",
+        "完全不同的一段文字内容在这里出现",
+        "城市基層黨建工作綜述報告全文如下",
+        "完全不同的一段文字内容在这里出现！",
+    ]
+    local = list(
+        Pipeline([NearDupDetector(level="documents")]).run(
+            Document.from_text(t, id=f"t{i}") for i, t in enumerate(texts)
+        )
+    )
+    remote = list(
+        run_ray(
+            Pipeline([NearDupDetector(level="documents")]),
+            [Document.from_text(t, id=f"t{i}") for i, t in enumerate(texts)],
+            broadcast_marks=0,
+        )
+    )
+    assert len(_outcome(local)["clusters"]) == 3
+    assert _outcome(remote) == _outcome(local)
+
+
 class Explodes(DocumentStage):
     name = "explodes"
 
