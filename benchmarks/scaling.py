@@ -233,7 +233,8 @@ def _headline(series: dict[str, list[dict[str, Any]]], ratios: dict[str, dict[st
         else:
             headline[f"cleanse {row['paragraphs']:,} paragraphs"] = row.get("error", "failed")
     for method, rows in series.items():
-        headline[f"time slope {method} (10k+ / all)"] = " / ".join(map(str, _slopes(rows, "seconds").values()))
+        slopes = _slopes(rows, "seconds")
+        headline[f"time slope {method} (all sizes / 10k and up)"] = " / ".join(map(str, slopes.values()))
     for baseline, by_size in ratios.items():
         size, ratio = max(by_size.items(), key=lambda item: int(item[0]))
         headline[f"speed-up vs {baseline} at {int(size):,}"] = ratio
