@@ -7,7 +7,7 @@ whole-corpus mode: ``sketch_chunk`` is the map step, ``cluster_units`` the reduc
 and ``storage`` (the incremental mode), ``stage`` (the pipeline stage), ``report`` and ``evaluate``
 (scoring against brute force).
 
->>> find_duplicates(["城市基层党建工作综述", "城市基層黨建工作綜述", "另一篇完全不同的文章"])
+>>> find_duplicates(["春季植树造林活动综述", "春季植樹造林活動綜述", "另一篇完全不同的文章"])
 [[0, 1]]
 """
 

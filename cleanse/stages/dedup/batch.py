@@ -5,7 +5,7 @@ on that unit alone, so chunks can run anywhere and be concatenated. Reduce (:fun
 collapse exact duplicates by the hash of the normalised unit, group band keys by sorting, verify
 every candidate pair on exact shingle sets and merge verified pairs with union-find.
 
->>> find_duplicates(["城市基层党建工作综述", "城市基層黨建工作綜述！", "完全不同的一段文字"])
+>>> find_duplicates(["春季植树造林活动综述", "春季植樹造林活動綜述！", "完全不同的一段文字"])
 [[0, 1]]
 """
 

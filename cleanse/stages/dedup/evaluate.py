@@ -4,7 +4,7 @@ Brute force uses the very same shingle sets (normalised text, same n-grams, same
 every pair through a sparse incidence matrix product, so a miss or a false hit can only come from
 LSH banding or verification, never from a different notion of similarity.
 
->>> texts = ["城市基层党建工作经验交流座谈会", "城市基层党建工作经验交流会议", "无关的文字内容在这里"]
+>>> texts = ["春季植树造林活动经验交流座谈会", "春季植树造林活动经验交流会议", "无关的文字内容在这里"]
 >>> score = compare_with_brute_force(texts, 0.5)
 >>> score.recall, score.precision, score.truth
 (1.0, 1.0, 1)

@@ -8,7 +8,7 @@ is saved to disk and loaded again between runs.
 
 >>> from cleanse.stages.dedup.batch import sketch_units
 >>> from cleanse.stages.dedup.options import DedupOptions
->>> texts = ["城市基层党建工作综述报告", "城市基層黨建工作綜述報告"]
+>>> texts = ["春季植树造林活动综述报告", "春季植樹造林活動綜述報告"]
 >>> signs = sketch_units(texts, DedupOptions(), keep_signs=True).signs
 >>> index = NearDupIndex(threshold=0.8)
 >>> index.add("a", signs[0])

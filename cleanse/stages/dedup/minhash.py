@@ -11,7 +11,7 @@ The work runs in the compiled core when it was built and in numpy otherwise; bot
 signatures.
 
 >>> from cleanse.stages.dedup.shingles import shingle_batch
->>> signs = signatures(shingle_batch(["城市基层党建工作", "城市基层党建工作", "abc"]))
+>>> signs = signatures(shingle_batch(["春季植树造林活动", "春季植树造林活动", "abc"]))
 >>> signs.shape, signs.dtype.name, signs.nbytes // 3
 ((3, 128), 'uint32', 512)
 >>> estimate_jaccard(signs[0], signs[1]), estimate_jaccard(signs[0], signs[2])
