@@ -51,6 +51,27 @@ class LabelledLine:
         }
 
 
+_SLOTS = LabelledLine.__dict__
+_SETTERS = tuple(_SLOTS[name].__set__ for name in ("index", "start", "end", "text", "label", "score", "evidence"))
+
+
+def _labelled_line(
+    index: int, start: int, end: int, text: str, label: str, score: float, evidence: tuple[str, ...]
+) -> LabelledLine:
+    """Build a :class:`LabelledLine` through its slots: the frozen dataclass ``__init__`` costs several times
+    more, which shows on documents of thousands of lines."""
+    line = object.__new__(LabelledLine)
+    set_index, set_start, set_end, set_text, set_label, set_score, set_evidence = _SETTERS
+    set_index(line, index)
+    set_start(line, start)
+    set_end(line, end)
+    set_text(line, text)
+    set_label(line, label)
+    set_score(line, score)
+    set_evidence(line, evidence)
+    return line
+
+
 def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[LabelledLine]:
     """Label every non-empty line of ``text``; ``extra_words`` adds ``(label, word)`` pairs to the lexicons.
 
@@ -71,24 +92,18 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
         spans, numbers, cuts = split
-        features, verdicts = _label_spans(folded.text, spans, index)
+        features, verdicts = _relabel_pieces(folded.text, spans, index, verdicts, cuts)
         if _merge_article_junk(spans, numbers, verdicts, cuts):
             features = index.features(*_span_arrays(spans))
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
-    if folded.to_original is None:
-        return [
-            LabelledLine(number, start, end, text[start:end], verdict.label, verdict.score, verdict.evidence)
-            for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True)
-        ]
-    result = []
-    for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True):
-        begin = folded.original_offset(start)
-        finish = folded.original_offset(end - 1) + 1
-        result.append(
-            LabelledLine(number, begin, finish, text[begin:finish], verdict.label, verdict.score, verdict.evidence)
-        )
-    return result
+    if folded.to_original is not None:
+        starts, ends = _span_arrays(spans)
+        spans = list(zip(folded.to_original[starts].tolist(), (folded.to_original[ends - 1] + 1).tolist(), strict=True))
+    return [
+        _labelled_line(number, start, end, text[start:end], verdict.label, verdict.score, verdict.evidence)
+        for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True)
+    ]
 
 
 def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
@@ -117,6 +132,30 @@ def _label_spans(
     features = index.features(*_span_arrays(spans))
     verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
     return features, verdicts
+
+
+def _relabel_pieces(
+    text: str,
+    spans: list[tuple[int, int]],
+    index: DocumentIndex,
+    verdicts: list[Verdict],
+    cuts: list[tuple[int, bool]],
+) -> tuple[DocumentFeatures, list[Verdict]]:
+    """Features for the spans after cutting, and verdicts: the cut pieces are classified, every other line
+    keeps its verdict (a line rule reads only its own line)."""
+    features = index.features(*_span_arrays(spans))
+    pieces = {first + offset for first, _ in cuts for offset in (0, 1)}
+    cut_lines = _cut_lines(cuts)
+    uncut = iter(verdict for i, verdict in enumerate(verdicts) if i not in cut_lines)
+    relabelled = [
+        classify(text, start, end, i, features) if i in pieces else next(uncut) for i, (start, end) in enumerate(spans)
+    ]
+    return features, relabelled
+
+
+def _cut_lines(cuts: list[tuple[int, bool]]) -> set[int]:
+    """Line positions before cutting of the lines that were cut (each cut adds one line before the next)."""
+    return {first - number for number, (first, _) in enumerate(cuts)}
 
 
 def _split_tails(

@@ -3,12 +3,11 @@
 Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight[<TAB>kind]`` rows, written for
 cleanse. Words are folded like the text (see :mod:`.normalise`), so lists are written once in Simplified
 Chinese. Matching is leftmost-longest and non-overlapping, like one alternation of all words, but done with
-numpy: a table of the characters that start a word picks candidate positions in one gather, a hashed table
-of words' first two characters thins them out, the one to four characters from each are packed (16 bits a
-character) into integer keys the way the words are, and a sorted search confirms them exactly; longer words
-are found from their first four characters. ASCII words only match between non-letters, so ``av`` does not
-fire inside ``java``. Each word also carries its label weights as one row of a matrix, so per-line sums are
-numpy reductions (see :mod:`.features`).
+numpy: a table of the characters that start a word picks candidate positions in one gather, and a hashed
+table of words' first two characters thins them to a few per line; only those are checked in Python, against
+the words that open with that pair, longest first. ASCII words only match between non-letters, so ``av`` does
+not fire inside ``java``. Each word also carries its label weights as one row of a matrix, so per-line sums
+are numpy reductions (see :mod:`.features`).
 """
 
 from __future__ import annotations
@@ -58,31 +57,21 @@ class Lexicon:
         self.words: list[str] = list(self.entries)
         """Every word once; a word's position here is its id in :meth:`find_ids` and the weight rows."""
         self.label_weights, self.label_present, self.line_sums = _weight_rows(self.words, self.entries)
-        self._needs_boundary = np.array([_is_ascii_letter(w[0]) or _is_ascii_letter(w[-1]) for w in self.words])
-        self._packed: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._long: dict[int, list[int]] = {}
-        self._scanned: list[int] = []
-        by_length: dict[int, list[tuple[int, int]]] = {}
-        for word_id, word in enumerate(self.words):
-            if any(ord(char) >= _SENTINEL for char in word):
-                self._scanned.append(word_id)
-            elif len(word) <= _PACKED_LENGTH:
-                by_length.setdefault(len(word), []).append((_pack(word), word_id))
-            else:
-                self._long.setdefault(_pack(word[:_PACKED_LENGTH]), []).append(word_id)
-        for length, pairs in by_length.items():
-            self._packed[length] = _key_table(pairs)
-        self._long_prefixes = _key_table([(key, 0) for key in self._long]) if self._long else None
-        self._starts_word = np.zeros(_SENTINEL + 1, dtype=bool)
+        self._word_ids = {word: word_id for word_id, word in enumerate(self.words)}
+        self._needs_boundary = frozenset(w for w in self.words if _is_ascii_letter(w[0]) or _is_ascii_letter(w[-1]))
+        self._starts_word = np.zeros(_TABLE_SIZE, dtype=bool)
         self._opening_pairs = np.zeros(_PAIR_TABLE_SIZE, dtype=bool)
-        for length, (keys, _) in self._packed.items():
-            self._starts_word[(keys >> _CHAR_BITS * np.uint64(length - 1)).astype(np.int64)] = True
-            if length > 1:
-                pairs = (keys >> _CHAR_BITS * np.uint64(length - 2)).astype(np.int64)
-                self._opening_pairs[_pair_hash(pairs >> 16, pairs & 0xFFFF)] = True
-        for prefix in self._long:
-            self._starts_word[prefix >> 48] = True
-            self._opening_pairs[_pair_hash(np.int64(prefix >> 48), np.int64((prefix >> 32) & 0xFFFF))] = True
+        self._single = np.zeros(_TABLE_SIZE, dtype=bool)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            first = _table_code(word[0])
+            self._starts_word[first] = True
+            if len(word) == 1:
+                self._single[first] = True
+                continue
+            self._opening_pairs[_pair_hash(np.int64(first), np.int64(_table_code(word[1])))] = True
+            lengths.setdefault(word[:2], set()).add(len(word))
+        self._lengths_by_pair = {pair: tuple(sorted(found, reverse=True)) for pair, found in lengths.items()}
 
     def find(self, text: str, codes: np.ndarray | None = None) -> list[tuple[int, str]]:
         """Leftmost-longest non-overlapping lexicon words in folded ``text`` as ``(position, word)``.
@@ -97,82 +86,30 @@ class Lexicon:
         """Like :meth:`find`, as two arrays: positions (ascending) and word ids (indices into ``words``)."""
         if codes is None:
             codes = code_points(text)
-        chars = np.concatenate((np.minimum(codes, _SENTINEL), np.zeros(_PACKED_LENGTH, dtype=np.uint32)))
-        chars = chars.astype(np.int64)
-        found_positions: list[np.ndarray] = []
-        found_lengths: list[np.ndarray] = []
-        found_ids: list[np.ndarray] = []
-        candidates = np.flatnonzero(self._starts_word[chars[: len(codes)]])
+        if codes.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
+        candidates = np.flatnonzero(self._starts_word[chars])
         firsts = chars[candidates]
-        if 1 in self._packed:
-            hit, ids = _lookup(self._packed[1], firsts.astype(np.uint64))
-            found_positions.append(candidates[hit])
-            found_lengths.append(np.ones(ids.size, dtype=np.int64))
-            found_ids.append(ids)
-        candidates = candidates[self._opening_pairs[_pair_hash(firsts, chars[candidates + 1])]]
-        padded = chars.astype(np.uint64)
-        keys = padded[candidates]
-        for length in range(2, _PACKED_LENGTH + 1):
-            keys = (keys << _CHAR_BITS) | padded[candidates + (length - 1)]
-            table = self._packed.get(length)
-            if table is not None:
-                hit, ids = _lookup(table, keys)
-                found_positions.append(candidates[hit])
-                found_lengths.append(np.full(ids.size, length, dtype=np.int64))
-                found_ids.append(ids)
-        if self._long_prefixes is not None:
-            hit, _ = _lookup(self._long_prefixes, keys)
-            self._confirm_long(text, candidates[hit], keys[hit], found_positions, found_lengths, found_ids)
-        for word_id in self._scanned:
-            word = self.words[word_id]
-            matches = []
-            position = text.find(word)
-            while position >= 0:
-                matches.append(position)
-                position = text.find(word, position + 1)
-            found_positions.append(np.array(matches, dtype=np.int64))
-            found_lengths.append(np.full(len(matches), len(word), dtype=np.int64))
-            found_ids.append(np.full(len(matches), word_id, dtype=np.int64))
-        positions = np.concatenate(found_positions)
-        lengths = np.concatenate(found_lengths)
-        ids = np.concatenate(found_ids)
-        order = np.lexsort((-lengths, positions))
-        positions, lengths, ids = positions[order], lengths[order], ids[order]
-        checked = np.flatnonzero(self._needs_boundary[ids])
-        if checked.size:
-            loose = [i for i in checked.tolist() if not _standalone(text, int(positions[i]), int(lengths[i]))]
-            if loose:
-                keep = np.ones(positions.size, dtype=bool)
-                keep[loose] = False
-                positions, lengths, ids = positions[keep], lengths[keep], ids[keep]
-        longest = np.ones(positions.size, dtype=bool)
-        longest[1:] = positions[1:] != positions[:-1]
-        positions, lengths, ids = positions[longest], lengths[longest], ids[longest]
-        if np.all(positions[1:] >= (positions + lengths)[:-1]):
-            return positions, ids
-        return _leftmost_longest(positions, lengths, ids)
-
-    def _confirm_long(
-        self,
-        text: str,
-        positions: np.ndarray,
-        keys: np.ndarray,
-        found_positions: list[np.ndarray],
-        found_lengths: list[np.ndarray],
-        found_ids: list[np.ndarray],
-    ) -> None:
-        """Check the long words whose first four characters sit at ``positions``."""
-        matches: list[tuple[int, int, int]] = []
-        for position, key in zip(positions.tolist(), keys.tolist(), strict=True):
-            for word_id in self._long[key]:
-                word = self.words[word_id]
-                if text.startswith(word, position):
-                    matches.append((position, len(word), word_id))
-        if matches:
-            found = np.array(matches, dtype=np.int64)
-            found_positions.append(found[:, 0])
-            found_lengths.append(found[:, 1])
-            found_ids.append(found[:, 2])
+        seconds = chars[np.minimum(candidates + 1, chars.size - 1)]
+        opening = self._opening_pairs[_pair_hash(firsts, seconds)] | self._single[firsts]
+        positions: list[int] = []
+        ids: list[int] = []
+        covered = 0
+        word_ids, lengths_by_pair, needs_boundary = self._word_ids, self._lengths_by_pair, self._needs_boundary
+        for position in candidates[opening].tolist():
+            if position < covered:
+                continue
+            for length in (*lengths_by_pair.get(text[position : position + 2], ()), 1):
+                word = text[position : position + length]
+                if len(word) == length and word in word_ids:
+                    if word in needs_boundary and not _standalone(text, position, length):
+                        continue
+                    positions.append(position)
+                    ids.append(word_ids[word])
+                    covered = position + length
+                    break
+        return np.array(positions, dtype=np.int64), np.array(ids, dtype=np.int64)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -186,51 +123,20 @@ class Lexicon:
         return Lexicon(rows)
 
 
-_PACKED_LENGTH = 4
-"""Words up to this long are packed into one 64-bit key; longer ones are found by their first four characters."""
-_CHAR_BITS = np.uint64(16)
-_SENTINEL = 0xFFFF
-"""Characters outside the Basic Multilingual Plane pack as this noncharacter, which no packed word contains."""
+_TABLE_SIZE = 1 << 16
+"""Characters outside the Basic Multilingual Plane share the last slot of the character tables."""
 _PAIR_TABLE_SIZE = 1 << 16
 LINE_SUM_COLUMNS = ("reporting", "advertorial", "property", "promotion", "strong_direct_ad")
 """Per-word numbers that are summed per line besides the label weights (see :attr:`Lexicon.line_sums`)."""
 
 
-def _pack(word: str) -> int:
-    key = 0
-    for char in word:
-        key = (key << 16) | ord(char)
-    return key
-
-
-def _leftmost_longest(positions: np.ndarray, lengths: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop matches that start inside an earlier kept one (input sorted by position, one match a position)."""
-    kept: list[int] = []
-    covered = 0
-    for index, (position, length) in enumerate(zip(positions.tolist(), lengths.tolist(), strict=True)):
-        if position >= covered:
-            kept.append(index)
-            covered = position + length
-    return positions[kept], ids[kept]
+def _table_code(char: str) -> int:
+    return min(ord(char), _TABLE_SIZE - 1)
 
 
 def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """A 16-bit hash of two code points (arrays of ``int64``), for the table of words' opening pairs."""
+    """A 16-bit hash of two character codes (``int64``), for the table of words' opening pairs."""
     return (first * 40503 + second) & (_PAIR_TABLE_SIZE - 1)
-
-
-def _key_table(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted packed keys and the word id of each."""
-    pairs = sorted(pairs)
-    return np.array([key for key, _ in pairs], dtype=np.uint64), np.array([i for _, i in pairs], dtype=np.int64)
-
-
-def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which ``keys`` are in ``table`` (a boolean mask) and the word id of each one that is."""
-    sorted_keys, ids = table
-    slot = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    hit = sorted_keys[slot] == keys
-    return hit, ids[slot[hit]]
 
 
 def _weight_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
