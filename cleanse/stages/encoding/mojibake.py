@@ -51,6 +51,10 @@ _LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)+
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _HAN = regex.compile(r"\p{Han}")
+#: how many ends, longest first, a UTF-8 stretch offers for the gain to choose from.
+MAX_UTF8_ENDS = 3
+#: letters of other scripts (Latin-1 up to Greek Extended): never in a Chinese repair.
+_NOT_CHINESE = re.compile("[\u0080-\u1fff]")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
     fix_latin_ligatures=False,
@@ -277,16 +281,18 @@ def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
     data = b"".join(pieces)
     for match in _UTF8_RUN.finditer(data):
         starts = [b for b in range(match.start(), min(match.start() + 4, match.end())) if b in boundaries]
-        ends = [b for b in range(match.end(), max(match.end() - 4, match.start()), -1) if b in boundaries]
+        ends = [b for b in range(match.end(), match.start(), -1) if b in boundaries]
         for first in starts:
+            found = 0
             for last in ends:
-                if last - first < 6:
+                if last - first < 6 or found == MAX_UTF8_ENDS:
                     break
                 try:
                     repaired = data[first:last].decode("utf-8")
                 except UnicodeDecodeError:
                     continue
-                if _HAN.search(repaired):
+                if _HAN.search(repaired) and not _NOT_CHINESE.search(repaired):
+                    found += 1
                     yield boundaries[first], boundaries[last], repaired
 
 
