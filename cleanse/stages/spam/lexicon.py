@@ -71,7 +71,12 @@ class Lexicon:
                 continue
             self._opening_pairs[_pair_hash(np.int64(first), np.int64(_table_code(word[1])))] = True
             lengths.setdefault(word[:2], set()).add(len(word))
-        self._lengths_by_pair = {pair: tuple(sorted(found, reverse=True)) for pair, found in lengths.items()}
+        singles = {word for word in self.words if len(word) == 1}
+        self._lengths_by_pair = {
+            pair: tuple(sorted(found | ({1} if pair[0] in singles else set()), reverse=True))
+            for pair, found in lengths.items()
+        }
+        self._single_words = frozenset(singles)
 
     def find(self, text: str, codes: np.ndarray | None = None) -> list[tuple[int, str]]:
         """Leftmost-longest non-overlapping lexicon words in folded ``text`` as ``(position, word)``.
@@ -97,18 +102,24 @@ class Lexicon:
         ids: list[int] = []
         covered = 0
         word_ids, lengths_by_pair, needs_boundary = self._word_ids, self._lengths_by_pair, self._needs_boundary
+        single_words = self._single_words
         for position in candidates[opening].tolist():
             if position < covered:
                 continue
-            for length in (*lengths_by_pair.get(text[position : position + 2], ()), 1):
+            lengths = lengths_by_pair.get(text[position : position + 2])
+            if lengths is None:
+                if text[position] not in single_words:
+                    continue
+                lengths = (1,)
+            for length in lengths:
                 word = text[position : position + length]
-                if len(word) == length and word in word_ids:
-                    if word in needs_boundary and not _standalone(text, position, length):
-                        continue
-                    positions.append(position)
-                    ids.append(word_ids[word])
-                    covered = position + length
-                    break
+                word_id = word_ids.get(word)
+                if word_id is None or (word in needs_boundary and not _standalone(text, position, len(word))):
+                    continue
+                positions.append(position)
+                ids.append(word_id)
+                covered = position + len(word)
+                break
         return np.array(positions, dtype=np.int64), np.array(ids, dtype=np.int64)
 
     @classmethod

@@ -37,3 +37,23 @@ NOTICE_START = regex.compile(
     r"^[\s(\[【]*(?:声明|版权|来源|本文|文章来源|稿件来源|免责声明|原标题|转自|出处|copyright|©)"
 )
 CAPTION_START = regex.compile(r"^[\s(\[【]*(?:图为|上图|下图|左图|右图|图\d|资料图)")
+
+SHORT_LINE_SHAPES = regex.compile(
+    "|".join(
+        f"(?:{pattern.pattern})"
+        for pattern in (
+            ELLIPSIS_ONLY,
+            END_MARK,
+            PAGE_TURN,
+            DATELINE,
+            DATE_ONLY,
+            PAGE_LABEL,
+            CREDIT_START,
+            BYLINE,
+            CAPTION_START,
+        )
+    )
+)
+"""Any of the line-start shapes above, as one alternation: lines it does not match skip those patterns."""
+PHOTO_CREDIT_CUES = ("摄", "图")
+"""Characters one of which every ``PHOTO_CREDIT`` match contains."""

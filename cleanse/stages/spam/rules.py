@@ -151,22 +151,23 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
+    shaped = n <= 60 and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
     credit = weights.get(CREDIT, 0.0)
     if credit >= 3 and f.digits[i] >= 6 and n <= 400 and sentences <= 1:
         yield Verdict(CREDIT, 0.9, (MASTHEAD, *_words(hits.words, CREDIT)))
-    if n <= 60 and sentences <= 1:
+    if shaped and sentences <= 1:
         if patterns.CREDIT_START.match(stripped):
             yield Verdict(CREDIT, 0.85, (CREDIT_LINE, *_words(hits.words, CREDIT)))
         elif n <= 24 and patterns.BYLINE.match(stripped):
             yield Verdict(CREDIT, 0.8, (BYLINE,))
 
     if n <= 40 and sentences <= 1:
-        if patterns.PHOTO_CREDIT.search(stripped):
+        if any(cue in stripped for cue in patterns.PHOTO_CREDIT_CUES) and patterns.PHOTO_CREDIT.search(stripped):
             yield Verdict(CAPTION, 0.85, (PHOTO_CREDIT,))
-        elif patterns.CAPTION_START.match(stripped) or weights.get(CAPTION, 0.0) >= 1:
+        elif (shaped and patterns.CAPTION_START.match(stripped)) or weights.get(CAPTION, 0.0) >= 1:
             yield Verdict(CAPTION, 0.7, (CAPTION_WORDS, *_words(hits.words, CAPTION)))
 
-    if n <= 30:
+    if shaped and n <= 30:
         if patterns.ELLIPSIS_ONLY.match(stripped):
             yield Verdict(FURNITURE, 0.95, (ELLIPSIS,))
         elif patterns.END_MARK.match(stripped):
