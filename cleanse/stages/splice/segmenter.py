@@ -15,13 +15,14 @@ The order of work matters and follows what a reader would do with a cut-up page:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from cleanse.stages.splice import cohesion
+from cleanse.stages.splice import cohesion, insertions
 from cleanse.stages.splice.duplicates import misplaced_duplicates, repeated_headings_out_of_place
+from cleanse.stages.splice.insertions import STRONG_CUE
 from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, ad_hits, body_chars, split_lines
 from cleanse.stages.splice.mending import should_mend
 
@@ -46,24 +47,29 @@ CUE_WEIGHTS = {
     "heading": 0.2,
     "ad_lines": 0.5,
 }
-STRONG_CUE = 2.0
 LEAD_MAX_UNITS = 2
-OUTLIER_MIN_UNITS = 4
 MAX_WINDOW_UNITS = 400
 AD_RATE = 1.2
-INSERTED_MAX_UNITS = 2
-RESUME_CONTEXT_UNITS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """The numbers the segmentation runs on (see docs/splice.md for how they were chosen)."""
+    """The numbers the segmentation runs on (see docs/splice.md for how they were chosen).
+
+    The ``laid_out_*`` ratios replace ``outlier_ratio`` and ``insertion_ratio`` on a page with a
+    strong layout cue (a dateline, a continuation mark, a byline): there spliced text mostly
+    brings its own layout, and the cue-free tests for an insertion are kept for clear cases.
+    """
 
     boundary_margin: float = 0.08
     cue_weight: float = 0.35
     merge_similarity: float = 0.12
     outlier_ratio: float = 0.4
     resume_margin: float = 0.05
+    insertion_flow: float = 0.3
+    insertion_ratio: float = 0.2
+    laid_out_outlier_ratio: float = 0.1
+    laid_out_insertion_ratio: float = 0.1
 
 
 @dataclass(slots=True)
@@ -200,12 +206,19 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     vectors = cohesion.bigram_vectors(analysis.text, spans)
     cues = [gap_cues(analysis, units[k][-1], units[k + 1][0]) for k in range(len(units) - 1)]
     analysis.gap_cues = cues
+    strength = [cue_strength(c) for c in cues]
     boundaries = _boundaries(vectors, cues, tuning)
-    boundaries = _resumptions(vectors, boundaries, cues, tuning)
+    boundaries = insertions.resumptions(vectors, boundaries, strength, tuning)
     blocks = np.split(np.arange(len(units)), boundaries)
     commercial = [_ad_rate(analysis, [i for u in block for i in units[int(u)]]) >= AD_RATE for block in blocks]
     merged = _merge_blocks(vectors, blocks, cues, commercial, tuning)
-    analysis.unit_story = _split_off_outliers(vectors, merged, cues, tuning)
+    if any(s >= STRONG_CUE for s in strength):  # a laid-out page
+        tuning = replace(
+            tuning, outlier_ratio=tuning.laid_out_outlier_ratio, insertion_ratio=tuning.laid_out_insertion_ratio
+        )
+    merged = insertions.split_off_outliers(vectors, merged, strength, tuning)
+    sizes = [sum(body_chars(lines[i]) for i in unit) for unit in units]
+    analysis.unit_story = insertions.split_off_insertions(vectors, merged, strength, sizes, tuning)
     analysis.line_story = _story_per_line(analysis)
 
 
@@ -230,41 +243,6 @@ def _boundaries(vectors: np.ndarray, cues: list[tuple[str, ...]], tuning: Tuning
             boundaries.append(start)
         boundaries.extend(start + b for b in cohesion.segment(gram, penalties))
     return boundaries
-
-
-def _resumptions(
-    vectors: np.ndarray, boundaries: list[int], cues: list[tuple[str, ...]], tuning: Tuning
-) -> list[int]:
-    """Cut a block where the text before it resumes: a short insertion the programme ran into what follows.
-
-    A brief laid into an article opens with strong cues but nothing marks where the article
-    picks up again, and one or two paragraphs are too few for the programme to pay a second
-    boundary. So inside each block that opens with a strong cue, the tail after its first one or two units
-    is compared with the text before the block: when the tail resembles that text more than
-    it resembles the block's head, by ``tuning.resume_margin``, the block is cut there.
-    """
-    edges = [0, *boundaries, vectors.shape[0]]
-    added: list[int] = []
-    for k in range(1, len(edges) - 1):
-        start, stop = edges[k], edges[k + 1]
-        if stop - start < 2 or cue_strength(cues[start - 1]) < STRONG_CUE:
-            continue
-        before = _unit_mean(vectors[max(0, start - RESUME_CONTEXT_UNITS) : start])
-        best_cut, best_gain = 0, tuning.resume_margin
-        for cut in range(start + 1, min(start + INSERTED_MAX_UNITS, stop - 1) + 1):
-            tail = _unit_mean(vectors[cut : min(stop, cut + RESUME_CONTEXT_UNITS)])
-            head = _unit_mean(vectors[start:cut])
-            gain = float(tail @ before) - float(tail @ head)
-            if gain > best_gain and float(tail @ before) >= tuning.merge_similarity:
-                best_cut, best_gain = cut, gain
-        if best_cut:
-            added.append(best_cut)
-    return sorted({*boundaries, *added})
-
-
-def _unit_mean(vectors: np.ndarray) -> np.ndarray:
-    total = vectors.sum(axis=0)
-    return total / (float(np.linalg.norm(total)) or 1.0)
 
 
 def _merge_blocks(
@@ -328,46 +306,6 @@ def _attach_lead(
     if float(centroids[lead] @ centroids[following]) < tuning.merge_similarity / 2:
         return story_of_unit
     return [following if story == lead else story for story in story_of_unit]
-
-
-def _split_off_outliers(
-    vectors: np.ndarray, story_of_unit: list[int], cues: list[tuple[str, ...]], tuning: Tuning
-) -> list[int]:
-    """A paragraph inside a story that shares far fewer words with the rest than its siblings do is inserted.
-
-    The test is relative: the paragraph's similarity to the rest of its story, divided by the
-    story's median of the same measure, below ``tuning.outlier_ratio``. Only paragraphs with the
-    same story on both sides and no layout cue around them qualify (the first paragraph after a
-    heading is a section's lead, often an anecdote), and only in stories of four or more
-    paragraphs. Consecutive outliers form one inserted story.
-    """
-    result = list(story_of_unit)
-    next_story = max(result) + 1
-    for story in sorted(set(story_of_unit)):
-        members = [k for k, s in enumerate(story_of_unit) if s == story]
-        if len(members) < OUTLIER_MIN_UNITS:
-            continue
-        total = vectors[members].sum(axis=0)
-        fit = []
-        for k in members:
-            rest = total - vectors[k]
-            own = float(np.linalg.norm(vectors[k])) * (float(np.linalg.norm(rest)) or 1.0)
-            fit.append(float(vectors[k] @ rest) / own if own else 1.0)
-        median = float(np.median(fit))
-        if median <= 0:
-            continue
-        outliers = [
-            k
-            for k, value in zip(members, fit, strict=True)
-            if value / median < tuning.outlier_ratio and members[0] < k < members[-1] and not (cues[k - 1] or cues[k])
-        ]
-        previous = -2
-        for k in outliers:
-            if k != previous + 1:
-                next_story += 1
-            result[k] = next_story
-            previous = k
-    return result
 
 
 def _story_per_line(analysis: Analysis) -> list[int]:
