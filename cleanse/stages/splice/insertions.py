@@ -109,39 +109,65 @@ def split_off_insertions(
     """One or two paragraphs that break a story's flow are an insertion (a TextTiling-style depth test).
 
     For a run of ``1..INSERTED_MAX_UNITS`` units with the same story on both sides, the text
-    just before it (up to ``RESUME_CONTEXT_UNITS`` units) and the text just after it are
+    of that story just before it and just after it (up to ``RESUME_CONTEXT_UNITS`` units each) are
     compared with each other and with the run: the run is inserted when the sides clearly
     continue one story (cosine ``tuning.insertion_flow`` or more) and the run resembles either
     side less than ``tuning.insertion_ratio`` times as much as they resemble each other. Runs with a
     layout cue inside or around them are left to the cue-driven steps, runs shorter than
     ``INSERTION_MIN_CHARS`` Han characters have too few bigrams to judge, and the deepest run
-    wins where candidates overlap.
+    wins where candidates overlap. All windows come from 2-D prefix sums of the gram matrix.
     """
     result = list(story_of_unit)
     size = len(result)
     candidates: list[tuple[float, int, int]] = []
-    for start in range(1, size - 1):
-        for stop in range(start + 1, min(start + INSERTED_MAX_UNITS, size - 1) + 1):
-            story = result[start - 1]
-            if result[stop] != story or any(result[k] != story for k in range(start, stop)):
-                continue
-            if any(strength[k] > 0 for k in range(start - 1, stop)):
-                continue
-            if sum(sizes[start:stop]) < INSERTION_MIN_CHARS:
-                continue
-            left = [k for k in range(max(0, start - RESUME_CONTEXT_UNITS), start) if result[k] == story]
-            right = [k for k in range(stop, min(size, stop + RESUME_CONTEXT_UNITS)) if result[k] == story]
-            run, before, after = unit_mean(vectors[start:stop]), unit_mean(vectors[left]), unit_mean(vectors[right])
-            flow, fit = float(before @ after), max(float(run @ before), float(run @ after))
-            if flow >= tuning.insertion_flow and fit < tuning.insertion_ratio * flow:
-                candidates.append((flow - fit, start, stop))
+    if size < 3:
+        return result
+    gram = np.einsum("ij,kj->ik", vectors, vectors, dtype=np.float64)
+    block = np.zeros((size + 1, size + 1))
+    block[1:, 1:] = np.cumsum(np.cumsum(gram, axis=0), axis=1)
+    stories = np.asarray(result)
+    run_of = np.concatenate(([0], np.cumsum(stories[1:] != stories[:-1])))
+    run_start = np.searchsorted(run_of, run_of, side="left")
+    run_stop = np.searchsorted(run_of, run_of, side="right")
+    cued = np.concatenate((np.asarray(strength, dtype=np.float64) > 0, [False]))
+    chars = np.concatenate(([0], np.cumsum(sizes)))
+    for length in range(1, INSERTED_MAX_UNITS + 1):
+        start = np.arange(1, size - length)
+        stop = start + length
+        valid = (run_of[start - 1] == run_of[stop]) & (chars[stop] - chars[start] >= INSERTION_MIN_CHARS)
+        for offset in range(-1, length):
+            valid &= ~cued[start + offset]
+        if not valid.any():
+            continue
+        start, stop = start[valid], stop[valid]
+        left = np.maximum(start - RESUME_CONTEXT_UNITS, run_start[start - 1])
+        right = np.minimum(stop + RESUME_CONTEXT_UNITS, run_stop[stop])
+        flow = _cosine(block, (left, start), (stop, right))
+        fit = np.maximum(_cosine(block, (start, stop), (left, start)), _cosine(block, (start, stop), (stop, right)))
+        chosen = (flow >= tuning.insertion_flow) & (fit < tuning.insertion_ratio * flow)
+        candidates.extend(
+            zip((flow - fit)[chosen].tolist(), start[chosen].tolist(), stop[chosen].tolist(), strict=True)
+        )
     taken: set[int] = set()
     next_story = max(result, default=0) + 1
-    for _, start, stop in sorted(candidates, reverse=True):
-        if taken & set(range(start - 1, stop + 1)):
+    for _, first, last in sorted(candidates, reverse=True):
+        if taken & set(range(first - 1, last + 1)):
             continue
-        taken.update(range(start, stop))
-        for k in range(start, stop):
+        taken.update(range(first, last))
+        for k in range(first, last):
             result[k] = next_story
         next_story += 1
     return result
+
+
+def _cosine(
+    block: np.ndarray, first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Cosine of the summed vectors of two unit ranges, per candidate, from the 2-D prefix sums of the gram matrix."""
+
+    def dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return block[a[1], b[1]] - block[a[0], b[1]] - block[a[1], b[0]] + block[a[0], b[0]]
+
+    norms = np.sqrt(np.maximum(dot(first, first), 0.0) * np.maximum(dot(second, second), 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(norms > 0, dot(first, second) / norms, 0.0)
