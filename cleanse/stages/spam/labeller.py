@@ -18,7 +18,7 @@ from cleanse.stages.spam import context
 from cleanse.stages.spam.features import SPACE, DocumentFeatures, DocumentIndex, character_classes
 from cleanse.stages.spam.lexicon import lexicon_with
 from cleanse.stages.spam.normalise import code_points, fold
-from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
+from cleanse.stages.spam.rules import ARTICLE, NOTICE, PROSE_VERDICTS, SPAM, Verdict, classify
 
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
 TAIL_LABELS = (SPAM, NOTICE)
@@ -130,7 +130,11 @@ def _label_spans(
     text: str, spans: list[tuple[int, int]], index: DocumentIndex
 ) -> tuple[DocumentFeatures, list[Verdict]]:
     features = index.features(*_span_arrays(spans))
-    verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
+    settled = PROSE_VERDICTS
+    verdicts = [
+        settled[kind] or classify(text, s, e, i, features)
+        for i, ((s, e), kind) in enumerate(zip(spans, features.prose, strict=True))
+    ]
     return features, verdicts
 
 

@@ -56,7 +56,9 @@ class Lexicon:
         self.entries: dict[str, tuple[Entry, ...]] = {word: tuple(entries.values()) for word, entries in merged.items()}
         self.words: list[str] = list(self.entries)
         """Every word once; a word's position here is its id in :meth:`find_ids` and the weight rows."""
-        self.label_weights, self.label_present, self.line_sums = _weight_rows(self.words, self.entries)
+        self.line_rows = _line_rows(self.words, self.entries)
+        """One row per word id: weight per label (``LEXICON_LABELS`` order), then 1.0 per label the word has,
+        then its ``LINE_SUM_COLUMNS``; summing rows gives a line's lexicon evidence in one reduction."""
         self._word_ids = {word: word_id for word_id, word in enumerate(self.words)}
         self._needs_boundary = frozenset(w for w in self.words if _is_ascii_letter(w[0]) or _is_ascii_letter(w[-1]))
         self._starts_word = np.zeros(_TABLE_SIZE, dtype=bool)
@@ -138,7 +140,7 @@ _TABLE_SIZE = 1 << 16
 """Characters outside the Basic Multilingual Plane share the last slot of the character tables."""
 _PAIR_TABLE_SIZE = 1 << 16
 LINE_SUM_COLUMNS = ("reporting", "advertorial", "property", "promotion", "strong_direct_ad")
-"""Per-word numbers that are summed per line besides the label weights (see :attr:`Lexicon.line_sums`)."""
+"""Per-word numbers that are summed per line besides the label weights (see :attr:`Lexicon.line_rows`)."""
 
 
 def _table_code(char: str) -> int:
@@ -150,7 +152,7 @@ def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (first * 40503 + second) & (_PAIR_TABLE_SIZE - 1)
 
 
-def _weight_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _line_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> np.ndarray:
     """Per word: its weight under each label, whether it has that label, and its ``LINE_SUM_COLUMNS``.
 
     The ``article`` list only adds reporting weight; property and promotion words count towards
@@ -174,7 +176,7 @@ def _weight_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> tup
                 sums[word_id, 3] += entry.weight
             elif entry.label == "ad" and entry.weight >= 1:
                 sums[word_id, 4] = 1.0
-    return weights, present, sums
+    return np.hstack((weights, present.astype(np.float64), sums))
 
 
 def _is_ascii_letter(char: str) -> bool:
