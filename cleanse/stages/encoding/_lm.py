@@ -66,6 +66,9 @@ class CharLanguageModel:
         self.keys = keys.astype(np.int64)
         self.bigram = bigram.astype(np.float32)
         self.size = len(self.codepoints)
+        self._bmp_ids = np.full(0x10000, -1, dtype=np.int64)
+        in_bmp = self.codepoints <= 0xFFFF
+        self._bmp_ids[self.codepoints[in_bmp]] = np.nonzero(in_bmp)[0]
         self._fallback = {ord(c): _LOGP_CJK_PUNCTUATION for c in _CJK_PUNCTUATION}
         for code in range(0x21, 0x7F):
             char = chr(code)
@@ -97,8 +100,12 @@ class CharLanguageModel:
         codes = np.asarray(codes, dtype=np.int64)
         if not len(codes):
             return codes
-        pos = np.minimum(np.searchsorted(self.codepoints, codes), self.size - 1)
-        return np.where(self.codepoints[pos] == codes, pos, -1)
+        out = self._bmp_ids[np.minimum(codes, 0xFFFF)]
+        beyond = codes > 0xFFFF
+        if beyond.any():
+            pos = np.minimum(np.searchsorted(self.codepoints, codes[beyond]), self.size - 1)
+            out[beyond] = np.where(self.codepoints[pos] == codes[beyond], pos, -1)
+        return out
 
     def unigram_logp(self, codes: np.ndarray) -> np.ndarray:
         codes = np.asarray(codes, dtype=np.int64)
