@@ -34,13 +34,18 @@ def test_two_paragraph_insertions_are_one_story() -> None:
     assert stories[3] == stories[4] != 0 and set(stories) - {stories[3]} == {0}
 
 
-def test_no_insertion_in_a_coherent_story_short_paragraphs_or_cued_gaps() -> None:
+def test_no_insertion_in_a_coherent_story_short_paragraphs_or_before_a_cue() -> None:
     tuning = Tuning()
     assert split_off_insertions(_vectors("AAAAAAA"), [0] * 7, [0.0] * 6, [200] * 7, tuning) == [0] * 7
     short = [INSERTION_MIN_CHARS - 1] * 7
     assert split_off_insertions(_vectors("AAABAAA"), [0] * 7, [0.0] * 6, short, tuning) == [0] * 7
-    cued = [0.0, 0.0, 0.2, 0.0, 0.0, 0.0]  # a heading before the odd paragraph: the cue-driven steps decide
-    assert split_off_insertions(_vectors("AAABAAA"), [0] * 7, cued, [200] * 7, tuning) == [0] * 7
+    closed = [0.0, 0.0, 0.0, 0.2, 0.0, 0.0]  # a heading after the odd paragraph opens a new section instead
+    assert split_off_insertions(_vectors("AAABAAA"), [0] * 7, closed, [200] * 7, tuning) == [0] * 7
+
+
+def test_a_heading_may_open_an_insertion() -> None:
+    opened = [0.0, 0.0, 0.2, 0.0, 0.0, 0.0]  # a boxed brief under its own title, the article resumes bare
+    assert split_off_insertions(_vectors("AAABAAA"), [0] * 7, opened, [200] * 7, Tuning())[3] != 0
 
 
 def test_a_paragraph_already_in_another_story_is_left_alone() -> None:

@@ -112,8 +112,9 @@ def split_off_insertions(
     of that story just before it and just after it (up to ``RESUME_CONTEXT_UNITS`` units each) are
     compared with each other and with the run: the run is inserted when the sides clearly
     continue one story (cosine ``tuning.insertion_flow`` or more) and the run resembles either
-    side less than ``tuning.insertion_ratio`` times as much as they resemble each other. Runs with a
-    layout cue inside or around them are left to the cue-driven steps, runs shorter than
+    side less than ``tuning.insertion_ratio`` times as much as they resemble each other. A cue
+    may open the run (a boxed brief under its own title) but none may sit inside it or close
+    it (a heading there starts a section of the story), runs shorter than
     ``INSERTION_MIN_CHARS`` Han characters have too few bigrams to judge, and the deepest run
     wins where candidates overlap. All windows come from 2-D prefix sums of the gram matrix.
     """
@@ -135,7 +136,7 @@ def split_off_insertions(
         start = np.arange(1, size - length)
         stop = start + length
         valid = (run_of[start - 1] == run_of[stop]) & (chars[stop] - chars[start] >= INSERTION_MIN_CHARS)
-        for offset in range(-1, length):
+        for offset in range(0, length):  # a heading may open the run (a boxed brief), nothing may close it
             valid &= ~cued[start + offset]
         if not valid.any():
             continue
