@@ -109,6 +109,48 @@ def fold_chars(text: str) -> str:
     return text.translate(fold_table())
 
 
+_PINYIN_LETTER, _TONE_MARKED = 1, 2
+_PINYIN_LUT_SIZE = 0x250
+
+
+def _build_pinyin_lut() -> np.ndarray:
+    lut = np.zeros(_PINYIN_LUT_SIZE, dtype=np.uint8)
+    for char in "abcdefghijklmnopqrstuvwxyzü" + _TONED:
+        lut[ord(char)] |= _PINYIN_LETTER
+    for char in _TONED:
+        lut[ord(char)] |= _TONE_MARKED
+    return lut
+
+
+_PINYIN_LUT = _build_pinyin_lut()
+_NOT_HAN = regex.compile(r"\P{Han}")
+
+
+def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``PINYIN_GLOSS`` matches, as the positions of each opening and closing bracket, found with numpy.
+
+    A gloss is a ``(`` after a Han character, one to eight pinyin letters with at least one tone mark, and
+    the next ``)``. Brackets are paired with ``searchsorted``; letters and tone marks are counted between
+    them with prefix sums; only the characters before candidate brackets go through the regex Han test.
+    """
+    opens = np.flatnonzero(codes == ord("("))
+    closes = np.flatnonzero(codes == ord(")"))
+    opens = opens[opens > 0]
+    following = np.searchsorted(closes, opens)
+    paired = following < closes.size
+    opens, ends = opens[paired], closes[following[paired]]
+    kinds = _PINYIN_LUT[np.minimum(codes, _PINYIN_LUT_SIZE - 1)]
+    letters = np.concatenate(([0], np.cumsum((kinds & _PINYIN_LETTER) > 0)))
+    tones = np.concatenate(([0], np.cumsum((kinds & _TONE_MARKED) > 0)))
+    width = ends - opens - 1
+    glossy = (width >= 1) & (width <= 8) & (letters[ends] - letters[opens + 1] == width)
+    glossy &= tones[ends] - tones[opens + 1] > 0
+    opens, ends = opens[glossy], ends[glossy]
+    before = from_code_points(codes[opens - 1])
+    han = code_points(_NOT_HAN.sub("\x00", before)) != 0
+    return opens[han], ends[han]
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching and cut glued pinyin glosses, keeping the offset map.
 
@@ -125,9 +167,9 @@ def fold(text: str) -> Folded:
     folded = from_code_points(codes)
     if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
         return Folded(folded, len(text), None, codes)
-    bounds = np.array([m.span() for m in PINYIN_GLOSS.finditer(folded)], dtype=np.int64)
+    opens, closes = _gloss_spans(folded, codes)
     size = len(folded) + 1
-    edges = np.bincount(bounds[:, 0], minlength=size) - np.bincount(bounds[:, 1], minlength=size)
+    edges = np.bincount(opens, minlength=size) - np.bincount(closes + 1, minlength=size)
     keep = np.cumsum(edges[:-1]) == 0
     kept = codes[keep]
     return Folded(from_code_points(kept), len(text), np.flatnonzero(keep), kept)

@@ -8,7 +8,7 @@ one weak sign, so a news sentence that mentions a hotline, a price or a brand st
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.features import DocumentFeatures
@@ -51,9 +51,11 @@ PLAIN_PROSE = "plain_prose"
 NO_RULE = "no_rule"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A label proposed for a line, with its confidence and the rules and words behind it."""
+class Verdict(NamedTuple):
+    """A label proposed for a line, with its confidence and the rules and words behind it.
+
+    A named tuple rather than a frozen dataclass: thousands are built per document and it is five times cheaper.
+    """
 
     label: str
     score: float
