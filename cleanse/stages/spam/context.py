@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from itertools import chain
 
+import numpy as np
 import regex
 
 from cleanse.stages.spam.features import DocumentFeatures
@@ -189,6 +190,13 @@ def _viterbi_runs(emissions: list[float]) -> list[tuple[int, int]]:
     return runs
 
 
+def _best_segment_sum(emissions: list[float]) -> float:
+    """The largest sum of consecutive emissions: below ``SWITCH_COST`` no advertorial run can pay for entering,
+    so the Viterbi pass would find none and is skipped."""
+    prefix = np.concatenate(([0.0], np.cumsum(emissions)))
+    return float(np.max(prefix[1:] - np.minimum.accumulate(prefix[:-1])))
+
+
 def _strong_runs(runs: list[tuple[int, int]], f: DocumentFeatures) -> list[tuple[int, int]]:
     return [
         (first, last)
@@ -209,6 +217,8 @@ def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[
     if count == 0 or sum(h.advertorial for h in f.hits) < MIN_RUN_WEIGHT:
         return [], set()
     emissions = [_emission(f.hits[i].advertorial, f.hits[i].reporting, f.han[i]) for i in range(count)]
+    if _best_segment_sum(emissions) < SWITCH_COST - 1e-9:
+        return [], set()
     runs = _strong_runs(_viterbi_runs(emissions), f)
     names = set().union(*(advertiser_names(lines, first, last) for first, last in runs)) if runs else set()
     if names:

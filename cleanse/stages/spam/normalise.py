@@ -111,6 +111,7 @@ def fold_chars(text: str) -> str:
 
 _PINYIN_LETTER, _TONE_MARKED = 1, 2
 _PINYIN_LUT_SIZE = 0x250
+_MAX_GLOSS = 8
 
 
 def _build_pinyin_lut() -> np.ndarray:
@@ -130,8 +131,8 @@ def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """Where ``PINYIN_GLOSS`` matches, as the positions of each opening and closing bracket, found with numpy.
 
     A gloss is a ``(`` after a Han character, one to eight pinyin letters with at least one tone mark, and
-    the next ``)``. Brackets are paired with ``searchsorted``; letters and tone marks are counted between
-    them with prefix sums; only the characters before candidate brackets go through the regex Han test.
+    the next ``)``. Brackets are paired with ``searchsorted``; the letters between are checked as one small
+    window matrix; only the characters before candidate brackets go through the regex Han test.
     """
     opens = np.flatnonzero(codes == ord("("))
     closes = np.flatnonzero(codes == ord(")"))
@@ -139,12 +140,16 @@ def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     following = np.searchsorted(closes, opens)
     paired = following < closes.size
     opens, ends = opens[paired], closes[following[paired]]
-    kinds = _PINYIN_LUT[np.minimum(codes, _PINYIN_LUT_SIZE - 1)]
-    letters = np.concatenate(([0], np.cumsum((kinds & _PINYIN_LETTER) > 0)))
-    tones = np.concatenate(([0], np.cumsum((kinds & _TONE_MARKED) > 0)))
     width = ends - opens - 1
-    glossy = (width >= 1) & (width <= 8) & (letters[ends] - letters[opens + 1] == width)
-    glossy &= tones[ends] - tones[opens + 1] > 0
+    short = (width >= 1) & (width <= _MAX_GLOSS)
+    opens, ends, width = opens[short], ends[short], width[short]
+    offsets = np.arange(1, _MAX_GLOSS + 1)
+    window = np.minimum(opens[:, None] + offsets, codes.size - 1)
+    kinds = _PINYIN_LUT[np.minimum(codes[window], _PINYIN_LUT_SIZE - 1)]
+    inside = offsets <= width[:, None]
+    glossy = np.all(((kinds & _PINYIN_LETTER) > 0) | ~inside, axis=1) & np.any(
+        ((kinds & _TONE_MARKED) > 0) & inside, axis=1
+    )
     opens, ends = opens[glossy], ends[glossy]
     before = from_code_points(codes[opens - 1])
     han = code_points(_NOT_HAN.sub("\x00", before)) != 0
