@@ -64,7 +64,7 @@ class Tuning:
     boundary_margin: float = 0.08
     cue_weight: float = 0.35
     merge_similarity: float = 0.12
-    outlier_ratio: float = 0.4
+    outlier_ratio: float = 0.3
     resume_margin: float = 0.05
     insertion_flow: float = 0.3
     insertion_ratio: float = 0.2
