@@ -207,15 +207,22 @@ class SpamLabeller(DocumentStage):
         return doc
 
     def _label(self, text: str) -> list[LabelledLine]:
-        return [self._thresholded(line) for line in label_lines(text, self._options.extra_words)]
+        options = self._options
+        threshold = options.threshold
+        return [
+            line if line.label == ARTICLE or line.score >= threshold else _below_threshold(line)
+            for line in label_lines(text, options.extra_words)
+        ]
 
     def _record(self, doc: Document, lines: list[LabelledLine], only_pieces: bool = False) -> None:
         """Log a verdict per non-article line (or only per piece of a line) and store every line's label and
         action in the metadata."""
         assert doc.text is not None
+        options = self._options
+        actions = {label: options.action(label) for label in LABELS}
         records = []
         for line in lines:
-            action = self._options.action(line.label)
+            action = actions[line.label]
             if line.label != ARTICLE and action != KEEP and (not only_pieces or _is_piece(doc.text, line)):
                 doc.flag(self.name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
             records.append(
@@ -263,10 +270,10 @@ class SpamLabeller(DocumentStage):
             raise TypeError(f"spam stage options must be SpamOptions, not {type(options).__name__}")
         return options
 
-    def _thresholded(self, line: LabelledLine) -> LabelledLine:
-        if line.label == ARTICLE or line.score >= self._options.threshold:
-            return line
-        return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
+
+def _below_threshold(line: LabelledLine) -> LabelledLine:
+    """A junk verdict too weak to count: the line stays article text, with the complementary score."""
+    return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
 
 
 def _is_piece(text: str, line: LabelledLine | dict[str, Any]) -> bool:
