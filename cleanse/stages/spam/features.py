@@ -136,9 +136,6 @@ class DocumentFeatures:
     cards: list[int]
     urls: list[int]
     hits: list[LineHits]
-    prose: list[int]
-    """``PLAIN_PROSE`` or ``PROSE_WITH_WEAK_WORDS`` for lines that are prose by their counts alone (the line
-    rules' first two checks, done for all lines at once), else ``NEEDS_RULES``."""
 
 
 _EMPTY_HITS = LineHits()
@@ -208,23 +205,19 @@ class DocumentIndex:
         lines = _line_of(positions, starts, ends)
         return np.bincount(lines[lines >= 0], minlength=len(starts)).tolist()
 
-    def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> tuple[list[LineHits], np.ndarray]:
-        """Per-line label weights and sums as numpy reductions over the matches of each line; also the summed
-        rows (see :attr:`Lexicon.line_rows`) as one matrix, a row per line."""
+    def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
+        """Per-line label weights and sums as numpy reductions over the matches of each line."""
         hits = [_EMPTY_HITS] * len(starts)
-        summed = np.zeros((len(starts), self.lexicon.line_rows.shape[1]))
         if not self._word_positions.size:
-            return hits, summed
+            return hits
         lines = _line_of(self._word_positions, starts, ends)
         inside = lines >= 0
         lines, positions, ids = lines[inside], self._word_positions[inside], self._word_ids[inside]
         if not lines.size:
-            return hits, summed
+            return hits
         group_starts = np.flatnonzero(np.concatenate(([True], lines[1:] != lines[:-1])))
         lexicon = self.lexicon
-        row_array = np.add.reduceat(lexicon.line_rows[ids], group_starts, axis=0)
-        summed[lines[group_starts]] = row_array
-        rows = row_array.tolist()
+        rows = np.add.reduceat(lexicon.line_rows[ids], group_starts, axis=0).tolist()
         group_ends = [*group_starts[1:].tolist(), int(lines.size)]
         offsets = (positions - starts[lines]).tolist()
         id_list = ids.tolist()
@@ -239,7 +232,7 @@ class DocumentIndex:
                 offsets[first:last],
                 id_list[first:last],
             )
-        return hits, summed
+        return hits
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
         """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
@@ -257,7 +250,7 @@ class DocumentIndex:
         )
         cards, _ = self._digit_pattern_counts(patterns.CARD_NUMBER, 12, SHORT_LINE_LIMIT, digits, lengths, starts, ends)
         urls = self._url_counts(starts, ends)
-        hits, summed = self._lexicon_hits(starts, ends)
+        hits = self._lexicon_hits(starts, ends)
         return DocumentFeatures(
             length=lengths,
             han=han,
@@ -272,34 +265,7 @@ class DocumentIndex:
             cards=cards,
             urls=urls,
             hits=hits,
-            prose=_prose_kinds(counts, lengths, phones, cards, urls, summed).tolist(),
         )
-
-
-NEEDS_RULES, PLAIN_PROSE, PROSE_WITH_WEAK_WORDS = 0, 1, 2
-PROSE_MIN_LENGTH = 12
-"""Lines with sentences, longer than this and without any lexicon word, phone, card, URL or separator are prose."""
-LONG_LINE = 80
-"""Longer lines with sentences, no URL and only weak lexicon words are prose too (see ``rules.classify``)."""
-WEAK_WORD_LIMITS = {"spam": 1.0, "notice": 1.0, "credit": 3.0, "ad": 2.5}
-"""A long line's words are weak while every one of these labels weighs less than its limit."""
-
-
-def _prose_kinds(
-    counts: np.ndarray, lengths: list[int], phones: list[int], cards: list[int], urls: list[int], summed: np.ndarray
-) -> np.ndarray:
-    """Per line, which of the two prose shortcuts of :func:`rules.classify` applies (``NEEDS_RULES`` if none)."""
-    n = np.maximum(np.asarray(lengths), 1)
-    sentences = counts[:, 4] > 0
-    no_url = np.asarray(urls) == 0
-    labelled = summed[:, _PRESENT + np.array(_LABEL_COLUMNS)].any(axis=1)
-    bare = (np.asarray(phones) == 0) & (np.asarray(cards) == 0) & no_url & (counts[:, 6] == 0)
-    plain = ~labelled & sentences & (n > PROSE_MIN_LENGTH) & bare
-    weak = np.ones(n.size, dtype=bool)
-    for label, limit in WEAK_WORD_LIMITS.items():
-        weak &= summed[:, LEXICON_LABELS.index(label)] < limit
-    prose = ~plain & (n > LONG_LINE) & sentences & no_url & weak
-    return np.where(plain, PLAIN_PROSE, np.where(prose, PROSE_WITH_WEAK_WORDS, NEEDS_RULES))
 
 
 def measure(text: str, starts: np.ndarray, ends: np.ndarray, lexicon: Lexicon) -> DocumentFeatures:

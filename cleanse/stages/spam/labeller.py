@@ -18,7 +18,7 @@ from cleanse.stages.spam import context
 from cleanse.stages.spam.features import SPACE, DocumentFeatures, DocumentIndex, character_classes
 from cleanse.stages.spam.lexicon import lexicon_with
 from cleanse.stages.spam.normalise import code_points, fold
-from cleanse.stages.spam.rules import ARTICLE, NOTICE, PROSE_VERDICTS, SPAM, Verdict, classify
+from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
 
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
 TAIL_LABELS = (SPAM, NOTICE)
@@ -114,8 +114,12 @@ def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list
     if codes.size:
         carriage = (ends > starts) & (codes[np.maximum(ends - 1, 0)] == 13)
         ends = ends - carriage
-    solid = np.concatenate(([0], np.cumsum((classes & SPACE) == 0, dtype=np.int64)))
-    numbers = np.flatnonzero(solid[ends] > solid[starts])
+    solid = np.concatenate((((classes & SPACE) == 0).view(np.uint8), [0]))
+    bounds = np.empty(2 * starts.size, dtype=np.int64)
+    bounds[0::2] = starts
+    bounds[1::2] = ends
+    solid_per_line = np.add.reduceat(solid, bounds, dtype=np.int32)[0::2]
+    numbers = np.flatnonzero((solid_per_line > 0) & (ends > starts))
     spans = list(zip(starts[numbers].tolist(), ends[numbers].tolist(), strict=True))
     return spans, numbers.tolist()
 
@@ -130,11 +134,7 @@ def _label_spans(
     text: str, spans: list[tuple[int, int]], index: DocumentIndex
 ) -> tuple[DocumentFeatures, list[Verdict]]:
     features = index.features(*_span_arrays(spans))
-    settled = PROSE_VERDICTS
-    verdicts = [
-        settled[kind] or classify(text, s, e, i, features)
-        for i, ((s, e), kind) in enumerate(zip(spans, features.prose, strict=True))
-    ]
+    verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
     return features, verdicts
 
 

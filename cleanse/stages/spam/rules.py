@@ -68,8 +68,19 @@ def _words(hits: dict[str, list[str]], label: str) -> tuple[str, ...]:
 
 _PLAIN = Verdict(ARTICLE, 0.9, (PLAIN_PROSE,))
 _PROSE_WITH_WORDS = Verdict(ARTICLE, 0.8, (PLAIN_PROSE,))
-PROSE_VERDICTS = (None, _PLAIN, _PROSE_WITH_WORDS)
-"""The verdict for each ``features.prose`` kind (``NEEDS_RULES``, ``PLAIN_PROSE``, ``PROSE_WITH_WEAK_WORDS``)."""
+_SHORT_LINE = 80
+"""Longer lines with sentences can only be junk through strong word evidence (checked by ``_only_weak_words``)."""
+
+
+def _only_weak_words(weights: dict[str, float]) -> bool:
+    """True when no rule for long lines can fire on these lexicon weights (see ``_proposals``)."""
+    return (
+        weights.get(SPAM, 0.0) < 1
+        and weights.get(NOTICE, 0.0) < 1
+        and weights.get(CREDIT, 0.0) < 3
+        and weights.get(AD, 0.0) < 2.5
+    )
+
 
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
 
@@ -82,18 +93,14 @@ def _mostly_names(parts: list[str]) -> bool:
 
 
 def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Verdict:
-    """Label line ``i`` (``text[start:end]`` of the folded text) from its own evidence; context comes later.
-
-    Lines that are prose by their counts alone (``f.prose``, worked out for all lines with numpy) are
-    settled first: no lexicon word and nothing phone-, URL- or menu-like, or long with sentences and only
-    weak words.
-    """
-    settled = PROSE_VERDICTS[f.prose[i]]
-    if settled is not None:
-        return settled
+    """Label line ``i`` (``text[start:end]`` of the folded text) from its own evidence; context comes later."""
     n = max(f.length[i], 1)
     weights = f.hits[i].weights
     sentences = f.sentence_ends[i]
+    if not weights and sentences and n > 12 and not (f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i]):
+        return _PLAIN
+    if n > _SHORT_LINE and sentences and not f.urls[i] and _only_weak_words(weights):
+        return _PROSE_WITH_WORDS
     best = _NOTHING
     for verdict in _proposals(text[start:end], i, f, n, sentences):
         if verdict.score > best.score:
