@@ -33,3 +33,16 @@ def test_predictions_map_to_body_paragraph_indices() -> None:
     sample = Sample("appended", "cross", True, lines, body=[1, 2, 4, 5], gold=[2])
     assert predict_splice(sample) == [2]
     assert all(0 < b < 4 for b in predict_texttiling(sample))
+
+
+def test_story_splitting_patterns_of_the_corpus_loader() -> None:
+    from benchmarks.splice import _CLOSING_DATELINE, _DATELINE, _PHOTO, _PHOTO_NOTE, bare
+
+    assert _DATELINE.match("据新华社东京１月１３日电东京股市今天上涨。")
+    assert _DATELINE.match("本报北京一月九日讯记者王明报道：会议今天开幕。")
+    assert bare("本报北京一月九日讯记者王明报道：会议今天开幕。") == "会议今天开幕。"
+    assert _CLOSING_DATELINE.search("谢谢！（新华社北京１２月３１日电）")
+    assert _PHOTO_NOTE.sub("", "体育是公益事业（附图片１张）") == "体育是公益事业"
+    assert _PHOTO.search("图片：")
+    assert _PHOTO.search("１月９日，大臣莫勒姆（左）在监狱会见代表。")
+    assert not _PHOTO.search("体育是公益事业")
