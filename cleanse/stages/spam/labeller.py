@@ -171,14 +171,21 @@ def _split_tails(
     Returns the new spans, their line numbers and, per cut, the position of its first piece and whether the
     junk is that first piece (or ``None`` when nothing was cut).
     """
+    found: dict[int, tuple[int, int, bool]] = {}
+    for i, hits in enumerate(f.hits):
+        weights = hits.weights
+        if weights and f.length[i] > MIN_HEAD and (weights.get(SPAM, 0.0) >= 1 or weights.get(NOTICE, 0.0) >= 1):
+            start, end = spans[i]
+            cut = _tail_cut(text, start, end, f, i) or _head_cut(text, start, end, f, i)
+            if cut is not None:
+                found[i] = cut
+    if not found:
+        return None
     new_spans: list[tuple[int, int]] = []
     new_numbers: list[int] = []
     cuts: list[tuple[int, bool]] = []
     for i, (start, end) in enumerate(spans):
-        cut = None
-        weights = f.hits[i].weights
-        if f.length[i] > MIN_HEAD and (weights.get(SPAM, 0.0) >= 1 or weights.get(NOTICE, 0.0) >= 1):
-            cut = _tail_cut(text, start, end, f, i) or _head_cut(text, start, end, f, i)
+        cut = found.get(i)
         if cut is None:
             new_spans.append((start, end))
             new_numbers.append(numbers[i])
