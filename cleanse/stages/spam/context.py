@@ -157,8 +157,8 @@ def _looks_like_title(f: DocumentFeatures, lines: list[str], i: int) -> bool:
 _LOG_RATE_RATIO = math.log(ADVERTORIAL_RATE / ARTICLE_RATE)
 
 
-def _emission(weight: float, reporting: float, han: int) -> float:
-    """Log-likelihood ratio (advertorial vs article) of a paragraph: its promotion weight under a Poisson
+def _emission(weight: np.ndarray, reporting: np.ndarray, han: np.ndarray) -> np.ndarray:
+    """Log-likelihood ratio (advertorial vs article) of each paragraph: its promotion weight under a Poisson
     model, less a fixed price per reporting cue (sources, statistics, officials)."""
     promotion = weight * _LOG_RATE_RATIO - han / 100 * (ADVERTORIAL_RATE - ARTICLE_RATE)
     return promotion - REPORTING_PRICE * reporting
@@ -190,7 +190,7 @@ def _viterbi_runs(emissions: list[float]) -> list[tuple[int, int]]:
     return runs
 
 
-def _best_segment_sum(emissions: list[float]) -> float:
+def _best_segment_sum(emissions: np.ndarray) -> float:
     """The largest sum of consecutive emissions: below ``SWITCH_COST`` no advertorial run can pay for entering,
     so the Viterbi pass would find none and is skipped."""
     prefix = np.concatenate(([0.0], np.cumsum(emissions)))
@@ -214,11 +214,14 @@ def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[
     lead and headings that name the advertiser but use few promotion words.
     """
     count = len(f.length)
-    if count == 0 or sum(h.advertorial for h in f.hits) < MIN_RUN_WEIGHT:
+    advertorial = [h.advertorial for h in f.hits]
+    if count == 0 or sum(advertorial) < MIN_RUN_WEIGHT:
         return [], set()
-    emissions = [_emission(f.hits[i].advertorial, f.hits[i].reporting, f.han[i]) for i in range(count)]
-    if _best_segment_sum(emissions) < SWITCH_COST - 1e-9:
+    reporting = np.array([h.reporting for h in f.hits])
+    emission_array = _emission(np.array(advertorial), reporting, np.array(f.han))
+    if _best_segment_sum(emission_array) < SWITCH_COST - 1e-9:
         return [], set()
+    emissions: list[float] = emission_array.tolist()
     runs = _strong_runs(_viterbi_runs(emissions), f)
     names = set().union(*(advertiser_names(lines, first, last) for first, last in runs)) if runs else set()
     if names:
