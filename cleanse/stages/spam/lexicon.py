@@ -3,11 +3,11 @@
 Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight[<TAB>kind]`` rows, written for
 cleanse. Words are folded like the text (see :mod:`.normalise`), so lists are written once in Simplified
 Chinese. Matching is leftmost-longest and non-overlapping, like one alternation of all words, but done with
-numpy: a table of the characters that start a word picks candidate positions in one gather, and a hashed
-table of words' first two characters thins them to a few per line; only those are checked in Python, against
-the words that open with that pair, longest first. ASCII words only match between non-letters, so ``av`` does
-not fire inside ``java``. Each word also carries its label weights as one row of a matrix, so per-line sums
-are numpy reductions (see :mod:`.features`).
+numpy: a table of the characters that start a word picks candidate positions in one gather, and hashed
+tables of words' first two and three characters thin them to about one per match; only those are checked in
+Python, against the words that open with that pair, longest first. ASCII words only match between
+non-letters, so ``av`` does not fire inside ``java``. Each word also carries its label weights as one row of
+a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class Lexicon:
         self._needs_boundary = frozenset(w for w in self.words if _is_ascii_letter(w[0]) or _is_ascii_letter(w[-1]))
         self._starts_word = np.zeros(_TABLE_SIZE, dtype=bool)
         self._opening_pairs = np.zeros(_PAIR_TABLE_SIZE, dtype=bool)
+        self._pair_words = np.zeros(_PAIR_TABLE_SIZE, dtype=bool)
+        self._opening_triples = np.zeros(_PAIR_TABLE_SIZE, dtype=bool)
         self._single = np.zeros(_TABLE_SIZE, dtype=bool)
         lengths: dict[str, set[int]] = {}
         for word in self.words:
@@ -71,7 +73,12 @@ class Lexicon:
             if len(word) == 1:
                 self._single[first] = True
                 continue
-            self._opening_pairs[_pair_hash(np.int64(first), np.int64(_table_code(word[1])))] = True
+            pair = _pair_hash(np.int64(first), np.int64(_table_code(word[1])))
+            self._opening_pairs[pair] = True
+            if len(word) == 2:
+                self._pair_words[pair] = True
+            else:
+                self._opening_triples[_triple_hash(pair, np.int64(_table_code(word[2])))] = True
             lengths.setdefault(word[:2], set()).add(len(word))
         singles = {word for word in self.words if len(word) == 1}
         self._lengths_by_pair = {
@@ -99,7 +106,11 @@ class Lexicon:
         candidates = np.flatnonzero(self._starts_word[chars])
         firsts = chars[candidates]
         seconds = chars[np.minimum(candidates + 1, chars.size - 1)]
-        opening = self._opening_pairs[_pair_hash(firsts, seconds)] | self._single[firsts]
+        pairs = _pair_hash(firsts, seconds)
+        opening = self._opening_pairs[pairs]
+        thirds = chars[np.minimum(candidates + 2, chars.size - 1)]
+        opening &= self._pair_words[pairs] | self._opening_triples[_triple_hash(pairs, thirds)]
+        opening |= self._single[firsts]
         positions: list[int] = []
         ids: list[int] = []
         covered = 0
@@ -150,6 +161,11 @@ def _table_code(char: str) -> int:
 def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """A 16-bit hash of two character codes (``int64``), for the table of words' opening pairs."""
     return (first * 40503 + second) & (_PAIR_TABLE_SIZE - 1)
+
+
+def _triple_hash(pair: np.ndarray, third: np.ndarray) -> np.ndarray:
+    """A 16-bit hash of a pair hash and a third character code, for the table of words' first three characters."""
+    return (pair * 40503 + third) & (_PAIR_TABLE_SIZE - 1)
 
 
 def _line_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> np.ndarray:
