@@ -127,7 +127,7 @@ def split_articles(text: str) -> list[Segment]:
     return splice.split_articles(text)
 
 
-def find_duplicates(texts: Sequence[str], threshold: float = 0.8) -> list[list[int]]:
+def find_duplicates(texts: Sequence[str], threshold: float = 0.5) -> list[list[int]]:
     """Cluster near-duplicate texts; each cluster is a sorted list of input indices (size two or more)."""
     from cleanse.stages import dedup
 

@@ -255,7 +255,7 @@ def find_pairs(texts: Sequence[str], threshold: float = 0.8, **options: object) 
     return [(int(i), int(j), float(s)) for i, j, s in zip(left, right, score, strict=True)]
 
 
-def find_duplicates(texts: Sequence[str], threshold: float = 0.8, **options: object) -> list[list[int]]:
+def find_duplicates(texts: Sequence[str], threshold: float = 0.5, **options: object) -> list[list[int]]:
     """Clusters of near-duplicate texts (size two or more), each sorted, ordered by first index.
 
     ``threshold`` is the Jaccard similarity of normalised character 5-gram sets (word 3-grams for
