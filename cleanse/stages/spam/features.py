@@ -162,12 +162,13 @@ class DocumentIndex:
         self.lexicon = lexicon
         codes = code_points(text) if codes is None else codes
         classes = character_classes(codes) if classes is None else classes
-        bits = np.zeros((codes.size + 1, 8), dtype=np.uint8)
-        bits[:-1] = np.unpackbits(classes.reshape(-1, 1), axis=1, bitorder="little")
-        space = bits[:-1, 3].astype(bool)
-        bits[:, 7] = 0
-        bits[1:-1, 7] = space[1:] & ~space[:-1]
-        self._bits = bits
+        space = (classes & SPACE) != 0
+        flagged = np.zeros(codes.size + 1, dtype=np.uint8)
+        flagged[:-1] = classes
+        flagged[1:-1] |= (space[1:] & ~space[:-1]).view(np.uint8) << 7
+        self._bits = np.unpackbits(flagged.reshape(-1, 1), axis=1, bitorder="little")
+        """One row of class bits per character (and a zero row past the end); bit 7 marks where a run of
+        whitespace starts after other text (a gap between words)."""
         self._urls = self._matches(patterns.URL) if any(cue in text for cue in patterns.URL_CUES) else None
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
