@@ -82,6 +82,7 @@ def _only_weak_words(weights: dict[str, float]) -> bool:
     )
 
 
+_PHOTO_CUE, _PICTURE_CUE = patterns.PHOTO_CREDIT_CUES
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
 
 
@@ -153,7 +154,7 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
-    shaped = n <= 60 and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
+    shaped = n <= 60 and (sentences <= 1 or n <= 30) and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
     credit = weights.get(CREDIT, 0.0)
     if credit >= 3 and f.digits[i] >= 6 and n <= 400 and sentences <= 1:
         yield Verdict(CREDIT, 0.9, (MASTHEAD, *_words(hits.words, CREDIT)))
@@ -164,7 +165,7 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             yield Verdict(CREDIT, 0.8, (BYLINE,))
 
     if n <= 40 and sentences <= 1:
-        if any(cue in stripped for cue in patterns.PHOTO_CREDIT_CUES) and patterns.PHOTO_CREDIT.search(stripped):
+        if (_PHOTO_CUE in stripped or _PICTURE_CUE in stripped) and patterns.PHOTO_CREDIT.search(stripped):
             yield Verdict(CAPTION, 0.85, (PHOTO_CREDIT,))
         elif (shaped and patterns.CAPTION_START.match(stripped)) or weights.get(CAPTION, 0.0) >= 1:
             yield Verdict(CAPTION, 0.7, (CAPTION_WORDS, *_words(hits.words, CAPTION)))
