@@ -54,3 +54,16 @@ def test_parquet_without_pyarrow_names_the_extra(tmp_path):
 
     with pytest.raises(MissingDependencyError, match=r"cleanse\[parquet\]"):
         list(read_inputs(path))
+
+
+def test_parquet_round_trip(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="the parquet extra is not installed")
+    import pyarrow as pa
+
+    path = tmp_path / "in.parquet"
+    table = pa.table({"id": ["a", "b", "c"], "text": ["正文一", None, "正文三"], "url": ["u1", "u2", "u3"]})
+    pq.write_table(table, path)
+    docs = list(read_inputs(path))
+    assert [d.id for d in docs] == ["a", "b", "c"]
+    assert docs[0].text == "正文一" and docs[0].metadata["url"] == "u1"
+    assert docs[1].status == "dropped" and "missing or not text" in (docs[1].status_reason or "")
