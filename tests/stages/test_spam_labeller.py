@@ -167,3 +167,35 @@ def test_keyword_list_glued_to_a_paragraph_is_cut_off(text: str, labels: list[st
     assert [line.label for line in lines] == labels
     assert {line.index for line in lines} == {0}
     assert "新学期开始了" in next(line.text for line in lines if line.label == "article")
+
+
+_LINE_CHARS = st.sampled_from(list("新闻报道记者摄影图片来源责任编辑广告热线电话首页正文,。!、|> 0123456789abc:()…"))
+
+
+def _labels_without_fast_paths(text: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float, tuple[str, ...]]]:
+    """Labels with the plain-prose shortcuts of the rules switched off (every line through every rule)."""
+    from cleanse.stages.spam import labeller, rules
+
+    def every_rule(text: str, spans: list[tuple[int, int]], f: object) -> list[rules.Verdict]:
+        return [rules.classify(text, start, end, i, f) for i, (start, end) in enumerate(spans)]  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(rules, "_only_menu_or_photo_rules_left", lambda *args: False)
+        patch.setattr(labeller, "classify_spans", every_rule)
+        return [(line.label, line.score, line.evidence) for line in label_lines(text)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_LINE_CHARS, min_size=1, max_size=90), min_size=1, max_size=6))
+def test_plain_line_shortcuts_never_change_a_label(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    fast = [(line.label, line.score, line.evidence) for line in label_lines(text)]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert _labels_without_fast_paths(text, monkeypatch) == fast
+
+
+def test_plain_line_shortcuts_agree_on_the_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted((Path(__file__).parents[2] / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        fast = [(line.label, line.score, line.evidence) for line in label_lines(text)]
+        assert _labels_without_fast_paths(text, monkeypatch) == fast, path.name

@@ -18,7 +18,7 @@ from cleanse.stages.spam import context
 from cleanse.stages.spam.features import SPACE, DocumentFeatures, DocumentIndex, character_classes
 from cleanse.stages.spam.lexicon import lexicon_with
 from cleanse.stages.spam.normalise import code_points, fold
-from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify
+from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify, classify_spans
 
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
 TAIL_LABELS = (SPAM, NOTICE)
@@ -55,23 +55,6 @@ _SLOTS = LabelledLine.__dict__
 _SETTERS = tuple(_SLOTS[name].__set__ for name in ("index", "start", "end", "text", "label", "score", "evidence"))
 
 
-def _labelled_line(
-    index: int, start: int, end: int, text: str, label: str, score: float, evidence: tuple[str, ...]
-) -> LabelledLine:
-    """Build a :class:`LabelledLine` through its slots: the frozen dataclass ``__init__`` costs several times
-    more, which shows on documents of thousands of lines."""
-    line = object.__new__(LabelledLine)
-    set_index, set_start, set_end, set_text, set_label, set_score, set_evidence = _SETTERS
-    set_index(line, index)
-    set_start(line, start)
-    set_end(line, end)
-    set_text(line, text)
-    set_label(line, label)
-    set_score(line, score)
-    set_evidence(line, evidence)
-    return line
-
-
 def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[LabelledLine]:
     """Label every non-empty line of ``text``; ``extra_words`` adds ``(label, word)`` pairs to the lexicons.
 
@@ -100,10 +83,29 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     if folded.to_original is not None:
         starts, ends = _span_arrays(spans)
         spans = list(zip(folded.to_original[starts].tolist(), (folded.to_original[ends - 1] + 1).tolist(), strict=True))
-    return [
-        _labelled_line(number, start, end, text[start:end], verdict.label, verdict.score, verdict.evidence)
-        for (start, end), number, verdict in zip(spans, numbers, verdicts, strict=True)
-    ]
+    return _labelled(text, spans, numbers, verdicts)
+
+
+def _labelled(
+    text: str, spans: list[tuple[int, int]], numbers: list[int], verdicts: list[Verdict]
+) -> list[LabelledLine]:
+    """The :class:`LabelledLine` of every span, set through its slots in one loop: the frozen dataclass
+    ``__init__`` costs several times more, which shows on documents of thousands of lines."""
+    set_index, set_start, set_end, set_text, set_label, set_score, set_evidence = _SETTERS
+    new = object.__new__
+    lines: list[LabelledLine] = []
+    append = lines.append
+    for (start, end), number, (label, score, evidence) in zip(spans, numbers, verdicts, strict=True):
+        line = new(LabelledLine)
+        set_index(line, number)
+        set_start(line, start)
+        set_end(line, end)
+        set_text(line, text[start:end])
+        set_label(line, label)
+        set_score(line, score)
+        set_evidence(line, evidence)
+        append(line)
+    return lines
 
 
 def _line_spans(text: str, codes: np.ndarray, classes: np.ndarray) -> tuple[list[tuple[int, int]], list[int]]:
@@ -133,8 +135,7 @@ def _label_spans(
     text: str, spans: list[tuple[int, int]], index: DocumentIndex
 ) -> tuple[DocumentFeatures, list[Verdict]]:
     features = index.features(*_span_arrays(spans))
-    verdicts = [classify(text, s, e, i, features) for i, (s, e) in enumerate(spans)]
-    return features, verdicts
+    return features, classify_spans(text, spans, features)
 
 
 def _relabel_pieces(

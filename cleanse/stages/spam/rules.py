@@ -84,6 +84,7 @@ def _only_weak_words(weights: dict[str, float]) -> bool:
 
 _PHOTO_CUE, _PICTURE_CUE = patterns.PHOTO_CREDIT_CUES
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
+_NO_RULE = Verdict(ARTICLE, 0.8, (NO_RULE,))
 
 
 def _mostly_names(parts: list[str]) -> bool:
@@ -91,6 +92,27 @@ def _mostly_names(parts: list[str]) -> bool:
     single, compound = surnames()
     names = sum(1 for p in parts if (2 <= len(p) <= 3 and p[0] in single) or (3 <= len(p) <= 4 and p[:2] in compound))
     return names * 2 >= len(parts)
+
+
+def classify_spans(text: str, spans: list[tuple[int, int]], f: DocumentFeatures) -> list[Verdict]:
+    """:func:`classify` for every span, with its two plain-prose shortcuts tested inline: most lines are long
+    article paragraphs, and proving that costs a few list reads instead of a call per line."""
+    plain, prose_with_words, short_line = _PLAIN, _PROSE_WITH_WORDS, _SHORT_LINE
+    verdicts: list[Verdict] = []
+    append = verdicts.append
+    rows = zip(f.length, f.hits, f.sentence_ends, f.phones, f.cards, f.urls, f.separators, strict=True)
+    for i, (length, hits, sentences, phones, cards, urls, separators) in enumerate(rows):
+        weights = hits.weights
+        if sentences and not urls:
+            if not weights and length > 12 and not (phones or cards or separators):
+                append(plain)
+                continue
+            if length > short_line and _only_weak_words(weights):
+                append(prose_with_words)
+                continue
+        start, end = spans[i]
+        append(classify(text, start, end, i, f))
+    return verdicts
 
 
 def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Verdict:
@@ -102,8 +124,12 @@ def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Ve
         return _PLAIN
     if n > _SHORT_LINE and sentences and not f.urls[i] and _only_weak_words(weights):
         return _PROSE_WITH_WORDS
+    stripped = text[start:end].strip()
+    shaped = n <= 60 and (sentences <= 1 or n <= 30) and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
+    if not (weights or shaped) and _only_menu_or_photo_rules_left(stripped, i, f, n, sentences):
+        return _NO_RULE
     best = _NOTHING
-    for verdict in _proposals(text[start:end], i, f, n, sentences):
+    for verdict in _proposals(stripped, i, f, n, sentences, shaped):
         if verdict.score > best.score:
             best = verdict
     if best.label == ARTICLE:
@@ -111,12 +137,29 @@ def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Ve
     return best
 
 
-def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -> Iterator[Verdict]:
-    """Every label the line rules propose for line ``i``; :func:`classify` keeps the most confident."""
+def _only_menu_or_photo_rules_left(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: int) -> bool:
+    """True when a line without lexicon words and without a short-line shape cannot be labelled by any rule
+    in ``_proposals``: no number, URL or separator for the rest, not menu-like, no photo-credit cue.
+
+    Most lines that reach the rules are headlines and subtitles; this proves them plain in a few reads.
+    """
+    hits = f.hits[i]
+    if f.phones[i] or f.cards[i] or f.urls[i] or f.separators[i] or hits.strong_direct_ad:
+        return False
+    if -hits.property / 2 - hits.reporting >= 1.5:
+        return False
+    words = f.gaps[i] + 1
+    if n <= 80 and sentences == 0 and f.commas[i] == 0 and words >= 4 and n / words <= 4:
+        return False
+    return not (n <= 40 and sentences <= 1 and (_PHOTO_CUE in stripped or _PICTURE_CUE in stripped))
+
+
+def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: int, shaped: bool) -> Iterator[Verdict]:
+    """Every label the line rules propose for line ``i`` (``stripped``: the line without edge whitespace;
+    ``shaped``: whether it has a short-line shape); :func:`classify` keeps the most confident."""
     hits = f.hits[i]
     weights = hits.weights
     commas = f.commas[i]
-    stripped = line.strip()
 
     spam = weights.get(SPAM, 0.0)
     if spam >= 1:
@@ -154,7 +197,6 @@ def _proposals(line: str, i: int, f: DocumentFeatures, n: int, sentences: int) -
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
-    shaped = n <= 60 and (sentences <= 1 or n <= 30) and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
     credit = weights.get(CREDIT, 0.0)
     if credit >= 3 and f.digits[i] >= 6 and n <= 400 and sentences <= 1:
         yield Verdict(CREDIT, 0.9, (MASTHEAD, *_words(hits.words, CREDIT)))

@@ -220,22 +220,23 @@ class SpamLabeller(DocumentStage):
         assert doc.text is not None
         options = self._options
         actions = {label: options.action(label) for label in LABELS}
-        records = []
+        text = doc.text
+        name, flag = self.name, doc.flag
         for line in lines:
-            action = actions[line.label]
-            if line.label != ARTICLE and action != KEEP and (not only_pieces or _is_piece(doc.text, line)):
-                doc.flag(self.name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
-            records.append(
-                {
-                    "index": line.index,
-                    "start": line.start,
-                    "end": line.end,
-                    "label": line.label,
-                    "score": round(line.score, 3),
-                    "action": action,
-                    "evidence": list(line.evidence),
-                }
-            )
+            if line.label != ARTICLE and actions[line.label] != KEEP and (not only_pieces or _is_piece(text, line)):
+                flag(name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
+        records = [
+            {
+                "index": line.index,
+                "start": line.start,
+                "end": line.end,
+                "label": line.label,
+                "score": round(line.score, 3),
+                "action": actions[line.label],
+                "evidence": list(line.evidence),
+            }
+            for line in lines
+        ]
         doc.metadata[LINE_LABELS] = records
         doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(doc.text)
 
