@@ -104,17 +104,11 @@ def _fold_codes(codes: np.ndarray, fold_script: bool) -> tuple[np.ndarray, np.nd
     return fold[codes], han[codes]
 
 
-@lru_cache(maxsize=1)
 def _phrase_converter() -> Callable[[str], str]:
-    """``cleanse.to_simplified`` once the script stage provides it, else OpenCC's t2s (phrase level)."""
-    from cleanse.stages import script
+    """The script stage's phrase-level Traditional-to-Simplified conversion."""
+    from cleanse.stages.script import to_simplified
 
-    converter = getattr(script, "to_simplified", None)
-    if callable(converter):
-        return converter  # type: ignore[no-any-return]
-    import opencc
-
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    return to_simplified
 
 
 def normalise_batch(texts: Sequence[str], script_fold: ScriptFold = "characters") -> NormalisedBatch:
