@@ -21,7 +21,8 @@ from cleanse.stages.splice.mending import common_words, should_mend
         ("新华社北京3月5日电", Kind.DATELINE),
         ("（新华社上海十二月一日电）", Kind.DATELINE),
         ("(上接2版)", Kind.CONTINUATION),
-        ("（下转第三版）", Kind.CONTINUATION),
+        ("（下转第三版）", Kind.JUMP),
+        ("(下轉A2版)", Kind.JUMP),
         ("本报记者 王小明", Kind.BYLINE),
         ("张三", Kind.BYLINE),
         ("浙江省安吉县——", Kind.KICKER),
@@ -37,6 +38,25 @@ from cleanse.stages.splice.mending import common_words, should_mend
 )
 def test_layout_kinds(line: str, kind: Kind) -> None:
     assert classify(core_text(line), markup_heading=False) is kind
+
+
+def test_jump_mark_closes_the_story_before_it_and_the_next_story_is_not_a_continuation() -> None:
+    page = (
+        "全县冬小麦播种基本结束\n"
+        "本报讯 连日来，全县各乡镇抢抓农时播种冬小麦，农技人员深入田间地头指导。\n"
+        "县农业农村局表示，今年冬小麦播种面积稳中有增，苗情总体较好。\n"
+        "（下转第四版）\n"
+        "老年大学新学期开课\n"
+        "本报讯 日前，县老年大学新学期开课，开设书法、舞蹈、摄影等十二个班级。\n"
+        "学员们表示，在这里学到了知识，结交了朋友，晚年生活更加充实。\n"
+    )
+    segments = split_articles(page)
+    jump = next(s for s in segments if "下转" in s.text)
+    assert jump.text.strip() == "（下转第四版）"
+    assert jump.role == "furniture"
+    after = next(s for s in segments if "老年大学" in s.text)
+    assert after.start > jump.start
+    assert after.role == "off_topic"
 
 
 def test_markdown_marks_make_a_heading_and_are_stripped() -> None:

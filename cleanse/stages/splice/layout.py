@@ -1,7 +1,8 @@
 """Lines and the news-layout cues read from each one.
 
 A page is cut into its non-empty lines; each gets a :class:`Kind` from cheap compiled
-regexes: body text, heading, dateline, continuation mark (``(上接1版)``), byline, county
+regexes: body text, heading, dateline, continuation mark (``(上接1版)``, opens a story), jump
+mark (``(下转2版)``, closes one), byline, county
 kicker (``XX省XX县——``), column label, caption, photo credit, ellipsis and so on. The
 segmenter reads these cues together with the spam stage's labels and lexical cohesion.
 """
@@ -25,6 +26,7 @@ class Kind(str, enum.Enum):
     BYLINE = "byline"
     DATELINE = "dateline"
     CONTINUATION = "continuation"
+    JUMP = "jump"
     CAPTION = "caption"
     PHOTO_CREDIT = "photo_credit"
     ELLIPSIS = "ellipsis"
@@ -72,9 +74,9 @@ _AGENCY = (
 _DATE = r"(?:\d{1,2}|[０-９]{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[０-９]{1,2}|[一二三四五六七八九十]{1,3})日"
 _DATELINE_OPEN = regex.compile(rf"^[（(]?\s*据?{_AGENCY}(?:[^\s，,。：:]{{0,12}}?{_DATE}\s*)?(?:电|電|讯|訊)")
 _DATELINE_ALONE = regex.compile(rf"^[（(]?\s*{_AGENCY}[^\s，,。：:]{{0,12}}?{_DATE}\s*(?:电|電|讯|訊)\s*[）)]?\s*$")
-_CONTINUATION = regex.compile(
-    r"^[（(]\s*(?:上接|下转|下轉|接上|转自|轉自|紧接|緊接)\s*(?:第?\s*[\d０-９一二三四五六七八九十A-Za-z]{1,3}\s*版|[^（）()]{1,8})\s*[）)]$"
-)
+_PAGE_REFERENCE = r"\s*(?:第?\s*[\d０-９一二三四五六七八九十A-Za-z]{1,3}\s*版|[^（）()]{1,8})\s*[）)]$"
+_CONTINUATION = regex.compile(r"^[（(]\s*(?:上接|接上|转自|轉自|紧接|緊接)" + _PAGE_REFERENCE)
+_JUMP = regex.compile(r"^[（(]\s*(?:下转|下轉|转至|轉至|转到|轉到|续见|續見)" + _PAGE_REFERENCE)
 _BYLINE = regex.compile(
     r"^(?:[（(]?\s*)?(?:本报记者|本報記者|新华社记者|新華社記者|本报通讯员|本報通訊員|通讯员|通訊員|特约记者|特約記者|记者|記者|文/|文／|作者[:：]?)"
     r"[\s\p{Han}·、，,/／]{0,24}[）)]?$"
@@ -129,6 +131,8 @@ def classify(core: str, markup_heading: bool) -> Kind:
         return Kind.ELLIPSIS
     if _CONTINUATION.match(core):
         return Kind.CONTINUATION
+    if _JUMP.match(core):
+        return Kind.JUMP
     if _DATELINE_ALONE.match(core):
         return Kind.DATELINE
     if len(core) <= 40 and _CREDIT.match(core):

@@ -143,7 +143,8 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     kind = analysis.kinds[i]
     if kind in (Kind.CAPTION, Kind.PHOTO_CREDIT):
         return LinePlan(CAPTION, story, False, SET_ASIDE_CAPTION)
-    if kind in (Kind.ELLIPSIS, Kind.CONTINUATION) or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
+    page_furniture = kind in (Kind.ELLIPSIS, Kind.CONTINUATION, Kind.JUMP)
+    if page_furniture or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
         return LinePlan(FURNITURE, story, False, SET_ASIDE_FURNITURE)
     return LinePlan(MAIN, story, True)
 

@@ -34,11 +34,12 @@ LABEL_KINDS = {
     "ad": Kind.AD,
     "spam": Kind.AD,
 }
-LAYOUT_FURNITURE = (Kind.DATELINE, Kind.CONTINUATION, Kind.ELLIPSIS, Kind.COLUMN, Kind.KICKER)
+LAYOUT_FURNITURE = (Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP, Kind.ELLIPSIS, Kind.COLUMN, Kind.KICKER)
 CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME)
 CUE_WEIGHTS = {
     "continuation_mark": 3.0,
     "closing_dateline": 3.0,
+    "jump_mark": 3.0,
     "opening_dateline": 3.0,
     "kicker": 2.5,
     "byline": 2.0,
@@ -178,6 +179,8 @@ def gap_cues(analysis: Analysis, before: int, after: int) -> tuple[str, ...]:
             cues.append("continuation_mark")
         elif kind is Kind.DATELINE:
             cues.append("closing_dateline")
+        elif kind is Kind.JUMP:
+            cues.append("jump_mark")
         elif kind is Kind.KICKER:
             cues.append("kicker")
         elif kind in (Kind.BYLINE, Kind.CREDIT):
@@ -338,7 +341,7 @@ def _story_per_line(analysis: Analysis) -> list[int]:
 def _split_point(kinds: list[Kind], lines: list[Line], start: int, stop: int) -> int:
     """Where the lines between two stories change hands: the first line that opens the next story."""
     run = range(start, stop)
-    closing = [j for j in run if kinds[j] is Kind.DATELINE]
+    closing = [j for j in run if kinds[j] in (Kind.DATELINE, Kind.JUMP)]
     if closing:
         return closing[-1] + 1
     for wanted in ((Kind.CONTINUATION, Kind.KICKER, Kind.COLUMN), (Kind.HEADING,), (Kind.BYLINE, Kind.CREDIT)):
