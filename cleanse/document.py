@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 Status = Literal["kept", "dropped", "duplicate"]
@@ -64,6 +65,50 @@ class Change:
         data = dict(record)
         data["evidence"] = tuple(data.get("evidence") or ())
         return cls(**data)
+
+
+VerdictSpec = tuple[int, int, str, float | None, Sequence[str]]
+"""A verdict for :meth:`Document.flag_many`: ``(start, end, reason, score, evidence)``."""
+
+_CHANGE_SETTERS = tuple(
+    Change.__dict__[name].__set__
+    for name in ("stage", "step", "start", "end", "before", "after", "reason", "score", "evidence", "removed_lines")
+)
+_EDIT_ORDER = attrgetter("start", "end")
+
+
+def _new_change(
+    stage: str,
+    step: int,
+    start: int,
+    end: int,
+    before: str,
+    after: str,
+    reason: str,
+    score: float | None,
+    evidence: tuple[str, ...],
+    removed_lines: int,
+) -> Change:
+    """A :class:`Change` built through its slots: the same object as ``Change(...)``, at half the cost of the
+    frozen dataclass ``__init__``, which shows when a stage logs a verdict for every line of a long document."""
+    change = _NEW(Change)
+    set_stage, set_step, set_start, set_end, set_before, set_after, set_reason, set_score, set_evidence, set_removed = (
+        _CHANGE_SETTERS
+    )
+    set_stage(change, stage)
+    set_step(change, step)
+    set_start(change, start)
+    set_end(change, end)
+    set_before(change, before)
+    set_after(change, after)
+    set_reason(change, reason)
+    set_score(change, score)
+    set_evidence(change, evidence)
+    set_removed(change, removed_lines)
+    return change
+
+
+_NEW = object.__new__
 
 
 class OverlappingEditsError(ValueError):
@@ -127,28 +172,28 @@ class Document:
         if self.text is None:
             raise ValueError(f"document {self.id!r} has no text yet; decode it first")
         text = self.text
-        ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        length = len(text)
+        ordered = sorted(edits, key=_EDIT_ORDER)
         step = self._next_step()
         pieces: list[str] = []
         logged: list[Change] = []
         cursor = 0
         for edit in ordered:
-            if edit.start < cursor or edit.start > edit.end or edit.end > len(text):
+            start, end, after = edit.start, edit.end, edit.after
+            if start < cursor or start > end or end > length:
                 raise OverlappingEditsError(
-                    f"stage {stage!r}: edit [{edit.start}, {edit.end}) overlaps a previous edit "
-                    f"or falls outside a text of length {len(text)}"
+                    f"stage {stage!r}: edit [{start}, {end}) overlaps a previous edit "
+                    f"or falls outside a text of length {length}"
                 )
-            before = text[edit.start : edit.end]
-            if before == edit.after:
+            before = text[start:end]
+            if before == after:
                 continue
-            pieces.append(text[cursor : edit.start])
-            pieces.append(edit.after)
-            cursor = edit.end
+            pieces.append(text[cursor:start])
+            pieces.append(after)
+            cursor = end
+            removed = _whole_lines_removed(text, start, end, before, after)
             logged.append(
-                Change(
-                    stage, step, edit.start, edit.end, before, edit.after, edit.reason, edit.score, edit.evidence,
-                    _whole_lines_removed(text, edit.start, edit.end, edit.after),
-                )
+                _new_change(stage, step, start, end, before, after, edit.reason, edit.score, edit.evidence, removed)
             )
         if logged:
             pieces.append(text[cursor:])
@@ -169,9 +214,35 @@ class Document:
         if self.text is None or not 0 <= start <= end <= len(self.text):
             raise ValueError(f"stage {stage!r}: verdict span [{start}, {end}) is outside the text")
         span = self.text[start:end]
-        change = Change(stage, self._steps, start, end, span, span, reason, score, tuple(evidence))
+        change = _new_change(stage, self._steps, start, end, span, span, reason, score, tuple(evidence), 0)
         self.changes.append(change)
         return change
+
+    def flag_many(self, stage: str, verdicts: Iterable[VerdictSpec]) -> list[Change]:
+        """Record many verdicts at once, in the order given: each ``(start, end, reason, score, evidence)``
+        is logged exactly as :meth:`flag` would log it.
+
+        All or nothing: a span outside the text raises before any verdict is logged. A stage with a verdict
+        per line saves a method call and a check per verdict.
+
+        >>> doc = Document.from_text("首页 | 地图\\n正文。")
+        >>> verdicts = [(0, 7, "label:chrome", 0.9, ("separators",)), (8, 11, "label:article", None, ())]
+        >>> [(c.before, c.reason) for c in doc.flag_many("spam", verdicts)]
+        [('首页 | 地图', 'label:chrome'), ('正文。', 'label:article')]
+        """
+        rows = list(verdicts)
+        text = self.text or ""
+        length = -1 if self.text is None else len(text)
+        for start, end, _, _, _ in rows:
+            if not 0 <= start <= end <= length:
+                raise ValueError(f"stage {stage!r}: verdict span [{start}, {end}) is outside the text")
+        step = self._steps
+        logged = []
+        for start, end, reason, score, evidence in rows:
+            span = text[start:end]
+            logged.append(_new_change(stage, step, start, end, span, span, reason, score, tuple(evidence), 0))
+        self.changes.extend(logged)
+        return logged
 
     def drop(self, stage: str, reason: str) -> None:
         """Reject the whole document; it goes to the rejects file with this reason."""
@@ -266,14 +337,14 @@ def replay(original: str, changes: Iterable[Change]) -> str:
     return text
 
 
-def _whole_lines_removed(text: str, start: int, end: int, after: str) -> int:
-    if after.strip() or not text[start:end].strip():
+def _whole_lines_removed(text: str, start: int, end: int, before: str, after: str) -> int:
+    if after.strip() or not before.strip():
         return 0
     at_line_start = start == 0 or text[start - 1] == "\n" or text[start] == "\n"
     at_line_end = end == len(text) or text[end] == "\n" or text[end - 1] == "\n"
     if not (at_line_start and at_line_end):
         return 0
-    return sum(1 for line in text[start:end].split("\n") if line.strip())
+    return sum(1 for line in before.split("\n") if line.strip())
 
 
 def _preview(text: str, limit: int = 60) -> str:

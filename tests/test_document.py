@@ -96,3 +96,65 @@ def test_removed_lines_count_whole_lines_only():
     doc = Document.from_text("标题\n广告热线\n正文(wǎng)内容")
     doc.apply("x", [Edit(3, 7, "", "drop"), Edit(10, 16, "", "pinyin")])
     assert [c.removed_lines for c in doc.changes] == [1, 0]
+
+
+@st.composite
+def text_and_verdicts(draw):
+    text = draw(st.text(min_size=0, max_size=30))
+    verdicts = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, len(text)))
+        score = draw(st.none() | st.floats(0, 1))
+        evidence = draw(st.lists(st.sampled_from(["rule", "word", "词"]), max_size=2))
+        verdicts.append((start, end, draw(st.sampled_from(["label:ad", "label:chrome"])), score, evidence))
+    return text, verdicts
+
+
+@given(text_and_verdicts())
+def test_flag_many_logs_what_flag_logs_one_by_one(case):
+    text, verdicts = case
+    one_by_one, bulk = Document.from_text(text), Document.from_text(text)
+    one_by_one.apply("before", [Edit(0, 0, "x", "insert")])
+    bulk.apply("before", [Edit(0, 0, "x", "insert")])
+    returned = [one_by_one.flag("spam", *verdict) for verdict in verdicts]
+    assert bulk.flag_many("spam", verdicts) == returned
+    assert bulk.changes == one_by_one.changes
+    assert [c.to_dict() for c in bulk.changes] == [c.to_dict() for c in one_by_one.changes]
+    assert all(type(c.evidence) is tuple for c in bulk.changes)
+
+
+@pytest.mark.parametrize("bad", [(3, 2), (-1, 2), (0, 99)])
+def test_flag_many_is_all_or_nothing(bad):
+    doc = Document.from_text("abcdef")
+    verdicts = [(0, 2, "ok", 0.5, ()), (*bad, "bad", None, ()), (2, 4, "ok", None, ())]
+    with pytest.raises(ValueError, match="outside the text"):
+        doc.flag_many("spam", verdicts)
+    assert doc.changes == []
+
+
+def test_flag_many_needs_text_unless_there_is_nothing_to_flag():
+    doc = Document.from_bytes(b"raw")
+    assert doc.flag_many("spam", []) == []
+    with pytest.raises(ValueError):
+        doc.flag_many("spam", [(0, 0, "label:ad", None, ())])
+
+
+@given(text_and_edit_steps())
+def test_logged_changes_equal_changes_built_by_the_dataclass(case):
+    text, steps = case
+    doc = Document.from_text(text)
+    for edits in steps:
+        doc.apply("stage", edits)
+    doc.flag("spam", 0, 0, "label:ad", 0.5, ["w"])
+    for change in doc.changes:
+        rebuilt = Change(**{name: getattr(change, name) for name in Change.__dataclass_fields__})
+        assert rebuilt == change and hash(rebuilt) == hash(change) and repr(rebuilt) == repr(change)
+
+
+def test_a_refused_apply_leaves_text_and_log_untouched_and_its_step_number_used():
+    doc = Document.from_text("abcd")
+    with pytest.raises(OverlappingEditsError):
+        doc.apply("x", [Edit(0, 2, "", "a"), Edit(1, 3, "", "b")])
+    doc.apply("x", [Edit(0, 1, "", "a")])
+    assert doc.text == "bcd" and [c.step for c in doc.changes] == [2]
