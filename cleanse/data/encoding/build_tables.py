@@ -9,7 +9,7 @@ Run from the repository root with jieba, pypinyin and opencc-python-reimplemente
 words of jieba's ``dict.txt`` (MIT), each word weighted by its frequency, and for each
 character how likely it is to start a word and to end one (word boundaries carry the
 transitions between words and into punctuation); every word is
-also converted to Traditional Chinese with OpenCC's ``s2t`` data (Apache-2.0) and counted
+also converted to Traditional Chinese with OpenCC's ``s2t``, ``s2tw`` and ``s2hk`` data (Apache-2.0) and counted
 again, so the model knows both scripts. ``pinyin.tsv.gz`` lists the tone-marked readings
 of every Han character in pypinyin's ``pinyin_dict`` (MIT). ``script_chars.txt`` lists, from
 OpenCC's ``STCharacters.txt``, the characters only Simplified text uses (first line) and
@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-MIN_BIGRAM_COUNT = 6
+MIN_BIGRAM_COUNT = 1
+#: OpenCC conversions counted besides the Simplified original: standard, Taiwan (為 著 裡) and Hong Kong forms.
+TRADITIONAL_CONFIGS = ("s2t", "s2tw", "s2hk")
 ID_BITS = 15
 
 
@@ -52,7 +54,7 @@ def _is_han(char: str) -> bool:
 def _count(words: list[tuple[str, int]]) -> tuple[Counter[str], Counter[str], Counter[str], Counter[str]]:
     from opencc import OpenCC
 
-    to_traditional = OpenCC("s2t")
+    converters = [OpenCC(config) for config in TRADITIONAL_CONFIGS]
     unigrams: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
     starts: Counter[str] = Counter()
@@ -60,7 +62,7 @@ def _count(words: list[tuple[str, int]]) -> tuple[Counter[str], Counter[str], Co
     for word, freq in words:
         if not all(_is_han(c) for c in word):
             continue
-        forms = {word, to_traditional.convert(word)}
+        forms = {word, *(converter.convert(word) for converter in converters)}
         for form in forms:
             starts[form[0]] += freq
             ends[form[-1]] += freq
@@ -120,16 +122,19 @@ def build_script_characters() -> None:
     import opencc
 
     path = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
-    simplified, traditional = set(), set()
+    simplified, traditional, sources, unchanged = set(), set(), set(), set()
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             source, _, targets = line.rstrip("\n").partition("\t")
+            sources.add(source)
             for target in targets.split():
-                if target != source:
+                if target == source:
+                    unchanged.add(source)  # also its own Traditional form (同, 系, 千): both scripts use it
+                else:
                     simplified.add(source)
                     traditional.add(target)
-    simplified_only = sorted(simplified - traditional)
-    traditional_only = sorted(traditional - simplified)
+    simplified_only = sorted(simplified - traditional - unchanged)
+    traditional_only = sorted(traditional - sources)
     (HERE / "script_chars.txt").write_text(
         "".join(simplified_only) + "\n" + "".join(traditional_only) + "\n", encoding="utf-8"
     )

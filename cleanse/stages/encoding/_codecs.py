@@ -9,9 +9,11 @@ decoder shows for them is as good as lost).
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 INVALID = -1
 PRIVATE = -2
@@ -41,3 +43,22 @@ def encode_char(char: str, codec: str) -> bytes | None:
         return char.encode(codec)
     except UnicodeEncodeError:
         return None
+
+
+@lru_cache(maxsize=4)
+def folded_forms(codec: str) -> tuple[regex.Pattern[str], dict[str, bytes]]:
+    """What NFKC made of the codec's characters that fold to several characters (``…`` to ``...``, ``㈠`` to ``(一)``).
+
+    Returns a pattern matching any such folded form (longest first) and, per form, the
+    bytes of the character it came from. Forms of letters and digits only (``ⅱ`` to ``ii``)
+    are left out: fullwidth letters and digits explain those far more often.
+    """
+    table = pair_table(codec)
+    forms: dict[str, bytes] = {}
+    for lead, trail in zip(*np.nonzero(table > 0), strict=True):
+        folded = unicodedata.normalize("NFKC", chr(int(table[lead, trail])))
+        if len(folded) > 1 and not folded[0].isspace() and not (folded.isascii() and folded.isalnum()):
+            forms.setdefault(folded, bytes((int(lead), int(trail))))
+    alternatives = sorted(forms, key=len, reverse=True)
+    pattern = "|".join(regex.escape(form) + ("(?![0-9])" if form[-1] in ".0123456789" else "") for form in alternatives)
+    return regex.compile(pattern), forms

@@ -16,14 +16,13 @@ bigram model. It replaces the run only when the best reading beats the damaged t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from cleanse.document import Edit
-from cleanse.stages.encoding._codecs import DOUBLE_BYTE_CODECS, PRIVATE, encode_char, pair_table
+from cleanse.stages.encoding._codecs import DOUBLE_BYTE_CODECS, PRIVATE, encode_char, folded_forms, pair_table
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
 from cleanse.stages.encoding._script import Script, script_of, wrong_script_penalty
@@ -42,7 +41,9 @@ MAX_EXPANSIONS = 12_000
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
-_ENCLOSED_NUMBER = re.compile(r"\((1[0-9]|20|[1-9])\)|(1[0-9]|20|[1-9])\.(?![0-9])")
+#: the context a run at the start of a text or line is scored after.
+SENTENCE_END = "。"
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 #: an in-run ``?`` is a pair that decoded to the Private Use Area, or a fullwidth ``？`` NFKC-folded since.
 #: reading an in-run ``?`` as a Private Use pair needs a second lossy step (PUA shown as ``?``): a cost in nats.
 PRIVATE_PAIR_PENALTY = 6.0
@@ -112,6 +113,9 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
     or be a fullwidth letter NFKC folded since, so each letter gives one ending and the
     parse goes on; a ``?`` before ASCII ends it with a lost trail byte.
     """
+    fold_pattern, fold_bytes = folded_forms(codec)
+    # after Chinese text a folded letter or digit is read out of step too (。 and ， lost their lead: ｋ, ６)
+    after_chinese = start > 0 and not text[start - 1].isascii()
     runs: list[_Run] = []
     slots: list[int | None] = [None]
     unknown_pairs: set[int] = set()
@@ -133,17 +137,12 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
             slots.extend((None, None))
         elif code < 0x20:
             return runs
-        elif (enclosed := _ENCLOSED_NUMBER.match(text, position)) is not None:
-            # NFKC spells ⑴ as "(1)" and ⒈ as "1.": one double-byte character, several ASCII ones
-            number = int(enclosed.group(1) or enclosed.group(2))
-            folded = chr((0x2473 if enclosed.group(1) else 0x2487) + number)
-            encoded = encode_char(folded, codec)
-            if encoded is None or len(encoded) != 2:
-                return runs
-            slots.extend(encoded)
+        elif (folded := fold_pattern.match(text, position)) is not None:
+            # NFKC spells ⑴ as "(1)", ⒈ as "1.", … as "...": one double-byte character, several others
+            slots.extend(fold_bytes[folded.group()])
             wide = True
             units += 1
-            position = enclosed.end()
+            position = folded.end()
             continue
         elif code < 0x80:
             if 0x40 <= code <= 0x7E and wide:
@@ -153,7 +152,7 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
             if encoded is None or len(encoded) != 2:
                 return runs
             slots.extend(encoded)
-            wide = wide or not char.isalnum()
+            wide = wide or not char.isalnum() or after_chinese
         else:
             encoded = encode_char(char, codec)
             if encoded is None or len(encoded) != 2:
@@ -171,6 +170,8 @@ def _best_reading(
     """The most probable reading of the run and its gain over the damaged text, in nats."""
     table = pair_table(run.codec)
     before = text[run.start - 1] if run.start > 0 else ""
+    if not before or before in _LINE_BREAKS:
+        before = SENTENCE_END  # a line starts like a sentence: with a word, not with a comma or closing mark
     after = text[run.end] if run.end < len(text) else ""
     script = script_of(text[max(0, run.start - SCRIPT_CONTEXT) : run.end + SCRIPT_CONTEXT])
     states = _beam(run, table, model, ord(before) if before else None, script, cache)

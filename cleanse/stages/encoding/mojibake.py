@@ -16,6 +16,7 @@ Latin-script mojibake with no Chinese in it is left to ftfy (see :func:`fix_lati
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -376,8 +377,14 @@ def _gain(text: str, start: int, end: int, repaired: str, model: CharLanguageMod
 
 def _non_overlapping(edits: list[Edit]) -> list[Edit]:
     """Keep the best-scoring edits that do not overlap."""
+    starts: list[int] = []  # the chosen edits, kept sorted by start; they never overlap, so ends are sorted too
     chosen: list[Edit] = []
     for edit in sorted(edits, key=lambda e: -(e.score or 0.0)):
-        if all(edit.end <= other.start or edit.start >= other.end for other in chosen):
-            chosen.append(edit)
-    return sorted(chosen, key=lambda e: e.start)
+        slot = bisect.bisect_right(starts, edit.start)
+        if slot and chosen[slot - 1].end > edit.start:
+            continue
+        if slot < len(chosen) and chosen[slot].start < edit.end:
+            continue
+        starts.insert(slot, edit.start)
+        chosen.insert(slot, edit)
+    return chosen

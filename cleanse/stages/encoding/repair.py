@@ -8,6 +8,8 @@ spans to flag in the final text. The stage applies the same steps through
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -59,7 +61,7 @@ def repair_and_explain(text: str, options: EncodingOptions | None = None, **over
             plan.text, real = _apply(plan.text, edits)
             if real:
                 plan.steps.append((name, real))
-                pending[:] = [_shift(span, real) for span in pending]
+                pending[:] = _shift_all(pending, real)
     if opts.flag_damage:
         plan.damage = sorted(set(pending) | set(find_damage(plan.text)))
     return plan
@@ -142,15 +144,20 @@ def _apply(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     return "".join(pieces), real
 
 
-def _shift(span: tuple[int, int, str], edits: list[Edit]) -> tuple[int, int, str]:
-    """Move a span through a step's edits (spans inside an edit grow to cover its result)."""
-    start, end, reason = span
-    new_start, new_end = start, end
-    for edit in edits:
-        delta = len(edit.after) - (edit.end - edit.start)
-        if edit.end <= start:
-            new_start += delta
-            new_end += delta
-        elif edit.start < end:
-            new_end += delta
-    return new_start, max(new_start, new_end), reason
+def _shift_all(spans: list[tuple[int, int, str]], edits: list[Edit]) -> list[tuple[int, int, str]]:
+    """Move spans through a step's sorted, non-overlapping edits (spans inside an edit grow to cover its result).
+
+    A span's start moves by the length change of the edits wholly before it, its end by that
+    of every edit that starts before it ends: two binary searches over running sums.
+    """
+    if not spans:
+        return spans
+    starts = [edit.start for edit in edits]
+    ends = [edit.end for edit in edits]
+    shifts = [0, *itertools.accumulate(len(edit.after) - (edit.end - edit.start) for edit in edits)]
+    moved = []
+    for start, end, reason in spans:
+        new_start = start + shifts[bisect.bisect_right(ends, start)]
+        new_end = end + shifts[bisect.bisect_left(starts, end)]
+        moved.append((new_start, max(new_start, new_end), reason))
+    return moved
