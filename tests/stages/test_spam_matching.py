@@ -12,7 +12,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleanse.stages.spam import patterns
 from cleanse.stages.spam.context import SWITCH_COST, _best_segment_sum, _viterbi_runs
+from cleanse.stages.spam.features import may_hold_url
 from cleanse.stages.spam.lexicon import Lexicon
 from cleanse.stages.spam.normalise import _TONED, PINYIN_GLOSS, _gloss_spans, code_points, fold
 
@@ -82,3 +84,22 @@ def test_gloss_spans_match_the_regex(text: str) -> None:
 def test_viterbi_is_skipped_only_when_it_finds_no_run(emissions: list[float]) -> None:
     if _best_segment_sum(np.array(emissions)) < SWITCH_COST - 1e-9:
         assert _viterbi_runs(emissions) == []
+
+
+_URL_PIECES = st.one_of(
+    st.sampled_from(["http://", "https://", "www", ".", "com", "cn", "w", "a.b", "1.30", "ftp:", "/", ":"]),
+    st.text(st.sampled_from("abw.:/-1 新闻,"), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_URL_PIECES, max_size=10))
+def test_url_precheck_never_skips_a_url(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    if patterns.URL.search(text) is not None:
+        assert may_hold_url(text, code_points(text))
+
+
+def test_url_precheck_skips_text_without_url_shapes() -> None:
+    assert not may_hold_url("定价:1.30元。新闻", code_points("定价:1.30元。新闻"))
+    assert may_hold_url("访问 www.1", code_points("访问 www.1"))

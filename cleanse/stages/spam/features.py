@@ -43,6 +43,23 @@ def character_classes(codes: np.ndarray) -> np.ndarray:
     return _CLASSES[np.minimum(codes, LUT_SIZE - 1)]
 
 
+_DOT, _W, _A, _Z = (ord(char) for char in ".waz")
+
+
+def may_hold_url(text: str, codes: np.ndarray) -> bool:
+    """False when ``patterns.URL`` cannot match folded ``text``: no ``://`` and no ASCII dot between two
+    characters with ``w`` before it or a letter after it. One substring search and one array pass, instead of
+    a search per top-level domain.
+    """
+    if "://" in text:
+        return True
+    dots = np.flatnonzero(codes[1:-1] == _DOT) + 1
+    if not dots.size:
+        return False
+    after = codes[dots + 1]
+    return bool(np.any(((after >= _A) & (after <= _Z)) | (codes[dots - 1] == _W)))
+
+
 class LineHits:
     """Lexicon evidence of one line: weight per label, advertorial weight and the words that fired.
 
@@ -169,7 +186,7 @@ class DocumentIndex:
         self._bits = np.unpackbits(flagged.reshape(-1, 1), axis=1, bitorder="little")
         """One row of class bits per character (and a zero row past the end); bit 7 marks where a run of
         whitespace starts after other text (a gap between words)."""
-        self._urls = self._matches(patterns.URL) if any(cue in text for cue in patterns.URL_CUES) else None
+        self._urls = self._matches(patterns.URL) if may_hold_url(text, codes) else None
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
     def _matches(self, pattern: regex.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:

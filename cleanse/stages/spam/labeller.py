@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -55,19 +56,33 @@ _SLOTS = LabelledLine.__dict__
 _SETTERS = tuple(_SLOTS[name].__set__ for name in ("index", "start", "end", "text", "label", "score", "evidence"))
 
 
+class LineRows(NamedTuple):
+    """Every line's span in the labelled text, line number and verdict, index-aligned: what
+    :func:`label_lines` returns, before it is wrapped in :class:`LabelledLine` objects."""
+
+    spans: list[tuple[int, int]]
+    numbers: list[int]
+    verdicts: list[Verdict]
+
+
 def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[LabelledLine]:
     """Label every non-empty line of ``text``; ``extra_words`` adds ``(label, word)`` pairs to the lexicons.
 
     >>> [(line.label, line.text) for line in label_lines("首页 > 新闻 > 正文\\n今天天气很好,我们去公园散步。")]
     [('chrome', '首页 > 新闻 > 正文'), ('article', '今天天气很好,我们去公园散步。')]
     """
+    return _labelled(text, *label_rows(text, extra_words))
+
+
+def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> LineRows:
+    """:func:`label_lines` as index-aligned rows, for callers (the stage) that need no line objects."""
     if not isinstance(text, str):
         raise TypeError(f"label_lines() takes str, not {type(text).__name__}")
     lexicon = lexicon_with(tuple(extra_words))
     folded = fold(text)
     spans, numbers = _line_spans(folded.text)
     if not spans:
-        return []
+        return LineRows([], [], [])
     codes = folded.codes if folded.codes is not None else code_points(folded.text)
     classes = character_classes(codes)
     index = DocumentIndex(folded.text, lexicon, codes, classes)
@@ -83,7 +98,7 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     if folded.to_original is not None:
         starts, ends = _span_arrays(spans)
         spans = list(zip(folded.to_original[starts].tolist(), (folded.to_original[ends - 1] + 1).tolist(), strict=True))
-    return _labelled(text, spans, numbers, verdicts)
+    return LineRows(spans, numbers, verdicts)
 
 
 def _labelled(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import regex
@@ -18,9 +19,9 @@ import regex
 from cleanse.document import Document, Edit
 from cleanse.errors import ConfigError
 from cleanse.stages.base import DocumentStage
-from cleanse.stages.spam.labeller import LabelledLine, label_lines
+from cleanse.stages.spam.labeller import LineRows, label_rows
 from cleanse.stages.spam.lexicon import LEXICON_LABELS
-from cleanse.stages.spam.rules import ARTICLE, LABELS, SPAM
+from cleanse.stages.spam.rules import ARTICLE, LABELS, SPAM, Verdict
 
 DROP = "drop"
 SET_ASIDE = "set_aside"
@@ -34,6 +35,7 @@ LINE_LABELS_FINGERPRINT = "line_labels_fingerprint"
 SET_ASIDE_KEY = "set_aside"
 
 _TRAILING_SPACE = regex.compile(r"\s*")
+_START = itemgetter("start")
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _spans_to_cut(text: str, records: list[dict[str, Any]]) -> list[tuple[int, i
     A line that starts its text line takes the whitespace after it (up to the next labelled line); a piece
     cut from the end of a longer line takes the whitespace before it instead, so lines never merge.
     """
-    ordered = sorted(records, key=lambda r: r["start"])
+    ordered = sorted(records, key=_START)
     cuts = []
     for k, record in enumerate(ordered):
         if record["action"] not in (DROP, SET_ASIDE):
@@ -150,11 +152,12 @@ def line_actions(doc: Document) -> list[Edit]:
     if not labels_match(doc):
         raise ValueError(f"document {doc.id!r}: line labels are missing or were computed on another text")
     assert doc.text is not None
-    edits = []
-    for start, end, record in _spans_to_cut(doc.text, doc.metadata[LINE_LABELS]):
-        reason = f"{record['action']}:{record['label']}"
-        edits.append(Edit(start, end, "", reason, record["score"], tuple(record.get("evidence", ()))))
-    return edits
+    return [_cut_edit(start, end, record) for start, end, record in _spans_to_cut(doc.text, doc.metadata[LINE_LABELS])]
+
+
+def _cut_edit(start: int, end: int, record: dict[str, Any]) -> Edit:
+    reason = f"{record['action']}:{record['label']}"
+    return Edit(start, end, "", reason, record["score"], tuple(record.get("evidence", ())))
 
 
 def set_aside_entries(doc: Document) -> list[dict[str, Any]]:
@@ -186,83 +189,103 @@ class SpamLabeller(DocumentStage):
         if doc.text is None:
             raise ValueError(f"document {doc.id!r} has no text yet; decode it first")
         options = self._options
-        lines = self._label(doc.text)
-        share = _junk_share(lines, options.drop_document_labels)
+        rows = self._label(doc.text)
+        share = _junk_share(doc.text, rows, options.drop_document_labels)
         if share >= options.drop_document_share and share > 0:
-            self._record(doc, lines)
+            self._record(doc, rows)
             doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
             return doc
         if options.defer_actions:
-            if any(_is_piece(doc.text, line) and options.action(line.label) in (DROP, SET_ASIDE) for line in lines):
-                self._record(doc, lines, only_pieces=True)
+            text = doc.text
+            if any(
+                _is_piece(text, start, end) and options.action(verdict.label) in (DROP, SET_ASIDE)
+                for (start, end), verdict in zip(rows.spans, rows.verdicts, strict=True)
+            ):
+                self._record(doc, rows, only_pieces=True)
                 self._cut_pieces(doc)
-                lines = self._label(doc.text)
-            self._record(doc, lines)
+                rows = self._label(doc.text)
+            self._record(doc, rows)
             return doc
-        self._record(doc, lines)
-        self._act(doc, line_actions(doc))
-        doc.metadata.pop(LINE_LABELS_FINGERPRINT, None)
+        records = self._record(doc, rows, fingerprint=False)
+        self._act(doc, _spans_to_cut(doc.text, records))
         if not (doc.text or "").strip():
             doc.drop(self.name, NO_ARTICLE_TEXT)
         return doc
 
-    def _label(self, text: str) -> list[LabelledLine]:
-        options = self._options
-        threshold = options.threshold
-        return [
-            line if line.label == ARTICLE or line.score >= threshold else _below_threshold(line)
-            for line in label_lines(text, options.extra_words)
+    def _label(self, text: str) -> LineRows:
+        """Every line's span, number and verdict; junk verdicts below the threshold become article."""
+        threshold = self._options.threshold
+        rows = label_rows(text, self._options.extra_words)
+        verdicts = [
+            verdict if verdict.label == ARTICLE or verdict.score >= threshold else _below_threshold(verdict)
+            for verdict in rows.verdicts
         ]
+        return LineRows(rows.spans, rows.numbers, verdicts)
 
-    def _record(self, doc: Document, lines: list[LabelledLine], only_pieces: bool = False) -> None:
+    def _record(
+        self, doc: Document, rows: LineRows, only_pieces: bool = False, fingerprint: bool = True
+    ) -> list[dict[str, Any]]:
         """Log a verdict per non-article line (or only per piece of a line) and store every line's label and
-        action in the metadata."""
+        action in the metadata (with the text's fingerprint unless the caller acts on them at once)."""
         assert doc.text is not None
         options = self._options
         actions = {label: options.action(label) for label in LABELS}
         text = doc.text
-        name, flag = self.name, doc.flag
-        for line in lines:
-            if line.label != ARTICLE and actions[line.label] != KEEP and (not only_pieces or _is_piece(text, line)):
-                flag(name, line.start, line.end, f"label:{line.label}", line.score, line.evidence)
+        doc.flag_many(
+            self.name,
+            [
+                (start, end, f"label:{label}", score, evidence)
+                for (start, end), (label, score, evidence) in zip(rows.spans, rows.verdicts, strict=True)
+                if label != ARTICLE and actions[label] != KEEP and (not only_pieces or _is_piece(text, start, end))
+            ],
+        )
         records = [
             {
-                "index": line.index,
-                "start": line.start,
-                "end": line.end,
-                "label": line.label,
-                "score": round(line.score, 3),
-                "action": actions[line.label],
-                "evidence": list(line.evidence),
+                "index": number,
+                "start": start,
+                "end": end,
+                "label": label,
+                "score": round(score, 3),
+                "action": actions[label],
+                "evidence": list(evidence),
             }
-            for line in lines
+            for (start, end), number, (label, score, evidence) in zip(
+                rows.spans, rows.numbers, rows.verdicts, strict=True
+            )
         ]
         doc.metadata[LINE_LABELS] = records
-        doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(doc.text)
+        if fingerprint:
+            doc.metadata[LINE_LABELS_FINGERPRINT] = _fingerprint(text)
+        return records
 
     def _cut_pieces(self, doc: Document) -> None:
         """Apply the actions of pieces cut from a line (a glued keyword list or notice) now, even when
         deferring: consumers that act on whole lines cannot remove part of one."""
         assert doc.text is not None
+        if not labels_match(doc):
+            raise ValueError(f"document {doc.id!r}: line labels are missing or were computed on another text")
         text = doc.text
-        pieces = {(r["start"], r["end"]) for r in doc.metadata[LINE_LABELS] if _is_piece(text, r)}
-        self._act(doc, [e for e in line_actions(doc) if any(e.start <= s and end <= e.end for s, end in pieces)])
+        pieces = [(r["start"], r["end"]) for r in doc.metadata[LINE_LABELS] if _is_piece(text, r["start"], r["end"])]
+        cuts = _spans_to_cut(text, doc.metadata[LINE_LABELS])
+        self._act(doc, [cut for cut in cuts if any(cut[0] <= s and end <= cut[1] for s, end in pieces)])
 
-    def _act(self, doc: Document, edits: list[Edit]) -> None:
-        """Record the set-aside lines among ``edits`` and apply them all in one step."""
+    def _act(self, doc: Document, cuts: list[tuple[int, int, dict[str, Any]]]) -> None:
+        """Record the set-aside lines among ``cuts`` and apply them all in one step."""
         assert doc.text is not None
-        for edit in edits:
-            if edit.reason.startswith(f"{SET_ASIDE}:"):
-                record = next(r for r in doc.metadata[LINE_LABELS] if edit.start <= r["start"] and r["end"] <= edit.end)
-                doc.metadata.setdefault(SET_ASIDE_KEY, []).append(
-                    {
-                        "label": record["label"],
-                        "text": doc.text[record["start"] : record["end"]],
-                        "start": record["start"],
-                        "end": record["end"],
-                    }
-                )
-        doc.apply(self.name, edits)
+        text = doc.text
+        set_aside = [
+            {
+                "label": record["label"],
+                "text": text[record["start"] : record["end"]],
+                "start": record["start"],
+                "end": record["end"],
+            }
+            for _, _, record in cuts
+            if record["action"] == SET_ASIDE
+        ]
+        if set_aside:
+            doc.metadata.setdefault(SET_ASIDE_KEY, []).extend(set_aside)
+        doc.apply(self.name, [_cut_edit(start, end, record) for start, end, record in cuts])
 
     @property
     def _options(self) -> SpamOptions:
@@ -272,22 +295,28 @@ class SpamLabeller(DocumentStage):
         return options
 
 
-def _below_threshold(line: LabelledLine) -> LabelledLine:
+def _below_threshold(verdict: Verdict) -> Verdict:
     """A junk verdict too weak to count: the line stays article text, with the complementary score."""
-    return LabelledLine(line.index, line.start, line.end, line.text, ARTICLE, 1 - line.score, line.evidence)
+    return Verdict(ARTICLE, 1 - verdict.score, verdict.evidence)
 
 
-def _is_piece(text: str, line: LabelledLine | dict[str, Any]) -> bool:
+def _is_piece(text: str, start: int, end: int) -> bool:
     """Whether a labelled span is only part of its line (a piece cut off a longer line)."""
-    start, end = (line["start"], line["end"]) if isinstance(line, dict) else (line.start, line.end)
     at_line_start = start == 0 or text[start - 1] == "\n"
     at_line_end = end == len(text) or text[end] in "\r\n"
     return not (at_line_start and at_line_end)
 
 
-def _junk_share(lines: list[LabelledLine], labels: tuple[str, ...]) -> float:
-    """Share of the non-space characters of all lines that sit in lines with one of ``labels``."""
-    sizes = [len(line.text) - line.text.count(" ") for line in lines]
-    total = sum(sizes)
-    junk = sum(size for size, line in zip(sizes, lines, strict=True) if line.label in labels)
-    return junk / total if total else 0.0
+def _junk_share(text: str, rows: LineRows, labels: tuple[str, ...]) -> float:
+    """Share of the non-space characters of all lines that sit in lines with one of ``labels``.
+
+    Lines are only measured when one of them has such a label: otherwise the share is 0.
+    """
+    junk = sum(
+        end - start - text.count(" ", start, end)
+        for (start, end), verdict in zip(rows.spans, rows.verdicts, strict=True)
+        if verdict.label in labels
+    )
+    if not junk:
+        return 0.0
+    return junk / sum(end - start - text.count(" ", start, end) for start, end in rows.spans)
