@@ -6,7 +6,7 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import regex
@@ -36,11 +36,28 @@ def _build_classes() -> np.ndarray:
 
 
 _CLASSES = _build_classes()
+FIELD_LIMIT = 1 << 16
+"""Class counts are packed four to a ``uint64`` in fields of 16 bits, exact for spans shorter than this."""
+_PACKED_FIELDS = tuple(
+    np.array([sum(((byte >> (first + k)) & 1) << (16 * k) for k in range(4)) for byte in range(256)], dtype=np.uint64)
+    for first in (0, 4)
+)
+"""For each class byte, its bits 0-3 (then 4-7) spread into the four 16-bit fields of a ``uint64``."""
+_FIELD_SHIFTS = np.array([0, 16, 32, 48], dtype=np.uint64)
+_FIELD_MASK = np.uint64(0xFFFF)
+
+
+def _prefix_sums(values: np.ndarray) -> np.ndarray:
+    """``prefix[i]`` is the sum of ``values[:i]`` (``uint64``, wrapping: differences stay exact)."""
+    prefix = np.zeros(values.size + 1, dtype=np.uint64)
+    np.cumsum(values, out=prefix[1:])
+    return prefix
 
 
 def character_classes(codes: np.ndarray) -> np.ndarray:
-    """The class bits of each code point (see ``HAN`` ... ``SEPARATOR``)."""
-    return _CLASSES[np.minimum(codes, LUT_SIZE - 1)]
+    """The class bits of each code point (see ``HAN`` ... ``SEPARATOR``); code points past the table share
+    its last entry."""
+    return _CLASSES.take(codes, mode="clip")
 
 
 _DOT, _W, _A, _Z = (ord(char) for char in ".waz")
@@ -154,11 +171,28 @@ class DocumentFeatures:
     urls: list[int]
     hits: list[LineHits]
 
+    def select(self, rows: list[int], more: DocumentFeatures | None = None) -> DocumentFeatures:
+        """The features of lines ``rows``, which index this object's lines and then those of ``more``."""
+        columns = []
+        for column in fields(self):
+            pool = getattr(self, column.name)
+            if more is not None:
+                pool = pool + getattr(more, column.name)
+            columns.append([pool[row] for row in rows])
+        return DocumentFeatures(*columns)
+
 
 _EMPTY_HITS = LineHits()
 _PRESENT = len(LEXICON_LABELS)
 _SUMS = 2 * len(LEXICON_LABELS)
 _LABEL_COLUMNS = tuple(j for j, label in enumerate(LEXICON_LABELS) if label != "article")
+_LABEL_BITS = np.array([1 << j if j in _LABEL_COLUMNS else 0 for j in range(len(LEXICON_LABELS))], dtype=np.int64)
+_PRESENT_BY_MASK = tuple(
+    tuple((LEXICON_LABELS[j], j) for j in _LABEL_COLUMNS if mask >> j & 1) for mask in range(1 << len(LEXICON_LABELS))
+)
+"""For each bit mask of labels a line's words carry, the ``(label, column)`` pairs of its weights dict."""
+_HITS_SETTERS = tuple(LineHits.__dict__[name].__set__ for name in LineHits.__slots__)
+"""Slot setters in ``__slots__`` order: a line's hits are built through them, without ``__init__``'s defaults."""
 
 
 def _line_of(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -183,9 +217,11 @@ class DocumentIndex:
         flagged = np.zeros(codes.size + 1, dtype=np.uint8)
         flagged[:-1] = classes
         flagged[1:-1] |= (space[1:] & ~space[:-1]).view(np.uint8) << 7
-        self._bits = np.unpackbits(flagged.reshape(-1, 1), axis=1, bitorder="little")
-        """One row of class bits per character (and a zero row past the end); bit 7 marks where a run of
-        whitespace starts after other text (a gap between words)."""
+        self._flagged = flagged
+        """Class bits per character (and a zero past the end); bit 7 marks where a run of whitespace starts
+        after other text (a gap between words)."""
+        self._prefix_low, self._prefix_high = (_prefix_sums(fields.take(flagged)) for fields in _PACKED_FIELDS)
+        self._bit_rows: np.ndarray | None = None
         self._urls = self._matches(patterns.URL) if may_hold_url(text, codes) else None
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
@@ -235,31 +271,63 @@ class DocumentIndex:
             return hits
         group_starts = np.flatnonzero(np.concatenate(([True], lines[1:] != lines[:-1])))
         lexicon = self.lexicon
-        rows = np.add.reduceat(lexicon.line_rows[ids], group_starts, axis=0).tolist()
+        sums = np.add.reduceat(lexicon.line_rows[ids], group_starts, axis=0)
+        masks = ((sums[:, _PRESENT : _PRESENT + len(LEXICON_LABELS)] > 0) @ _LABEL_BITS).tolist()
         group_ends = [*group_starts[1:].tolist(), int(lines.size)]
         offsets = (positions - starts[lines]).tolist()
         id_list = ids.tolist()
-        labels = LEXICON_LABELS
-        for row, line, first, last in zip(
-            rows, lines[group_starts].tolist(), group_starts.tolist(), group_ends, strict=True
+        present_by_mask = _PRESENT_BY_MASK
+        new = object.__new__
+        set_weights, set_reporting, set_advertorial, set_property, set_promotion, set_strong, *rest = _HITS_SETTERS
+        set_lexicon, set_positions, set_ids, set_detail = rest
+        for weights, mask, (reporting, advertorial, property_, promotion, strong), line, first, last in zip(
+            sums[:, :_PRESENT].tolist(),
+            masks,
+            sums[:, _SUMS:].tolist(),
+            lines[group_starts].tolist(),
+            group_starts.tolist(),
+            group_ends,
+            strict=True,
         ):
-            hits[line] = LineHits(
-                {labels[j]: row[j] for j in _LABEL_COLUMNS if row[_PRESENT + j]},
-                tuple(row[_SUMS:]),
-                lexicon,
-                offsets[first:last],
-                id_list[first:last],
-            )
+            line_hits = new(LineHits)
+            set_weights(line_hits, {label: weights[j] for label, j in present_by_mask[mask]})
+            set_reporting(line_hits, reporting)
+            set_advertorial(line_hits, advertorial)
+            set_property(line_hits, property_)
+            set_promotion(line_hits, promotion)
+            set_strong(line_hits, strong > 0)
+            set_lexicon(line_hits, lexicon)
+            set_positions(line_hits, offsets[first:last])
+            set_ids(line_hits, id_list[first:last])
+            set_detail(line_hits, None)
+            hits[line] = line_hits
         return hits
 
-    def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
-        """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
+    def _class_counts(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """How many characters of each span carry each class bit: one ``(spans, 8)`` array.
+
+        Two prefix sums of packed counters (four 16-bit fields in a ``uint64``) answer any span with two
+        subtractions; a span of ``FIELD_LIMIT`` characters or more could overflow a field, so documents with
+        one fall back to summing the unpacked bits.
+        """
+        if starts.size == 0 or int((ends - starts).max()) < FIELD_LIMIT:
+            low = self._prefix_low[ends] - self._prefix_low[starts]
+            high = self._prefix_high[ends] - self._prefix_high[starts]
+            packed = np.stack((low, high), axis=1)[:, :, None] >> _FIELD_SHIFTS
+            return (packed & _FIELD_MASK).astype(np.int64).reshape(-1, 8)
+        if self._bit_rows is None:
+            self._bit_rows = np.unpackbits(self._flagged.reshape(-1, 1), axis=1, bitorder="little")
         bounds = np.empty(2 * len(starts), dtype=np.int64)
         bounds[0::2] = starts
         bounds[1::2] = ends
-        counts = np.add.reduceat(self._bits, bounds, axis=0, dtype=np.int32)[0::2]
+        counts = np.add.reduceat(self._bit_rows, bounds, axis=0, dtype=np.int64)[0::2]
         counts[starts == ends] = 0
-        first_is_gap = self._bits[starts, 7].astype(np.int32)
+        return counts
+
+    def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
+        """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
+        counts = self._class_counts(starts, ends)
+        first_is_gap = (self._flagged[starts] >> 7).astype(np.int64)
         han, digits, latin, space, sentence_ends, commas, separators, _ = counts.T.tolist()
         gaps = counts[:, 7] - first_is_gap
         lengths = ((ends - starts) - counts[:, 3]).tolist()

@@ -89,10 +89,13 @@ def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> LineRo
     features, verdicts = _label_spans(folded.text, spans, index)
     split = _split_tails(folded.text, spans, numbers, features, verdicts)
     if split is not None:
+        uncut_spans = spans
         spans, numbers, cuts = split
-        features, verdicts = _relabel_pieces(folded.text, spans, index, verdicts, cuts)
+        features = _features_for(index, spans, uncut_spans, features)
+        verdicts = _relabel_pieces(folded.text, spans, features, verdicts, cuts)
+        cut_spans = list(spans)
         if _merge_article_junk(spans, numbers, verdicts, cuts):
-            features = index.features(*_span_arrays(spans))
+            features = _features_for(index, spans, cut_spans, features)
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
     if folded.to_original is not None:
@@ -152,23 +155,33 @@ def _label_spans(
     return features, classify_spans(text, spans, features)
 
 
+def _features_for(
+    index: DocumentIndex, spans: list[tuple[int, int]], known_spans: list[tuple[int, int]], known: DocumentFeatures
+) -> DocumentFeatures:
+    """Features of ``spans`` (ascending): rows of ``known`` for the spans measured before (``known_spans``),
+    and only the others measured, since a line's features depend on its span alone."""
+    row_of = {span: row for row, span in enumerate(known_spans)}
+    new = [span for span in spans if span not in row_of]
+    measured = index.features(*_span_arrays(new)) if new else None
+    row_of.update((span, len(known_spans) + k) for k, span in enumerate(new))
+    return known.select([row_of[span] for span in spans], measured)
+
+
 def _relabel_pieces(
     text: str,
     spans: list[tuple[int, int]],
-    index: DocumentIndex,
+    features: DocumentFeatures,
     verdicts: list[Verdict],
     cuts: list[tuple[int, bool]],
-) -> tuple[DocumentFeatures, list[Verdict]]:
-    """Features for the spans after cutting, and verdicts: the cut pieces are classified, every other line
-    keeps its verdict (a line rule reads only its own line)."""
-    features = index.features(*_span_arrays(spans))
+) -> list[Verdict]:
+    """Verdicts for the spans after cutting: the cut pieces are classified, every other line keeps its verdict
+    (a line rule reads only its own line)."""
     pieces = {first + offset for first, _ in cuts for offset in (0, 1)}
     cut_lines = _cut_lines(cuts)
     uncut = iter(verdict for i, verdict in enumerate(verdicts) if i not in cut_lines)
-    relabelled = [
+    return [
         classify(text, start, end, i, features) if i in pieces else next(uncut) for i, (start, end) in enumerate(spans)
     ]
-    return features, relabelled
 
 
 def _cut_lines(cuts: list[tuple[int, bool]]) -> set[int]:

@@ -103,14 +103,14 @@ class Lexicon:
         if codes.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
-        candidates = np.flatnonzero(self._starts_word[chars])
-        firsts = chars[candidates]
-        seconds = chars[np.minimum(candidates + 1, chars.size - 1)]
+        candidates = np.flatnonzero(self._starts_word.take(chars))
+        firsts = chars.take(candidates)
+        seconds = chars.take(candidates + 1, mode="clip")
         pairs = _pair_hash(firsts, seconds)
-        opening = self._opening_pairs[pairs]
-        thirds = chars[np.minimum(candidates + 2, chars.size - 1)]
-        opening &= self._pair_words[pairs] | self._opening_triples[_triple_hash(pairs, thirds)]
-        opening |= self._single[firsts]
+        opening = self._opening_pairs.take(pairs)
+        thirds = chars.take(candidates + 2, mode="clip")
+        opening &= self._pair_words.take(pairs) | self._opening_triples.take(_triple_hash(pairs, thirds))
+        opening |= self._single.take(firsts)
         positions: list[int] = []
         ids: list[int] = []
         covered = 0

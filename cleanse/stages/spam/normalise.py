@@ -168,7 +168,7 @@ def fold(text: str) -> Folded:
     if raw.size and int(raw.max()) >= LUT_SIZE:
         codes = np.where(raw < LUT_SIZE, lut[np.minimum(raw, LUT_SIZE - 1)], raw)
     else:
-        codes = lut[raw]
+        codes = lut.take(raw)
     folded = from_code_points(codes)
     if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
         return Folded(folded, len(text), None, codes)
