@@ -2,6 +2,7 @@
 
 One job per module: ``normalise`` (fold script, width, case; drop punctuation), ``shingles``
 (n-gram hashes), ``minhash`` (datasketch-compatible signatures), ``lsh`` (bands and rows, band keys),
+``edges`` (the edge rule: when two units join one cluster, shared by every mode and engine),
 ``grouping`` and ``unionfind`` (the reduce step), ``verify`` (exact checks), ``batch`` (the
 whole-corpus mode: ``sketch_chunk`` is the map step, ``cluster_units`` the reduce step), ``index``
 and ``storage`` (the incremental mode), ``stage`` (the pipeline stage), ``report`` and ``evaluate``
@@ -19,9 +20,11 @@ from cleanse.stages.dedup.batch import (
     find_duplicates,
     find_pairs,
     sign_units,
+    sign_units_sized,
     sketch_chunk,
     sketch_units,
 )
+from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_edges
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.stage import NearDupDetector
@@ -31,6 +34,7 @@ Options = DedupOptions
 
 __all__ = [
     "DedupOptions",
+    "EdgeRule",
     "IndexStorage",
     "Match",
     "MemoryStorage",
@@ -41,9 +45,12 @@ __all__ = [
     "cluster_units",
     "concatenate",
     "contained_pairs",
+    "estimated_common",
     "find_duplicates",
     "find_pairs",
     "sign_units",
+    "sign_units_sized",
+    "signature_edges",
     "sketch_chunk",
     "sketch_units",
     "storage_from_config",

@@ -3,7 +3,8 @@
 Map (:func:`sketch_units`): normalise, shingle, sign and band every unit; each unit's output depends
 on that unit alone, so chunks can run anywhere and be concatenated. Reduce (:func:`cluster_units`):
 collapse exact duplicates by the hash of the normalised unit, group band keys by sorting, verify
-every candidate pair on exact shingle sets and merge verified pairs with union-find.
+every candidate pair on exact shingle sets with the edge rule (:mod:`cleanse.stages.dedup.edges`)
+and merge the edges with union-find.
 
 >>> find_duplicates(["春季植树造林活动综述", "春季植樹造林活動綜述！", "完全不同的一段文字"])
 [[0, 1]]
@@ -17,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cleanse.stages.dedup.edges import EdgeRule
 from cleanse.stages.dedup.grouping import bucket_pairs, unique_pairs
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.minhash import signatures
@@ -25,7 +27,7 @@ from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.shingles import hash_shingles
 from cleanse.stages.dedup.unionfind import UnionFind
 from cleanse.stages.dedup.units import sentence_spans
-from cleanse.stages.dedup.verify import ShingleSets, containment, jaccard
+from cleanse.stages.dedup.verify import ShingleSets, containment, intersections, jaccard
 
 CHUNK_UNITS = 20_000
 CLUSTER_ALL_PAIRS = 8  # buckets up to this size are fully paired when clustering; larger ones are chained
@@ -51,16 +53,23 @@ class UnitSketches:
 
 
 def lsh_params(options: DedupOptions, threshold: float | None = None) -> tuple[int, int]:
-    """Bands and rows for ``threshold`` (default: the options' threshold)."""
+    """Bands and rows for ``threshold`` (default: the options' ``lsh_threshold``)."""
     weight = options.recall_weight
-    return optimal_params(threshold or options.threshold, options.num_perm, round(1 - weight, 9), weight)
+    return optimal_params(threshold or options.lsh_threshold, options.num_perm, round(1 - weight, 9), weight)
 
 
 def sign_units(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray, np.ndarray]:
     """Signatures and normalised lengths of a few units (the streaming stage's map step, no band keys)."""
+    signs, lengths, _ = sign_units_sized(texts, options)
+    return signs, lengths
+
+
+def sign_units_sized(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, normalised lengths and distinct shingle counts (the sizes the edge rule needs) of units."""
     normal = normalise_batch(texts, options.script_fold)  # type: ignore[arg-type]
     shingles = hash_shingles(normal, options.ngram, options.word_ngram)
-    return signatures(shingles, options.num_perm, options.seed), normal.lengths
+    sizes = ShingleSets.from_batch(shingles).sizes()
+    return signatures(shingles, options.num_perm, options.seed), normal.lengths, sizes
 
 
 def sketch_chunk(texts: Sequence[str], options: DedupOptions, keep_signs: bool = False) -> UnitSketches:
@@ -156,19 +165,24 @@ def candidate_pairs(sketches: UnitSketches, units: np.ndarray) -> list[tuple[np.
     return result
 
 
-def cluster_units(sketches: UnitSketches, threshold: float) -> UnionFind:
-    """The reduce step: exact groups, then verified LSH candidates, merged with union-find."""
+def cluster_units(sketches: UnitSketches, rule: EdgeRule | float) -> UnionFind:
+    """The reduce step: exact groups, then LSH candidates verified by the edge rule, merged with union-find.
+
+    ``rule`` is an :class:`~cleanse.stages.dedup.edges.EdgeRule`, or a bare Jaccard threshold.
+    """
+    rule = rule if isinstance(rule, EdgeRule) else EdgeRule(rule)
     clusters = UnionFind(len(sketches))
     representative, reps = exact_groups(sketches)
     valid = np.flatnonzero(representative >= 0)
     clusters.union(valid, representative[valid])
+    sizes = sketches.sets.sizes()
     for band in range(sketches.keys.shape[1]):
         left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
         left, right = reps[left], reps[right]
-        pending = clusters.find(left) != clusters.find(right)
+        pending = (clusters.find(left) != clusters.find(right)) & rule.possible(sizes[left], sizes[right])
         left, right = left[pending], right[pending]
-        similar = jaccard(sketches.sets, left, right) >= threshold
-        clusters.union(left[similar], right[similar])
+        edge = rule.joins(intersections(sketches.sets, left, right), sizes[left], sizes[right])
+        clusters.union(left[edge], right[edge])
     return clusters
 
 
@@ -258,8 +272,10 @@ def find_pairs(texts: Sequence[str], threshold: float = 0.8, **options: object) 
 def find_duplicates(texts: Sequence[str], threshold: float = 0.5, **options: object) -> list[list[int]]:
     """Clusters of near-duplicate texts (size two or more), each sorted, ordered by first index.
 
-    ``threshold`` is the Jaccard similarity of normalised character 5-gram sets (word 3-grams for
-    mostly Latin text); ``options`` are any other :class:`DedupOptions` fields.
+    Two texts are joined by the edge rule of :mod:`cleanse.stages.dedup.edges`: Jaccard similarity of
+    normalised character 5-gram sets (word 3-grams for mostly Latin text) at least ``threshold``, or the
+    shorter one mostly inside the longer (a reprint with sentences added or dropped; pass
+    ``reprint_containment=0`` for Jaccard alone). ``options`` are any other :class:`DedupOptions` fields.
     """
     settings = DedupOptions(threshold=threshold, **options)  # type: ignore[arg-type]
-    return cluster_units(sketch_units(texts, settings), threshold).groups()
+    return cluster_units(sketch_units(texts, settings), EdgeRule.from_options(settings)).groups()

@@ -19,7 +19,9 @@ import numpy as np
 from scipy.sparse import csr_matrix, triu
 
 from cleanse.stages.dedup.batch import sketch_units, verified_pairs
+from cleanse.stages.dedup.edges import EdgeRule
 from cleanse.stages.dedup.options import DedupOptions
+from cleanse.stages.dedup.unionfind import UnionFind
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,11 @@ class PairScore:
         return self.true_positives / self.found if self.found else 1.0
 
 
-def brute_force_pairs(
-    texts: Sequence[str], threshold: float, options: DedupOptions | None = None
-) -> set[tuple[int, int]]:
-    """Every pair ``i < j`` whose exact Jaccard on the detector's own shingle sets is >= threshold."""
-    settings = options or DedupOptions(threshold=threshold)
-    sets = sketch_units(texts, settings).sets
+def _shared_counts(
+    texts: Sequence[str], options: DedupOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``i < j`` sharing a shingle, with its count of shared shingles, and all set sizes."""
+    sets = sketch_units(texts, options).sets
     sizes = sets.sizes()
     _, columns = np.unique(sets.values, return_inverse=True)
     matrix = csr_matrix(
@@ -53,9 +54,31 @@ def brute_force_pairs(
         shape=(len(sizes), int(columns.max()) + 1 if len(columns) else 1),
     )
     common = triu(matrix @ matrix.T, k=1).tocoo()
-    union = sizes[common.row] + sizes[common.col] - common.data
-    hit = common.data >= threshold * union - 1e-9
-    return {(int(i), int(j)) for i, j in zip(common.row[hit], common.col[hit], strict=True)}
+    return common.row.astype(np.int64), common.col.astype(np.int64), common.data, sizes
+
+
+def brute_force_pairs(
+    texts: Sequence[str], threshold: float, options: DedupOptions | None = None
+) -> set[tuple[int, int]]:
+    """Every pair ``i < j`` whose exact Jaccard on the detector's own shingle sets is >= threshold."""
+    left, right, common, sizes = _shared_counts(texts, options or DedupOptions(threshold=threshold))
+    union = sizes[left] + sizes[right] - common
+    hit = common >= threshold * union - 1e-9
+    return {(int(i), int(j)) for i, j in zip(left[hit], right[hit], strict=True)}
+
+
+def brute_force_clusters(texts: Sequence[str], options: DedupOptions | None = None) -> list[list[int]]:
+    """Clusters of the edge rule applied to every pair of texts (no LSH): what ``find_duplicates`` approximates.
+
+    >>> brute_force_clusters(["春季植树造林活动经验交流座谈会", "春季植树造林活动经验交流会议", "无关的文字"])
+    [[0, 1]]
+    """
+    settings = options or DedupOptions()
+    left, right, common, sizes = _shared_counts(texts, settings)
+    edge = EdgeRule.from_options(settings).joins(common, sizes[left], sizes[right])
+    clusters = UnionFind(len(texts))
+    clusters.union(left[edge], right[edge])
+    return clusters.groups()
 
 
 def compare_with_brute_force(texts: Sequence[str], threshold: float, **options: object) -> PairScore:

@@ -24,12 +24,16 @@ from __future__ import annotations
 import time
 import zipfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from cleanse.stages.dedup.edges import EdgeRule, signature_edges
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
+
+if TYPE_CHECKING:
+    from cleanse.stages.dedup.options import DedupOptions
 
 _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 
@@ -64,6 +68,14 @@ class NearDupIndex:
         if self.storage.num_perm != num_perm:
             raise ValueError(f"storage holds {self.storage.num_perm} permutations, the index uses {num_perm}")
 
+    @classmethod
+    def for_options(cls, options: DedupOptions, storage: IndexStorage | None = None) -> NearDupIndex:
+        """The document or paragraph index a stage with ``options`` uses: bands and rows for the options'
+        ``lsh_threshold``, so the candidates of the edge rule's reprint clause are found."""
+        weight = options.recall_weight
+        params = optimal_params(options.lsh_threshold, options.num_perm, round(1 - weight, 9), weight)
+        return cls(options.threshold, options.num_perm, options.recall_weight, storage=storage, params=params)
+
     def __len__(self) -> int:
         return self.storage.entry_count()
 
@@ -95,6 +107,22 @@ class NearDupIndex:
         limit = self.threshold if threshold is None else threshold
         entries, similarity = self._candidates(signature, keys)
         return self._ranked(entries, similarity, limit)
+
+    def query_edges(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> list[Match]:
+        """Indexed entries joined to the query by ``rule`` (estimated from signatures), most similar first.
+
+        ``size`` is the query's shingle count; entries added without a size join by Jaccard only. The
+        verdict is :func:`cleanse.stages.dedup.edges.signature_edges`, the one the Ray engine uses.
+        """
+        keys = self.keys(signature)[0] if keys is None else keys
+        entries = np.unique(self.storage.buckets(keys))
+        entries = entries[self.storage.alive(entries)]
+        signs = self.storage.signatures(entries)
+        query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
+        edge, similarity = signature_edges(query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule)
+        return self._ranked(entries[edge], similarity[edge], 0.0)
 
     def query_containment(
         self, signature: np.ndarray, size: int, threshold: float, keys: np.ndarray | None = None

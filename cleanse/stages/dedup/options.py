@@ -16,6 +16,13 @@ class DedupOptions:
 
     threshold: Jaccard similarity of shingle sets at or above which two units are near-duplicates
         (0.5 by default: on generated reprints it keeps most edited copies, see docs/dedup.md).
+    reprint_containment, reprint_min_shared, reprint_length_ratio: the reprint clause of the edge rule
+        (:mod:`cleanse.stages.dedup.edges`): two units also join one cluster when this fraction of the
+        smaller one's shingles lie in the larger, they share at least ``reprint_min_shared`` shingles and
+        the larger has at most ``reprint_length_ratio`` times the shingles of the smaller (a reprint with
+        sentences added or dropped). ``reprint_containment=0`` clusters by Jaccard alone.
+    candidate_threshold: with the reprint clause on, LSH bands and rows are chosen for this Jaccard
+        (reprint pairs have Jaccard below ``threshold``); every candidate is verified by the rule.
     num_perm, seed: MinHash permutations (datasketch's affine32 scheme, so signatures interoperate).
     ngram: characters per shingle for Han text (3 to 7 score within 0.015 ARI on reprints; docs/dedup.md).
     word_ngram: words per shingle for text that is mostly Latin letters or digits.
@@ -38,6 +45,10 @@ class DedupOptions:
     """
 
     threshold: float = 0.5
+    reprint_containment: float = 0.6
+    reprint_min_shared: int = 25
+    reprint_length_ratio: float = 4.0
+    candidate_threshold: float = 0.3
     num_perm: int = 128
     seed: int = 1
     ngram: int = 5
@@ -62,6 +73,14 @@ class DedupOptions:
             raise ValueError(f"threshold must be in (0, 1], got {self.threshold!r}")
         if not 0.0 <= self.containment_threshold <= 1.0:
             raise ValueError(f"containment_threshold must be in [0, 1], got {self.containment_threshold!r}")
+        if not 0.0 <= self.reprint_containment <= 1.0:
+            raise ValueError(f"reprint_containment must be in [0, 1], got {self.reprint_containment!r}")
+        if not 0.0 < self.candidate_threshold <= 1.0:
+            raise ValueError(f"candidate_threshold must be in (0, 1], got {self.candidate_threshold!r}")
+        if self.reprint_length_ratio < 1.0:
+            raise ValueError(f"reprint_length_ratio must be at least 1, got {self.reprint_length_ratio!r}")
+        if self.reprint_min_shared < 0:
+            raise ValueError(f"reprint_min_shared must be non-negative, got {self.reprint_min_shared!r}")
         if not 0.0 < self.recall_weight < 1.0:
             raise ValueError(f"recall_weight must be in (0, 1), got {self.recall_weight!r}")
         if not 1 <= self.num_perm <= 1024:
@@ -76,3 +95,11 @@ class DedupOptions:
         if self.expire_after is not None and self.expire_after <= 0:
             raise ValueError(f"expire_after must be positive seconds or None, got {self.expire_after!r}")
         check_script_fold(self.script_fold)
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The Jaccard the LSH bands are chosen for: ``threshold``, lowered to ``candidate_threshold``
+        when the reprint clause is on."""
+        if self.reprint_containment <= 0:
+            return self.threshold
+        return min(self.threshold, self.candidate_threshold)

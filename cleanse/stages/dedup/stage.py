@@ -25,7 +25,8 @@ import numpy as np
 from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.batch import cluster_units, sign_units, sketch_units
+from cleanse.stages.dedup.batch import cluster_units, sign_units, sign_units_sized, sketch_units
+from cleanse.stages.dedup.edges import EdgeRule
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.report import ClusterReport
@@ -61,8 +62,9 @@ class NearDupDetector(CorpusStage):
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         super().__init__(options, **overrides)
         opts = self.options
-        self.documents = NearDupIndex(opts.threshold, opts.num_perm, opts.recall_weight)
-        self.paragraphs = NearDupIndex(opts.threshold, opts.num_perm, opts.recall_weight)
+        self.rule = EdgeRule.from_options(opts)
+        self.documents = NearDupIndex.for_options(opts)
+        self.paragraphs = NearDupIndex.for_options(opts)
         self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
@@ -102,12 +104,12 @@ class NearDupDetector(CorpusStage):
         containment = self.options.containment_threshold > 0
         sentences = [sentence_spans(p.text) if containment else [] for p in paragraphs]
         flat = [sentence.text for group in sentences for sentence in group]
-        signs, lengths = sign_units([text, *(p.text for p in paragraphs), *flat], self.options)
+        signs, lengths, sizes = sign_units_sized([text, *(p.text for p in paragraphs), *flat], self.options)
         self.counts["documents"] += 1
         if lengths[0] == 0:
             self.counts["empty_units"] += 1
             return
-        if self.options.level != "paragraphs" and self._check_document(doc, signs[0]):
+        if self.options.level != "paragraphs" and self._check_document(doc, signs[0], int(sizes[0])):
             return
         if paragraphs:
             first = 1 + len(paragraphs)
@@ -116,32 +118,39 @@ class NearDupDetector(CorpusStage):
                 _Signed(group, signs[lo:hi], lengths[lo:hi])
                 for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
             ]
-            self._check_paragraphs(doc, paragraphs, signs[1:first], lengths[1:first], signed)
+            self._check_paragraphs(doc, paragraphs, signs[1:first], lengths[1:first], sizes[1:first], signed)
 
-    def _check_document(self, doc: Document, signature: np.ndarray) -> bool:
-        """Mark ``doc`` as a duplicate of the best earlier match; index it either way."""
+    def _check_document(self, doc: Document, signature: np.ndarray, size: int) -> bool:
+        """Mark ``doc`` as a duplicate of the best earlier match by the edge rule; index it either way."""
         if doc.id in self.documents:
             self.documents.remove(doc.id)  # the same id seen again (a re-crawl): the new copy replaces it
-        matches = self.documents.query(signature)
+        matches = self.documents.query_edges(signature, size, self.rule)
         if not matches:
-            self.documents.add(doc.id, signature)
+            self.documents.add(doc.id, signature, size=size)
             doc.metadata[CLUSTER_KEY] = doc.id
             return False
         best = matches[0]
         reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
         doc.mark_duplicate(self.name, of=best.cluster, reason=reason, score=best.similarity)
         doc.metadata[CLUSTER_KEY] = best.cluster
-        self.documents.add(doc.id, signature, cluster=best.cluster)
+        self.documents.add(doc.id, signature, cluster=best.cluster, size=size)
         self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
         return True
 
     def _check_paragraphs(
-        self, doc: Document, spans: list[Span], signs: np.ndarray, lengths: np.ndarray, sentences: list[_Signed]
+        self,
+        doc: Document,
+        spans: list[Span],
+        signs: np.ndarray,
+        lengths: np.ndarray,
+        sizes: np.ndarray,
+        sentences: list[_Signed],
     ) -> None:
         text = doc.text or ""
         edits: list[Edit] = []
         all_keys = self.paragraphs.keys(signs)
-        for number, (span, signature, length) in enumerate(zip(spans, signs, lengths.tolist(), strict=True)):
+        units = zip(spans, signs, lengths.tolist(), sizes.tolist(), strict=True)
+        for number, (span, signature, length, size) in enumerate(units):
             self.counts["paragraphs"] += 1
             if length == 0:
                 self.counts["empty_units"] += 1
@@ -150,12 +159,12 @@ class NearDupDetector(CorpusStage):
             if name in self.paragraphs:
                 self.paragraphs.remove(name)
             keys = all_keys[number]
-            matches = self.paragraphs.query(signature, keys=keys)
+            matches = self.paragraphs.query_edges(signature, size, self.rule, keys=keys)
             if matches:
                 self._repeat(doc, text, name, span, matches[0], edits)
-                self.paragraphs.add(name, signature, cluster=matches[0].cluster, keys=keys)
+                self.paragraphs.add(name, signature, cluster=matches[0].cluster, size=size, keys=keys)
                 continue
-            self.paragraphs.add(name, signature, keys=keys)
+            self.paragraphs.add(name, signature, size=size, keys=keys)
             if self.options.containment_threshold > 0:
                 self._check_containment(doc, name, span, length, sentences[number])
         if edits:
@@ -231,7 +240,7 @@ class NearDupDetector(CorpusStage):
         """Cluster whole documents; keep one per cluster by the policy; return the kept ones."""
         docs = self._against_loaded_index(docs)
         sketches = sketch_units([doc.text or "" for doc in docs], self.options, keep_signs=True)
-        groups = cluster_units(sketches, self.options.threshold).groups()
+        groups = cluster_units(sketches, self.rule).groups()
         for group in groups:
             keeper = min(group, key=lambda i: self._keep_rank(docs[i], i))
             others = np.array([i for i in group if i != keeper], dtype=np.int64)
@@ -246,19 +255,20 @@ class NearDupDetector(CorpusStage):
         for doc in docs:
             doc.metadata.setdefault(CLUSTER_KEY, doc.id)
         signs = sketches.signs if sketches.signs is not None else np.zeros((0, self.options.num_perm), np.uint32)
-        for doc, signature, length in zip(docs, signs, sketches.lengths.tolist(), strict=True):
+        sizes = sketches.sets.sizes().tolist()
+        for doc, signature, length, size in zip(docs, signs, sketches.lengths.tolist(), sizes, strict=True):
             if doc.kept and length > 0 and doc.id not in self.documents:
-                self.documents.add(doc.id, signature)
+                self.documents.add(doc.id, signature, size=size)
         return [doc for doc in docs if doc.kept]
 
     def _against_loaded_index(self, docs: list[Document]) -> list[Document]:
         """In incremental batch runs, documents matching an earlier crawl are duplicates of it first."""
         if not len(self.documents):
             return docs
-        signs, lengths = sign_units([doc.text or "" for doc in docs], self.options)
-        for doc, signature, length in zip(docs, signs, lengths.tolist(), strict=True):
+        signs, lengths, sizes = sign_units_sized([doc.text or "" for doc in docs], self.options)
+        for doc, signature, length, size in zip(docs, signs, lengths.tolist(), sizes.tolist(), strict=True):
             if length > 0 and doc.id not in self.documents:
-                self._check_document(doc, signature)
+                self._check_document(doc, signature, size)
         return [doc for doc in docs if doc.kept]
 
     def _keep_rank(self, doc: Document, position: int) -> tuple[float, ...]:
@@ -278,7 +288,7 @@ class NearDupDetector(CorpusStage):
             return
         sketches = sketch_units([span.text for _, _, span in owners], self.options, keep_signs=True)
         repeats: dict[int, list[tuple[int, Span, Match]]] = {}
-        for group in cluster_units(sketches, self.options.threshold).groups():
+        for group in cluster_units(sketches, self.rule).groups():
             first = group[0]
             scores = jaccard(sketches.sets, np.full(len(group) - 1, first), np.array(group[1:], dtype=np.int64))
             kept_name = f"{docs[owners[first][0]].id}:{owners[first][1]}"

@@ -34,6 +34,13 @@ TRADITIONAL = (
     "推動聯建共建，普遍開展駐區單位黨組織和在職黨員到社區報到活動，形成共駐共建的良好局面。"
 )
 OTHER = "今天上午，市体育中心举行了青少年足球联赛的决赛，两支队伍经过九十分钟的激烈争夺，最终以二比一分出胜负。"
+# Unrelated text that makes a page long: a paragraph inside it is an excerpt (beyond the edge rule's
+# length ratio), not a reprint of it, so the containment verdicts apply rather than a cluster.
+PAGE_TAIL = (
+    "本报讯，近日，滨江区图书馆推出夜间开放服务，每周五和周六延长至晚上十点，读者可以凭借书证自助入馆。"
+    "馆方表示，此举是为了方便上班族利用下班时间阅读学习，同时新增了两百个自习座位和一批电子阅览设备。"
+    "不少市民在留言中点赞，希望这项服务能够长期坚持下去，并建议增加儿童阅读区的开放时段和亲子活动。"
+)
 
 
 def run(docs: list[Document], **options: object) -> tuple[list[Document], NearDupDetector]:
@@ -79,7 +86,7 @@ def test_remove_paragraphs_logs_edits_that_replay_exactly() -> None:
 
 
 def test_paragraph_whose_sentences_reappear_in_an_earlier_paragraph_is_contained() -> None:
-    first = STORY.replace("\n", "")
+    first = STORY.replace("\n", "") + PAGE_TAIL
     second = "社区是城市治理的底座，也是联系服务群众的最后一公里，各地加强对社区的工作支持和资源保障。"
     out, stage = run([Document.from_text(first, id="long"), Document.from_text(OTHER + "\n" + second, id="short")])
     verdicts = [c for c in out[1].changes if c.reason in (CONTAINED_PARAGRAPH, DUPLICATE_SENTENCE)]
@@ -89,7 +96,7 @@ def test_paragraph_whose_sentences_reappear_in_an_earlier_paragraph_is_contained
 
 def test_shared_sentence_in_a_different_paragraph_gets_a_sentence_verdict() -> None:
     sentence = "社区是城市治理的底座，也是联系服务群众的最后一公里，各地加强对社区的工作支持和资源保障。"
-    host = OTHER + sentence + "这是另外一句完全不同的话，讲述了比赛之后球迷们在广场上庆祝的热闹场面。"
+    host = OTHER + sentence + "这是另外一句完全不同的话，讲述了比赛之后球迷们在广场上庆祝的热闹场面。" + PAGE_TAIL
     out, _ = run([Document.from_text(STORY, id="s"), Document.from_text(host, id="h")])
     verdicts = [c for c in out[1].changes if c.reason == DUPLICATE_SENTENCE]
     assert len(verdicts) == 1 and verdicts[0].before == sentence and verdicts[0].evidence == ("of s:1",)
@@ -161,7 +168,7 @@ def test_pipeline_runs_the_stage_and_reports_clusters() -> None:
 def test_batch_mode_flags_repeats_and_containment_like_streaming() -> None:
     lines = STORY.split("\n")
     docs = [
-        Document.from_text(STORY.replace("\n", ""), id="long"),
+        Document.from_text(STORY.replace("\n", "") + PAGE_TAIL, id="long"),
         Document.from_text("\n".join([OTHER, lines[1], OTHER]), id="mixed"),
     ]
     out, _ = run(docs, keep="longest", remove_paragraphs=True)
@@ -169,6 +176,26 @@ def test_batch_mode_flags_repeats_and_containment_like_streaming() -> None:
     assert reasons.count(CONTAINED_PARAGRAPH) == 1 and reasons.count(REMOVED_DUPLICATE_PARAGRAPH) == 1
     assert out[1].text == "\n".join([OTHER, lines[1]])
     assert replay(out[1].original or "", out[1].changes) == out[1].text
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_a_reprint_with_sentences_added_joins_its_original_in_both_modes(keep: str) -> None:
+    original = STORY.split("\n")[1]
+    reprint = (
+        "记者在现场看到，志愿者们正在为前来办事的居民登记信息，并耐心解答他们提出的各类问题。"
+        + original
+        + "下一步，街道还将开设夜间服务窗口，方便上班族下班后办理业务。"
+    )
+    docs = [Document.from_text(original, id="original"), Document.from_text(reprint, id="reprint")]
+    out, _ = run(docs, keep=keep, level="documents")
+    kept = "original" if keep == "first" else "reprint"
+    assert [d.metadata["dedup_cluster"] for d in out] == [kept, kept]
+    duplicate = out[1] if keep == "first" else out[0]
+    score = float((duplicate.status_reason or "").rsplit(" ", 1)[-1].rstrip(")"))
+    assert duplicate.status == "duplicate" and score < 0.5  # joined by the reprint clause, not by Jaccard
+    docs = [Document.from_text(original, id="original"), Document.from_text(reprint, id="reprint")]
+    out, _ = run(docs, keep=keep, level="documents", reprint_containment=0.0)
+    assert all(d.kept for d in out)
 
 
 PIECES = [STORY, TRADITIONAL, OTHER, STORY.split("\n")[1], "……", "", "Breaking news: markets rallied 3% on Monday."]
