@@ -10,7 +10,12 @@ recovery per kind. Lossless kinds only count damage that really is lossless (the
 decoding succeeds strictly and encodes back; when the whole sentence cannot be, its longest
 prefix that can is damaged, counted as ``prefix_damaged``); the misaligned kinds count damage that the
 lost bytes alone explain (at least one character read out of step, nothing else lost) and
-report the rest. Big5 kinds use a Traditional rendering (OpenCC s2t) of the paragraph.
+report the rest. A pair read out of step that decodes to the Private Use Area stays as
+decoded (its bytes are not lost); the same runs are also repaired with those shown as ``?``
+(``*_private_shown``, a second loss some pipelines add), reported beside. Misaligned figures
+are also given per half of the paragraphs (by a hash): the repair's constants were tuned on
+the "tuning" half only, so the "held_out" half is the claim. Big5 kinds use a Traditional
+rendering (OpenCC s2t) of the paragraph.
 
 Speed: ``repair_encoding`` and ``ftfy.fix_text`` on the same clean Chinese text in the
 same process (ratio), and ``repair_encoding`` throughput on the damaged paragraphs.
@@ -20,6 +25,7 @@ Writes ``benchmarks/results/encoding.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import time
 import unicodedata
@@ -38,6 +44,7 @@ from cleanse.stages.encoding import repair_encoding
 SEEDS = ROOT / "seeds"
 SENTENCE = regex.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+$")
 HAN = regex.compile(r"\p{Han}")
+PRIVATE_USE = regex.compile(r"[\ue000-\uf8ff]")
 LOSSLESS_TARGET = 0.99
 RESYNCED_TARGET = 0.90
 LOST_TRAIL_TARGET = 0.60
@@ -76,11 +83,14 @@ LOSSLESS_KINDS: dict[str, tuple[Callable[[str], tuple[str, int] | None], bool]] 
 }
 
 
-def misalign(paragraph: str, start: int, codec: str) -> tuple[str, str] | None:
+def misalign(paragraph: str, start: int, codec: str, private_shown: bool = False) -> tuple[str, str] | None:
     """Lose the lead byte of the character at ``start`` (shown as ``?``) and decode the rest out of step.
 
     Returns the damaged paragraph and its kind ("resynced" or "lost_trail"), or None when the
     damage is not explained by the lost bytes alone (nothing read out of step, or more lost).
+    Pairs read out of step that land in the Private Use Area stay as the decoder gave them
+    (the bytes are all there); with ``private_shown`` they are then shown as ``?``, a second
+    loss some pipelines add: the same runs, for a second figure.
     """
     rest = paragraph[start:]
     try:
@@ -89,8 +99,7 @@ def misalign(paragraph: str, start: int, codec: str) -> tuple[str, str] | None:
         return None
     if len(rest[0].encode(codec)) != 2:
         return None
-    shown = (b"?" + data[1:]).decode(codec, errors="replace")
-    shown = regex.sub(r"[\ufffd\ue000-\uf8ff]", "?", shown)
+    shown = (b"?" + data[1:]).decode(codec, errors="replace").replace("\ufffd", "?")
     common = 0
     while common < min(len(shown), len(rest)) and shown[-1 - common] == rest[-1 - common]:
         common += 1
@@ -107,6 +116,8 @@ def misalign(paragraph: str, start: int, codec: str) -> tuple[str, str] | None:
         kind = "resynced"
     else:
         return None
+    if private_shown:
+        folded = PRIVATE_USE.sub("?", folded)
     return paragraph[:start] + folded + kept_part, kind
 
 
@@ -138,18 +149,24 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
     damaged_texts: list[str] = []
     failures: dict[str, list[dict[str, str]]] = {}
 
-    def record(kind: str, reference: str, damaged: str) -> None:
+    def record(kind: str, reference: str, damaged: str, timed: bool = True, half: str = "") -> None:
         counts = tally.setdefault(kind, Counter())
         counts["cases"] += 1
-        damaged_texts.append(damaged)
+        if half:
+            counts[f"cases_{half}"] += 1
+        if timed:
+            damaged_texts.append(damaged)
         repaired = repair_encoding(damaged, restore_fullwidth_punctuation=False)
         if repaired == reference:
             counts["exact"] += 1
+            if half:
+                counts[f"exact_{half}"] += 1
         elif len(failures.setdefault(kind, [])) < 5:
             failures[kind].append({"damaged": damaged[:200], "repaired": repaired[:200], "expected": reference[:200]})
 
     for paragraph in paragraphs(quick):
         traditional = _traditional(paragraph)
+        half = held_out_half(paragraph)
         for kind, (damage, needs_traditional) in LOSSLESS_KINDS.items():
             reference = traditional if needs_traditional else paragraph
             spans = _sentences(reference)
@@ -173,7 +190,10 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
                     tally.setdefault(f"misaligned_{script}other", Counter())["not_explained_by_lost_bytes"] += 1
                     continue
                 damaged_text, kind = result
-                record(f"misaligned_{script}{kind}", reference, damaged_text)
+                record(f"misaligned_{script}{kind}", reference, damaged_text, half=half)
+                shown = misalign(reference, start, "gb18030", private_shown=True)
+                if shown is not None:
+                    record(f"misaligned_{script}{kind}_private_shown", reference, shown[0], timed=False, half=half)
     per_kind = {}
     for kind, counts in sorted(tally.items()):
         cases = counts["cases"]
@@ -181,9 +201,15 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
     return {"per_kind": per_kind, "failures": failures, **_verdicts(per_kind)}, damaged_texts
 
 
-def _pooled(per_kind: dict[str, Any], names: list[str]) -> float | None:
-    cases = sum(per_kind.get(n, {}).get("cases", 0) for n in names)
-    exact = sum(per_kind.get(n, {}).get("exact", 0) for n in names)
+def held_out_half(paragraph: str) -> str:
+    """Which half a paragraph is in: constants of the misaligned repair were tuned on "tuning" only."""
+    return "held_out" if int(hashlib.sha1(paragraph.encode("utf-8")).hexdigest(), 16) % 2 else "tuning"
+
+
+def _pooled(per_kind: dict[str, Any], names: list[str], half: str = "") -> float | None:
+    suffix = f"_{half}" if half else ""
+    cases = sum(per_kind.get(n, {}).get(f"cases{suffix}", 0) for n in names)
+    exact = sum(per_kind.get(n, {}).get(f"exact{suffix}", 0) for n in names)
     return round(exact / cases, 4) if cases else None
 
 
@@ -191,6 +217,16 @@ def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
     lossless = _pooled(per_kind, list(LOSSLESS_KINDS))
     resynced = _pooled(per_kind, ["misaligned_resynced", "misaligned_traditional_resynced"])
     lost_trail = _pooled(per_kind, ["misaligned_lost_trail", "misaligned_traditional_lost_trail"])
+    resynced_shown = _pooled(per_kind, [f"misaligned_{s}resynced_private_shown" for s in ("", "traditional_")])
+    lost_trail_shown = _pooled(per_kind, [f"misaligned_{s}lost_trail_private_shown" for s in ("", "traditional_")])
+    halves = {
+        f"{name}_{variant or 'decoded'}": {
+            half: _pooled(per_kind, [f"misaligned_{s}{name}{variant}" for s in ("", "traditional_")], half)
+            for half in ("tuning", "held_out")
+        }
+        for name in ("resynced", "lost_trail")
+        for variant in ("", "_private_shown")
+    }
     worst_lossless = min(
         (v["recovery"] for k, v in per_kind.items() if k in LOSSLESS_KINDS and v.get("recovery") is not None),
         default=None,
@@ -200,6 +236,9 @@ def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
         "lossless_worst_kind_recovery": worst_lossless,
         "misaligned_resynced_recovery": resynced,
         "misaligned_lost_trail_recovery": lost_trail,
+        "misaligned_resynced_private_shown_recovery": resynced_shown,
+        "misaligned_lost_trail_private_shown_recovery": lost_trail_shown,
+        "misaligned_by_half": halves,
         "targets": {
             "lossless": LOSSLESS_TARGET,
             "misaligned_resynced": RESYNCED_TARGET,
@@ -247,8 +286,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"lossless {quality['lossless_recovery']} (target {LOSSLESS_TARGET}), "
         f"misaligned resynced {quality['misaligned_resynced_recovery']} (target {RESYNCED_TARGET}), "
-        f"lost trail {quality['misaligned_lost_trail_recovery']} (target {LOST_TRAIL_TARGET})"
+        f"lost trail {quality['misaligned_lost_trail_recovery']} (target {LOST_TRAIL_TARGET}); "
+        f"with Private Use pairs shown as '?': resynced {quality['misaligned_resynced_private_shown_recovery']}, "
+        f"lost trail {quality['misaligned_lost_trail_private_shown_recovery']}"
     )
+    for name, halves in quality["misaligned_by_half"].items():
+        print(f"misaligned {name}: tuning half {halves['tuning']}, held-out half {halves['held_out']}")
     print(
         f"clean Chinese: cleanse {timing['clean_cleanse_mb_per_s']} MB/s vs ftfy.fix_text "
         f"{timing['clean_ftfy_mb_per_s']} MB/s = {timing['clean_speedup_vs_ftfy']}x (target {CLEAN_SPEED_TARGET}x); "

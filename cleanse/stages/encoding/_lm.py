@@ -30,6 +30,8 @@ PUNCTUATION_SHARE = {
 }  # fmt: skip
 _CLOSING_MARKS = "”’）》」』】〉"
 _LOG_WORD_AFTER_WORD = float(np.log(1 - PUNCTUATION_AFTER_WORD))
+#: the table slot of every code point outside the BMP (and of -1, "no character"): unknown to the model.
+_OUTSIDE = 0x10000
 _CJK_PUNCTUATION = "，。、；：？！“”‘’（）《》〈〉「」『』【】—…·"
 _ASCII_PUNCTUATION = " ,.;:?!()'\"-"
 _LOGP_CJK_PUNCTUATION = float(np.log(0.01))
@@ -59,14 +61,14 @@ class CharLanguageModel:
         marks = sorted(PUNCTUATION_SHARE, key=ord)
         self._punctuation = np.array([ord(c) for c in marks], dtype=np.int64)
         self._punctuation_share = np.log(np.array([PUNCTUATION_SHARE[c] for c in marks], dtype=np.float32))
-        self._is_punctuation = np.zeros(0x10000, dtype=bool)
+        self._is_punctuation = np.zeros(_OUTSIDE + 1, dtype=bool)
         self._is_punctuation[self._punctuation] = True
-        self._is_closing = np.zeros(0x10000, dtype=bool)
+        self._is_closing = np.zeros(_OUTSIDE + 1, dtype=bool)
         self._is_closing[[ord(c) for c in _CLOSING_MARKS]] = True
         self.keys = keys.astype(np.int64)
         self.bigram = bigram.astype(np.float32)
         self.size = len(self.codepoints)
-        self._bmp_ids = np.full(0x10000, -1, dtype=np.int64)
+        self._bmp_ids = np.full(_OUTSIDE + 1, -1, dtype=np.int64)
         in_bmp = self.codepoints <= 0xFFFF
         self._bmp_ids[self.codepoints[in_bmp]] = np.nonzero(in_bmp)[0]
         self._fallback = {ord(c): _LOGP_CJK_PUNCTUATION for c in _CJK_PUNCTUATION}
@@ -81,6 +83,24 @@ class CharLanguageModel:
         self._fallback_bmp = np.full(0x10000, _LOGP_OTHER, dtype=np.float32)
         self._fallback_bmp[0x3400:0xA000] = _LOGP_UNKNOWN_HAN
         self._fallback_bmp[list(self._fallback)] = list(self._fallback.values())
+        self._unigram_bmp = self._unigram_any(np.arange(0x10000, dtype=np.int64))
+        self._build_transition_tables()
+
+    def _build_transition_tables(self) -> None:
+        """Per BMP code point (and one last slot for anything else), the terms of :meth:`transition_logp`."""
+        known = self._bmp_ids >= 0
+        safe = np.maximum(self._bmp_ids, 0)
+        word_end = np.where(known, self.word_end[safe], 0.0)
+        after_mark = np.where(self._is_closing, PUNCTUATION_AFTER_CLOSING, PUNCTUATION_AFTER_MARK)
+        punctuation = self._is_punctuation
+        #: what the left character adds when a word follows / when a mark follows
+        self._left_before_word = np.where(punctuation, np.log1p(-after_mark), word_end + _LOG_WORD_AFTER_WORD)
+        self._left_before_mark = np.where(punctuation, np.log(after_mark), word_end + np.log(PUNCTUATION_AFTER_WORD))
+        share = np.zeros(len(punctuation), dtype=np.float64)
+        share[self._punctuation] = self._punctuation_share
+        #: what the right character adds: its chance to start a word, or its share among marks
+        self._right_logp = np.where(punctuation, share, np.where(known, self.word_start[safe], 0.0))
+        self._modelled = known | punctuation
 
     @classmethod
     def load(cls) -> CharLanguageModel:
@@ -108,7 +128,13 @@ class CharLanguageModel:
         return out
 
     def unigram_logp(self, codes: np.ndarray) -> np.ndarray:
+        """log P(character): the model's, or its class's for characters it does not know."""
         codes = np.asarray(codes, dtype=np.int64)
+        if not len(codes) or int(codes.max()) <= 0xFFFF:
+            return self._unigram_bmp[codes]
+        return self._unigram_any(codes)
+
+    def _unigram_any(self, codes: np.ndarray) -> np.ndarray:
         ids = self.ids(codes)
         known = self.unigram[np.maximum(ids, 0)]
         if (ids >= 0).all():
@@ -126,34 +152,19 @@ class CharLanguageModel:
 
         Crossing a boundary costs the chance that ``left`` ends a word times the chance that
         ``right`` starts one; CJK punctuation follows a word end and is followed by a word
-        start. Other pairs fall back to the backed-off unigram.
+        start. Other pairs (and any outside the BMP) fall back to the backed-off unigram.
+        Every term comes from a per-code-point table, so a call is a dozen array operations
+        whatever its size: the beam search calls it on a handful of pairs at a time.
         """
-        left = np.asarray(left, dtype=np.int64)
-        right = np.asarray(right, dtype=np.int64)
-        both = self.ids(np.concatenate((left, right)))
-        left_ids, right_ids = both[: len(left)], both[len(left) :]
-        left_known = left_ids >= 0
-        right_known = right_ids >= 0
-        left_safe = np.maximum(left_ids, 0)
-        right_safe = np.maximum(right_ids, 0)
-        keys = (left_safe << ID_BITS) | right_safe
-        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        hit = (self.keys[pos] == keys) & left_known & right_known
-        inside = np.where(hit, self.bigram[pos], -np.inf)
-        across = self.word_end[left_safe] + _LOG_WORD_AFTER_WORD + self.word_start[right_safe]
-        out = np.where(left_known & right_known, np.logaddexp(inside, across), BACKOFF + right_unigram)
-        left_punct = self._is_punctuation[np.minimum(left, 0xFFFF)] & (left < 0x10000)
-        right_punct = self._is_punctuation[np.minimum(right, 0xFFFF)] & (right < 0x10000)
-        share = self._punctuation_share[
-            np.minimum(np.searchsorted(self._punctuation, right), len(self._punctuation) - 1)
-        ]
-        after_mark = np.where(
-            self._is_closing[np.minimum(left, 0xFFFF)], PUNCTUATION_AFTER_CLOSING, PUNCTUATION_AFTER_MARK
-        )
-        out = np.where(left_known & right_punct, self.word_end[left_safe] + np.log(PUNCTUATION_AFTER_WORD) + share, out)
-        out = np.where(left_punct & right_known, np.log(1 - after_mark) + self.word_start[right_safe], out)
-        out = np.where(left_punct & right_punct, np.log(after_mark) + share, out)
-        return out.astype(np.float32)
+        left = np.minimum(np.asarray(left, dtype=np.int64), _OUTSIDE)  # -1 (no character) also lands on _OUTSIDE
+        right = np.minimum(np.asarray(right, dtype=np.int64), _OUTSIDE)
+        keys = (self._bmp_ids[left] << ID_BITS) | self._bmp_ids[right]  # negative when either is unknown
+        pos = np.searchsorted(self.keys, keys)
+        np.minimum(pos, len(self.keys) - 1, out=pos)
+        inside = np.where(self.keys[pos] == keys, self.bigram[pos], -np.inf)
+        context = np.where(self._is_punctuation[right], self._left_before_mark[left], self._left_before_word[left])
+        out = np.logaddexp(inside, context + self._right_logp[right])
+        return np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram).astype(np.float32)
 
     def position_logp(self, text: str) -> np.ndarray:
         """The log-probability of each character given the one before it."""

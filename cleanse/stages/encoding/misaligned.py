@@ -31,8 +31,6 @@ MISALIGNED_RUN = "misaligned_double_byte_run"
 UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
 MAX_RUN_UNITS = 40
 MAX_ENDINGS = 4
-#: readings kept per character: the model is first order, so the best one is enough.
-PATHS_PER_CHARACTER = 1
 SCRIPT_CONTEXT = 200
 CACHE_BONUS = 3.0
 BEAM_WIDTH = 32
@@ -174,18 +172,15 @@ def _best_reading(
         before = SENTENCE_END  # a line starts like a sentence: with a word, not with a comma or closing mark
     after = text[run.end] if run.end < len(text) else ""
     script = script_of(text[max(0, run.start - SCRIPT_CONTEXT) : run.end + SCRIPT_CONTEXT])
-    states = _beam(run, table, model, ord(before) if before else None, script, cache)
-    if not states:
+    beam = _beam(run, table, model, ord(before) if before else None, script, cache)
+    if beam is None:
         return None
-    scores = np.array([score for score, _ in states], dtype=np.float64)
+    scores = beam.scores
     if after:
-        last = np.array([codes[-1] for _, codes in states], dtype=np.int64)
-        after_codes = np.full(len(last), ord(after), dtype=np.int64)
-        scores = scores + model.transition_logp(last, after_codes, model.unigram_logp(after_codes))
-        if cache is not None:
-            scores = scores + cache.bonus(last, after_codes)
+        after_codes = np.full(len(beam.last_codes), ord(after), dtype=np.int64)
+        scores = scores + _transition(model, beam.last_codes, after_codes, None, cache)
     best = int(np.argmax(scores))
-    best_score, best_text = float(scores[best]), "".join(map(chr, states[best][1]))
+    best_score, best_text = float(scores[best]), "".join(map(chr, beam.trace(best)))
     damaged = model.score(before + text[run.start : run.end] + after)
     prefix = model.score(before) if before else 0.0
     return best_score + prefix - damaged, best_text
@@ -212,6 +207,23 @@ class DocumentBigrams:
         return np.where((self.keys[position] == keys) & (np.asarray(left) >= 0), CACHE_BONUS, 0.0)
 
 
+@dataclass(slots=True)
+class _Beam:
+    """The states left after the last character: scores, last characters, and back-pointers to trace them."""
+
+    scores: np.ndarray
+    last_codes: np.ndarray
+    history: list[tuple[np.ndarray | None, np.ndarray]]
+
+    def trace(self, final: int) -> list[int]:
+        """The characters of one final state, first to last."""
+        chars, pointer = [], final
+        for parents, step_codes in reversed(self.history):
+            chars.append(int(step_codes[pointer]))
+            pointer = int(parents[pointer]) if parents is not None else 0
+        return chars[::-1]
+
+
 def _beam(
     run: _Run,
     table: np.ndarray,
@@ -219,103 +231,122 @@ def _beam(
     before: int | None,
     script: Script = "unknown",
     cache: DocumentBigrams | None = None,
-) -> list[tuple[float, list[int]]]:
+) -> _Beam | None:
     """Beam search over the characters the slots can spell; scores exclude the context before.
 
-    All states are extended at once: one language-model call per character position.
+    All states are extended at once: one language-model call per character position. A
+    stretch of known characters after a single state is scored in one call.
     """
     slots = run.slots
     question = _FULLWIDTH_QUESTION[run.codec]
     scores = np.zeros(1, dtype=np.float64)
     last_codes = np.array([before if before is not None else -1], dtype=np.int64)
     last_trails = np.array([-1], dtype=np.int64)
-    history: list[tuple[np.ndarray, np.ndarray]] = []
+    history: list[tuple[np.ndarray | None, np.ndarray]] = []
     index = 0
     while index < len(slots) // 2:
         known = _known_stretch(slots, index, table)
         if len(scores) == 1 and known:
             codes = np.array([code for code, _ in known], dtype=np.int64)
             left = np.concatenate((last_codes, codes[:-1]))
-            uni = model.unigram_logp(codes)
-            steps = np.where(left >= 0, model.transition_logp(np.maximum(left, 0), codes, uni), uni)
+            steps = _transition(model, left, codes, model.unigram_logp(codes), cache)
             steps = steps + wrong_script_penalty(codes, script)
-            if cache is not None:
-                steps = steps + cache.bonus(left, codes)
             scores = scores + float(steps.sum())
-            for code in codes.tolist():
-                history.append((np.zeros(1, dtype=np.int64), np.array([code], dtype=np.int64)))
+            history.extend((None, codes[position : position + 1]) for position in range(len(codes)))
             last_codes = codes[-1:]
             last_trails = np.array([known[-1][1]], dtype=np.int64)
             index += len(known)
             continue
-        lead_slot, trail_slot = slots[2 * index], slots[2 * index + 1]
-        leads = _LEADS if lead_slot is None else np.array([lead_slot])
-        trails = _TRAILS if trail_slot is None else np.array([trail_slot])
-        grid = table[leads[:, None], trails[None, :]]
-        lead_index, trail_index = np.nonzero(grid > 0)
-        if not len(lead_index):
-            return []
-        cand_codes = grid[lead_index, trail_index].astype(np.int64)
-        cand_leads = leads[lead_index]
-        cand_trails = trails[trail_index]
-        if (2 * index + 1) in run.unknown_pairs:
-            openable = _opens_private_pair(run.codec)[cand_trails] | (cand_trails == question[0])
-            cand_codes, cand_leads, cand_trails = cand_codes[openable], cand_leads[openable], cand_trails[openable]
+        unknown_next = (2 * index + 1) in run.unknown_pairs
+        candidates = _candidates(run.codec, slots[2 * index], slots[2 * index + 1], unknown_next, script, model)
+        if candidates is None:
+            return None
+        cand_codes, cand_leads, cand_trails, cand_unigram, cand_base = candidates
         n_cands = len(cand_codes)
+        history_index = None
         if len(scores) * n_cands > MAX_EXPANSIONS:
-            best_states = np.argsort(-scores)[: max(1, MAX_EXPANSIONS // n_cands)]
-            scores, last_codes, last_trails = scores[best_states], last_codes[best_states], last_trails[best_states]
-            history_index = best_states
-        else:
-            history_index = None
+            history_index = np.argsort(-scores)[: max(1, MAX_EXPANSIONS // n_cands)]
+            scores, last_codes, last_trails = (
+                scores[history_index],
+                last_codes[history_index],
+                last_trails[history_index],
+            )
         n_states = len(scores)
         state_index = np.repeat(np.arange(n_states), n_cands)
         cand_index = np.tile(np.arange(n_cands), n_states)
-        step = np.zeros(n_states * n_cands, dtype=np.float64)
-        allowed = np.ones(n_states * n_cands, dtype=bool)
+        step = cand_base[cand_index]
         if (2 * index - 1) in run.unknown_pairs:
             prev_trail = last_trails[state_index]
             lead = cand_leads[cand_index]
             folded = (prev_trail == question[0]) & (lead == question[1])
             allowed = folded | (table[np.maximum(prev_trail, 0), lead] == PRIVATE)
-            step -= np.where(folded, 0.0, PRIVATE_PAIR_PENALTY)
-        state_index, cand_index, step = state_index[allowed], cand_index[allowed], step[allowed]
-        if not len(state_index):
-            return []
+            step = step - np.where(folded, 0.0, PRIVATE_PAIR_PENALTY)
+            state_index, cand_index, step = state_index[allowed], cand_index[allowed], step[allowed]
+            if not len(state_index):
+                return None
         codes = cand_codes[cand_index]
-        uni = model.unigram_logp(cand_codes)[cand_index]
-        step += wrong_script_penalty(cand_codes, script)[cand_index]
         left = last_codes[state_index]
-        has_left = left >= 0
-        transition = uni.astype(np.float64)
-        if has_left.any():
-            transition[has_left] = model.transition_logp(left[has_left], codes[has_left], uni[has_left])
-            if cache is not None:
-                transition += cache.bonus(left, codes)
-        totals = scores[state_index] + step + transition
-        # The model is first order: only the last character (and its trail byte) matters from here on,
-        # so each candidate keeps its best predecessor (Viterbi), then the beam prunes.
-        order = np.lexsort((-totals, cand_index))
-        grouped = cand_index[order]
-        group_start = np.concatenate(([True], grouped[1:] != grouped[:-1]))
-        rank = np.arange(len(order)) - np.maximum.accumulate(np.where(group_start, np.arange(len(order)), 0))
-        first = order[rank < PATHS_PER_CHARACTER]
-        totals, state_index, cand_index = totals[first], state_index[first], cand_index[first]
-        keep = _diverse(totals, cand_trails[cand_index], (2 * index + 1) in run.unknown_pairs)
+        totals = scores[state_index] + step + _transition(model, left, codes, cand_unigram[cand_index], cache)
+        if n_states > 1:
+            # The model is first order: only the last character (and its trail byte) matters from here on,
+            # so each candidate keeps its best predecessor (Viterbi), then the beam prunes.
+            order = np.lexsort((-totals, cand_index))
+            grouped = cand_index[order]
+            first = order[np.concatenate(([True], grouped[1:] != grouped[:-1]))]
+            totals, state_index, cand_index = totals[first], state_index[first], cand_index[first]
+        keep = _diverse(totals, cand_trails[cand_index], unknown_next)
         scores = totals[keep]
-        last_codes = cand_codes[cand_index][keep]
-        last_trails = cand_trails[cand_index][keep].astype(np.int64)
+        last_codes = cand_codes[cand_index[keep]]
+        last_trails = cand_trails[cand_index[keep]]
         parents = state_index[keep] if history_index is None else history_index[state_index[keep]]
         history.append((parents, last_codes))
         index += 1
-    results = []
-    for final in range(len(scores)):
-        chars, pointer = [], final
-        for parents, step_codes in reversed(history):
-            chars.append(int(step_codes[pointer]))
-            pointer = int(parents[pointer])
-        results.append((float(scores[final]), chars[::-1]))
-    return results
+    return _Beam(scores, last_codes, history)
+
+
+def _transition(
+    model: CharLanguageModel,
+    left: np.ndarray,
+    right: np.ndarray,
+    right_unigram: np.ndarray | None,
+    cache: DocumentBigrams | None,
+) -> np.ndarray:
+    """log P(right | left) per pair (the unigram where there is no left character), with the document's bonus."""
+    uni = model.unigram_logp(right) if right_unigram is None else right_unigram
+    out = np.where(left >= 0, model.transition_logp(left, right, uni), uni).astype(np.float64)
+    if cache is not None:
+        out += cache.bonus(left, right)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _candidates(
+    codec: str,
+    lead_slot: int | None,
+    trail_slot: int | None,
+    unknown_next: bool,
+    script: Script,
+    model: CharLanguageModel,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The characters a byte pair with unknown slots can spell: codes, lead and trail bytes, unigram, base score.
+
+    The base score is what does not depend on the state before: the wrong-script penalty.
+    When the next pair decoded as unknown, only trail bytes that can open such a pair qualify.
+    """
+    table = pair_table(codec)
+    leads = _LEADS if lead_slot is None else np.array([lead_slot])
+    trails = _TRAILS if trail_slot is None else np.array([trail_slot])
+    grid = table[leads[:, None], trails[None, :]]
+    lead_index, trail_index = np.nonzero(grid > 0)
+    codes = grid[lead_index, trail_index].astype(np.int64)
+    cand_leads, cand_trails = leads[lead_index], trails[trail_index].astype(np.int64)
+    if unknown_next:
+        openable = _opens_private_pair(codec)[cand_trails] | (cand_trails == _FULLWIDTH_QUESTION[codec][0])
+        codes, cand_leads, cand_trails = codes[openable], cand_leads[openable], cand_trails[openable]
+    if not len(codes):
+        return None
+    penalty = wrong_script_penalty(codes, script).astype(np.float64)
+    return codes, cand_leads, cand_trails, model.unigram_logp(codes), penalty
 
 
 def _known_stretch(slots: tuple[int | None, ...], index: int, table: np.ndarray) -> list[tuple[int, int]]:

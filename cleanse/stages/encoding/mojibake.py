@@ -48,7 +48,11 @@ MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
 
 _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_LATIN_RUN = regex.compile(rf"(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)+")
+#: a maximal run of Latin-range characters (each maybe with an ASCII trail byte) holding at least one of U+0080-U+00FF;
+#: runs of cp1252 specials alone (“”—… in every Chinese text) never match.
+_LATIN_RUN = regex.compile(
+    rf"(?:[{_CP1252_SPECIALS}][\x40-\x7e]?)*[\u0080-\u00ff][\x40-\x7e]?(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)*"
+)
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _HAN = regex.compile(r"\p{Han}")
