@@ -191,9 +191,9 @@ def round_trip(quick: bool) -> tuple[dict[str, Any], list[str]]:
                     continue
                 damaged_text, kind = result
                 record(f"misaligned_{script}{kind}", reference, damaged_text, half=half)
-                shown = misalign(reference, start, "gb18030", private_shown=True)
-                if shown is not None:
-                    record(f"misaligned_{script}{kind}_private_shown", reference, shown[0], timed=False, half=half)
+                with_marks = misalign(reference, start, "gb18030", private_shown=True)
+                if with_marks is not None:
+                    record(f"misaligned_{script}{kind}_private_shown", reference, with_marks[0], timed=False, half=half)
     per_kind = {}
     for kind, counts in sorted(tally.items()):
         cases = counts["cases"]
