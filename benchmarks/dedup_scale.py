@@ -11,6 +11,11 @@ Baseline, in the same run: datasketch's ``MinHash.bulk`` plus ``MinHashLSH`` ins
 on the first 10,000 paragraphs of the same corpus (verification not included); the ratio compares
 microseconds per paragraph. Growth: the log-log slope of time against size (1.0 is linear).
 
+Two configurations run at every size: ``default`` (``find_duplicates(texts)``: threshold 0.5 with the
+reprint clause, LSH bands for Jaccard 0.3) and ``jaccard_0.8`` (``threshold=0.8, reprint_containment=0``,
+the call this benchmark timed before the reprint clause existed), so the cost of the default's wider
+candidate search is a ratio measured in the same run.
+
 Targets (issue 8): 1M paragraphs in <= 120 s on 2 cores, peak RSS <= 2 GiB, linear growth.
 
     python -m benchmarks.dedup_scale [--quick]
@@ -38,6 +43,10 @@ BASELINE_PARAGRAPHS = 10_000
 TARGET_SECONDS = 120.0
 TARGET_PEAK_MIB = 2048.0
 THRESHOLD = 0.8
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "jaccard_0.8": {"threshold": THRESHOLD, "reprint_containment": 0.0},
+}
 _PUNCTUATION = "，。、；：！？"
 
 
@@ -70,16 +79,18 @@ def perturbed_corpus(size: int, seed: int = 0) -> list[str]:
     return out
 
 
-def run_child(size: int) -> dict[str, Any]:
-    """In this process: generate ``size`` paragraphs, time ``find_duplicates``, report time and peak RSS."""
+def run_child(size: int, config: str = "default") -> dict[str, Any]:
+    """In this process: generate ``size`` paragraphs, time ``find_duplicates`` with one of :data:`CONFIGS`,
+    report time and peak RSS."""
     from cleanse.stages.dedup import find_duplicates
 
     texts = perturbed_corpus(size)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     cpu_start, start = time.process_time(), time.perf_counter()
-    clusters = find_duplicates(texts, threshold=THRESHOLD)
+    clusters = find_duplicates(texts, **CONFIGS[config])
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return {
+        "config": config,
         "paragraphs": size,
         "megabytes": round(megabytes, 1),
         "seconds": round(seconds, 2),
@@ -117,8 +128,9 @@ def run_baseline(size: int) -> dict[str, Any]:
     }
 
 
-def _child(function: str, size: int) -> dict[str, Any]:
-    code = f"import json, benchmarks.dedup_scale as m; print(json.dumps(m.{function}({size})))"
+def _child(function: str, *arguments: object) -> dict[str, Any]:
+    call = ", ".join(repr(argument) for argument in arguments)
+    code = f"import json, benchmarks.dedup_scale as m; print(json.dumps(m.{function}({call})))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -130,19 +142,30 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     sizes = QUICK_SIZES if args.quick else SIZES
     baseline = _child("run_baseline", min(BASELINE_PARAGRAPHS, sizes[0]))
     print(f"baseline datasketch bulk+LSH: {baseline}")
-    runs = []
+    runs, previous = [], []
     for size in sizes:
-        runs.append(_child("run_child", size))
-        print(runs[-1])
+        runs.append(_child("run_child", size, "default"))
+        previous.append(_child("run_child", size, "jaccard_0.8"))
+        print(runs[-1], previous[-1], sep="\n")
     sizes_log = np.log([r["paragraphs"] for r in runs])
     slope = float(np.polyfit(sizes_log, np.log([r["seconds"] for r in runs]), 1)[0])
     cpu_slope = float(np.polyfit(sizes_log, np.log([r["cpu_seconds"] for r in runs]), 1)[0])
     largest = runs[-1]
     payload = {
         "quick": args.quick,
-        "threshold": THRESHOLD,
+        "configs": CONFIGS,
         "runs": runs,
         "largest": largest,
+        "previous_config_runs": previous,
+        "default_vs_previous_config": {
+            "cpu_seconds_ratio_by_size": [
+                round(r["cpu_seconds"] / max(p["cpu_seconds"], 1e-9), 3) for r, p in zip(runs, previous, strict=True)
+            ],
+            "seconds_ratio_by_size": [
+                round(r["seconds"] / max(p["seconds"], 1e-9), 3) for r, p in zip(runs, previous, strict=True)
+            ],
+            "peak_rss_ratio_largest": round(largest["peak_rss_mib"] / max(previous[-1]["peak_rss_mib"], 1e-9), 3),
+        },
         "time_slope": round(slope, 3),
         "cpu_time_slope": round(cpu_slope, 3),
         "baseline": {"name": "datasketch MinHash.bulk + MinHashLSH insert/query", **baseline},

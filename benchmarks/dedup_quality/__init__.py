@@ -13,7 +13,9 @@ It also scores the detector against brute force on the seeds' own paragraphs (na
 generated corpus: found pairs against pairs whose exact Jaccard on the same shingles is at least t.
 
 Target (issue 9): ARI >= 0.95 with the default configuration. For reference, MinHash on NEWS-COPY (English
-reprints) reaches ARI 0.73 to 0.78 in published runs.
+reprints) reaches ARI 0.73 to 0.78 in published runs. The edge rule's parameters were chosen looking at
+generator seeds 0-2 (:data:`TUNING_SEEDS`); seeds 3-7 (:data:`UNSEEN_SEEDS`) were not looked at while
+tuning and are reported separately, per seed: the claim rests on them. ``--quick`` runs one seed of each.
 
     python -m benchmarks.dedup_quality [--quick]
 """
@@ -61,8 +63,11 @@ __all__ = [
     "NORMALISATION_SWITCHES",
     "QUICK_THRESHOLDS",
     "SEEDS",
+    "SEED_GROUPS",
     "TARGET_ARI",
     "THRESHOLDS",
+    "TUNING_SEEDS",
+    "UNSEEN_SEEDS",
     "adjusted_rand_index",
     "brute_force_clusters",
     "connected_components",
@@ -87,14 +92,24 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 QUICK_THRESHOLDS = (0.3, 0.5, 0.8)
 
 
-SEEDS = (0, 1, 2)
+TUNING_SEEDS = (0, 1, 2)
+
+
+UNSEEN_SEEDS = (3, 4, 5, 6, 7)
+
+
+SEEDS = TUNING_SEEDS + UNSEEN_SEEDS
+
+
+SEED_GROUPS = {"tuning": TUNING_SEEDS, "unseen": UNSEEN_SEEDS}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one seed and three thresholds (CI smoke run)")
+    parser.add_argument("--quick", action="store_true", help="two seeds and three thresholds (CI smoke run)")
     args = parser.parse_args(argv)
-    seeds = SEEDS[:1] if args.quick else SEEDS
+    seeds = (TUNING_SEEDS[0], UNSEEN_SEEDS[0]) if args.quick else SEEDS
+    groups = {name: tuple(seed for seed in members if seed in seeds) for name, members in SEED_GROUPS.items()}
     thresholds = QUICK_THRESHOLDS if args.quick else THRESHOLDS
     find, unavailable = detector()
     results: dict[str, Any] = {}
@@ -102,12 +117,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         results[unit] = {
             str(seed): evaluate_corpus(generate_reprints(seed=seed, **params), thresholds, find) for seed in seeds
         }
-    summary = _summary(results)
+    summary = _summary(results, groups)
     natural = evaluate_natural_repeats(find)
     aris = [row["detector_ari_min"] for row in summary.values() if "detector_ari_min" in row]
     payload: dict[str, Any] = {
         "quick": args.quick,
         "seeds": list(seeds),
+        "seed_groups": {name: list(members) for name, members in groups.items()},
         "thresholds": list(thresholds),
         "ngram": NGRAM,
         "corpora": CORPORA,

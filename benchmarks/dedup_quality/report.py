@@ -12,19 +12,33 @@ from benchmarks.dedup_quality.ladder import NORMALISATION_LADDER
 TARGET_ARI = 0.95
 
 
-def _summary(results: dict[str, Any]) -> dict[str, Any]:
+def _default_ari(run: dict[str, Any], variant: str = "default") -> float | None:
+    scores = run.get("detector", {}).get(variant, {}).get("default_threshold", {})
+    return scores.get("ari") if isinstance(scores, dict) else None
+
+
+def _seed_groups(by_seed: dict[str, Any], groups: dict[str, tuple[int, ...]], variant: str) -> dict[str, Any]:
+    """Per seed group (tuning, unseen): the default-configuration ARI of each seed, its mean and worst."""
+    out: dict[str, Any] = {}
+    for group, seeds in groups.items():
+        values = {str(seed): _default_ari(by_seed[str(seed)], variant) for seed in seeds if str(seed) in by_seed}
+        aris = [value for value in values.values() if value is not None]
+        if aris:
+            out[group] = {"by_seed": values, "mean": round(float(np.mean(aris)), 4), "min": round(min(aris), 4)}
+    return out
+
+
+def _summary(results: dict[str, Any], groups: dict[str, tuple[int, ...]] | None = None) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for unit, by_seed in results.items():
         runs = list(by_seed.values())
         row: dict[str, Any] = {}
-        aris = [
-            run["detector"]["default"]["default_threshold"]["ari"]
-            for run in runs
-            if "ari" in run.get("detector", {}).get("default", {}).get("default_threshold", {})
-        ]
+        aris = [ari for ari in (_default_ari(run) for run in runs) if ari is not None]
         if aris:
             row["detector_ari_mean"] = round(float(np.mean(aris)), 4)
             row["detector_ari_min"] = round(float(np.min(aris)), 4)
+            if groups:
+                row["detector_ari_by_seed_group"] = _seed_groups(by_seed, groups, "default")
             curves = [run["detector"]["default"]["by_threshold"] for run in runs]
             by_threshold = {
                 threshold: [curve[threshold] for curve in curves if "ari" in curve.get(threshold, {})]
@@ -46,8 +60,11 @@ def _summary(results: dict[str, Any]) -> dict[str, Any]:
             default = [entry["default_threshold"]["ari"] for entry in entries]
             row[f"detector_variant[{variant}]"] = {
                 "ari_default_threshold_mean": round(float(np.mean(default)), 4),
+                "ari_default_threshold_min": round(float(np.min(default)), 4),
                 "ari_best_threshold_mean": round(float(np.mean(best)), 4),
             }
+            if groups:
+                row[f"detector_variant[{variant}]"]["by_seed_group"] = _seed_groups(by_seed, groups, variant)
         for step in NORMALISATION_LADDER:
             row[f"brute_force_best_ari[{step}]"] = round(
                 float(np.mean([run["brute_force_exact_jaccard"][step]["best_ari"] for run in runs])), 4
@@ -65,6 +82,11 @@ def _headline(summary: dict[str, Any], unavailable: str | None) -> dict[str, Any
             headline[f"{unit}: cleanse.find_duplicates default config, ARI (mean / worst seed)"] = (
                 f"{row['detector_ari_mean']} / {row['detector_ari_min']}"
             )
+            for group, scores in row.get("detector_ari_by_seed_group", {}).items():
+                seeds = ", ".join(f"{seed}: {ari}" for seed, ari in scores["by_seed"].items())
+                headline[f"{unit}: cleanse.find_duplicates default config, {group} seeds, ARI mean / worst"] = (
+                    f"{scores['mean']} / {scores['min']} ({seeds})"
+                )
             for threshold, scores in row["detector_by_threshold_mean"].items():
                 headline[f"{unit}: cleanse.find_duplicates threshold={threshold}, ARI / P / R (mean)"] = (
                     f"{scores['ari']} / {scores['precision']} / {scores['recall']}"
@@ -83,9 +105,14 @@ def _natural_headline(natural: dict[str, Any]) -> dict[str, Any]:
     headline: dict[str, Any] = {}
     for threshold, entry in natural.get("by_threshold", {}).items():
         if "precision" in entry:
-            headline[f"seed paragraphs + reprints vs brute force, t={threshold}: P / R"] = (
+            headline[f"seed paragraphs + reprints, Jaccard only vs brute-force Jaccard, t={threshold}: P / R"] = (
                 f"{entry['precision']} / {entry['recall']} ({entry['true_pairs']} pairs)"
             )
+    rule = natural.get("edge_rule", {})
+    if "precision" in rule:
+        headline["seed paragraphs + reprints, default config vs the edge rule on every pair: P / R"] = (
+            f"{rule['precision']} / {rule['recall']} ({rule['true_pairs']} pairs)"
+        )
     return headline
 
 

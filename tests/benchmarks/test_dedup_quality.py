@@ -112,3 +112,30 @@ def test_brute_force_on_generated_reprints_separates_clusters_with_full_normalis
     raw_found = brute_force_clusters(exact_jaccard_pairs(raw), len(corpus.texts), 0.3)
     assert score_clusters(raw_found, corpus.labels)["ari"] < score_clusters(found, corpus.labels)["ari"]
     assert np.isfinite(score_clusters(raw_found, corpus.labels)["ari"])
+
+
+def test_streaming_variant_and_seed_groups_are_reported() -> None:
+    from benchmarks.dedup_quality.evaluate import STREAMING, detector, detector_variants, streaming_clusters
+    from benchmarks.dedup_quality.report import _summary
+
+    corpus = generate_reprints(seed=4, clusters=6, copies=3, singletons=4)
+    streamed = streaming_clusters(corpus.texts)
+    assert score_clusters(streamed, corpus.labels)["ari"] > 0.8
+    find, _ = detector()
+    assert find is not None and STREAMING in detector_variants(find)
+    assert "reprint_containment=0.0" in detector_variants(find)
+    scores = {"precision": 1.0, "recall": 0.8, "f1": 0.9}
+    run = {"detector": {"default": {"default_threshold": {"ari": 0.9}, "by_threshold": {"0.5": {"ari": 0.9} | scores}}}}
+    other = {
+        "detector": {"default": {"default_threshold": {"ari": 0.7}, "by_threshold": {"0.5": {"ari": 0.7} | scores}}}
+    }
+    ladder = {step: {"best_ari": 0.5} for step in NORMALISATION_LADDER}
+    results = {
+        "paragraph": {
+            "0": run | {"brute_force_exact_jaccard": ladder},
+            "3": other | {"brute_force_exact_jaccard": ladder},
+        }
+    }
+    row = _summary(results, {"tuning": (0,), "unseen": (3,)})["paragraph"]
+    assert row["detector_ari_by_seed_group"]["unseen"] == {"by_seed": {"3": 0.7}, "mean": 0.7, "min": 0.7}
+    assert row["detector_ari_min"] == 0.7

