@@ -10,11 +10,12 @@ kept as words joined by one space, so it can be shingled by words; each Han char
 
 The fold is one lookup table over code points applied with numpy to a whole batch of units (no
 per-character Python loop), shipped as ``cleanse/data/dedup/fold_table.npz`` (see its SOURCES.md) so
-signatures do not change with the Python version's Unicode database. Its script part is the
-Traditional to Simplified character dictionary of OpenCC (first candidate). Both sides of a
-comparison go through the same table, so it only has to be consistent, not a perfect phrase-level
-conversion; ``script_fold="phrases"`` first converts with :func:`cleanse.to_simplified` (OpenCC's
-phrase-level t2s until the script stage is real), which is much slower.
+signatures do not change with the Python version's Unicode database; nothing is read from OpenCC at
+run time. Its script part is OpenCC's Traditional to Simplified character dictionary (first
+candidate), taken when the table was built. Both sides of a comparison go through the same table, so
+it only has to be consistent, not a perfect phrase-level conversion; ``script_fold="phrases"`` first
+converts with the script stage's :func:`cleanse.stages.script.to_simplified` (OpenCC 1.4.2 phrase
+dictionaries, Taiwan standard by default), which is much slower.
 
 >>> normalise_unit("「網站」首頁，第Ｂ版！")
 NormalisedUnit(text='网站首页第b版', words=False)
