@@ -37,6 +37,7 @@ def pair_table(codec: str) -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=65536)
 def encode_char(char: str, codec: str) -> bytes | None:
     """The bytes of one character in ``codec``, or None if it has no encoding there."""
     try:

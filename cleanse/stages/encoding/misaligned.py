@@ -82,8 +82,10 @@ def realign_double_byte_runs(
         runs = [run for codec in DOUBLE_BYTE_CODECS for run in _parse_runs(text, start, codec)]
         if runs and cache is None:
             cache = DocumentBigrams(text)
+        if runs:
+            script = script_of(text[max(0, start - SCRIPT_CONTEXT) : max(run.end for run in runs) + SCRIPT_CONTEXT])
         for run in runs:
-            reading = _best_reading(text, run, model, cache)
+            reading = _best_reading(text, run, model, cache, script)
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
         if best is not None and best[0] >= min_gain and _in_chinese(text, best[2]):
@@ -112,6 +114,7 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
     parse goes on; a ``?`` before ASCII ends it with a lost trail byte.
     """
     fold_pattern, fold_bytes = folded_forms(codec)
+    fold_starts = _fold_starts(codec)
     # after Chinese text a folded letter or digit is read out of step too (。 and ， lost their lead: ｋ, ６)
     after_chinese = start > 0 and not text[start - 1].isascii()
     runs: list[_Run] = []
@@ -135,7 +138,7 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
             slots.extend((None, None))
         elif code < 0x20:
             return runs
-        elif (folded := fold_pattern.match(text, position)) is not None:
+        elif char in fold_starts and (folded := fold_pattern.match(text, position)) is not None:
             # NFKC spells ⑴ as "(1)", ⒈ as "1.", … as "...": one double-byte character, several others
             slots.extend(fold_bytes[folded.group()])
             wide = True
@@ -163,7 +166,7 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
 
 
 def _best_reading(
-    text: str, run: _Run, model: CharLanguageModel, cache: DocumentBigrams | None = None
+    text: str, run: _Run, model: CharLanguageModel, cache: DocumentBigrams | None = None, script: Script = "unknown"
 ) -> tuple[float, str] | None:
     """The most probable reading of the run and its gain over the damaged text, in nats."""
     table = pair_table(run.codec)
@@ -171,7 +174,6 @@ def _best_reading(
     if not before or before in _LINE_BREAKS:
         before = SENTENCE_END  # a line starts like a sentence: with a word, not with a comma or closing mark
     after = text[run.end] if run.end < len(text) else ""
-    script = script_of(text[max(0, run.start - SCRIPT_CONTEXT) : run.end + SCRIPT_CONTEXT])
     beam = _beam(run, table, model, ord(before) if before else None, script, cache)
     if beam is None:
         return None
@@ -182,7 +184,7 @@ def _best_reading(
     best = int(np.argmax(scores))
     best_score, best_text = float(scores[best]), "".join(map(chr, beam.trace(best)))
     damaged = model.score(before + text[run.start : run.end] + after)
-    prefix = model.score(before) if before else 0.0
+    prefix = float(model.unigram_logp(np.array([ord(before)]))[0]) if before else 0.0
     return best_score + prefix - damaged, best_text
 
 
@@ -202,9 +204,10 @@ class DocumentBigrams:
     def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         if not len(self.keys):
             return np.zeros(len(right), dtype=np.float64)
-        keys = (np.asarray(left, dtype=np.int64) << 21) | np.asarray(right, dtype=np.int64)
-        position = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where((self.keys[position] == keys) & (np.asarray(left) >= 0), CACHE_BONUS, 0.0)
+        keys = (left << 21) | right  # negative when there is no left character (-1): never a hit
+        position = np.searchsorted(self.keys, keys)
+        np.minimum(position, len(self.keys) - 1, out=position)
+        return np.where(self.keys[position] == keys, CACHE_BONUS, 0.0)
 
 
 @dataclass(slots=True)
@@ -359,6 +362,12 @@ def _known_stretch(slots: tuple[int | None, ...], index: int, table: np.ndarray)
         stretch.append((int(table[lead, trail]), trail))
         index += 1
     return stretch
+
+
+@lru_cache(maxsize=4)
+def _fold_starts(codec: str) -> frozenset[str]:
+    """The characters a multi-character NFKC fold of the codec can start with."""
+    return frozenset(form[0] for form in folded_forms(codec)[1])
 
 
 @lru_cache(maxsize=4)

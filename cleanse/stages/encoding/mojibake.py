@@ -17,6 +17,7 @@ Latin-script mojibake with no Chinese in it is left to ftfy (see :func:`fix_lati
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -54,6 +55,9 @@ _LATIN_RUN = regex.compile(
     rf"(?:[{_CP1252_SPECIALS}][\x40-\x7e]?)*[\u0080-\u00ff][\x40-\x7e]?(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)*"
 )
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
+_LATIN_RUN_CLASS = rf"[\x40-\x7e\u0080-\u00ff{_CP1252_SPECIALS}]*"
+_LATIN_RUN_REACH = regex.compile(_LATIN_RUN_CLASS)
+_LATIN_RUN_REACH_BACK = regex.compile(rf"(?r){_LATIN_RUN_CLASS}")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _HAN = regex.compile(r"\p{Han}")
 #: how many ends, longest first, a UTF-8 stretch offers for the gain to choose from.
@@ -87,11 +91,7 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     if not _LATIN_SCREEN.search(text):
         return []
     model = lm or language_model()
-    runs = [
-        (m.start(), m.end())
-        for m in _LATIN_RUN.finditer(text)
-        if len(m.group()) >= 2 and _LATIN_SCREEN.search(m.group())
-    ]
+    runs = [(start, end) for start, end in _latin_runs(text) if end - start >= 2]
     options = [
         (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
     ]
@@ -232,7 +232,7 @@ def _scored_edits(
         gain = float(repaired_scores[index] - damaged_scores[index])
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
-            changed = sum(a != b for a, b in zip(repaired, text[start:end], strict=True))
+            changed = sum(map(operator.ne, repaired, text[start:end]))
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
@@ -257,13 +257,16 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
     if not len(clustered):
         return
     breaks = np.nonzero((codes < 0x20) | (codes == 0x7F))[0]
+    after = np.searchsorted(breaks, clustered)
+    if len(breaks):
+        run_starts = np.where(after > 0, breaks[np.maximum(after - 1, 0)] + 1, 0)
+        run_ends = np.where(after < len(breaks), breaks[np.minimum(after, len(breaks) - 1)], len(text))
+    else:
+        run_starts, run_ends = np.zeros_like(clustered), np.full_like(clustered, len(text))
+    starts = np.maximum(run_starts, clustered - WINDOW_CONTEXT)
+    ends = np.minimum(run_ends, clustered + WINDOW_CONTEXT + 1)
     window_start = window_end = -1
-    for position in clustered.tolist():
-        after = int(np.searchsorted(breaks, position))
-        run_start = int(breaks[after - 1]) + 1 if after > 0 else 0
-        run_end = int(breaks[after]) if after < len(breaks) else len(text)
-        start = max(run_start, position - WINDOW_CONTEXT)
-        end = min(run_end, position + WINDOW_CONTEXT + 1)
+    for start, end, run_start in zip(starts.tolist(), ends.tolist(), run_starts.tolist(), strict=True):
         if window_end >= start and end - window_start <= MAX_WINDOW and run_start <= window_start:
             window_end = max(window_end, end)
             continue
@@ -276,6 +279,8 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
 
 def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
     """Spans of ``window`` whose bytes in ``codec`` are valid UTF-8, aligned on characters."""
+    if not _UTF8_RUN.search(window.encode(codec, errors="replace")):
+        return  # the same bytes but for the stand-in of unencodable characters: no run, nothing to align
     pieces = [_encode(char, codec) or b"\x00" for char in window]
     boundaries: dict[int, int] = {}
     offset = 0
@@ -310,7 +315,7 @@ def _remapped_spans(
         originals, alternatives, starts = [], [], []
         for start, end in windows:
             window = text[start:end]
-            alternative = "".join(_remap(char, read, written) or char for char in window)
+            alternative = window.translate(_remap_table(read, written))
             if alternative != window:
                 originals.append(window)
                 alternatives.append(alternative)
@@ -328,7 +333,7 @@ def _remapped_spans(
             # the stretch's edges are scored with the wrong neighbours; let the exact gain pick among shifted edges
             for first in range(max(0, span[0] - 1), min(span[0] + 2, span[1])):
                 for last in range(max(first + 1, span[1] - 1), min(span[1] + 2, len(window) + 1)):
-                    changed = sum(a != b for a, b in zip(alternative[first:last], window[first:last], strict=True))
+                    changed = sum(map(operator.ne, alternative[first:last], window[first:last]))
                     if changed >= 2:
                         found.append(
                             (start + first, start + last, alternative[first:last], f"{written} read as {read}")
@@ -347,6 +352,39 @@ def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
         if running > best_gain:
             best_gain, best_span = running, (run_start, index + 1)
     return best_span
+
+
+def _latin_runs(text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``_LATIN_RUN`` finds in ``text``, looked for only around characters of U+0080-U+00FF.
+
+    Each hit is widened over characters a run can hold; a run cannot cross the first
+    character outside them, so matching inside the widened span finds the same runs.
+    """
+    position = 0
+    while (hit := _LATIN_SCREEN.search(text, position)) is not None:
+        start = _LATIN_RUN_REACH_BACK.match(text, 0, hit.start()).start()  # type: ignore[union-attr]
+        end = _LATIN_RUN_REACH.match(text, hit.end()).end()  # type: ignore[union-attr]
+        for match in _LATIN_RUN.finditer(text, start, end):
+            yield match.start(), match.end()
+        position = end
+
+
+class _RemapTable(dict[int, str]):
+    """A ``str.translate`` table of :func:`_remap` for one wrong reading, filled as characters turn up."""
+
+    def __init__(self, read: str, written: str) -> None:
+        super().__init__()
+        self.read, self.written = read, written
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = _remap(char, self.read, self.written) or char
+        return self[code]
+
+
+@lru_cache(maxsize=4)
+def _remap_table(read: str, written: str) -> _RemapTable:
+    return _RemapTable(read, written)
 
 
 @lru_cache(maxsize=65536)
