@@ -29,6 +29,9 @@ PUNCTUATION_SHARE = {
     "〈": 0.002, "〉": 0.002,
 }  # fmt: skip
 _CLOSING_MARKS = "”’）》」』】〉"
+#: marks written twice in a row (the dash ——, the ellipsis ……): one half follows the other almost always.
+DOUBLED_MARKS = "—…"
+_LOG_DOUBLED_MARK = float(np.log(0.9))
 _LOG_WORD_AFTER_WORD = float(np.log(1 - PUNCTUATION_AFTER_WORD))
 #: the table slot of every code point outside the BMP (and of -1, "no character"): unknown to the model.
 _OUTSIDE = 0x10000
@@ -101,6 +104,8 @@ class CharLanguageModel:
         #: what the right character adds: its chance to start a word, or its share among marks
         self._right_logp = np.where(punctuation, share, np.where(known, self.word_start[safe], 0.0))
         self._modelled = known | punctuation
+        self._is_doubled = np.zeros(len(punctuation), dtype=bool)
+        self._is_doubled[[ord(mark) for mark in DOUBLED_MARKS]] = True
 
     @classmethod
     def load(cls) -> CharLanguageModel:
@@ -164,7 +169,8 @@ class CharLanguageModel:
         inside = np.where(self.keys[pos] == keys, self.bigram[pos], -np.inf)
         context = np.where(self._is_punctuation[right], self._left_before_mark[left], self._left_before_word[left])
         out = np.logaddexp(inside, context + self._right_logp[right])
-        return np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram).astype(np.float32)
+        out = np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram)
+        return np.where((left == right) & self._is_doubled[left], _LOG_DOUBLED_MARK, out).astype(np.float32)
 
     def position_logp(self, text: str) -> np.ndarray:
         """The log-probability of each character given the one before it."""

@@ -41,10 +41,11 @@ _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
 #: the context a run at the start of a text or line is scored after.
 SENTENCE_END = "。"
+_UNFOLD_PUNCTUATION = str.maketrans(",;:?!()", "，；：？！（）")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 #: an in-run ``?`` is a pair that decoded to the Private Use Area, or a fullwidth ``？`` NFKC-folded since.
 #: reading an in-run ``?`` as a Private Use pair needs a second lossy step (PUA shown as ``?``): a cost in nats.
-PRIVATE_PAIR_PENALTY = 6.0
+PRIVATE_PAIR_PENALTY = 3.0
 _FULLWIDTH_QUESTION = {codec: tuple("\uff1f".encode(codec)) for codec in DOUBLE_BYTE_CODECS}
 
 
@@ -101,9 +102,8 @@ def realign_double_byte_runs(
 
 
 def _in_chinese(text: str, run: _Run) -> bool:
-    """A misaligned run sits in Chinese text: a non-ASCII character before it or inside it."""
-    before = text[run.start - 1] if run.start else ""
-    return not before.isascii() or not text[run.start : run.end].isascii()
+    """A misaligned run sits in Chinese text: a non-ASCII character just before it, inside it or just after it."""
+    return not text[max(0, run.start - 1) : run.end + 1].isascii()
 
 
 def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
@@ -116,7 +116,7 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
     fold_pattern, fold_bytes = folded_forms(codec)
     fold_starts = _fold_starts(codec)
     # after Chinese text a folded letter or digit is read out of step too (。 and ， lost their lead: ｋ, ６)
-    after_chinese = start > 0 and not text[start - 1].isascii()
+    after_chinese = start == 0 or text[start - 1] in _LINE_BREAKS or not text[start - 1].isascii()
     runs: list[_Run] = []
     slots: list[int | None] = [None]
     unknown_pairs: set[int] = set()
@@ -174,6 +174,8 @@ def _best_reading(
     if not before or before in _LINE_BREAKS:
         before = SENTENCE_END  # a line starts like a sentence: with a word, not with a comma or closing mark
     after = text[run.end] if run.end < len(text) else ""
+    # the text around was NFKC folded like the run: its "," was a "，" to the model
+    before, after = before.translate(_UNFOLD_PUNCTUATION), after.translate(_UNFOLD_PUNCTUATION)
     beam = _beam(run, table, model, ord(before) if before else None, script, cache)
     if beam is None:
         return None
