@@ -344,7 +344,10 @@ def _whole_lines_removed(text: str, start: int, end: int, before: str, after: st
     at_line_end = end == len(text) or text[end] == "\n" or text[end - 1] == "\n"
     if not (at_line_start and at_line_end):
         return 0
-    return sum(1 for line in before.split("\n") if line.strip())
+    content = before.strip()
+    if "\n" not in content:
+        return 1
+    return sum(1 for line in content.split("\n") if line.strip())
 
 
 def _preview(text: str, limit: int = 60) -> str:

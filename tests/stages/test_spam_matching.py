@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,3 +104,77 @@ def test_url_precheck_never_skips_a_url(pieces: list[str]) -> None:
 def test_url_precheck_skips_text_without_url_shapes() -> None:
     assert not may_hold_url("定价:1.30元。新闻", code_points("定价:1.30元。新闻"))
     assert may_hold_url("访问 www.1", code_points("访问 www.1"))
+
+
+_SHAPE_PIECES = st.one_of(
+    st.sampled_from(
+        ["本报记者", "记者", "通讯员", "文", "作者", "撰文", "责任编辑", "本版", "美编", "图为", "资料图", "上接", "转"]
+    ),
+    st.sampled_from(
+        ["新华社北京", "5月3日电", "2019年5月3日", "星期五", "第3版", "a12版", "完", "end", "……", "·", "-"]
+    ),
+    st.text(st.sampled_from("([【)]】 \u3000\t:/、,王李明华日月年版图文记者0123456789ab"), max_size=5),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_SHAPE_PIECES, min_size=1, max_size=5))
+def test_gated_short_line_shapes_agree_with_the_full_alternation(pieces: list[str]) -> None:
+    stripped = "".join(pieces).strip()
+    assert patterns.has_short_line_shape(stripped) == (patterns.SHORT_LINE_SHAPES.match(stripped) is not None)
+
+
+def test_gated_short_line_shapes_agree_on_the_seed_lines() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in fold(path.read_text(encoding="utf-8")).text.split("\n"):
+            stripped = line.strip()
+            assert patterns.has_short_line_shape(stripped) == (patterns.SHORT_LINE_SHAPES.match(stripped) is not None)
+
+
+def _best_path_runs(emissions: list[float]) -> list[tuple[int, int]]:
+    """Advertorial runs of the best state path, found by trying every path (ties go to the article state)."""
+    best_score, best_states = -np.inf, (0,) * len(emissions)
+    for code in range(2 ** len(emissions)):
+        states = tuple((code >> (len(emissions) - 1 - i)) & 1 for i in range(len(emissions)))
+        switches = sum(a != b for a, b in zip((0, *states), states, strict=False))
+        score = sum(e for e, s in zip(emissions, states, strict=True) if s) - SWITCH_COST * switches
+        if score > best_score + 1e-9:
+            best_score, best_states = score, states
+    runs, start = [], None
+    for i, state in enumerate((*best_states, 0)):
+        if state and start is None:
+            start = i
+        elif not state and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-16, 16).map(lambda n: n / 2), min_size=1, max_size=9))
+def test_viterbi_finds_the_best_path(emissions: list[float]) -> None:
+    runs = _viterbi_runs(emissions)
+
+    def score(found: list[tuple[int, int]]) -> float:
+        inside = {i for first, last in found for i in range(first, last + 1)}
+        states = [int(i in inside) for i in range(len(emissions))]
+        switches = sum(a != b for a, b in zip((0, *states), states, strict=False))
+        return sum(e for i, e in enumerate(emissions) if i in inside) - SWITCH_COST * switches
+
+    assert score(runs) == score(_best_path_runs(emissions))
+
+
+def test_packed_class_counts_agree_with_summed_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spans of ``FIELD_LIMIT`` characters or more are counted from unpacked bits; both ways agree."""
+    from cleanse.stages.spam import features
+    from cleanse.stages.spam.labeller import _line_spans, _span_arrays
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = fold(path.read_text(encoding="utf-8")).text
+        index = features.DocumentIndex(text, LEXICON)
+        starts, ends = _span_arrays(_line_spans(text)[0])
+        packed = index._class_counts(starts, ends)
+        with monkeypatch.context() as patch:
+            patch.setattr(features, "FIELD_LIMIT", 1)
+            summed = index._class_counts(starts, ends)
+        assert packed.tolist() == summed.tolist(), path.name

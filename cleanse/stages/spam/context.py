@@ -166,19 +166,29 @@ def _emission(weight: np.ndarray, reporting: np.ndarray, han: np.ndarray) -> np.
 
 def _viterbi_runs(emissions: list[float]) -> list[tuple[int, int]]:
     """Runs ``[first, last]`` in the advertorial state of the best two-state path."""
-    count = len(emissions)
+    cost = SWITCH_COST
     article, advert = 0.0, -math.inf
-    came_from: list[tuple[int, int]] = []
+    article_came_from: list[int] = []
+    advert_came_from: list[int] = []
+    from_article, from_advert = article_came_from.append, advert_came_from.append
     for emission in emissions:
-        from_article = (article, 0) if article >= advert - SWITCH_COST else (advert - SWITCH_COST, 1)
-        from_advert = (advert, 1) if advert >= article - SWITCH_COST else (article - SWITCH_COST, 0)
-        came_from.append((from_article[1], from_advert[1]))
-        article, advert = from_article[0], from_advert[0] + emission
+        leave, enter = advert - cost, article - cost
+        if article >= leave:
+            from_article(0)
+        else:
+            from_article(1)
+            article = leave
+        if advert >= enter:
+            from_advert(1)
+            advert += emission
+        else:
+            from_advert(0)
+            advert = enter + emission
     state = 0 if article >= advert else 1
-    states = [0] * count
-    for i in range(count - 1, -1, -1):
+    states = [0] * len(emissions)
+    for i in range(len(emissions) - 1, -1, -1):
         states[i] = state
-        state = came_from[i][state]
+        state = advert_came_from[i] if state else article_came_from[i]
     runs: list[tuple[int, int]] = []
     start = None
     for i, s in enumerate([*states, 0]):

@@ -50,7 +50,7 @@ _FIELD_MASK = np.uint64(0xFFFF)
 def _prefix_sums(values: np.ndarray) -> np.ndarray:
     """``prefix[i]`` is the sum of ``values[:i]`` (``uint64``, wrapping: differences stay exact)."""
     prefix = np.zeros(values.size + 1, dtype=np.uint64)
-    np.cumsum(values, out=prefix[1:])
+    np.add.accumulate(values, out=prefix[1:])
     return prefix
 
 
@@ -68,8 +68,10 @@ def may_hold_url(text: str, codes: np.ndarray) -> bool:
     characters with ``w`` before it or a letter after it. One substring search and one array pass, instead of
     a search per top-level domain.
     """
-    if "://" in text:
+    if "/" in text and "://" in text:
         return True
+    if "." not in text:
+        return False
     dots = np.flatnonzero(codes[1:-1] == _DOT) + 1
     if not dots.size:
         return False
@@ -213,15 +215,11 @@ class DocumentIndex:
         self.lexicon = lexicon
         codes = code_points(text) if codes is None else codes
         classes = character_classes(codes) if classes is None else classes
-        space = (classes & SPACE) != 0
-        flagged = np.zeros(codes.size + 1, dtype=np.uint8)
-        flagged[:-1] = classes
-        flagged[1:-1] |= (space[1:] & ~space[:-1]).view(np.uint8) << 7
-        self._flagged = flagged
-        """Class bits per character (and a zero past the end); bit 7 marks where a run of whitespace starts
-        after other text (a gap between words)."""
-        self._prefix_low, self._prefix_high = (_prefix_sums(fields.take(flagged)) for fields in _PACKED_FIELDS)
-        self._bit_rows: np.ndarray | None = None
+        space = classes & SPACE
+        self._gap_starts = np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
+        """Where a run of whitespace starts after other text (a gap between words)."""
+        self._classes = classes
+        self._prefix_low, self._prefix_high = (_prefix_sums(fields.take(classes)) for fields in _PACKED_FIELDS)
         self._urls = self._matches(patterns.URL) if may_hold_url(text, codes) else None
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
@@ -315,21 +313,19 @@ class DocumentIndex:
             high = self._prefix_high[ends] - self._prefix_high[starts]
             packed = np.stack((low, high), axis=1)[:, :, None] >> _FIELD_SHIFTS
             return (packed & _FIELD_MASK).astype(np.int64).reshape(-1, 8)
-        if self._bit_rows is None:
-            self._bit_rows = np.unpackbits(self._flagged.reshape(-1, 1), axis=1, bitorder="little")
+        bit_rows = np.unpackbits(np.append(self._classes, np.uint8(0)).reshape(-1, 1), axis=1, bitorder="little")
         bounds = np.empty(2 * len(starts), dtype=np.int64)
         bounds[0::2] = starts
         bounds[1::2] = ends
-        counts = np.add.reduceat(self._bit_rows, bounds, axis=0, dtype=np.int64)[0::2]
+        counts = np.add.reduceat(bit_rows, bounds, axis=0, dtype=np.int64)[0::2]
         counts[starts == ends] = 0
         return counts
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
         """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
         counts = self._class_counts(starts, ends)
-        first_is_gap = (self._flagged[starts] >> 7).astype(np.int64)
         han, digits, latin, space, sentence_ends, commas, separators, _ = counts.T.tolist()
-        gaps = counts[:, 7] - first_is_gap
+        gaps = np.searchsorted(self._gap_starts, ends) - np.searchsorted(self._gap_starts, starts, side="right")
         lengths = ((ends - starts) - counts[:, 3]).tolist()
         phones, phone_chars = self._digit_pattern_counts(
             patterns.PHONE, 7, SHORT_LINE_LIMIT, digits, lengths, starts, ends

@@ -9,6 +9,7 @@ the map back to the original offsets for that case.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -79,7 +80,7 @@ def code_points(text: str) -> np.ndarray:
 
 
 def from_code_points(codes: np.ndarray) -> str:
-    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+    return codecs.utf_32_le_decode(memoryview(np.ascontiguousarray(codes, dtype=np.uint32)), "surrogatepass", True)[0]
 
 
 @dataclass(frozen=True)

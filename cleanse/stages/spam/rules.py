@@ -111,7 +111,7 @@ def classify_spans(text: str, spans: list[tuple[int, int]], f: DocumentFeatures)
                 append(prose_with_words)
                 continue
         start, end = spans[i]
-        append(classify(text, start, end, i, f))
+        append(_classify_by_rules(text, start, end, i, f, max(length, 1), weights, sentences))
     return verdicts
 
 
@@ -124,8 +124,15 @@ def classify(text: str, start: int, end: int, i: int, f: DocumentFeatures) -> Ve
         return _PLAIN
     if n > _SHORT_LINE and sentences and not f.urls[i] and _only_weak_words(weights):
         return _PROSE_WITH_WORDS
+    return _classify_by_rules(text, start, end, i, f, n, weights, sentences)
+
+
+def _classify_by_rules(
+    text: str, start: int, end: int, i: int, f: DocumentFeatures, n: int, weights: dict[str, float], sentences: int
+) -> Verdict:
+    """:func:`classify` past its plain-prose shortcuts: the line rules' best proposal."""
     stripped = text[start:end].strip()
-    shaped = n <= 60 and (sentences <= 1 or n <= 30) and patterns.SHORT_LINE_SHAPES.match(stripped) is not None
+    shaped = n <= 60 and (sentences <= 1 or n <= 30) and patterns.has_short_line_shape(stripped)
     if not (weights or shaped) and _only_menu_or_photo_rules_left(stripped, i, f, n, sentences):
         return _NO_RULE
     best = _NOTHING
