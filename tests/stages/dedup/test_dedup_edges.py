@@ -149,3 +149,18 @@ def test_the_stage_index_uses_the_bands_of_the_candidate_threshold() -> None:
     index = NearDupIndex.for_options(options)
     assert (index.bands, index.rows) == (29, 2) and options.lsh_threshold == 0.35
     assert NearDupIndex.for_options(DedupOptions(reprint_containment=0.0)).rows == 3
+
+
+def test_the_default_is_one_configuration_for_the_helper_the_stage_and_the_pipeline() -> None:
+    import inspect
+
+    import cleanse
+    from cleanse.pipeline import Pipeline
+
+    helper_threshold = inspect.signature(cleanse.find_duplicates).parameters["threshold"].default
+    assert helper_threshold == DedupOptions().threshold
+    stages = [stage for stage in Pipeline.default().stages if isinstance(stage, NearDupDetector)]
+    assert len(stages) == 1 and stages[0].options == DedupOptions()
+    assert stages[0].rule == EdgeRule.from_options(DedupOptions()) == RULE
+    corpus = generate_reprints(seed=5, clusters=12, copies=4, singletons=6)
+    assert cleanse.find_duplicates(corpus.texts) == find_duplicates(corpus.texts)
