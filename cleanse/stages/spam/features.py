@@ -6,6 +6,7 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -102,7 +103,7 @@ class LineHits:
     def __init__(
         self,
         weights: dict[str, float] | None = None,
-        sums: tuple[float, float, float, float, float] = (0.0, 0.0, 0.0, 0.0, 0.0),
+        sums: Sequence[float] = (0.0, 0.0, 0.0, 0.0, 0.0),
         lexicon: Lexicon | None = None,
         positions: list[int] | None = None,
         ids: list[int] | None = None,
@@ -193,8 +194,6 @@ _PRESENT_BY_MASK = tuple(
     tuple((LEXICON_LABELS[j], j) for j in _LABEL_COLUMNS if mask >> j & 1) for mask in range(1 << len(LEXICON_LABELS))
 )
 """For each bit mask of labels a line's words carry, the ``(label, column)`` pairs of its weights dict."""
-_HITS_SETTERS = tuple(LineHits.__dict__[name].__set__ for name in LineHits.__slots__)
-"""Slot setters in ``__slots__`` order: a line's hits are built through them, without ``__init__``'s defaults."""
 
 
 def _line_of(positions: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -275,10 +274,7 @@ class DocumentIndex:
         offsets = (positions - starts[lines]).tolist()
         id_list = ids.tolist()
         present_by_mask = _PRESENT_BY_MASK
-        new = object.__new__
-        set_weights, set_reporting, set_advertorial, set_property, set_promotion, set_strong, *rest = _HITS_SETTERS
-        set_lexicon, set_positions, set_ids, set_detail = rest
-        for weights, mask, (reporting, advertorial, property_, promotion, strong), line, first, last in zip(
+        for weights, mask, sums_row, line, first, last in zip(
             sums[:, :_PRESENT].tolist(),
             masks,
             sums[:, _SUMS:].tolist(),
@@ -287,18 +283,13 @@ class DocumentIndex:
             group_ends,
             strict=True,
         ):
-            line_hits = new(LineHits)
-            set_weights(line_hits, {label: weights[j] for label, j in present_by_mask[mask]})
-            set_reporting(line_hits, reporting)
-            set_advertorial(line_hits, advertorial)
-            set_property(line_hits, property_)
-            set_promotion(line_hits, promotion)
-            set_strong(line_hits, strong > 0)
-            set_lexicon(line_hits, lexicon)
-            set_positions(line_hits, offsets[first:last])
-            set_ids(line_hits, id_list[first:last])
-            set_detail(line_hits, None)
-            hits[line] = line_hits
+            hits[line] = LineHits(
+                {label: weights[j] for label, j in present_by_mask[mask]},
+                sums_row,
+                lexicon,
+                offsets[first:last],
+                id_list[first:last],
+            )
         return hits
 
     def _class_counts(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

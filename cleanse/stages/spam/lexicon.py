@@ -102,11 +102,13 @@ class Lexicon:
             codes = code_points(text)
         if codes.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        candidates = np.flatnonzero(self._starts_word.take(codes, mode="clip"))
-        chars = np.minimum(codes.take(candidates[:, None] + _NEXT_THREE, mode="clip"), _TABLE_SIZE - 1).astype(np.int64)
-        firsts, seconds, thirds = chars.T
+        chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
+        candidates = np.flatnonzero(self._starts_word.take(chars))
+        firsts = chars.take(candidates)
+        seconds = chars.take(candidates + 1, mode="clip")
         pairs = _pair_hash(firsts, seconds)
         opening = self._opening_pairs.take(pairs)
+        thirds = chars.take(candidates + 2, mode="clip")
         opening &= self._pair_words.take(pairs) | self._opening_triples.take(_triple_hash(pairs, thirds))
         opening |= self._single.take(firsts)
         positions: list[int] = []
@@ -148,7 +150,6 @@ class Lexicon:
 _TABLE_SIZE = 1 << 16
 """Characters outside the Basic Multilingual Plane share the last slot of the character tables."""
 _PAIR_TABLE_SIZE = 1 << 16
-_NEXT_THREE = np.arange(3)
 LINE_SUM_COLUMNS = ("reporting", "advertorial", "property", "promotion", "strong_direct_ad")
 """Per-word numbers that are summed per line besides the label weights (see :attr:`Lexicon.line_rows`)."""
 

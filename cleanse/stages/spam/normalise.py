@@ -80,7 +80,7 @@ def code_points(text: str) -> np.ndarray:
 
 
 def from_code_points(codes: np.ndarray) -> str:
-    return codecs.utf_32_le_decode(memoryview(np.ascontiguousarray(codes, dtype=np.uint32)), "surrogatepass", True)[0]
+    return codecs.utf_32_le_decode(np.ascontiguousarray(codes, dtype=np.uint32).data, "surrogatepass", True)[0]
 
 
 @dataclass(frozen=True)
