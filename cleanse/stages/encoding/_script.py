@@ -7,6 +7,7 @@ table (``cleanse/data/encoding/script_chars.txt``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -21,16 +22,39 @@ WRONG_SCRIPT_PENALTY = 4.0
 _MIN_EVIDENCE = 3
 
 
+_OUTSIDE = 0x10000  # the table slot of code points outside the BMP: none of them is script-specific
+
+
+@dataclass(frozen=True, slots=True)
+class _Members:
+    """A set of characters: a flag per BMP code point, a sorted array for the rest."""
+
+    bmp: np.ndarray
+    beyond: np.ndarray
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        found = self.bmp[np.minimum(codes, _OUTSIDE)]
+        if len(codes) and int(codes.max()) >= _OUTSIDE:
+            found = found | np.isin(codes, self.beyond)
+        return found
+
+
 @lru_cache(maxsize=1)
-def _script_tables() -> tuple[np.ndarray, np.ndarray]:
+def _script_tables() -> tuple[_Members, _Members]:
+    """The characters only Simplified text uses, and those only Traditional text uses."""
     source = resources.files("cleanse").joinpath("data/encoding/script_chars.txt")
     simplified, traditional = source.read_text(encoding="utf-8").splitlines()[:2]
-    return np.sort(codepoints(simplified)), np.sort(codepoints(traditional))
+    tables = []
+    for chars in (simplified, traditional):
+        codes = codepoints(chars)
+        bmp = np.zeros(_OUTSIDE + 1, dtype=bool)
+        bmp[codes[codes < _OUTSIDE]] = True
+        tables.append(_Members(bmp, codes[codes >= _OUTSIDE]))
+    return tables[0], tables[1]
 
 
-def _members(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    position = np.minimum(np.searchsorted(table, codes), len(table) - 1)
-    return table[position] == codes
+def _members(table: _Members, codes: np.ndarray) -> np.ndarray:
+    return table(codes)
 
 
 def script_of(text: str) -> Script:

@@ -239,8 +239,8 @@ def _beam(
 ) -> _Beam | None:
     """Beam search over the characters the slots can spell; scores exclude the context before.
 
-    All states are extended at once: one language-model call per character position. A
-    stretch of known characters after a single state is scored in one call.
+    All states are extended at once: one language-model call per character position, and
+    one for a whole stretch of known characters.
     """
     slots = run.slots
     question = _FULLWIDTH_QUESTION[run.codec]
@@ -251,13 +251,20 @@ def _beam(
     index = 0
     while index < len(slots) // 2:
         known = _known_stretch(slots, index, table)
-        if len(scores) == 1 and known:
+        if known:
+            # every state enters the stretch at its first character; only the best entry survives (first order),
+            # and the stretch itself scores the same after any state: one model call for both
             codes = np.array([code for code, _ in known], dtype=np.int64)
+            n_states = len(scores)
             left = np.concatenate((last_codes, codes[:-1]))
-            steps = _transition(model, left, codes, model.unigram_logp(codes), cache)
-            steps = steps + wrong_script_penalty(codes, script)
-            scores = scores + float(steps.sum())
-            history.extend((None, codes[position : position + 1]) for position in range(len(codes)))
+            right = np.concatenate((np.full(n_states, codes[0]), codes[1:]))
+            steps = _transition(model, left, right, None, cache)
+            entry = scores + steps[:n_states]
+            best_state = int(np.argmax(entry))
+            total = float(entry[best_state]) + float(steps[n_states:].sum())
+            scores = np.array([total + float(wrong_script_penalty(codes, script).sum())])
+            history.append((np.array([best_state]) if n_states > 1 else None, codes[:1]))
+            history.extend((None, codes[position : position + 1]) for position in range(1, len(codes)))
             last_codes = codes[-1:]
             last_trails = np.array([known[-1][1]], dtype=np.int64)
             index += len(known)
