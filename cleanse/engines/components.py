@@ -13,8 +13,9 @@ Both keep every component connected, and alternating them ends, after O(log² n)
 component a star around its smallest node. Nodes are order keys (:mod:`cleanse.engines.rows`), so the
 centre is the first document seen, the one the local "first seen" policy keeps.
 
-The per-node functions below are plain numpy on one group, testable without Ray; :func:`components`
-drives them with Ray Data ``groupby(...).map_groups(...)``.
+The per-node functions below are plain numpy on one group, testable without Ray; :func:`star_step`
+applies one of them to every node of a partition, and :func:`components` drives the rounds as shuffles of
+Ray tasks (:mod:`cleanse.engines.shuffle`).
 
 >>> import numpy as np
 >>> out = large_star(5, "e", np.array([2, 7, 9]), np.array(["b", "g", "i"], dtype=object))
@@ -27,12 +28,15 @@ drives them with Ray Data ``groupby(...).map_groups(...)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-EDGE_COLUMNS = ("a", "a_id", "b", "b_id", "dirty")
+from cleanse.engines._optional import EngineError
+from cleanse.engines.pairs import STAR_COLUMNS, both_directions
+from cleanse.engines.shuffle import Columns, Steps, concat_columns, group_starts, partition_of, split_columns
+
 MAX_ROUNDS = 64
 
 
@@ -85,51 +89,54 @@ def small_star(u: int, u_id: Any, v: np.ndarray, v_id: np.ndarray, dirty: int = 
     )
 
 
-def both_directions(batch: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each undirected edge as two rows keyed by either endpoint, ready to group by ``u``."""
-    return {
-        "u": np.concatenate([batch["a"], batch["b"]]).astype(np.int64),
-        "u_id": np.concatenate([np.asarray(batch["a_id"], dtype=object), np.asarray(batch["b_id"], dtype=object)]),
-        "v": np.concatenate([batch["b"], batch["a"]]).astype(np.int64),
-        "v_id": np.concatenate([np.asarray(batch["b_id"], dtype=object), np.asarray(batch["a_id"], dtype=object)]),
-        "dirty": np.concatenate([batch["dirty"], batch["dirty"]]).astype(np.int8),
-    }
+def star_step(operation: Callable[..., dict[str, np.ndarray]], parts: list[Columns], partitions: int) -> list[Any]:
+    """One large-star or small-star over a partition of ``u``-keyed rows: new rows split by ``u``, then "changed"."""
+    rows = concat_columns(parts, STAR_COLUMNS)
+    order = np.argsort(rows["u"], kind="stable")
+    starts = group_starts(rows["u"][order]).tolist()
+    outputs, changed = [], False
+    for lo, hi in zip(starts[:-1], starts[1:], strict=True):
+        group = order[lo:hi]
+        out = operation(int(rows["u"][group[0]]), rows["u_id"][group[0]], rows["v"][group], rows["v_id"][group])
+        changed = changed or bool(out["dirty"].any())
+        outputs.append(out)
+    edges = (
+        {name: np.concatenate([o[name] for o in outputs]) for name in ("a", "a_id", "b", "b_id")}
+        if outputs
+        else {
+            "a": STAR_COLUMNS["u"],
+            "a_id": STAR_COLUMNS["u_id"],
+            "b": STAR_COLUMNS["v"],
+            "b_id": STAR_COLUMNS["v_id"],
+        }
+    )
+    stars = both_directions(edges)
+    return [*split_columns(stars, partition_of(stars["u"], partitions), partitions), changed]
 
 
-def _large_star_group(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return large_star(int(group["u"][0]), group["u_id"][0], group["v"], group["v_id"], int(group["dirty"].max()))
+def large_star_step(parts: list[Columns], partitions: int) -> list[Any]:
+    return star_step(large_star, parts, partitions)
 
 
-def _small_star_group(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return small_star(int(group["u"][0]), group["u_id"][0], group["v"], group["v_id"], int(group["dirty"].max()))
+def small_star_step(parts: list[Columns], partitions: int) -> list[Any]:
+    return star_step(small_star, parts, partitions)
 
 
-def _clean(batch: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    out = {name: np.asarray(batch[name]) for name in EDGE_COLUMNS}
-    out["dirty"] = np.zeros(len(out["a"]), dtype=np.int8)
-    return out
+def components(steps: Steps, parts: list[list[Any]], partitions: int, max_rounds: int = MAX_ROUNDS) -> list[list[Any]]:
+    """Stars: every node of a component pointing to its smallest node, as ``u``-keyed rows in both directions.
 
-
-def components(edges: Any, partitions: int = 2, max_rounds: int = MAX_ROUNDS) -> Any:
-    """Stars ``(a, a_id) -> (b, b_id)``: every node of a component pointing to its smallest node.
-
-    ``edges`` is a Ray Dataset with columns ``a, a_id, b, b_id`` (``a > b``). Each round is a large-star
-    and a small-star shuffle; rounds go on until one changes nothing (a ``dirty`` flag travels with the
-    edges and one distributed ``max`` reads it). Raises ``RuntimeError`` if ``max_rounds`` is not enough,
-    which for O(log² n) convergence means a bug, not a big input.
+    ``parts[i]`` are task ``i``'s references to ``partitions`` parts of edges keyed by ``u`` (both directions).
+    Rounds of a large-star and a small-star shuffle go on until neither changes anything; raises
+    :class:`EngineError` if ``max_rounds`` is not enough (O(log² n) convergence: that would be a bug).
     """
-    current = edges.map_batches(_clean, batch_format="numpy")
+    current = parts
     for _ in range(max_rounds):
-        stepped = (
-            current.map_batches(both_directions, batch_format="numpy")
-            .groupby("u", num_partitions=partitions)
-            .map_groups(_large_star_group, batch_format="numpy")
-            .map_batches(both_directions, batch_format="numpy")
-            .groupby("u", num_partitions=partitions)
-            .map_groups(_small_star_group, batch_format="numpy")
-            .materialize()
+        large = steps.shuffle("components: large-star", large_star_step, partitions + 1, current, partitions)
+        small = steps.shuffle(
+            "components: small-star", small_star_step, partitions + 1, [refs[:partitions] for refs in large], partitions
         )
-        if stepped.count() == 0 or not stepped.max("dirty"):
-            return stepped
-        current = stepped.map_batches(_clean, batch_format="numpy")
-    raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+        changed = steps.get([refs[partitions] for refs in large + small])
+        current = [refs[:partitions] for refs in small]
+        if not any(changed):
+            return current
+    raise EngineError(f"connected components did not converge in {max_rounds} rounds")

@@ -1,48 +1,61 @@
-"""The dedup stage's document level as distributed steps, reproducing its streaming "first seen" result.
+"""The dedup stage as distributed steps on Ray, reproducing its streaming "first seen" result at every level.
 
-The local stage (``keep="first"``) streams documents past one index: a document is a duplicate when an
-earlier one shares an LSH band key and has estimated Jaccard at or above the threshold; it is marked a
-duplicate of the cluster of its best match (most similar, then earliest), and every document is indexed.
-That decision depends only on pairs (later, earlier), so on Ray no node needs the index:
+The local stage (``keep="first"``) streams documents past three indexes: a document is a duplicate when an
+earlier one shares a band key and reaches the threshold; the paragraphs of the others are checked the
+same way against earlier paragraphs; the sentences of paragraphs that are not repeats are checked for
+containment against the sentences of earlier paragraphs. Each decision depends only on pairs (later unit,
+earlier unit) and on the level before it, so on Ray no node needs an index:
 
-1. a batch map signs each document the stage would check (the stage's own ``sign_units`` and band keys)
-   and emits one row per band key;
-2. a shuffle by band key verifies every pair inside a key group on the signatures, giving edges
-   (later -> earlier, similarity);
-3. a shuffle by the later document keeps its best edge (highest similarity, then earliest);
-4. :func:`cleanse.engines.components.components` turns the best edges, a forest whose roots are the
-   first documents of their clusters, into stars: each document learns its cluster's first document;
-5. each document gets its cluster and best similarity, and the stage's reason and score are set: by a
-   broadcast join when the duplicates are few enough (``RayOptions.broadcast_marks``), otherwise by a
-   shuffle by order key (a join done as a group-by, so Ray's optional join engine is not needed).
+1. every block of documents is signed once where it lies (:func:`cleanse.engines.sketches.sketch_block`);
+   the driver reads only each block's seq range and unit counts, and gives it ordinal offsets;
+2. per level, each block emits band-key rows; one shuffle for all bands at once groups them by key and
+   verifies the pairs in each group (:mod:`cleanse.engines.pairs`); a shuffle by the later unit keeps its
+   best edge; connected components of those edges (:mod:`cleanse.engines.components`) give every unit its
+   cluster's first unit; a last shuffle sends each match to the block of its unit;
+3. the next level's rows leave out what this level marked (duplicate documents, repeated paragraphs);
+4. each block applies its matches to its documents (:mod:`cleanse.engines.verdicts`), through the same
+   Document API as the stage, so statuses, metadata and change logs are the local run's.
 
-Paragraph-level checks (``level="both"`` or ``"paragraphs"``) are streamed through one index per paragraph
-and sentence and are not distributed yet: with ``level="both"`` the Ray run says so in a warning and in
-the report (``"skipped"``); ``level="paragraphs"``, the batch keep policies and ``index_path`` raise
-:class:`EngineError` naming the setting.
+Every step is a Ray task (:mod:`cleanse.engines.shuffle`): retried when its worker dies, and able to report
+its own memory. Not distributed: the batch keep policies (``keep="longest"``/``"cleanest"``) and a saved
+local index (``index_path``); both raise :class:`EngineError` naming the setting.
 """
 
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
-from cleanse.document import Document
 from cleanse.engines._optional import EngineError, require_ray
 from cleanse.engines.components import components
-from cleanse.engines.rows import from_batch, to_batch
+from cleanse.engines.pairs import best_edges, join_marks, sentence_matches, verify_contained, verify_similar
+from cleanse.engines.shuffle import Steps
+from cleanse.engines.sketches import (
+    Offsets,
+    Summary,
+    document_rows,
+    paragraph_rows,
+    sentence_rows,
+    sketch_block,
+)
+from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.batch import sign_units
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.stage import EXACT_DUPLICATE, NEAR_DUPLICATE, NearDupDetector
+from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
-PARAGRAPHS_SKIPPED = "paragraph-level dedup is not distributed yet; run with the local engine for it"
-_SCORE = re.compile(r"\(similarity ([0-9.]+)\)$")
+COUNTERS = (
+    "documents",
+    "paragraphs",
+    "contained_paragraphs",
+    "removed_paragraphs",
+    "duplicate_sentences",
+    "empty_units",
+    "expired",
+)
 
 
 def check_supported(stage: CorpusStage) -> None:
@@ -52,8 +65,6 @@ def check_supported(stage: CorpusStage) -> None:
     options = stage.options
     if options.keep != "first":
         raise EngineError(f"dedup keep={options.keep!r} is not distributed yet; use keep='first' or the local engine")
-    if options.level == "paragraphs":
-        raise EngineError("dedup level='paragraphs' is not distributed yet; use level='documents' or the local engine")
     if options.index_path is not None:
         raise EngineError(
             "dedup index_path (a saved local index) cannot be shared by Ray workers; "
@@ -61,236 +72,179 @@ def check_supported(stage: CorpusStage) -> None:
         )
 
 
-class DocumentKeys:
-    """Step 1: ``(key, seq, id, signature)`` rows for every document the stage would check."""
+@dataclass(frozen=True)
+class Layout:
+    """The blocks in stream order and, per level, the ordinal each block starts at (the total last)."""
 
-    def __init__(self, stage: NearDupDetector) -> None:
+    offsets: list[Offsets]
+    documents: np.ndarray
+    paragraphs: np.ndarray
+    sentences: np.ndarray
+
+
+def layout(summaries: list[Summary]) -> Layout:
+    """Ordinal offsets for blocks given in stream order; :class:`EngineError` if their seq ranges interleave."""
+    last = -1
+    for number, summary in enumerate(summaries):
+        if summary.documents and summary.first <= last:
+            raise EngineError(f"block {number} starts at order key {summary.first}, before the previous block ends")
+        if summary.documents:
+            last = summary.last
+    columns = []
+    for level in ("documents", "paragraphs", "sentences"):
+        counts = [getattr(summary, level) for summary in summaries]
+        columns.append(np.concatenate(([0], np.cumsum(counts, dtype=np.int64))).astype(np.int64))
+    documents, paragraphs, sentences = columns
+    offsets = [Offsets(int(documents[i]), int(paragraphs[i]), int(sentences[i])) for i in range(len(summaries))]
+    return Layout(offsets, documents, paragraphs, sentences)
+
+
+def block_groups(blocks: list[Any], groups: int) -> list[list[Any]]:
+    """``blocks`` cut into at most ``groups`` runs of consecutive blocks, as even as counts allow.
+
+    >>> block_groups(list("abcde"), 2)
+    [['a', 'b'], ['c', 'd', 'e']]
+    """
+    count = min(len(blocks), groups)
+    bounds = np.linspace(0, len(blocks), count + 1).round().astype(int).tolist()
+    return [blocks[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _by_block(joined: list[list[Any]], blocks: int) -> list[list[Any]]:
+    """From reducer-major references (reducer ``j``, block ``i``) to block-major lists."""
+    return [[refs[i] for refs in joined] for i in range(blocks)]
+
+
+class DistributedDedup:
+    """Runs the steps of one dedup stage over the blocks of a documents dataset."""
+
+    def __init__(self, stage: NearDupDetector, partitions: int, steps: Steps) -> None:
+        check_supported(stage)
         self.stage = stage
+        self.options = stage.options
+        self.partitions = partitions
+        self.steps = steps
 
-    def __call__(self, batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
-        docs, seqs = from_batch(batch)
-        wanted = [(doc, seq) for doc, seq in zip(docs, seqs, strict=True) if self.stage._wanted(doc)]
-        keys: list[np.ndarray] = []
-        rows: list[tuple[int, str, bytes]] = []
-        if wanted:
-            signs, lengths = sign_units([doc.text or "" for doc, _ in wanted], self.stage.options)
-            for (doc, seq), signature, length in zip(wanted, signs, lengths.tolist(), strict=True):
-                if length == 0:
-                    continue
-                doc_keys = np.unique(self.stage.documents.keys(signature)[0])
-                keys.append(doc_keys)
-                rows += [(seq, doc.id, signature.tobytes())] * len(doc_keys)
-        return {
-            "key": np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64),
-            "seq": np.array([r[0] for r in rows], dtype=np.int64),
-            "id": np.array([r[1] for r in rows], dtype=object),
-            "sign": np.array([r[2] for r in rows], dtype=object),
-        }
+    def run(self, blocks: list[Any]) -> list[Any]:
+        """References to the blocks with their documents marked, in the same order.
 
+        Consecutive blocks are taken together in ``partitions`` groups (fewer when there are fewer blocks):
+        a task per group and step, each holding about 1/partitions of the input.
+        """
+        blocks = block_groups(blocks, self.partitions)
+        stage = self.steps.put(self.stage)
+        sketched = [self.steps.launch("sketch", sketch_block, 2, block, stage) for block in blocks]
+        sketches = [refs[0] for refs in sketched]
+        plan = layout(self.steps.get([refs[1] for refs in sketched]))
+        count = len(blocks)
+        nothing: list[list[Any]] = [[] for _ in blocks]
+        documents = paragraphs = sentences = nothing
+        size = self.partitions
+        if self.options.level != "paragraphs":
+            parts = [
+                self.steps.launch(
+                    "documents: keys", document_rows, self.partitions, sketch, off, stage, self.partitions
+                )
+                for sketch, off in zip(sketches, plan.offsets, strict=True)
+            ]
+            documents = self._similar("documents", parts, plan.documents, count)
+        if self.options.level != "documents":
+            parts = [
+                self.steps.launch("paragraphs: keys", paragraph_rows, size, sketch, off, marks, stage, size)
+                for sketch, off, marks in zip(sketches, plan.offsets, documents, strict=True)
+            ]
+            paragraphs = self._similar("paragraphs", parts, plan.paragraphs, count)
+            if self.options.containment_threshold > 0:
+                sentences = self._contained(sketches, plan, documents, paragraphs, stage)
+        return [
+            self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage)[0]
+            for block, sketch, off, doc, para, sent in zip(
+                blocks, sketches, plan.offsets, documents, paragraphs, sentences, strict=True
+            )
+        ]
 
-def verified_edges(group: Mapping[str, np.ndarray], threshold: float) -> dict[str, np.ndarray]:
-    """Step 2 on one key group: every pair at or above ``threshold``, as (later ``a`` -> earlier ``b``)."""
-    order = np.argsort(group["seq"], kind="stable")
-    seqs = np.asarray(group["seq"], dtype=np.int64)[order]
-    ids = np.asarray(group["id"], dtype=object)[order]
-    signs = np.stack([np.frombuffer(group["sign"][i], dtype=np.uint32) for i in order]) if len(order) else None
-    earlier, later = np.triu_indices(len(seqs), k=1)
-    similarity = (signs[earlier] == signs[later]).mean(axis=1) if len(earlier) and signs is not None else np.zeros(0)
-    keep = similarity >= threshold
-    return {
-        "a": seqs[later[keep]],
-        "a_id": ids[later[keep]],
-        "b": seqs[earlier[keep]],
-        "b_id": ids[earlier[keep]],
-        "similarity": similarity[keep].astype(np.float64),
-    }
+    def _similar(self, level: str, parts: list[list[Any]], bounds: np.ndarray, blocks: int) -> list[list[Any]]:
+        """Matches of one level (unit -> cluster's first unit, similarity), as references per block."""
+        size = self.partitions
+        rule = self.stage.rule
+        verified = self.steps.shuffle(f"{level}: verify", verify_similar, size, parts, rule, size)
+        best = self.steps.shuffle(f"{level}: best", best_edges, size + 1, verified, size)
+        stars = components(self.steps, [refs[:size] for refs in best], size)
+        joined = [
+            self.steps.launch(f"{level}: join", join_marks, blocks, [refs[j] for refs in stars], best[j][size], bounds)
+            for j in range(size)
+        ]
+        return _by_block(joined, blocks)
 
-
-def best_edge(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Step 3 on one later document: its most similar earlier document (the earliest among equals)."""
-    similarity = np.asarray(group["similarity"], dtype=np.float64)
-    earlier = np.asarray(group["b"], dtype=np.int64)
-    best = int(np.lexsort((earlier, -similarity))[0])
-    return {
-        "a": np.asarray(group["a"][best : best + 1], dtype=np.int64),
-        "a_id": np.asarray(group["a_id"][best : best + 1], dtype=object),
-        "b": earlier[best : best + 1],
-        "b_id": np.asarray(group["b_id"][best : best + 1], dtype=object),
-        "similarity": similarity[best : best + 1],
-        "dirty": np.zeros(1, dtype=np.int8),
-    }
-
-
-def _document_side(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    size = len(batch["seq"])
-    return {
-        "seq": np.asarray(batch["seq"], dtype=np.int64),
-        "doc": np.asarray(batch["doc"], dtype=object),
-        "first_id": np.full(size, "", dtype=object),
-        "similarity": np.full(size, -1.0),
-    }
-
-
-def _cluster_side(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    size = len(batch["a"])
-    return {
-        "seq": np.asarray(batch["a"], dtype=np.int64),
-        "doc": np.full(size, b"", dtype=object),
-        "first_id": np.asarray(batch["b_id"], dtype=object),
-        "similarity": np.full(size, -1.0),
-    }
+    def _contained(
+        self, sketches: list[Any], plan: Layout, documents: list[list[Any]], paragraphs: list[list[Any]], stage: Any
+    ) -> list[list[Any]]:
+        size = self.partitions
+        parts = [
+            self.steps.launch("sentences: keys", sentence_rows, size, sketch, off, doc, para, stage, size)
+            for sketch, off, doc, para in zip(sketches, plan.offsets, documents, paragraphs, strict=True)
+        ]
+        threshold = self.options.containment_threshold
+        verified = self.steps.shuffle("sentences: verify", verify_contained, size, parts, threshold, size)
+        matched = self.steps.shuffle("sentences: best", sentence_matches, len(sketches), verified, plan.sentences)
+        return _by_block(matched, len(sketches))
 
 
-def _score_side(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    size = len(batch["a"])
-    return {
-        "seq": np.asarray(batch["a"], dtype=np.int64),
-        "doc": np.full(size, b"", dtype=object),
-        "first_id": np.full(size, "", dtype=object),
-        "similarity": np.asarray(batch["similarity"], dtype=np.float64),
-    }
-
-
-def mark(doc: Document, first_id: str, score: float, stage_name: str) -> None:
-    """Mark a kept document a duplicate of its cluster's first document, with the stage's reason."""
-    if doc.kept:
-        reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
-        doc.mark_duplicate(stage_name, of=first_id, reason=reason, score=score)
-
-
-def mark_group(group: Mapping[str, np.ndarray], stage_name: str) -> dict[str, list[Any]]:
-    """Step 5 by shuffle, on one order key: the document, marked when its cluster and score came along."""
-    blobs = [blob for blob in group["doc"] if blob]
-    seq = int(group["seq"][0])
-    if len(blobs) != 1:
-        raise EngineError(f"order key {seq} holds {len(blobs)} documents instead of one")
-    docs, seqs = from_batch({"doc": blobs, "seq": [seq]})
-    firsts = {first for first in group["first_id"] if isinstance(first, str) and first}
-    scores = [float(s) for s in group["similarity"] if s >= 0]
-    if len(firsts) > 1 or len(scores) > 1 or bool(firsts) != bool(scores):
-        raise EngineError(f"order key {seq} got {len(firsts)} clusters and {len(scores)} scores")
-    if firsts:
-        mark(docs[0], firsts.pop(), scores[0], stage_name)
-    return to_batch(docs, seqs)
-
-
-_BROADCAST: dict[str, Mapping[int, tuple[str, float]]] = {}
-
-
-def _resolve(marks: Any) -> Mapping[int, tuple[str, float]]:
-    """The marks themselves, or those behind an object reference (fetched once per worker process)."""
-    if isinstance(marks, Mapping):
-        return marks
-    key = marks.hex()
-    if key not in _BROADCAST:
-        _BROADCAST.clear()
-        _BROADCAST[key] = require_ray().get(marks)
-    return _BROADCAST[key]
-
-
-def mark_batch(batch: Mapping[str, Any], marks: Any, stage_name: str) -> dict[str, Any]:
-    """Step 5 by broadcast: mark the documents of a batch found in ``marks`` (order key -> first id, score).
-
-    ``marks`` is the mapping or a Ray object reference to it.
-    """
-    marks = _resolve(marks)
-    docs, seqs = from_batch(batch)
-    for doc, seq in zip(docs, seqs, strict=True):
-        found = marks.get(seq)
-        if found is not None:
-            mark(doc, found[0], found[1], stage_name)
-    return to_batch(docs, seqs)
-
-
-def collect_marks(stars: Any, best: Any) -> dict[int, tuple[str, float]]:
-    """Order key -> (cluster's first id, best similarity), read from the two small datasets."""
-    firsts: dict[int, str] = {}
-    for batch in stars.iter_batches(batch_format="numpy", batch_size=65536):
-        firsts.update(zip(batch["a"].tolist(), batch["b_id"].tolist(), strict=True))
-    marks: dict[int, tuple[str, float]] = {}
-    for batch in best.iter_batches(batch_format="numpy", batch_size=65536):
-        for seq, score in zip(batch["a"].tolist(), batch["similarity"].tolist(), strict=True):
-            marks[seq] = (firsts[seq], float(score))
-    if len(marks) != len(firsts):
-        raise EngineError(f"{len(firsts)} documents got a cluster but {len(marks)} a score")
-    return marks
-
-
-def deduplicate(documents: Any, stage: NearDupDetector, partitions: int, broadcast_limit: int = 0) -> Any:
-    """Steps 1-5 over the documents dataset (``seq``, ``doc``); returns it with duplicates marked.
-
-    When at most ``broadcast_limit`` documents are duplicates, step 5 sends their marks to every map
-    task (a broadcast join) instead of shuffling all documents by order key.
-    """
-    threshold = stage.options.threshold
-    if stage.options.level == "both":
-        warnings.warn(f"dedup on Ray: {PARAGRAPHS_SKIPPED}", UserWarning, stacklevel=3)
-    documents = documents.materialize()
-    keys = DocumentKeys(stage)
-
-    def key_rows(batch: Mapping[str, Any]) -> dict[str, np.ndarray]:
-        return keys(batch)
-
-    def verify(group: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return verified_edges(group, threshold)
-
-    def mark_one(group: Mapping[str, np.ndarray]) -> dict[str, list[Any]]:
-        return mark_group(group, stage.name)
-
-    keyed = documents.map_batches(key_rows, batch_format="numpy")
-    edges = keyed.groupby("key", num_partitions=partitions).map_groups(verify, batch_format="numpy")
-    best = edges.groupby("a", num_partitions=partitions).map_groups(best_edge, batch_format="numpy").materialize()
-    if best.count() == 0:
+def deduplicate(documents: Any, stage: NearDupDetector, partitions: int, steps: Steps | None = None) -> Any:
+    """The documents dataset (``seq``, ``doc``) with the stage's verdicts applied, as a Ray Dataset."""
+    ray = require_ray()
+    blocks = documents.materialize().to_arrow_refs()
+    if not blocks:
         return documents
-    stars = components(best.select_columns(["a", "a_id", "b", "b_id", "dirty"]), partitions)
-    if stars.count() <= broadcast_limit:
-        marks = require_ray().put(collect_marks(stars, best))
-        return documents.map_batches(mark_batch, batch_format="numpy", fn_args=(marks, stage.name))
-    sides = documents.map_batches(_document_side, batch_format="numpy").union(
-        stars.map_batches(_cluster_side, batch_format="numpy"),
-        best.map_batches(_score_side, batch_format="numpy"),
-    )
-    return sides.groupby("seq", num_partitions=partitions).map_groups(mark_one, batch_format="numpy")
+    marked = DistributedDedup(stage, partitions, steps or Steps()).run(blocks)
+    return ray.data.from_arrow_refs(marked)
 
 
 class DedupReport:
-    """The stage's report rebuilt on the driver from the marked documents, in first-seen order."""
+    """The stage's report rebuilt on the driver from the documents' report records, in stream order."""
 
     def __init__(self, stage: NearDupDetector) -> None:
         self.stage = stage
-        self.documents = 0
-        self._duplicates: list[tuple[int, str, str, str, float]] = []
+        self._records: list[ReportRecord] = []
 
-    def observe(self, doc: Document, seq: int) -> None:
-        if doc.status_stage == self.stage.name and doc.status == "duplicate":
-            self.documents += 1
-            match = _SCORE.search(doc.status_reason or "")
-            score = float(match.group(1)) if match else 1.0
-            self._duplicates.append((seq, doc.duplicate_of or "", doc.id, doc.text or "", score))
-        elif self.stage._wanted(doc):
-            self.documents += 1
+    def observe(self, record_blob: bytes | None) -> None:
+        if record_blob:
+            record = pickle.loads(record_blob)
+            if not isinstance(record, ReportRecord):
+                raise EngineError(f"a dedup report record is a {type(record).__name__}")
+            self._records.append(record)
 
     def to_dict(self) -> dict[str, Any]:
-        clusters = ClusterReport(self.stage.options.report_examples)
-        for _, kept, name, text, score in sorted(self._duplicates):
-            clusters.add(kept, name, text, score)
         options = self.stage.options
+        counts = dict.fromkeys(COUNTERS, 0)
+        indexed = dict.fromkeys(INDEX_FILES, 0)
+        documents = ClusterReport(options.report_examples)
+        paragraphs = ClusterReport(options.report_examples)
+        for record in sorted(self._records, key=lambda r: r.seq):
+            for name, value in record.counts.items():
+                counts[name] += value
+            for name, value in record.indexed.items():
+                indexed[name] += value
+            if record.document is not None:
+                documents.add(*record.document)
+            for paragraph in record.paragraphs:
+                paragraphs.add(*paragraph)
         return {
-            "engine": "ray",
-            "counts": {"documents": self.documents},
-            "documents": clusters.to_dict(options.report_clusters),
-            "skipped": ["paragraphs"] if options.level == "both" else [],
+            "counts": counts,
+            "documents": documents.to_dict(options.report_clusters),
+            "paragraphs": paragraphs.to_dict(options.report_clusters),
+            "index": indexed,
             "options": asdict(options),
         }
 
 
-def distributed_step(stage: CorpusStage, broadcast_limit: int = 0) -> Callable[[Any, int], Any]:
+def distributed_step(stage: CorpusStage, steps: Steps) -> Callable[[Any, int], Any]:
     """The distributed form of ``stage``: a function ``(documents dataset, partitions) -> dataset``."""
     check_supported(stage)
     assert isinstance(stage, NearDupDetector)
 
     def step(documents: Any, partitions: int) -> Any:
-        return deduplicate(documents, stage, partitions, broadcast_limit)
+        return deduplicate(documents, stage, partitions, steps)
 
     return step
 
@@ -299,3 +253,10 @@ def observers(stages: list[Any]) -> Iterator[DedupReport]:
     for stage in stages:
         if isinstance(stage, NearDupDetector):
             yield DedupReport(stage)
+
+
+def report_records(batch: Any, size: int) -> list[bytes | None]:
+    """The report column of a batch of output rows (``None`` per row where there is none)."""
+    if REPORT_COLUMN in batch:
+        return [blob if blob else None for blob in batch[REPORT_COLUMN]]
+    return [None] * size

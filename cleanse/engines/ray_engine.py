@@ -13,6 +13,7 @@ position must come back exactly once or the run raises :class:`EngineError`.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from cleanse.document import Document
 from cleanse.engines._optional import EngineError, require_ray
 from cleanse.engines.rows import child_key, from_batch, is_derived, order_key, record_to_document, to_batch, to_row
+from cleanse.engines.verdicts import REPORT_COLUMN
 from cleanse.stages.base import CorpusStage, DocumentStage, Stage
 from cleanse.stats import RunStats
 
@@ -36,10 +38,8 @@ class RayOptions:
     per-document stages (``None``: as many as the cluster has CPUs). ``partitions``: shuffle partitions of the
     dedup steps (``None``: two per worker CPU). ``batch_size``: documents per batch map call.
     ``connect_attempts`` / ``connect_wait``: how often and how long (seconds, doubled each time) to retry
-    reaching the cluster. ``task_retries``: how often Ray re-runs a task lost with its worker.
-    ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster). ``broadcast_marks``: up to
-    this many duplicates, dedup sends their marks to every task rather than shuffling all documents (about
-    100 bytes each on the driver and per task); ``0`` always shuffles.
+    reaching the cluster. ``task_retries``: how often Ray re-runs a task (or restarts an actor) lost with its
+    worker. ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster).
     """
 
     address: str | None = None
@@ -50,7 +50,6 @@ class RayOptions:
     connect_wait: float = 1.0
     task_retries: int = 3
     num_cpus: int | None = None
-    broadcast_marks: int = 1_000_000
     text_field: str = "text"
     id_field: str = "id"
     ray_init_kwargs: Mapping[str, Any] = field(default_factory=dict)
@@ -62,8 +61,8 @@ class RayOptions:
                 raise ValueError(f"{name} must be at least 1, got {value}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
-        if self.broadcast_marks < 0:
-            raise ValueError(f"broadcast_marks must be 0 or more, got {self.broadcast_marks}")
+        if self.task_retries < 0:
+            raise ValueError(f"task_retries must be 0 or more, got {self.task_retries}")
         if self.connect_attempts < 1:
             raise ValueError(f"connect_attempts must be at least 1, got {self.connect_attempts}")
 
@@ -108,6 +107,7 @@ def _quiet(ray: Any) -> None:
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
+    context.execution_options.preserve_order = True  # output in input order, as the local engine writes it
 
 
 class ChainMapper:
@@ -137,7 +137,10 @@ class ChainMapper:
             for number, produced in enumerate(self.pipeline._expand([self.pipeline.process(doc)])):
                 out_docs.append(produced)
                 out_seqs.append(seq if number == 0 else child_key(seq, number))
-        return to_batch(out_docs, out_seqs)
+        out = to_batch(out_docs, out_seqs)
+        if not self.head and REPORT_COLUMN in batch:
+            out[REPORT_COLUMN] = list(batch[REPORT_COLUMN])  # rows map one to one after the head
+        return out
 
 
 def _records_to_rows(table: Any, offset: int, text_field: str, id_field: str) -> Any:
@@ -200,8 +203,14 @@ _convert = _remote(_records_to_rows)
 
 
 def transform(pipeline: Any, documents: Any, options: RayOptions) -> Any:
-    """Chain the pipeline's stages over the documents dataset; returns the (lazy) dataset of processed rows."""
+    """Chain the pipeline's stages over the documents dataset; returns the dataset of processed rows.
+
+    Per-document stages stay lazy Ray Data maps; a corpus stage runs its distributed steps here (Ray tasks).
+    """
     from cleanse.engines.ray_dedup import distributed_step
+    from cleanse.engines.shuffle import Steps
+
+    steps = Steps(retries=options.task_retries)
 
     stages: list[Stage] = pipeline.stages
     intake = getattr(pipeline, "intake", None)
@@ -217,23 +226,41 @@ def transform(pipeline: Any, documents: Any, options: RayOptions) -> Any:
         pending, head = [], False
         if not isinstance(stage, CorpusStage):
             raise TypeError(f"{stage!r} is neither a DocumentStage nor a CorpusStage")
-        dataset = distributed_step(stage, options.broadcast_marks)(dataset, _partitions(options))
+        dataset = distributed_step(stage, steps)(dataset, _partitions(options))
     if pending or head:
         dataset = _map_documents(dataset, pending, options, head, intake)
     return dataset
 
 
+_MAPPERS: dict[bytes, ChainMapper] = {}
+
+
+def map_chain(batch: Mapping[str, Any], spec: bytes) -> dict[str, list[Any]]:
+    """One batch through the chain ``spec`` (pickled stages, head flag, intake), built once per worker process.
+
+    Ray reuses worker processes across tasks and runs, so the stages (and the imports and tables they
+    load) are paid for once per process, not per batch or per run as with a pool of fresh actors.
+    """
+    mapper = _MAPPERS.get(spec)
+    if mapper is None:
+        if len(_MAPPERS) >= 8:
+            _MAPPERS.clear()
+        stages, head, intake = pickle.loads(spec)
+        mapper = _MAPPERS[spec] = ChainMapper(stages, head, intake)
+    return mapper(batch)
+
+
 def _map_documents(dataset: Any, stages: list[DocumentStage], options: RayOptions, head: bool, intake: Any) -> Any:
     ray = require_ray()
     size = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+    spec = pickle.dumps((stages, head, intake), protocol=pickle.HIGHEST_PROTOCOL)
     return dataset.map_batches(
-        ChainMapper,
-        fn_constructor_args=(stages, head, intake),
+        map_chain,
+        fn_args=(spec,),
         batch_size=options.batch_size,
         batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=2),
-        max_restarts=options.task_retries,
-        max_task_retries=options.task_retries,
+        compute=ray.data.TaskPoolStrategy(size=size),
+        max_retries=options.task_retries,
     )
 
 
@@ -261,14 +288,15 @@ def run_ray(pipeline: Any, data: Any, options: RayOptions | None = None, **overr
     stats.started = time.time()
     documents, expected = to_dataset(data, options, stats if not isinstance(data, ray.data.Dataset) else None)
     counted_inputs = not isinstance(data, ray.data.Dataset)
-    from cleanse.engines.ray_dedup import observers
+    from cleanse.engines.ray_dedup import observers, report_records
 
     reports = list(observers(pipeline.stages))
     try:
         seen: set[int] = set()
         for batch in transform(pipeline, documents, options).iter_batches(batch_format="numpy", batch_size=256):
             docs, seqs = from_batch(batch)
-            for doc, seq in zip(docs, seqs, strict=True):
+            records = report_records(batch, len(docs))
+            for doc, seq, record in zip(docs, seqs, records, strict=True):
                 if seq in seen:
                     raise EngineError(f"document at input position {seq} came back twice")
                 seen.add(seq)
@@ -279,7 +307,7 @@ def run_ray(pipeline: Any, data: Any, options: RayOptions | None = None, **overr
                 stats.count_stages(doc, names)
                 stats.count_output(doc)
                 for report in reports:
-                    report.observe(doc, seq)
+                    report.observe(record)
                 yield doc
     except ray.exceptions.RayError as exc:
         raise EngineError(f"the Ray run failed after retries: {type(exc).__name__}: {exc}") from exc

@@ -9,7 +9,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanse.engines.components import both_directions, large_star, small_star
+from cleanse.engines.components import both_directions, components, large_star, small_star
+from cleanse.engines.shuffle import InlineSteps, partition_of, split_columns
 
 
 def _round(edges: set[tuple[int, int]], operation) -> tuple[set[tuple[int, int]], int]:
@@ -85,3 +86,24 @@ def test_a_converged_star_reports_no_change():
     after_large, dirty_large = _round(edges, large_star)
     after_small, dirty_small = _round(after_large, small_star)
     assert after_small == edges and dirty_large == dirty_small == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(edge_lists, st.integers(1, 4))
+def test_the_partitioned_rounds_find_the_same_stars(pairs, partitions):
+    edges = {(max(a, b), min(a, b)) for a, b in pairs}
+    columns = {
+        "a": np.array([a for a, _ in edges], dtype=np.int64),
+        "a_id": np.array([f"n{a}" for a, _ in edges], dtype=object),
+        "b": np.array([b for _, b in edges], dtype=np.int64),
+        "b_id": np.array([f"n{b}" for _, b in edges], dtype=object),
+    }
+    rows = both_directions(columns)
+    parts = [split_columns(rows, partition_of(rows["u"], partitions), partitions)]
+    stars = components(InlineSteps(), parts, partitions)
+    found = {}
+    for part in (p for task in stars for p in task):
+        for u, v, v_id in zip(part["u"].tolist(), part["v"].tolist(), part["v_id"].tolist(), strict=True):
+            if u > v:
+                assert found.setdefault(u, v) == v and v_id == f"n{v}"
+    assert found == _union_find(edges)

@@ -1,74 +1,213 @@
-"""The distributed dedup steps as plain functions on one group or batch (no Ray needed)."""
+"""The distributed dedup steps without Ray: plain functions, and the whole algorithm run inline vs the stage."""
 
 from __future__ import annotations
 
+import pickle
+import random
+from functools import lru_cache
+from typing import Any
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cleanse.document import Document
 from cleanse.engines import EngineError
-from cleanse.engines.ray_dedup import best_edge, mark_batch, mark_group, verified_edges
-from cleanse.engines.rows import order_key, to_batch
+from cleanse.engines.pairs import best_edges, candidate_pairs, join_marks, sentence_matches, verify_contained
+from cleanse.engines.ray_dedup import DedupReport, DistributedDedup, block_groups, layout
+from cleanse.engines.rows import order_key
+from cleanse.engines.shuffle import InlineSteps, flatten, partition_of, split_columns, unflatten
+from cleanse.engines.sketches import Summary
+from cleanse.engines.verdicts import REPORT_COLUMN
+from cleanse.stages.dedup import NearDupDetector
+from cleanse.stages.dedup.index import NearDupIndex
+from cleanse.stages.dedup.stage import SENTENCE_THRESHOLD
+
+pa = pytest.importorskip("pyarrow", reason='the Ray engine blocks are Arrow tables: pip install "cleanse[ray]"')
 
 
-def _signature(values: list[int]) -> bytes:
-    return np.array(values, dtype=np.uint32).tobytes()
-
-
-def test_key_groups_verify_every_pair_later_to_earlier():
-    group = {
-        "seq": np.array([30, 10, 20]),
-        "id": np.array(["c", "a", "b"], dtype=object),
-        "sign": np.array([_signature([1, 2, 3, 4]), _signature([1, 2, 3, 9]), _signature([7, 8, 9, 9])], dtype=object),
-    }
-    edges = verified_edges(group, threshold=0.75)
-    assert list(zip(edges["a_id"], edges["b_id"], edges["similarity"], strict=True)) == [("c", "a", 0.75)]
-    loose = verified_edges(group, threshold=0.2)
-    assert (loose["a_id"].tolist(), loose["b_id"].tolist()) == (["b", "c"], ["a", "a"])
+def test_candidate_pairs_are_later_to_earlier_once_however_many_keys_they_share():
+    key = np.array([1, 1, 1, 2, 2, 3], dtype=np.uint64)
+    unit = np.array([0, 2, 1, 0, 2, 1])  # sorted by key, then by ordinal (units 0 < 2 < 1 in stream order)
+    later, earlier = candidate_pairs(key, unit, 3)
+    assert sorted(zip(later.tolist(), earlier.tolist(), strict=True)) == [(1, 0), (1, 2), (2, 0)]
 
 
 def test_the_best_edge_is_the_most_similar_then_the_earliest():
-    group = {
-        "a": np.array([9, 9, 9]),
-        "a_id": np.array(["x"] * 3, dtype=object),
-        "b": np.array([5, 2, 7]),
-        "b_id": np.array(["e", "b", "g"], dtype=object),
-        "similarity": np.array([0.9, 0.9, 0.8]),
+    edges = {
+        "a": np.array([9, 9, 9, 4]),
+        "a_id": np.array(["x", "x", "x", "w"], dtype=object),
+        "b": np.array([5, 2, 7, 1]),
+        "b_id": np.array(["e", "b", "g", "a"], dtype=object),
+        "similarity": np.array([0.9, 0.9, 0.95, 0.6]),
     }
-    best = best_edge(group)
-    assert (best["b_id"].tolist(), best["similarity"].tolist()) == (["b"], [0.9])
-
-
-def test_marks_set_the_stage_reason_and_score_by_shuffle_or_by_broadcast():
-    docs = [Document.from_text("甲", id="a"), Document.from_text("甲", id="b"), Document.from_text("乙", id="c")]
-    seqs = [order_key(i) for i in range(3)]
-    batch = to_batch(docs, seqs)
-    broadcast = mark_batch(batch, {seqs[1]: ("a", 1.0), seqs[2]: ("a", 0.85)}, "dedup")
-    from cleanse.engines.rows import from_batch
-
-    marked, _ = from_batch(broadcast)
-    assert [(d.status, d.duplicate_of, d.status_reason) for d in marked] == [
-        ("kept", None, None),
-        ("duplicate", "a", "exact_duplicate (similarity 1.000)"),
-        ("duplicate", "a", "near_duplicate (similarity 0.850)"),
+    *stars, best = best_edges([edges], 1)
+    assert dict(zip(best["a"].tolist(), best["similarity"].tolist(), strict=True)) == {4: 0.6, 9: 0.95}
+    pointing = stars[0]["u"] > stars[0]["v"]
+    assert sorted(zip(stars[0]["u"][pointing].tolist(), stars[0]["v"][pointing].tolist(), strict=True)) == [
+        (4, 1),
+        (9, 7),
     ]
-    group = {
-        "seq": np.array([seqs[2]] * 3),
-        "doc": np.array([batch["doc"][2], b"", b""], dtype=object),
-        "first_id": np.array(["", "a", ""], dtype=object),
-        "similarity": np.array([-1.0, -1.0, 0.85]),
-    }
-    shuffled, _ = from_batch(mark_group(group, "dedup"))
-    assert (shuffled[0].duplicate_of, shuffled[0].status_reason) == (marked[2].duplicate_of, marked[2].status_reason)
 
 
-def test_a_document_in_two_clusters_is_an_error_not_a_guess():
-    doc = to_batch([Document.from_text("x", id="x")], [0])["doc"][0]
-    group = {
-        "seq": np.array([0, 0, 0, 0]),
-        "doc": np.array([doc, b"", b"", b""], dtype=object),
-        "first_id": np.array(["", "a", "b", ""], dtype=object),
-        "similarity": np.array([-1.0, -1.0, -1.0, 0.9]),
+def test_a_match_without_a_cluster_is_an_error_not_a_silent_drop():
+    best = {"a": np.array([5]), "similarity": np.array([0.8])}
+    stars = {name: np.zeros(0, dtype=dtype) for name, dtype in (("u", int), ("u_id", object), ("v", int))}
+    stars["v_id"] = np.zeros(0, dtype=object)
+    with pytest.raises(EngineError, match="unit 5 matched an earlier one but got no cluster"):
+        join_marks([stars], best, np.array([0, 10]))
+
+
+def test_containment_scores_are_the_local_index_scores():
+    rng = np.random.default_rng(3)
+    signs = rng.integers(0, 5, size=(6, 128), dtype=np.uint32)
+    signs[:, :8] = 1  # the first band is the same for all: the index sees every earlier sentence too
+    sizes = np.array([30, 12, 45, 8, 30, 60])
+    index = NearDupIndex(SENTENCE_THRESHOLD)
+    units = {
+        "ordinal": np.arange(6),
+        "paragraph": np.arange(6),
+        "name": np.array([f"d:{i}" for i in range(6)], dtype=object),
+        "size": sizes,
+        "sign": signs,
     }
-    with pytest.raises(EngineError, match="got 2 clusters"):
-        mark_group(group, "dedup")
+    key = np.zeros(6, dtype=np.uint64)  # one bucket: every earlier sentence is a candidate
+    part = {"units": units, "keys": {"key": key, "unit": np.arange(6)}}
+    edges = verify_contained([part], 0.2, 1)[0]
+    for later in range(1, 6):
+        index.add(f"d:{later - 1}:0", signs[later - 1], size=int(sizes[later - 1]))
+        expected = index.query_containment(signs[later], int(sizes[later]), 0.2)
+        mine = edges["a"] == later
+        got = sorted(zip(edges["owner"][mine].tolist(), edges["contained"][mine].tolist(), strict=True))
+        assert got == sorted((m.name.rsplit(":", 1)[0], m.similarity) for m in expected)
+
+
+def test_sentence_matches_keep_the_best_source_and_every_paragraph():
+    edges = {
+        "a": np.array([7, 7, 7, 3]),
+        "b": np.array([2, 1, 5, 0]),
+        "owner": np.array(["p:2", "p:1", "p:2", "p:0"], dtype=object),
+        "contained": np.array([0.9, 0.9, 0.85, 1.0]),
+    }
+    parts = sentence_matches([edges], np.array([0, 5, 10]))
+    assert parts[0]["a"].tolist() == [3] and parts[1]["a"].tolist() == [7]
+    assert parts[1]["source"].tolist() == ["p:1"] and parts[1]["owners"][0] == ("p:1", "p:2")
+
+
+def test_blocks_that_interleave_in_stream_order_are_refused():
+    good = layout([Summary(0, 5, 2, 3, 4), Summary(-1, -1, 0, 0, 0), Summary(8, 9, 1, 1, 1)])
+    assert good.documents.tolist() == [0, 2, 2, 3] and good.sentences.tolist() == [0, 4, 4, 5]
+    with pytest.raises(EngineError, match="block 1 starts at order key 3"):
+        layout([Summary(0, 5, 2, 3, 4), Summary(3, 9, 1, 1, 1)])
+
+
+def test_helpers_split_group_and_reshape():
+    assert block_groups(list(range(5)), 8) == [[0], [1], [2], [3], [4]]
+    assert block_groups([], 3) == []
+    assert unflatten(*flatten((1, [2, 3], [], "x"))) == (1, [2, 3], [], "x")
+    keys = np.arange(1000, dtype=np.uint64)
+    parts = split_columns({"k": keys}, partition_of(keys, 4), 4)
+    assert sorted(np.concatenate([p["k"] for p in parts]).tolist()) == keys.tolist()
+    assert min(len(p["k"]) for p in parts) > 150  # sequential ordinals spread over the partitions
+
+
+@lru_cache(maxsize=1)
+def _pool() -> tuple[list[str], list[str]]:
+    from benchmarks.reprints import generate_reprints
+
+    paragraphs = generate_reprints(seed=5, clusters=10, copies=2, singletons=60, unit="paragraph").texts
+    sentences = [s + "。" for p in paragraphs for s in p.split("。") if len(s) > 10]
+    return paragraphs, sentences
+
+
+def _documents(seed: int, count: int) -> list[Document]:
+    """Documents of shared paragraphs, copies, long pages, quotations from them, spliced sentences, empty texts."""
+    paragraphs, sentences = _pool()
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    pages: list[str] = []
+    for number in range(count):
+        roll = rng.random()
+        if roll < 0.08:
+            text = rng.choice(["", "。。。", "   "])
+        elif roll < 0.2 and docs:
+            text = rng.choice(docs).text or ""
+        else:
+            parts = rng.sample(paragraphs, rng.randint(1, 2))
+            parts += ["".join(rng.sample(sentences, 6)) for _ in range(3)]  # mostly this document's own text
+            if rng.random() < 0.3:
+                pages.append("".join(rng.sample(paragraphs, 4)))  # one long paragraph
+                parts.append(pages[-1])
+            if pages and rng.random() < 0.4:
+                quoted = rng.choice(pages).split("。")
+                start = rng.randrange(max(1, len(quoted) - 3))
+                parts.append("。".join(quoted[start : start + 2]) + "。")  # a quotation from a page
+            if rng.random() < 0.2:
+                parts.append(parts[0])
+            text = "\n".join(parts)
+        docs.append(Document.from_text(text, id=f"d{number}"))
+    return docs
+
+
+def _blocks(docs: list[Document], sizes: list[int]) -> list[Any]:
+    blocks, start = [], 0
+    for size in sizes:
+        chunk = docs[start : start + size]
+        seqs = [order_key(start + i) for i in range(len(chunk))]
+        blocks.append(pa.table({"seq": seqs, "doc": [pickle.dumps(d) for d in chunk]}))
+        start += size
+    return blocks
+
+
+def _inline(
+    docs: list[Document], block_sizes: list[int], partitions: int, **options: Any
+) -> tuple[list[Document], dict]:
+    stage = NearDupDetector(**options)
+    report = DedupReport(stage)
+    out: list[Document] = []
+    for table in DistributedDedup(stage, partitions, InlineSteps()).run(_blocks(docs, block_sizes)):
+        out += [pickle.loads(blob) for blob in table.column("doc").to_pylist()]
+        for blob in table.column(REPORT_COLUMN).to_pylist():
+            report.observe(blob)
+    return out, report.to_dict()
+
+
+OPTION_SETS = [
+    {},
+    {"level": "documents"},
+    {"level": "paragraphs"},
+    {"remove_paragraphs": True},
+    {"containment_threshold": 0.0},
+    {"reprint_containment": 0.0, "threshold": 0.7},
+]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    count=st.integers(1, 24),
+    cuts=st.lists(st.integers(1, 9), min_size=1, max_size=6),
+    partitions=st.integers(1, 5),
+    options=st.sampled_from(OPTION_SETS),
+)
+def test_the_distributed_steps_give_the_local_stage_result(seed, count, cuts, partitions, options):
+    docs = _documents(seed, count)
+    sizes = (cuts * count)[:count]
+    while sum(sizes) > count:
+        sizes.pop()
+    sizes.append(count - sum(sizes))
+    local_stage = NearDupDetector(**options)
+    local = [doc.to_json() for doc in local_stage.run([pickle.loads(pickle.dumps(d)) for d in docs])]
+    distributed, report = _inline(docs, sizes, partitions, **options)
+    assert [doc.to_json() for doc in distributed] == local
+    assert report == local_stage.report()
+
+
+def test_the_generated_documents_exercise_every_verdict():
+    docs = _documents(1, 60)
+    distributed, report = _inline(docs, [7] * 9, 3)
+    reasons = {change.reason for doc in distributed for change in doc.changes}
+    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence"} <= reasons
+    assert {doc.status for doc in distributed} == {"kept", "duplicate"}
+    assert report["counts"]["empty_units"] > 0 and report["paragraphs"]["clusters_total"] > 0

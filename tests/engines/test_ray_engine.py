@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,8 +33,6 @@ def _corpus() -> list[Document]:
 
 
 def ray_engine_seeds() -> Any:
-    from pathlib import Path
-
     return Path(__file__).resolve().parents[2] / "seeds"
 
 
@@ -44,25 +46,27 @@ def _outcome(docs: list[Document]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def both_runs(ray_session: Any) -> dict[str, Any]:
+    """The default pipeline (dedup ``level="both"``, containment on) on both engines, same documents."""
     local = Pipeline.default()
     local_docs = list(local.run(_corpus()))
     remote = Pipeline.default()
-    remote_docs = list(
-        remote.run_ray(_corpus(), workers=2) if hasattr(remote, "run_ray") else run_ray(remote, _corpus(), workers=2)
-    )
+    remote_docs = list(remote.run_ray(_corpus(), workers=2))
     return {"local": local, "remote": remote, "local_docs": local_docs, "remote_docs": remote_docs}
 
 
-def test_ray_and_local_keep_the_same_documents_with_the_same_text(both_runs):
-    local, remote = _outcome(both_runs["local_docs"]), _outcome(both_runs["remote_docs"])
-    assert remote["kept"] == local["kept"]
-    assert remote["dropped"] == local["dropped"]
+def test_ray_writes_the_local_output_line_for_line(both_runs):
+    """kept.jsonl and rejects.jsonl lines (text, status, metadata, change log), in the same order."""
+    local = [doc.to_json() for doc in both_runs["local_docs"]]
+    remote = [doc.to_json() for doc in both_runs["remote_docs"]]
+    assert remote == local
+    dedup_reasons = {c.reason for d in both_runs["local_docs"] for c in d.changes if c.stage == "dedup"}
+    assert {"duplicate_paragraph", "duplicate_sentence"} <= dedup_reasons  # paragraph level really ran
 
 
 def test_ray_and_local_find_the_same_clusters(both_runs):
     local, remote = _outcome(both_runs["local_docs"]), _outcome(both_runs["remote_docs"])
     assert len(local["clusters"]) >= 6  # the corpus really has reprints: the comparison is not vacuous
-    assert remote["clusters"] == local["clusters"]
+    assert remote == local
     ids = {d.id for d in both_runs["remote_docs"]}
     assert {"exact-copy", "traditional-copy"} <= {d for d, _, _ in remote["clusters"]} <= ids
 
@@ -81,35 +85,37 @@ def test_accounting_holds_on_ray(both_runs):
     assert len(both_runs["remote_docs"]) == remote.documents_in + remote.derived
 
 
-def test_the_ray_report_lists_the_local_document_clusters(both_runs):
-    local = both_runs["local"].stats.corpus_reports["dedup"]["documents"]
+def test_the_ray_report_is_the_local_report(both_runs):
+    local = both_runs["local"].stats.corpus_reports["dedup"]
     remote = both_runs["remote"].stats.corpus_reports["dedup"]
-    assert remote["documents"]["clusters"] == local["clusters"]
-    assert remote["skipped"] == ["paragraphs"]
+    assert local["paragraphs"]["clusters_total"] > 0 and local["counts"]["duplicate_sentences"] > 0
+    assert remote == local
 
 
-def test_dedup_marks_by_shuffle_match_the_local_stage(ray_session):
-    texts = [
-        "城市基层党建工作综述报告全文如下",
-        "城市基层党建工作综述报告全文如下",
-        "完全不同的一段文字内容在这里出现",
-        "城市基層黨建工作綜述報告全文如下",
-        "完全不同的一段文字内容在这里出现！",
-    ]
-    local = list(
-        Pipeline([NearDupDetector(level="documents")]).run(
-            Document.from_text(t, id=f"t{i}") for i, t in enumerate(texts)
-        )
-    )
-    remote = list(
-        run_ray(
-            Pipeline([NearDupDetector(level="documents")]),
-            [Document.from_text(t, id=f"t{i}") for i, t in enumerate(texts)],
-            broadcast_marks=0,
-        )
-    )
-    assert len(_outcome(local)["clusters"]) == 3
-    assert _outcome(remote) == _outcome(local)
+@pytest.mark.parametrize(
+    "overrides",
+    [{"level": "documents"}, {"level": "paragraphs", "remove_paragraphs": True}, {"containment_threshold": 0.0}],
+)
+def test_other_dedup_settings_match_the_local_stage(ray_session, overrides):
+    texts = _corpus()
+    local = Pipeline([NearDupDetector(**overrides)])
+    expected = [d.to_json() for d in local.run(texts)]
+    remote = Pipeline([NearDupDetector(**overrides)])
+    assert [d.to_json() for d in run_ray(remote, _corpus(), partitions=3)] == expected
+    assert remote.stats.corpus_reports == local.stats.corpus_reports
+
+
+def test_the_command_line_writes_the_same_files_on_both_engines(ray_session, tmp_path):
+    from cleanse.cli import main
+
+    source = tmp_path / "corpus.jsonl"
+    source.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in _corpus()), encoding="utf-8")
+    assert main(["run", str(source), "-o", str(tmp_path / "local"), "--no-progress"]) == 0
+    assert main(["run", str(source), "-o", str(tmp_path / "ray"), "--engine", "ray", "--jobs", "2"]) == 0
+    for name in ("kept.jsonl", "rejects.jsonl"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    reports = [json.loads((tmp_path / run / "report.json").read_text()) for run in ("local", "ray")]
+    assert reports[1]["stats"]["corpus_reports"] == reports[0]["stats"]["corpus_reports"]
 
 
 class Explodes(DocumentStage):
@@ -161,11 +167,7 @@ def test_a_corpus_stage_without_a_distributed_form_is_refused(ray_session):
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
-    [
-        ({"keep": "longest"}, "keep='longest'"),
-        ({"level": "paragraphs"}, "level='paragraphs'"),
-        ({"index_path": "idx"}, "index_path"),
-    ],
+    [({"keep": "longest"}, "keep='longest'"), ({"index_path": "idx"}, "index_path")],
 )
 def test_dedup_settings_ray_cannot_reproduce_are_refused(ray_session, overrides, message):
     with pytest.raises(EngineError, match=message):
@@ -192,3 +194,60 @@ def test_options_are_checked_at_the_door():
         RayOptions(workers=0)
     with pytest.raises(ValueError, match="batch_size"):
         RayOptions(batch_size=0)
+    with pytest.raises(ValueError, match="task_retries"):
+        RayOptions(task_retries=-1)
+
+
+class DiesOnce(DocumentStage):
+    """Kills its own worker process the first time it runs (the marker file named in the metadata says so)."""
+
+    name = "dies_once"
+
+    def process(self, doc: Document) -> Document:
+        marker = Path(doc.metadata["die_marker"])
+        if not marker.exists():
+            marker.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return doc
+
+
+def _marked_corpus(marker: Path) -> list[Document]:
+    docs = _corpus()
+    for doc in docs:
+        doc.metadata["die_marker"] = str(marker)
+    return docs
+
+
+def test_a_worker_killed_mid_run_is_retried_and_nothing_is_lost(ray_session, tmp_path):
+    marker = tmp_path / "died"
+    remote = Pipeline([DiesOnce(), NearDupDetector()])
+    remote_docs = list(run_ray(remote, _marked_corpus(marker), workers=2))
+    assert marker.exists() and int(marker.read_text()) != os.getpid()  # a worker process really died
+    local = Pipeline([DiesOnce(), NearDupDetector()])
+    local_docs = list(local.run(_marked_corpus(marker)))  # the marker exists: nothing dies here
+    assert [d.to_json() for d in remote_docs] == [d.to_json() for d in local_docs]
+    stats = remote.stats
+    assert stats.balanced and stats.documents_in == len(local_docs) == stats.kept + stats.dropped + stats.duplicates
+
+
+def test_a_worker_killed_without_retries_left_stops_the_run_with_an_engine_error(ray_session, tmp_path):
+    with pytest.raises(EngineError, match="the Ray run failed after retries"):
+        list(run_ray(Pipeline([DiesOnce()]), _marked_corpus(tmp_path / "died"), task_retries=0))
+
+
+def crash_once(marker: str) -> list[int]:
+    """A dedup step that kills its worker process the first time it runs."""
+    if not Path(marker).exists():
+        Path(marker).write_text("died")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return [42]
+
+
+def test_a_dedup_step_whose_worker_dies_is_run_again(ray_session, tmp_path):
+    from cleanse.engines.shuffle import Steps
+
+    steps = Steps(retries=1)
+    assert ray_session.get(steps.launch("crash", crash_once, 1, str(tmp_path / "first"))[0]) == 42
+    assert [m.step for m in steps.memory_report()] == ["crash"]
+    with pytest.raises(ray_session.exceptions.WorkerCrashedError):
+        ray_session.get(Steps(retries=0).launch("crash", crash_once, 1, str(tmp_path / "second"))[0])

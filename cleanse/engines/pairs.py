@@ -1,0 +1,230 @@
+"""The reduce side of distributed dedup: key groups verified into edges, edges reduced to matches.
+
+The local stage answers, for each unit in stream order, "which earlier units share a band key with it and
+pass the check?" and keeps the best answer (most similar, then earliest). Those answers depend only on
+pairs (later unit, earlier unit), so here each partition of band-key rows yields its verified pairs as
+edges ``a -> b`` (``a`` the later ordinal), and a shuffle by ``a`` brings all of a unit's edges together:
+
+- documents and paragraphs: :func:`verify_similar` keeps the pairs the stage's edge rule joins, decided by
+  the function the local index calls (:func:`cleanse.stages.dedup.edges.signature_edges`);
+  :func:`best_edges` keeps each unit's best edge, the forest whose roots are
+  the first-seen members of their clusters (:mod:`cleanse.engines.components` finds the roots);
+- sentences: :func:`verify_contained` keeps pairs from an earlier paragraph with the containment estimate
+  of ``NearDupIndex.query_containment``, :func:`sentence_matches` keeps each sentence's best source and
+  every paragraph it was found in, what the containment verdict needs.
+
+>>> import numpy as np
+>>> from cleanse.stages.dedup.edges import EdgeRule
+>>> part = {"units": {"ordinal": np.array([4, 9]), "name": np.array(["x", "y"], dtype=object),
+...                   "size": np.array([30, 30]), "sign": np.array([[1, 2, 3, 4], [1, 2, 3, 5]], dtype=np.uint32)},
+...         "keys": {"key": np.array([7, 7], dtype=np.uint64), "unit": np.array([0, 1])}}
+>>> edges = verify_similar([part], EdgeRule(0.7), 1)[0]
+>>> edges["a"].tolist(), edges["b"].tolist(), edges["similarity"].tolist()
+([9], [4], [0.75])
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from cleanse.engines._optional import EngineError
+from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
+from cleanse.stages.dedup.edges import EdgeRule, signature_edges
+
+EDGE_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "a_id": np.zeros(0, dtype=object),
+    "b": np.zeros(0, dtype=np.int64),
+    "b_id": np.zeros(0, dtype=object),
+    "similarity": np.zeros(0, dtype=np.float64),
+}
+CONTAINED_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "b": np.zeros(0, dtype=np.int64),
+    "owner": np.zeros(0, dtype=object),
+    "contained": np.zeros(0, dtype=np.float64),
+}
+STAR_COLUMNS: Columns = {
+    "u": np.zeros(0, dtype=np.int64),
+    "u_id": np.zeros(0, dtype=object),
+    "v": np.zeros(0, dtype=np.int64),
+    "v_id": np.zeros(0, dtype=object),
+}
+BEST_COLUMNS: Columns = {"a": np.zeros(0, dtype=np.int64), "similarity": np.zeros(0, dtype=np.float64)}
+SENTENCE_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "contained": np.zeros(0, dtype=np.float64),
+    "source": np.zeros(0, dtype=object),
+    "owners": np.zeros(0, dtype=object),
+}
+PAIR_CHUNK = 65536
+
+
+def _units_and_keys(parts: list[dict[str, Columns]]) -> tuple[Columns, np.ndarray, np.ndarray]:
+    """The units of all parts (re-indexed) and the key rows sorted by key, then by unit ordinal."""
+    units_list, keys, unit_rows, offset = [], [], [], 0
+    for part in parts:
+        units_list.append(part["units"])
+        keys.append(part["keys"]["key"])
+        unit_rows.append(part["keys"]["unit"] + offset)
+        offset += len(part["units"]["ordinal"])
+    if not offset:
+        return {}, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    units = {name: np.concatenate([u[name] for u in units_list]) for name in units_list[0]}
+    key = np.concatenate(keys)
+    unit = np.concatenate(unit_rows)
+    order = np.lexsort((units["ordinal"][unit], key))
+    return units, key[order], unit[order]
+
+
+@lru_cache(maxsize=256)
+def _triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, k=1)  # type: ignore[return-value]
+
+
+def candidate_pairs(key: np.ndarray, unit: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(later, earlier)`` unit indices of every pair sharing a key (rows sorted by key, then ordinal), once."""
+    starts = group_starts(key)
+    sizes = np.diff(starts)
+    earlier, later = [], []
+    for start, size in zip(starts[:-1][sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        first, second = _triangle(size)
+        earlier.append(unit[start + first])
+        later.append(unit[start + second])
+    if not earlier:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    code = np.unique(np.concatenate(later) * count + np.concatenate(earlier))
+    later_units, earlier_units = code // count, code % count
+    distinct = later_units != earlier_units
+    return later_units[distinct], earlier_units[distinct]
+
+
+def _similarity(signs: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard as the local index computes it: the fraction of equal signature values."""
+    out = np.empty(len(later), dtype=np.float64)
+    for lo in range(0, len(later), PAIR_CHUNK):
+        hi = lo + PAIR_CHUNK
+        out[lo:hi] = (signs[earlier[lo:hi]] == signs[later[lo:hi]]).mean(axis=1)
+    return out
+
+
+def _rule_edges(units: Columns, later: np.ndarray, earlier: np.ndarray, rule: EdgeRule) -> tuple[np.ndarray, ...]:
+    edge = np.empty(len(later), dtype=bool)
+    similarity = np.empty(len(later), dtype=np.float64)
+    signs, sizes = units["sign"], units["size"]
+    for lo in range(0, len(later), PAIR_CHUNK):
+        a, b = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK]
+        edge[lo : lo + PAIR_CHUNK], similarity[lo : lo + PAIR_CHUNK] = signature_edges(
+            signs[a], signs[b], sizes[a], sizes[b], rule
+        )
+    return edge, similarity
+
+
+def verify_similar(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int) -> list[Columns]:
+    """Edges ``a -> b`` (later to earlier) that ``rule`` joins, split by ``a``."""
+    units, key, unit = _units_and_keys(parts)
+    if not units:
+        return [dict(EDGE_COLUMNS) for _ in range(partitions)]
+    later, earlier = candidate_pairs(key, unit, len(units["ordinal"]))
+    keep, similarity = _rule_edges(units, later, earlier, rule)
+    later, earlier = later[keep], earlier[keep]
+    edges = {
+        "a": units["ordinal"][later],
+        "a_id": units["name"][later],
+        "b": units["ordinal"][earlier],
+        "b_id": units["name"][earlier],
+        "similarity": similarity[keep],
+    }
+    return split_columns(edges, partition_of(edges["a"], partitions), partitions)
+
+
+def verify_contained(parts: list[dict[str, Columns]], threshold: float, partitions: int) -> list[Columns]:
+    """Sentence edges ``a -> b`` with ``b`` in an earlier paragraph and containment at or above ``threshold``.
+
+    The estimate is ``NearDupIndex.query_containment``'s, term for term, so scores match the local run's.
+    """
+    units, key, unit = _units_and_keys(parts)
+    if not units:
+        return [dict(CONTAINED_COLUMNS) for _ in range(partitions)]
+    later, earlier = candidate_pairs(key, unit, len(units["ordinal"]))
+    visible = units["paragraph"][earlier] < units["paragraph"][later]
+    later, earlier = later[visible], earlier[visible]
+    similarity = _similarity(units["sign"], later, earlier)
+    size = units["size"][later]
+    sizes = units["size"][earlier].astype(np.float64)
+    common = similarity * (size + sizes) / (1.0 + similarity)
+    smaller = np.minimum(sizes, size)
+    contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+    keep = contained >= threshold
+    edges = {
+        "a": units["ordinal"][later[keep]],
+        "b": units["ordinal"][earlier[keep]],
+        "owner": units["name"][earlier[keep]],
+        "contained": contained[keep],
+    }
+    return split_columns(edges, partition_of(edges["a"], partitions), partitions)
+
+
+def both_directions(edges: Columns) -> Columns:
+    """Each undirected edge as two rows keyed by either endpoint (``u``), ready to group by ``u``."""
+    return {
+        "u": np.concatenate([edges["a"], edges["b"]]).astype(np.int64),
+        "u_id": np.concatenate([edges["a_id"], edges["b_id"]]).astype(object),
+        "v": np.concatenate([edges["b"], edges["a"]]).astype(np.int64),
+        "v_id": np.concatenate([edges["b_id"], edges["a_id"]]).astype(object),
+    }
+
+
+def best_edges(parts: list[Columns], partitions: int) -> list[Any]:
+    """Each unit's best edge (most similar, then earliest): ``partitions`` star-input parts, then the scores."""
+    edges = concat_columns(parts, EDGE_COLUMNS)
+    order = np.lexsort((edges["b"], -edges["similarity"], edges["a"]))
+    first = order[group_starts(edges["a"][order])[:-1]]
+    best = {name: values[first] for name, values in edges.items()}
+    rows = both_directions(best)
+    stars = split_columns(rows, partition_of(rows["u"], partitions), partitions)
+    return [*stars, {"a": best["a"], "similarity": best["similarity"]}]
+
+
+def block_of(ordinals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The block each ordinal belongs to, from the blocks' first ordinals (``bounds``, with the total last)."""
+    return np.searchsorted(bounds, ordinals, side="right") - 1
+
+
+def join_marks(stars: list[Columns], best: Columns, bounds: np.ndarray) -> list[Columns]:
+    """Each matched unit with its cluster's first unit and its best similarity, split by block."""
+    rows = concat_columns(stars, STAR_COLUMNS)
+    pointing = rows["u"] > rows["v"]
+    firsts = dict(zip(rows["u"][pointing].tolist(), rows["v_id"][pointing].tolist(), strict=True))
+    marks = {"a": np.asarray(best["a"], dtype=np.int64), "similarity": np.asarray(best["similarity"])}
+    try:
+        marks["first"] = np.array([firsts[a] for a in marks["a"].tolist()], dtype=object)
+    except KeyError as missing:
+        raise EngineError(f"unit {missing} matched an earlier one but got no cluster") from None
+    blocks = len(bounds) - 1
+    return split_columns(marks, block_of(marks["a"], bounds), blocks)
+
+
+def sentence_matches(parts: list[Columns], bounds: np.ndarray) -> list[Columns]:
+    """Per sentence: its best source (highest containment, then earliest) and every paragraph it was found in."""
+    edges = concat_columns(parts, CONTAINED_COLUMNS)
+    order = np.lexsort((edges["b"], -edges["contained"], edges["a"]))
+    starts = group_starts(edges["a"][order])
+    first = order[starts[:-1]]
+    owners = [
+        tuple(sorted(set(edges["owner"][order[lo:hi]].tolist())))
+        for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True)
+    ]
+    found_in = np.empty(len(owners), dtype=object)
+    for position, names in enumerate(owners):
+        found_in[position] = names
+    matches = {
+        "a": edges["a"][first],
+        "contained": edges["contained"][first],
+        "source": edges["owner"][first],
+        "owners": found_in,
+    }
+    return split_columns(matches, block_of(matches["a"], bounds), len(bounds) - 1)

@@ -1,0 +1,236 @@
+"""The map side of distributed dedup: one block's units signed once, then emitted level by level.
+
+:func:`sketch_block` signs what the local stage signs for each document it checks (the document, its
+paragraphs, their sentences; ``sign_units_sized`` with the stage's options) and keeps the signatures, in stream
+order, in a :class:`BlockSketch` that stays in the object store of the node that made it. Each level then
+emits band-key rows from it: documents; paragraphs of the documents that are not duplicates; sentences
+of the paragraphs that are not repeats, as the local stage indexes them. The rows of a unit carry its
+*ordinal*, its position in the stream among the units of its level (block offset + position in the
+block), which stands for the local index's entry order: "earlier" and "first seen" compare ordinals.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from cleanse.document import Document
+from cleanse.engines.shuffle import Columns, concat_columns, partition_of, split_columns
+from cleanse.stages.dedup.batch import sign_units_sized
+from cleanse.stages.dedup.stage import NearDupDetector
+from cleanse.stages.dedup.units import paragraph_spans, sentence_spans
+
+MARK_COLUMNS: Columns = {"a": np.zeros(0, dtype=np.int64)}
+
+
+class Offsets(NamedTuple):
+    """Ordinal of a block's first document, paragraph and sentence unit."""
+
+    documents: int
+    paragraphs: int
+    sentences: int
+
+
+class Summary(NamedTuple):
+    """What the driver needs to order blocks and give them offsets: seq range and unit counts."""
+
+    first: int
+    last: int
+    documents: int
+    paragraphs: int
+    sentences: int
+
+
+@dataclass
+class BlockSketch:
+    """Signatures and normalised lengths of one block's units, in stream order.
+
+    ``rows``: where each checked document is in the block; paragraphs (of documents with text left after
+    normalising) point to their document (``para_doc``), sentences (of non-empty paragraphs, when
+    containment is on) to their paragraph (``sent_para``).
+    """
+
+    seqs: np.ndarray
+    rows: np.ndarray
+    ids: np.ndarray
+    doc_signs: np.ndarray
+    doc_lengths: np.ndarray
+    doc_sizes: np.ndarray
+    para_doc: np.ndarray
+    para_number: np.ndarray
+    para_signs: np.ndarray
+    para_lengths: np.ndarray
+    para_sizes: np.ndarray
+    sent_para: np.ndarray
+    sent_number: np.ndarray
+    sent_signs: np.ndarray
+    sent_lengths: np.ndarray
+
+    def summary(self) -> Summary:
+        first = int(self.seqs[0]) if len(self.seqs) else -1
+        last = int(self.seqs[-1]) if len(self.seqs) else -1
+        return Summary(first, last, len(self.seqs), len(self.para_doc), len(self.sent_para))
+
+    def paragraph_names(self, selected: np.ndarray) -> np.ndarray:
+        """``"<doc id>:<paragraph>"``, the local index's entry names, for the selected paragraphs."""
+        docs, numbers = self.para_doc[selected].tolist(), self.para_number[selected].tolist()
+        return np.array([f"{self.ids[d]}:{n}" for d, n in zip(docs, numbers, strict=True)], dtype=object)
+
+
+def block_documents(tables: list[Any]) -> tuple[list[Document], np.ndarray]:
+    """The documents of consecutive Arrow blocks (``seq``, ``doc``) and their order keys."""
+    docs = [pickle.loads(blob) for table in tables for blob in table.column("doc").to_pylist()]
+    seqs = [np.asarray(table.column("seq").to_numpy(), dtype=np.int64) for table in tables]
+    return docs, np.concatenate(seqs) if seqs else np.zeros(0, dtype=np.int64)
+
+
+def _signed(texts: list[str], stage: NearDupDetector) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, normalised lengths and shingle-set sizes, as the stage computes them."""
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros((0, stage.options.num_perm), dtype=np.uint32), empty, empty
+    signs, lengths, sizes = sign_units_sized(texts, stage.options)
+    return (
+        np.asarray(signs, dtype=np.uint32),
+        np.asarray(lengths, dtype=np.int64),
+        np.asarray(sizes, dtype=np.int64),
+    )
+
+
+def sketch_block(tables: list[Any], stage: NearDupDetector) -> list[Any]:
+    """Step 1 on one group of consecutive blocks: ``[BlockSketch, Summary]``."""
+    docs, seqs = block_documents(tables)
+    wanted = sorted((i for i, doc in enumerate(docs) if stage._wanted(doc)), key=lambda i: int(seqs[i]))
+    texts = [docs[i].text or "" for i in wanted]
+    doc_signs, doc_lengths, doc_sizes = _signed(texts, stage)
+    para_doc: list[int] = []
+    para_number: list[int] = []
+    para_texts: list[str] = []
+    if stage.options.level != "documents":
+        for position, (text, length) in enumerate(zip(texts, doc_lengths.tolist(), strict=True)):
+            if length == 0:
+                continue
+            for number, span in enumerate(paragraph_spans(text)):
+                para_doc.append(position)
+                para_number.append(number)
+                para_texts.append(span.text)
+    para_signs, para_lengths, para_sizes = _signed(para_texts, stage)
+    sent_para: list[int] = []
+    sent_number: list[int] = []
+    sent_texts: list[str] = []
+    if stage.options.containment_threshold > 0:
+        for paragraph, (text, length) in enumerate(zip(para_texts, para_lengths.tolist(), strict=True)):
+            if length == 0:
+                continue
+            for number, span in enumerate(sentence_spans(text)):
+                sent_para.append(paragraph)
+                sent_number.append(number)
+                sent_texts.append(span.text)
+    sent_signs, sent_lengths, _ = _signed(sent_texts, stage)
+    sketch = BlockSketch(
+        seqs=np.asarray([int(seqs[i]) for i in wanted], dtype=np.int64),
+        rows=np.asarray(wanted, dtype=np.int64),
+        ids=np.asarray([docs[i].id for i in wanted], dtype=object),
+        doc_signs=doc_signs,
+        doc_lengths=doc_lengths,
+        doc_sizes=doc_sizes,
+        para_doc=np.asarray(para_doc, dtype=np.int64),
+        para_number=np.asarray(para_number, dtype=np.int64),
+        para_signs=para_signs,
+        para_lengths=para_lengths,
+        para_sizes=para_sizes,
+        sent_para=np.asarray(sent_para, dtype=np.int64),
+        sent_number=np.asarray(sent_number, dtype=np.int64),
+        sent_signs=sent_signs,
+        sent_lengths=sent_lengths,
+    )
+    return [sketch, sketch.summary()]
+
+
+def keyed_parts(units: Columns, keys: np.ndarray, partitions: int) -> list[dict[str, Columns]]:
+    """Band-key rows split by key: each part holds its key rows and, once, the units they point to."""
+    count, bands = keys.shape
+    flat = keys.ravel()
+    unit = np.repeat(np.arange(count, dtype=np.int64), bands)
+    part = partition_of(flat, partitions)
+    out = []
+    for rows in split_columns({"key": flat, "unit": unit}, part, partitions):
+        used, local = np.unique(rows["unit"], return_inverse=True)
+        out.append(
+            {
+                "units": {name: values[used] for name, values in units.items()},
+                "keys": {"key": rows["key"], "unit": local.ravel().astype(np.int64)},
+            }
+        )
+    return out
+
+
+def _marked(parts: list[Columns]) -> np.ndarray:
+    """Ordinals marked by a previous level (duplicates, repeats) for this block."""
+    return concat_columns(parts, MARK_COLUMNS)["a"]
+
+
+def document_rows(sketch: BlockSketch, offsets: Offsets, stage: NearDupDetector, partitions: int) -> list[Any]:
+    """Document level: every checked document with text left after normalising."""
+    keep = np.flatnonzero(sketch.doc_lengths > 0)
+    units = {
+        "ordinal": offsets.documents + keep,
+        "name": sketch.ids[keep],
+        "size": sketch.doc_sizes[keep],
+        "sign": sketch.doc_signs[keep],
+    }
+    return keyed_parts(units, stage.documents.keys(units["sign"]), partitions)
+
+
+def live_paragraphs(sketch: BlockSketch, offsets: Offsets, duplicates: np.ndarray) -> np.ndarray:
+    """Paragraphs the local stage checks: non-empty, of documents not marked duplicates."""
+    duplicate_docs = np.isin(offsets.documents + sketch.para_doc, duplicates)
+    return np.flatnonzero((sketch.para_lengths > 0) & ~duplicate_docs)
+
+
+def paragraph_rows(
+    sketch: BlockSketch, offsets: Offsets, document_marks: list[Columns], stage: NearDupDetector, partitions: int
+) -> list[Any]:
+    """Paragraph level: the non-empty paragraphs of documents that are not duplicates."""
+    keep = live_paragraphs(sketch, offsets, _marked(document_marks))
+    units = {
+        "ordinal": offsets.paragraphs + keep,
+        "name": sketch.paragraph_names(keep),
+        "size": sketch.para_sizes[keep],
+        "sign": sketch.para_signs[keep],
+    }
+    return keyed_parts(units, stage.paragraphs.keys(units["sign"]), partitions)
+
+
+def live_sentences(
+    sketch: BlockSketch, offsets: Offsets, stage: NearDupDetector, duplicates: np.ndarray, repeats: np.ndarray
+) -> np.ndarray:
+    """Sentences the local stage queries and indexes: long enough, in live paragraphs that are not repeats."""
+    paragraphs = live_paragraphs(sketch, offsets, duplicates)
+    paragraphs = paragraphs[~np.isin(offsets.paragraphs + paragraphs, repeats)]
+    usable = sketch.sent_lengths >= stage.options.min_sentence_chars
+    return np.flatnonzero(usable & np.isin(sketch.sent_para, paragraphs))
+
+
+def sentence_rows(
+    sketch: BlockSketch,
+    offsets: Offsets,
+    document_marks: list[Columns],
+    paragraph_marks: list[Columns],
+    stage: NearDupDetector,
+    partitions: int,
+) -> list[Any]:
+    """Sentence level: usable sentences of checked paragraphs that are not repeats, with shingle counts."""
+    keep = live_sentences(sketch, offsets, stage, _marked(document_marks), _marked(paragraph_marks))
+    paragraphs = sketch.sent_para[keep]
+    units = {
+        "ordinal": offsets.sentences + keep,
+        "paragraph": offsets.paragraphs + paragraphs,
+        "name": sketch.paragraph_names(paragraphs),
+        "size": np.array([stage._shingle_count(n) for n in sketch.sent_lengths[keep].tolist()], dtype=np.int64),
+        "sign": sketch.sent_signs[keep],
+    }
+    return keyed_parts(units, stage.sentences.keys(units["sign"]), partitions)
