@@ -298,7 +298,15 @@ def _beam(
                 return None
         codes = cand_codes[cand_index]
         left = last_codes[state_index]
-        totals = scores[state_index] + step + _transition(model, left, codes, cand_unigram[cand_index], cache)
+        if n_states == 1 and len(codes) == n_cands:
+            # one state before a slot: the same (character, slot) pairs recur across runs (。 then a trail byte)
+            key = (run.codec, slots[2 * index], slots[2 * index + 1], unknown_next, script)
+            transition = _entry_transition(model, int(left[0]), key)
+            if cache is not None:
+                transition = transition + cache.bonus(left, codes)
+        else:
+            transition = _transition(model, left, codes, cand_unigram[cand_index], cache)
+        totals = scores[state_index] + step + transition
         if n_states > 1:
             # The model is first order: only the last character (and its trail byte) matters from here on,
             # so each candidate keeps its best predecessor (Viterbi), then the beam prunes.
@@ -329,6 +337,17 @@ def _transition(
     if cache is not None:
         out += cache.bonus(left, right)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _entry_transition(
+    model: CharLanguageModel, left: int, key: tuple[str, int | None, int | None, bool, Script]
+) -> np.ndarray:
+    """log P(candidate | left) for every candidate of a slot (``key`` names the slot as :func:`_candidates` does)."""
+    candidates = _candidates(*key, model)
+    assert candidates is not None  # the beam only asks for slots that have candidates
+    codes, unigram = candidates[0], candidates[3]
+    return _transition(model, np.full(len(codes), left), codes, unigram, None)
 
 
 @lru_cache(maxsize=8192)

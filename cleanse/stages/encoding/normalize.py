@@ -29,13 +29,12 @@ _CJK = (
     "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019\u2014\u2026"
 )
 _MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-_MARK = re.compile(r"[,!:;?]")
-_CJK_MARKS = (
-    frozenset("\u201c\u201d\u2018\u2019\u2014\u2026")
-    | {chr(c) for c in range(0x3000, 0x3040)}
-    | {chr(c) for c in (*range(0xFF01, 0xFF10), *range(0xFF1A, 0xFF21))}
+#: the marks to restore, found in one pass: after Chinese (a ``?`` only when not doubled nor glued to a lowercase
+#: letter: that is damage, flagged elsewhere), or before Chinese unless right after ASCII punctuation (``1,000``,
+#: ``12:30``, ``ok.`` keep theirs). tests/stages/encoding/test_normalize.py states the rule character by character.
+_RESTORABLE_MARK = re.compile(
+    rf"(?<=[{_CJK}])(?:[,!:;]|\?(?![?a-z]))|(?<![{_CJK}\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])[,!:;](?=[{_CJK}])"
 )
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _PARENTHESES = re.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
 
 
@@ -83,42 +82,11 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("你好,世界(试行)。At 12:30, ok.")]
     ['，', '（', '）']
     """
-    edits = {}
-    for match in _MARK.finditer(text):
-        position = match.start()
-        if _restores(text, position):
-            edits[position] = Edit(position, position + 1, _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
+    edits = {
+        match.start(): Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
+        for match in _RESTORABLE_MARK.finditer(text)
+    }
     for match in _PARENTHESES.finditer(text):
         edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
         edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
     return [edits[key] for key in sorted(edits)]
-
-
-def _restores(text: str, position: int) -> bool:
-    """Whether the ASCII mark at ``position`` sits inside Chinese text.
-
-    After Chinese it is restored; before Chinese too, unless it follows ASCII punctuation or
-    sits between digits (``1,000``, ``12:30``). A ``?`` next to another ``?`` or glued to a
-    lowercase letter is damage, flagged elsewhere, and stays.
-    """
-    mark = text[position]
-    before = text[position - 1] if position else ""
-    after = text[position + 1] if position + 1 < len(text) else ""
-    if mark == "?":
-        return _is_cjk(before) and after != "?" and not ("a" <= after <= "z")
-    if _is_cjk(before):
-        return True
-    if not _is_cjk(after) or before in _ASCII_PUNCTUATION:
-        return False
-    return not (before.isdigit() and mark in ",:" and after.isdigit())
-
-
-def _is_cjk(char: str) -> bool:
-    """Han characters, CJK and fullwidth punctuation, and the curly quotes and dashes Chinese text uses."""
-    return (
-        "\u4e00" <= char <= "\u9fff"
-        or char in _CJK_MARKS
-        or "\u3400" <= char <= "\u4dbf"
-        or "\uf900" <= char <= "\ufaff"
-        or "\U00020000" <= char <= "\U0003ffff"
-    )
