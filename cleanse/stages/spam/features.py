@@ -39,19 +39,19 @@ def _build_classes() -> np.ndarray:
 _CLASSES = _build_classes()
 FIELD_LIMIT = 1 << 16
 """Class counts are packed four to a ``uint64`` in fields of 16 bits, exact for spans shorter than this."""
-_PACKED_FIELDS = tuple(
-    np.array([sum(((byte >> (first + k)) & 1) << (16 * k) for k in range(4)) for byte in range(256)], dtype=np.uint64)
-    for first in (0, 4)
+_PACKED_FIELDS = np.array(
+    [[sum(((byte >> (first + k)) & 1) << (16 * k) for k in range(4)) for first in (0, 4)] for byte in range(256)],
+    dtype=np.uint64,
 )
-"""For each class byte, its bits 0-3 (then 4-7) spread into the four 16-bit fields of a ``uint64``."""
+"""For each class byte, two ``uint64``: its bits 0-3, then 4-7, spread into four 16-bit fields each."""
 _FIELD_SHIFTS = np.array([0, 16, 32, 48], dtype=np.uint64)
 _FIELD_MASK = np.uint64(0xFFFF)
 
 
-def _prefix_sums(values: np.ndarray) -> np.ndarray:
-    """``prefix[i]`` is the sum of ``values[:i]`` (``uint64``, wrapping: differences stay exact)."""
-    prefix = np.zeros(values.size + 1, dtype=np.uint64)
-    np.add.accumulate(values, out=prefix[1:])
+def _packed_prefix_sums(classes: np.ndarray) -> np.ndarray:
+    """Row ``i`` holds the packed class counts of ``classes[:i]`` (``uint64``, wrapping: differences stay exact)."""
+    prefix = np.zeros((classes.size + 1, 2), dtype=np.uint64)
+    np.add.accumulate(_PACKED_FIELDS.take(classes, axis=0), axis=0, out=prefix[1:])
     return prefix
 
 
@@ -218,7 +218,7 @@ class DocumentIndex:
         self._gap_starts = np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
         """Where a run of whitespace starts after other text (a gap between words)."""
         self._classes = classes
-        self._prefix_low, self._prefix_high = (_prefix_sums(fields.take(classes)) for fields in _PACKED_FIELDS)
+        self._prefix = _packed_prefix_sums(classes)
         self._urls = self._matches(patterns.URL) if may_hold_url(text, codes) else None
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
@@ -299,10 +299,8 @@ class DocumentIndex:
         subtractions; a span of ``FIELD_LIMIT`` characters or more could overflow a field, so documents with
         one fall back to summing the unpacked bits.
         """
-        if starts.size == 0 or int((ends - starts).max()) < FIELD_LIMIT:
-            low = self._prefix_low[ends] - self._prefix_low[starts]
-            high = self._prefix_high[ends] - self._prefix_high[starts]
-            packed = np.stack((low, high), axis=1)[:, :, None] >> _FIELD_SHIFTS
+        if len(self.text) < FIELD_LIMIT or starts.size == 0 or int((ends - starts).max()) < FIELD_LIMIT:
+            packed = (self._prefix[ends] - self._prefix[starts])[:, :, None] >> _FIELD_SHIFTS
             return (packed & _FIELD_MASK).astype(np.int64).reshape(-1, 8)
         bit_rows = np.unpackbits(np.append(self._classes, np.uint8(0)).reshape(-1, 1), axis=1, bitorder="little")
         bounds = np.empty(2 * len(starts), dtype=np.int64)
