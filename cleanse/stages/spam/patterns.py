@@ -75,7 +75,6 @@ _SHAPE_OPENINGS = frozenset(
     "图左右资"  # caption start
 )
 """Every line matching one of ``_OTHER_SHAPES`` opens with one of these once brackets and spaces are skipped."""
-_BYLINE_CUES = ("记者", "通讯员", "文", "作者")
 
 
 def has_short_line_shape(stripped: str) -> bool:
@@ -89,5 +88,8 @@ def has_short_line_shape(stripped: str) -> bool:
     return (
         (opening in _SHAPE_OPENINGS and _OTHER_SHAPES.match(stripped) is not None)
         or ("日" in stripped and DATELINE.match(stripped) is not None)
-        or (any(cue in stripped for cue in _BYLINE_CUES) and BYLINE.match(stripped) is not None)
+        or (
+            ("文" in stripped or "记者" in stripped or "通讯员" in stripped or "作者" in stripped)
+            and BYLINE.match(stripped) is not None
+        )
     )
