@@ -5,6 +5,12 @@
 128 permutations) in one hash, names, clusters, times and sizes in others, live entries in a set, and one
 Redis set per band key. Entry ids come from an atomic counter, so any number of processes can add.
 
+Round trips are what a shared index costs, so each operation of the index is one: a query's bucket look-ups,
+the liveness check and the candidates' signatures, sizes, names and clusters come back from one Lua script
+(:data:`QUERY_SCRIPT`), and the index's follow-up reads are answered from what it returned; adding an entry
+is one script (the name check, the id and every field) plus one pipeline for its band keys. Entry fields
+never change once written (only liveness does), so what was read once may be reused safely.
+
 Two processes checking at the same moment could each miss the other's document (both query, then both
 add). :func:`shared_run` closes that gap: it holds a Redis lock while a batch of documents is checked and
 indexed, so the processes' batches interleave as if one process had run them in that order.
@@ -28,6 +34,47 @@ from cleanse.stages.dedup.storage import IndexStorage
 
 DEFAULT_NAMESPACE = "cleanse:dedup"
 LOCK_TIMEOUT = 120.0
+CACHED_ENTRIES = 200_000  # entry fields kept in the client (about 600 bytes each), then dropped all at once
+DUPLICATE_NAME = "duplicate name"
+
+QUERY_SCRIPT = """
+local ns = ARGV[1]
+local function hmget(field, ids)
+  local out = {}
+  for lo = 1, #ids, 4000 do
+    local values = redis.call('HMGET', ns .. ':' .. field, unpack(ids, lo, math.min(lo + 3999, #ids)))
+    for _, value in ipairs(values) do out[#out + 1] = value end
+  end
+  return out
+end
+local seen, live = {}, {}
+for i = 2, #ARGV do
+  for _, entry in ipairs(redis.call('SMEMBERS', ns .. ':bucket:' .. ARGV[i])) do
+    if not seen[entry] then
+      seen[entry] = true
+      if redis.call('SISMEMBER', ns .. ':alive', entry) == 1 then live[#live + 1] = entry end
+    end
+  end
+end
+local clusters = hmget('clusters', live)
+return {live, hmget('signs', live), hmget('sizes', live), clusters, hmget('names', live), hmget('names', clusters)}
+"""
+
+ADD_SCRIPT = """
+local ns, name = ARGV[1], ARGV[2]
+if redis.call('HEXISTS', ns .. ':ids', name) == 1 then return redis.error_reply('duplicate name') end
+local entry = redis.call('INCR', ns .. ':next') - 1
+local cluster = ARGV[4]
+if cluster == '-1' then cluster = tostring(entry) end
+redis.call('HSET', ns .. ':signs', entry, ARGV[3])
+redis.call('HSET', ns .. ':names', entry, name)
+redis.call('HSET', ns .. ':ids', name, entry)
+redis.call('HSET', ns .. ':clusters', entry, cluster)
+redis.call('HSET', ns .. ':added', entry, ARGV[5])
+redis.call('HSET', ns .. ':sizes', entry, ARGV[6])
+redis.call('SADD', ns .. ':alive', entry)
+return {entry, cluster}
+"""
 
 
 def connect_redis(url: str, attempts: int = 3, timeout: float = 5.0) -> Any:
@@ -61,6 +108,11 @@ class RedisStorage(IndexStorage):
         self.client = client
         self.namespace = namespace
         self.num_perm = num_perm
+        self._query = client.register_script(QUERY_SCRIPT)
+        self._add = client.register_script(ADD_SCRIPT)
+        self._fields: dict[int, tuple[bytes, int, int, str]] = {}  # entry -> signature, size, cluster, name
+        self._live: set[int] = set()  # entries the last query found alive (liveness can change later)
+        self._named: dict[str, int] = {}  # names the last query saw -> entry ids
         stored = self._call(client.get, self._key("num_perm"))
         if stored is None:
             self._call(client.setnx, self._key("num_perm"), num_perm)
@@ -74,65 +126,102 @@ class RedisStorage(IndexStorage):
     def _key(self, *parts: object) -> str:
         return ":".join((self.namespace, *map(str, parts)))
 
-    def _call(self, method: Any, *args: Any) -> Any:
+    def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         redis = require_redis()
         try:
-            return method(*args)
-        except redis.exceptions.ConnectionError as exc:
+            return method(*args, **kwargs)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
             raise EngineError(f"lost the Redis index {self.namespace!r}: {exc}") from exc
 
-    def add_entry(self, name: str, signature: np.ndarray, added: float, cluster: int, size: int = 0) -> int:
-        if self.entry_id(name) is not None:
-            raise ValueError(f"the index already holds an entry named {name!r}; remove it first")
-        entry = int(self._call(self.client.incr, self._key("next"))) - 1
-        values = np.ascontiguousarray(signature, dtype=np.uint32)
-        if values.shape != (self.num_perm,):
-            raise ValueError(f"signature has shape {values.shape}, the index needs ({self.num_perm},)")
-        pipe = self.client.pipeline(transaction=True)
-        pipe.hset(self._key("signs"), entry, values.tobytes())
-        pipe.hset(self._key("names"), entry, name)
-        pipe.hset(self._key("ids"), name, entry)
-        pipe.hset(self._key("clusters"), entry, entry if cluster < 0 else cluster)
-        pipe.hset(self._key("added"), entry, repr(float(added)))
-        pipe.hset(self._key("sizes"), entry, int(size))
-        pipe.sadd(self._key("alive"), entry)
-        self._call(pipe.execute)
-        return entry
+    def _remember(self, entry: int, fields: tuple[bytes, int, int, str]) -> None:
+        if len(self._fields) >= CACHED_ENTRIES:
+            self._fields.clear()
+        self._fields[entry] = fields
 
-    def _hash_values(self, field: str, entries: np.ndarray) -> list[Any]:
-        ids = np.asarray(entries, dtype=np.int64).tolist()
-        if not ids:
-            return []
-        values = self._call(self.client.hmget, self._key(field), ids)
-        missing = [entry for entry, value in zip(ids, values, strict=True) if value is None]
-        if missing:
-            raise KeyError(f"Redis index {self.namespace!r} has no entries {missing[:5]}")
-        return values
+    # -- queries: one round trip, follow-up reads answered from it --------------------------------
 
-    def signatures(self, entries: np.ndarray) -> np.ndarray:
-        values = self._hash_values("signs", entries)
-        if not values:
-            return np.zeros((0, self.num_perm), dtype=np.uint32)
-        return np.frombuffer(b"".join(values), dtype=np.uint32).reshape(len(values), self.num_perm)
-
-    def sizes(self, entries: np.ndarray) -> np.ndarray:
-        return np.array([int(v) for v in self._hash_values("sizes", entries)], dtype=np.int64)
-
-    def entry_name(self, entry: int) -> str:
-        return str(self._hash_values("names", np.array([entry]))[0].decode("utf-8"))
-
-    def entry_cluster(self, entry: int) -> int:
-        return int(self._hash_values("clusters", np.array([entry]))[0])
-
-    def entry_id(self, name: str) -> int | None:
-        value = self._call(self.client.hget, self._key("ids"), name)
-        return None if value is None else int(value)
+    def buckets(self, keys: np.ndarray) -> np.ndarray:
+        """Live entries filed under any of ``keys``, with their fields fetched in the same round trip."""
+        args = [self.namespace, *np.asarray(keys, dtype=np.uint64).tolist()]
+        live, signs, sizes, clusters, names, cluster_names = self._call(self._query, args=args)
+        self._live = {int(e) for e in live}
+        self._named = {}
+        for entry, sign, size, cluster, name, cluster_name in zip(
+            live, signs, sizes, clusters, names, cluster_names, strict=True
+        ):
+            entry_name, first_name = name.decode("utf-8"), cluster_name.decode("utf-8")
+            self._remember(int(entry), (sign, int(size), int(cluster), entry_name))
+            self._named[entry_name] = int(entry)
+            self._named[first_name] = int(cluster)
+        return np.array(sorted(self._live), dtype=np.int64)
 
     def alive(self, entries: np.ndarray) -> np.ndarray:
         ids = np.asarray(entries, dtype=np.int64).tolist()
         if not ids:
             return np.zeros(0, dtype=bool)
+        if all(entry in self._live for entry in ids):
+            return np.ones(len(ids), dtype=bool)
         return np.array(self._call(self.client.smismember, self._key("alive"), ids), dtype=bool)
+
+    def _entry_fields(self, entries: np.ndarray) -> list[tuple[bytes, int, int, str]]:
+        ids = np.asarray(entries, dtype=np.int64).tolist()
+        missing = [entry for entry in ids if entry not in self._fields]
+        if missing:
+            pipe = self.client.pipeline(transaction=False)
+            for field in ("signs", "sizes", "clusters", "names"):
+                pipe.hmget(self._key(field), missing)
+            signs, sizes, clusters, names = self._call(pipe.execute)
+            absent = [entry for entry, name in zip(missing, names, strict=True) if name is None]
+            if absent:
+                raise KeyError(f"Redis index {self.namespace!r} has no entries {absent[:5]}")
+            for entry, sign, size, cluster, name in zip(missing, signs, sizes, clusters, names, strict=True):
+                self._remember(entry, (sign, int(size), int(cluster), name.decode("utf-8")))
+        return [self._fields[entry] for entry in ids]
+
+    def signatures(self, entries: np.ndarray) -> np.ndarray:
+        fields = self._entry_fields(entries)
+        if not fields:
+            return np.zeros((0, self.num_perm), dtype=np.uint32)
+        return np.frombuffer(b"".join(f[0] for f in fields), dtype=np.uint32).reshape(len(fields), self.num_perm)
+
+    def sizes(self, entries: np.ndarray) -> np.ndarray:
+        return np.array([f[1] for f in self._entry_fields(entries)], dtype=np.int64)
+
+    def entry_name(self, entry: int) -> str:
+        return self._entry_fields(np.array([entry]))[0][3]
+
+    def entry_cluster(self, entry: int) -> int:
+        return self._entry_fields(np.array([entry]))[0][2]
+
+    def entry_id(self, name: str) -> int | None:
+        if name in self._named:
+            return self._named[name]
+        value = self._call(self.client.hget, self._key("ids"), name)
+        return None if value is None else int(value)
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def add_entry(self, name: str, signature: np.ndarray, added: float, cluster: int, size: int = 0) -> int:
+        values = np.ascontiguousarray(signature, dtype=np.uint32)
+        if values.shape != (self.num_perm,):
+            raise ValueError(f"signature has shape {values.shape}, the index needs ({self.num_perm},)")
+        redis = require_redis()
+        args = [self.namespace, name, values.tobytes(), int(cluster), repr(float(added)), int(size)]
+        try:
+            entry, first = self._call(self._add, args=args)
+        except redis.exceptions.ResponseError as exc:
+            if DUPLICATE_NAME in str(exc):
+                raise ValueError(f"the index already holds an entry named {name!r}; remove it first") from None
+            raise
+        self._remember(int(entry), (values.tobytes(), int(size), int(first), name))
+        self._named = {}
+        return int(entry)
+
+    def add_to_buckets(self, keys: np.ndarray, entry: int) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for key in np.asarray(keys, dtype=np.uint64).tolist():
+            pipe.sadd(self._key("bucket", key), entry)
+        self._call(pipe.execute)
 
     def remove_entry(self, entry: int) -> None:
         name = self.entry_name(entry)
@@ -140,6 +229,13 @@ class RedisStorage(IndexStorage):
         pipe.srem(self._key("alive"), entry)
         pipe.hdel(self._key("ids"), name)
         self._call(pipe.execute)
+        self._live.discard(entry)
+        self._named = {}
+
+    # -- whole-index reads ---------------------------------------------------------------------
+
+    def bucket(self, key: int) -> list[int]:
+        return sorted(int(v) for v in self._call(self.client.smembers, self._key("bucket", int(key))))
 
     def added(self) -> np.ndarray:
         count = int(self._call(self.client.get, self._key("next")) or 0)
@@ -149,19 +245,46 @@ class RedisStorage(IndexStorage):
     def entry_count(self) -> int:
         return int(self._call(self.client.scard, self._key("alive")))
 
-    def add_to_buckets(self, keys: np.ndarray, entry: int) -> None:
-        pipe = self.client.pipeline(transaction=False)
-        for key in np.asarray(keys, dtype=np.uint64).tolist():
-            pipe.sadd(self._key("bucket", key), entry)
-        self._call(pipe.execute)
-
-    def bucket(self, key: int) -> list[int]:
-        return sorted(int(v) for v in self._call(self.client.smembers, self._key("bucket", int(key))))
-
     def clear(self) -> int:
         """Delete every key of this namespace; returns how many were deleted."""
         keys = self._call(lambda: list(self.client.scan_iter(match=f"{self.namespace}:*", count=1000)))
+        self._fields, self._live, self._named = {}, set(), {}
         return int(self._call(self.client.delete, *keys)) if keys else 0
+
+
+class RoundTrips:
+    """Counts the round trips a redis-py client makes (commands, pipelines and scripts), to measure batching.
+
+    ``with RoundTrips(client) as trips: ...`` then ``trips.count``.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.count = 0
+
+    def __enter__(self) -> RoundTrips:
+        command, pipeline = self.client.execute_command, self.client.pipeline
+
+        def counted_command(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return command(*args, **kwargs)
+
+        def counted_pipeline(*args: Any, **kwargs: Any) -> Any:
+            pipe = pipeline(*args, **kwargs)
+            run = pipe.execute
+
+            def execute(*a: Any, **k: Any) -> Any:
+                self.count += 1
+                return run(*a, **k)
+
+            pipe.execute = execute
+            return pipe
+
+        self.client.execute_command, self.client.pipeline = counted_command, counted_pipeline
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        del self.client.execute_command, self.client.pipeline
 
 
 def use_redis_index(stage: NearDupDetector, url_or_client: Any, namespace: str = DEFAULT_NAMESPACE) -> None:
@@ -170,13 +293,11 @@ def use_redis_index(stage: NearDupDetector, url_or_client: Any, namespace: str =
         raise ValueError("a dedup stage uses either index_path (a local file) or a Redis index, not both")
     client = connect_redis(url_or_client) if isinstance(url_or_client, str) else url_or_client
     options = stage.options
-    for level, threshold in (
-        ("documents", options.threshold),
-        ("paragraphs", options.threshold),
-        ("sentences", SENTENCE_THRESHOLD),
-    ):
+    for level in ("documents", "paragraphs"):
         storage = RedisStorage(client, f"{namespace}:{level}", options.num_perm)
-        setattr(stage, level, NearDupIndex(threshold, options.num_perm, options.recall_weight, storage=storage))
+        setattr(stage, level, NearDupIndex.for_options(options, storage=storage))
+    storage = RedisStorage(client, f"{namespace}:sentences", options.num_perm)
+    stage.sentences = NearDupIndex(SENTENCE_THRESHOLD, options.num_perm, options.recall_weight, storage=storage)
 
 
 def shared_run(
@@ -214,3 +335,5 @@ def _locked(stage: NearDupDetector, lock: Any, batch: list[Document]) -> list[Do
             lock.release()
     except redis.exceptions.LockError as exc:
         raise EngineError(f"lost the Redis index lock {lock.name!r}: {exc}") from exc
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise EngineError(f"lost the Redis index {lock.name!r}: {exc}") from exc

@@ -126,3 +126,59 @@ def test_storages_of_different_sizes_do_not_mix(redis_url, redis_namespace):
 def test_shared_run_needs_a_redis_index():
     with pytest.raises(ValueError, match="use_redis_index first"):
         list(shared_run(NearDupDetector(), [Document.from_text("x")]))
+
+
+def _check_documents(url: str, namespace: str, texts: list[str]) -> tuple[list[Document], int]:
+    from cleanse.engines.redis_storage import RoundTrips
+
+    stage = NearDupDetector(**DOCUMENTS)
+    use_redis_index(stage, url, namespace)
+    with RoundTrips(stage.documents.storage.client) as trips:
+        docs = list(stage.run(Document.from_text(t, id=f"r{i}") for i, t in enumerate(texts)))
+    return docs, trips.count
+
+
+def test_a_document_check_costs_a_few_round_trips(redis_url, redis_namespace):
+    texts = _texts()
+    docs, trips = _check_documents(redis_url, redis_namespace, texts)
+    assert sum(d.status == "duplicate" for d in docs) >= 5  # matches were looked up, not only misses
+    assert trips <= 4 * len(texts)  # membership, query, add, band keys: not one per band and per field
+
+
+def test_another_process_removing_an_entry_is_seen_by_the_next_query(redis_url, redis_namespace):
+    signs = _signs(_texts()[:2])
+    writer = NearDupIndex(0.5, storage=RedisStorage.from_url(redis_url, redis_namespace))
+    reader = NearDupIndex(0.5, storage=RedisStorage.from_url(redis_url, redis_namespace))
+    writer.add("a", signs[0])
+    assert [m.name for m in reader.query(signs[0])] == ["a"]
+    writer.remove("a")
+    assert reader.query(signs[0]) == [] and "a" not in reader
+
+
+def test_a_bucket_larger_than_one_lua_unpack_is_read_whole(redis_url, redis_namespace):
+    storage = RedisStorage.from_url(redis_url, f"{redis_namespace}:small", num_perm=4)
+    pipe = storage.client.pipeline(transaction=False)
+    for entry in range(4500):
+        pipe.hset(storage._key("signs"), entry, np.full(4, entry, dtype=np.uint32).tobytes())
+        for field, value in (("sizes", 1), ("clusters", 0), ("names", f"n{entry}")):
+            pipe.hset(storage._key(field), entry, value)
+        pipe.sadd(storage._key("alive"), entry)
+        pipe.sadd(storage._key("bucket", 7), entry)
+    pipe.execute()
+    found = storage.buckets(np.array([7], dtype=np.uint64))
+    assert len(found) == 4500 and storage.signatures(found)[4499].tolist() == [4499] * 4
+    assert storage.entry_name(4499) == "n4499" and storage.entry_cluster(4499) == 0
+
+
+def test_a_server_lost_during_a_shared_run_stops_it_with_an_engine_error(throwaway_redis):
+    server, url = throwaway_redis
+    stage = NearDupDetector(**DOCUMENTS)
+    use_redis_index(stage, connect_redis(url, attempts=2, timeout=0.5), "lost-run")
+    docs = [Document.from_text(t, id=f"s{i}") for i, t in enumerate(_texts())]
+    stream = shared_run(stage, iter(docs), batch_size=4)
+    first = [next(stream) for _ in range(4)]
+    assert all(d.status in ("kept", "duplicate") for d in first)
+    server.kill()
+    server.wait(timeout=10)
+    with pytest.raises(EngineError, match="lost the Redis index"):
+        list(stream)
