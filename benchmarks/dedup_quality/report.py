@@ -134,7 +134,12 @@ def plot_ari(results: dict[str, Any], path: Path) -> str | None:
             for step in NORMALISATION_LADDER
         }
         if all("detector" in run and "by_threshold" in run["detector"].get("default", {}) for run in runs):
-            curves = {"cleanse.find_duplicates": [run["detector"]["default"]["by_threshold"] for run in runs], **curves}
+            curves = {
+                "cleanse.find_duplicates (edge rule, x = its Jaccard clause)": [
+                    run["detector"]["default"]["by_threshold"] for run in runs
+                ],
+                **curves,
+            }
         for name, per_seed in curves.items():
             thresholds = sorted(per_seed[0], key=float)
             means = [float(np.mean([seed[key].get("ari", np.nan) for seed in per_seed])) for key in thresholds]
