@@ -1,29 +1,40 @@
-"""Local engine vs Ray with 2 workers on the same input, and the dedup step's memory per worker.
+"""Local engine vs Ray with 2 workers on the same input; dedup memory per worker; Redis round trips per lookup.
 
-Claims (issue #10): the Ray path gives the local path's kept set and clusters; how its wall time compares
-with the local engine's on one machine (the ratio, Ray's fixed cost included); and, when the dedup input
-is split across workers, how much memory each worker needs against the local stage holding the whole index.
+Claims (issue #10): the Ray path writes the local path's output; how its wall time compares with the local
+engine's on one machine (ratio, same process, same documents); the dedup step's memory per worker when its
+input is split across workers, next to the local stage's; and what the batched Redis index costs per look-up
+against the one-command-per-read storage it replaced.
 
-Input: the seeds plus generated reprint clusters (``benchmarks.reprints``, unit "document"). Both engines
-run the default chain with ``dedup.level = "documents"`` (what the Ray path distributes), in this process,
-on the same documents. Ray runs on a local Ray started here with ``--cpus`` CPUs and ``--workers`` workers;
-the first Ray run includes starting the worker processes (cold), the second reuses them (warm).
+Input: the seeds plus generated reprint documents (``benchmarks.reprints``), then replicas until the input
+reaches ``--megabytes``: each replica document keeps about half the paragraphs of a base document, in a new
+order, with one or two paragraphs of other documents, so every dedup level (documents, paragraphs, contained
+sentences) has work. Both engines run the default pipeline (dedup ``level="both"``).
 
-Memory: the local number is the dedup stage's peak of traced allocations (``tracemalloc``) over the
-already-cleaned documents; the Ray numbers are each Ray worker process's peak resident set (``VmHWM`` from
-``/proc``) after a dedup-only run in a fresh Ray, next to the resident set of an idle worker, so the
-difference is what the dedup steps added to one worker.
+Timing: ``local`` (jobs=1) is the baseline; ``local jobs=2`` and Ray with ``--workers`` workers on a local Ray
+of ``--cpus`` CPUs run the same documents in this process. Ray's start and a first run on the small base
+corpus (worker processes starting, imports) are reported apart; the timed Ray run reuses those workers.
 
-    python -m benchmarks.ray_local [--clusters 24] [--copies 4] [--singletons 16] [--workers 2] [--quick]
+Memory: on a smaller input (``--memory-megabytes``, already cleaned), the local dedup stage's peak of traced
+allocations (``tracemalloc``), and for each split of the dedup input into ``--splits`` partitions, every
+Ray task's own traced peak and the bytes it received (:class:`cleanse.engines.shuffle.TaskMemory`): what a
+worker holds for dedup, apart from Ray's runtime.
+
+    python -m benchmarks.ray_local [--megabytes 20] [--memory-megabytes 4] [--splits 1,2,4,8] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
+import shutil
+import subprocess
 import time
 import warnings
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from benchmarks.common import traced_peak, write_result
 from benchmarks.reprints import generate_reprints
@@ -33,19 +44,40 @@ from cleanse.io import read_text_files
 from cleanse.stages.dedup import NearDupDetector
 
 ROOT = Path(__file__).resolve().parent.parent
-DEDUP = {"level": "documents"}
+MB = 2**20
 
 
-def corpus(clusters: int, copies: int, singletons: int) -> list[Document]:
-    reprints = generate_reprints(seed=10, clusters=clusters, copies=copies, singletons=singletons, unit="document")
+def base_corpus() -> list[Document]:
+    reprints = generate_reprints(seed=10, clusters=24, copies=4, singletons=16, unit="document")
     docs = list(read_text_files(ROOT / "seeds"))
     return docs + [Document.from_text(text, id=f"reprint-{i}") for i, text in enumerate(reprints.texts)]
 
 
-def outcome(docs: list[Document]) -> tuple[list[Any], list[Any]]:
-    kept = sorted((d.id, d.text) for d in docs if d.status == "kept")
-    clusters = sorted((d.id, d.duplicate_of, d.status_reason) for d in docs if d.status == "duplicate")
-    return kept, clusters
+def _size(docs: list[Document]) -> int:
+    return sum(len(d.raw) if d.raw is not None else len((d.text or "").encode("utf-8")) for d in docs)
+
+
+def corpus(megabytes: float, seed: int = 10) -> list[Document]:
+    """The base corpus, then recombined replicas of its documents until ``megabytes`` is reached."""
+    base = base_corpus()
+    cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(base)) if d.kept]
+    paragraphs = [[p for p in (d.text or "").split("\n") if p.strip()] for d in cleaned]
+    rng = random.Random(seed)
+    docs, size, replica = list(base), _size(base), 0
+    while size < megabytes * MB:
+        replica += 1
+        for number, own in enumerate(paragraphs):
+            kept = [p for p in own if rng.random() < 0.5] or own[:1]
+            kept += [rng.choice(rng.choice(paragraphs)) for _ in range(rng.randint(1, 2))]
+            rng.shuffle(kept)
+            doc = Document.from_text("\n".join(kept), id=f"r{replica}-{number}")
+            docs.append(doc)
+            size += len((doc.text or "").encode("utf-8"))
+    return docs
+
+
+def _copies(docs: list[Document]) -> list[Document]:
+    return [Document.from_record(d.to_record()) for d in docs]
 
 
 def timed(run: Any) -> tuple[list[Document], float]:
@@ -54,117 +86,278 @@ def timed(run: Any) -> tuple[list[Document], float]:
     return docs, time.perf_counter() - started
 
 
-def ray_worker_memory() -> dict[int, dict[str, int]]:
-    """Resident set now and at its peak, in bytes, of every Ray worker process of this machine."""
-    found: dict[int, dict[str, int]] = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            cmdline = (status.parent / "cmdline").read_bytes()
-            if b"default_worker.py" not in cmdline and not cmdline.startswith(b"ray::"):
-                continue
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        found[int(status.parent.name)] = {
-            "rss": int(fields["VmRSS"].split()[0]) * 1024,
-            "peak": int(fields["VmHWM"].split()[0]) * 1024,
-        }
-    return found
+def dedup_memory(cleaned: list[Document], splits: list[int]) -> dict[str, Any]:
+    """The local stage's traced peak, and per split the Ray dedup tasks' traced peaks and inputs."""
+    from cleanse.engines.ray_dedup import deduplicate
+    from cleanse.engines.ray_engine import RayOptions, to_dataset
+    from cleanse.engines.shuffle import Steps
 
-
-def memory_per_worker(cleaned: list[Document], cpus: int, workers: int) -> dict[str, Any]:
-    """Dedup-only runs: the local stage's traced peak, and each Ray worker's peak in a fresh Ray."""
-    import ray
-
-    from cleanse.engines import RayOptions, connect, run_ray
-
-    def local() -> list[Document]:
-        return list(Pipeline([NearDupDetector(**DEDUP)]).run(_copies(cleaned)))
-
-    _, local_peak = traced_peak(local)
-    ray.shutdown()
-    connect(RayOptions(num_cpus=cpus))
-    time.sleep(2.0)
-    idle = ray_worker_memory()
-    list(run_ray(Pipeline([NearDupDetector(**DEDUP)]), _copies(cleaned), workers=workers))
-    after = ray_worker_memory()
-    ray.shutdown()
-    idle_rss = max((m["rss"] for m in idle.values()), default=0)
-    peaks = sorted((m["peak"] for m in after.values()), reverse=True)
-    mb = 2**20
+    _, local_peak = traced_peak(lambda: list(NearDupDetector().run(_copies(cleaned))))
+    runs = []
+    for partitions in splits:
+        dataset, _ = to_dataset(_copies(cleaned), RayOptions())
+        steps = Steps(trace=True)
+        started = time.perf_counter()
+        deduplicate(dataset.materialize(), NearDupDetector(), partitions, steps).materialize()
+        seconds = time.perf_counter() - started
+        tasks = steps.memory_report()
+        by_step: dict[str, list[Any]] = defaultdict(list)
+        by_worker: dict[int, int] = defaultdict(int)
+        for task in tasks:
+            by_step[task.step].append(task)
+            by_worker[task.pid] = max(by_worker[task.pid], task.peak_bytes + task.input_bytes)
+        runs.append(
+            {
+                "partitions": partitions,
+                "tasks": len(tasks),
+                "seconds_traced": round(seconds, 2),
+                "max_task_peak_mb": round(max(t.peak_bytes for t in tasks) / MB, 2),
+                "max_task_peak_plus_input_mb": round(max(t.peak_bytes + t.input_bytes for t in tasks) / MB, 2),
+                "per_worker_max_mb": sorted((round(v / MB, 2) for v in by_worker.values()), reverse=True),
+                "per_step": {
+                    step: {
+                        "tasks": len(group),
+                        "max_peak_mb": round(max(t.peak_bytes for t in group) / MB, 3),
+                        "max_input_mb": round(max(t.input_bytes for t in group) / MB, 3),
+                    }
+                    for step, group in by_step.items()
+                },
+            }
+        )
     return {
-        "local_dedup_traced_peak_mb": round(local_peak / mb, 2),
-        "ray_idle_worker_rss_mb": round(idle_rss / mb, 1),
-        "ray_worker_peak_rss_mb": [round(p / mb, 1) for p in peaks],
-        "ray_worker_peak_over_idle_mb": [round((p - idle_rss) / mb, 1) for p in peaks],
-        "ray_workers_seen": len(after),
+        "input_documents": len(cleaned),
+        "input_mb": round(_size(cleaned) / MB, 2),
+        "local_dedup_traced_peak_mb": round(local_peak / MB, 2),
+        "ray_splits": runs,
     }
 
 
-def _copies(docs: list[Document]) -> list[Document]:
-    return [Document.from_record(d.to_record()) for d in docs]
+def dedup_step_seconds(cleaned: list[Document], partitions: int) -> dict[str, Any]:
+    """The dedup stage alone on cleaned documents: local stage vs the distributed steps (untraced)."""
+    from cleanse.engines.ray_dedup import deduplicate
+    from cleanse.engines.ray_engine import RayOptions, to_dataset
+    from cleanse.engines.shuffle import Steps
+
+    _, local_seconds = timed(lambda: NearDupDetector().run(_copies(cleaned)))
+    dataset, _ = to_dataset(_copies(cleaned), RayOptions())
+    dataset = dataset.materialize()
+    steps = Steps()
+    started = time.perf_counter()
+    deduplicate(dataset, NearDupDetector(), partitions, steps).materialize()
+    ray_seconds = time.perf_counter() - started
+    names = {m.step for m in steps.memory_report()}
+    return {
+        "local_seconds": round(local_seconds, 2),
+        "ray_seconds": round(ray_seconds, 2),
+        "ratio_ray_over_local": round(ray_seconds / local_seconds, 2),
+        "ray_tasks": len(steps.memory),
+        "ray_distinct_steps": len(names),
+        "partitions": partitions,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", type=int, default=24)
-    parser.add_argument("--copies", type=int, default=4)
-    parser.add_argument("--singletons", type=int, default=16)
+    parser.add_argument("--megabytes", type=float, default=20.0, help="input size of the timed runs")
+    parser.add_argument("--memory-megabytes", type=float, default=4.0, help="input size of the memory runs")
+    parser.add_argument("--splits", default="1,2,4,8", help="partitions of the dedup input in the memory runs")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cpus", type=int, default=2)
+    parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--quick", action="store_true", help="a small input, for a smoke run")
     args = parser.parse_args(argv)
     if args.quick:
-        args.clusters, args.copies, args.singletons = 6, 3, 4
+        args.megabytes, args.memory_megabytes, args.splits = 0.5, 0.3, "1,2"
+    splits = [int(s) for s in args.splits.split(",")]
     warnings.filterwarnings("ignore", category=DeprecationWarning)
 
     from cleanse.engines import RayOptions, connect, run_ray
 
-    docs = corpus(args.clusters, args.copies, args.singletons)
-    size = sum(len(d.raw or (d.text or "").encode("utf-8")) for d in docs)
-    local_docs, local_seconds = timed(lambda: Pipeline.default(dedup=DEDUP).run(_copies(docs)))
-    local_jobs_docs, local_jobs_seconds = timed(
-        lambda: Pipeline.default(dedup=DEDUP).run(_copies(docs), jobs=args.workers)
-    )
+    docs = corpus(args.megabytes)
+    size = _size(docs)
+    local_docs, local_seconds = timed(lambda: Pipeline.default().run(_copies(docs)))
+    local_jobs_docs, local_jobs_seconds = timed(lambda: Pipeline.default().run(_copies(docs), jobs=args.workers))
     started = time.perf_counter()
     connect(RayOptions(num_cpus=args.cpus))
     ray_start_seconds = time.perf_counter() - started
-    cold_docs, cold_seconds = timed(lambda: run_ray(Pipeline.default(dedup=DEDUP), _copies(docs), workers=args.workers))
-    warm_docs, warm_seconds = timed(lambda: run_ray(Pipeline.default(dedup=DEDUP), _copies(docs), workers=args.workers))
-    identical = outcome(local_docs) == outcome(cold_docs) == outcome(warm_docs) == outcome(local_jobs_docs)
+    base = base_corpus()
+    _, first_seconds = timed(lambda: run_ray(Pipeline.default(), _copies(base), workers=args.workers))
+    ray_docs, ray_seconds = timed(lambda: run_ray(Pipeline.default(), _copies(docs), workers=args.workers))
+    expected = [d.to_json() for d in local_docs]
+    identical = [d.to_json() for d in ray_docs] == expected == [d.to_json() for d in local_jobs_docs]
 
     cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(docs)) if d.kept]
-    memory = memory_per_worker(cleaned, args.cpus, args.workers)
+    step = dedup_step_seconds(cleaned, 2 * args.workers)
+    memory_docs = [d for d in cleaned if _size([d])]
+    memory_docs = memory_docs[: max(1, int(len(memory_docs) * min(1.0, args.memory_megabytes * MB / size)))]
+    memory = dedup_memory(memory_docs, splits)
 
+    redis = None if args.skip_redis else redis_round_trips(base)
+    statuses = defaultdict(int)
+    for d in local_docs:
+        statuses[d.status] += 1
     result = {
-        "input": {"documents": len(docs), "bytes": size, "duplicates_found": len(outcome(local_docs)[1])},
-        "baseline": "local engine, jobs=1, same documents, same process",
+        "input": {"documents": len(docs), "megabytes": round(size / MB, 2), "statuses": dict(statuses)},
+        "baseline": "local engine, jobs=1, default pipeline (dedup level both), same documents, same process",
         "local_seconds": round(local_seconds, 2),
         "local_jobs_seconds": round(local_jobs_seconds, 2),
         "ray_start_seconds": round(ray_start_seconds, 2),
-        "ray_cold_seconds": round(cold_seconds, 2),
-        "ray_warm_seconds": round(warm_seconds, 2),
-        "ratio_ray_warm_over_local": round(warm_seconds / local_seconds, 2),
-        "ratio_ray_cold_over_local": round(cold_seconds / local_seconds, 2),
+        "ray_first_run_small_seconds": round(first_seconds, 2),
+        "ray_seconds": round(ray_seconds, 2),
+        "ratio_ray_over_local": round(ray_seconds / local_seconds, 2),
+        "ratio_local_over_ray": round(local_seconds / ray_seconds, 2),
         "ratio_local_jobs_over_local": round(local_jobs_seconds / local_seconds, 2),
-        "identical_kept_and_clusters": identical,
+        "local_mb_per_s": round(size / MB / local_seconds, 3),
+        "ray_mb_per_s": round(size / MB / ray_seconds, 3),
+        "identical_output": identical,
         "workers": args.workers,
         "cpus": args.cpus,
+        "dedup_step": step,
         "memory": memory,
+        "redis": redis,
     }
-    print(f"{len(docs)} documents, {size / 2**20:.2f} MB; identical kept sets and clusters: {identical}")
+    print(f"{len(docs)} documents, {size / MB:.1f} MB; Ray output identical to local: {identical}")
     print(f"local jobs=1: {local_seconds:.1f} s   local jobs={args.workers}: {local_jobs_seconds:.1f} s")
     print(
-        f"ray {args.workers} workers: cold {cold_seconds:.1f} s, warm {warm_seconds:.1f} s "
-        f"(ratio warm/local {warm_seconds / local_seconds:.2f}, start-up {ray_start_seconds:.1f} s)"
+        f"ray {args.workers} workers: {ray_seconds:.1f} s (ray/local {ray_seconds / local_seconds:.2f}); "
+        f"start {ray_start_seconds:.1f} s, first small run {first_seconds:.1f} s"
     )
-    print(
-        f"dedup memory: local traced peak {memory['local_dedup_traced_peak_mb']} MB; ray worker peaks "
-        f"{memory['ray_worker_peak_rss_mb']} MB (idle worker {memory['ray_idle_worker_rss_mb']} MB)"
-    )
+    print(f"dedup step alone: {step}")
+    print(f"dedup memory: local {memory['local_dedup_traced_peak_mb']} MB traced peak on {memory['input_mb']} MB")
+    for run in memory["ray_splits"]:
+        print(f"  {run['partitions']} partitions: max task {run['max_task_peak_plus_input_mb']} MB (peak + input)")
+    if redis:
+        print(f"redis: {redis}")
     write_result("ray_local", result)
     return result
 
 
+def per_command_storage() -> type:
+    """The Redis storage as it was before batching (commit 88d08ad): one command per bucket and per field read."""
+    from cleanse.engines.redis_storage import RedisStorage
+    from cleanse.stages.dedup.storage import IndexStorage
+
+    class PerCommandStorage(RedisStorage):
+        def buckets(self, keys: np.ndarray) -> np.ndarray:
+            return IndexStorage.buckets(self, keys)
+
+        def _hash(self, field: str, entries: Any) -> list[Any]:
+            ids = np.asarray(entries, dtype=np.int64).tolist()
+            return self._call(self.client.hmget, self._key(field), ids) if ids else []
+
+        def alive(self, entries: np.ndarray) -> np.ndarray:
+            ids = np.asarray(entries, dtype=np.int64).tolist()
+            return np.array(self._call(self.client.smismember, self._key("alive"), ids) if ids else [], dtype=bool)
+
+        def signatures(self, entries: np.ndarray) -> np.ndarray:
+            values = b"".join(self._hash("signs", entries))
+            return np.frombuffer(values, dtype=np.uint32).reshape(-1, self.num_perm)
+
+        def sizes(self, entries: np.ndarray) -> np.ndarray:
+            return np.array([int(v) for v in self._hash("sizes", entries)], dtype=np.int64)
+
+        def entry_name(self, entry: int) -> str:
+            return str(self._hash("names", [entry])[0].decode("utf-8"))
+
+        def entry_cluster(self, entry: int) -> int:
+            return int(self._hash("clusters", [entry])[0])
+
+        def entry_id(self, name: str) -> int | None:
+            value = self._call(self.client.hget, self._key("ids"), name)
+            return None if value is None else int(value)
+
+        def add_entry(self, name: str, signature: np.ndarray, added: float, cluster: int, size: int = 0) -> int:
+            if self.entry_id(name) is not None:
+                raise ValueError(f"the index already holds an entry named {name!r}")
+            entry = int(self._call(self.client.incr, self._key("next"))) - 1
+            pipe = self.client.pipeline(transaction=True)
+            fields = {"signs": np.asarray(signature, dtype=np.uint32).tobytes(), "names": name, "sizes": int(size)}
+            fields |= {"clusters": entry if cluster < 0 else cluster, "added": repr(float(added))}
+            for field, value in fields.items():
+                pipe.hset(self._key(field), entry, value)
+            pipe.hset(self._key("ids"), name, entry)
+            pipe.sadd(self._key("alive"), entry)
+            self._call(pipe.execute)
+            return entry
+
+    return PerCommandStorage
+
+
+def _count_lookups(stage: NearDupDetector) -> list[int]:
+    counter = [0]
+    for index in (stage.documents, stage.paragraphs, stage.sentences):
+        for name in ("query", "query_edges", "query_containment"):
+            method = getattr(index, name)
+
+            def counted(*args: Any, _method: Any = method, **kwargs: Any) -> Any:
+                counter[0] += 1
+                return _method(*args, **kwargs)
+
+            setattr(index, name, counted)
+    return counter
+
+
+def redis_round_trips(docs: list[Document]) -> dict[str, Any] | None:
+    """Round trips per index look-up and documents per second: batched storage vs one command per read."""
+    if shutil.which("redis-server") is None:
+        return None
+    from cleanse.engines.redis_storage import RoundTrips, connect_redis, shared_run, use_redis_index
+
+    cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(docs)) if d.kept]
+    server, url = start_redis()
+    out: dict[str, Any] = {"documents": len(cleaned), "baseline": "per-command storage (before batching)"}
+    try:
+        client = connect_redis(url)
+        for label, options in (("documents", {"level": "documents"}), ("default_both_levels", {})):
+            expected = [d.to_json() for d in NearDupDetector(**options).run(_copies(cleaned))]
+            results = {}
+            for kind in ("per_command", "batched"):
+                stage = NearDupDetector(**options)
+                use_redis_index(stage, client, namespace=f"bench:{label}:{kind}")
+                if kind == "per_command":
+                    storage = per_command_storage()
+                    for index in (stage.documents, stage.paragraphs, stage.sentences):
+                        index.storage = storage(client, index.storage.namespace, index.num_perm)
+                lookups = _count_lookups(stage)
+                with RoundTrips(client) as trips:
+                    found, seconds = timed(lambda stage=stage: shared_run(stage, _copies(cleaned), batch_size=32))
+                results[kind] = {
+                    "seconds": round(seconds, 2),
+                    "documents_per_s": round(len(cleaned) / seconds, 1),
+                    "lookups": lookups[0],
+                    "round_trips": trips.count,
+                    "round_trips_per_lookup": round(trips.count / max(lookups[0], 1), 2),
+                    "same_output_as_memory_index": [d.to_json() for d in found] == expected,
+                }
+            results["throughput_ratio_batched_over_per_command"] = round(
+                results["batched"]["documents_per_s"] / results["per_command"]["documents_per_s"], 2
+            )
+            out[label] = results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.5)
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
 if __name__ == "__main__":
+    np.seterr(all="ignore")
     main()
