@@ -29,6 +29,9 @@ PUNCTUATION_SHARE = {
     "〈": 0.002, "〉": 0.002,
 }  # fmt: skip
 _CLOSING_MARKS = "”’）》」』】〉"
+#: marks that end a sentence or clause: one hardly ever follows another (。。 ，。), though quotes and brackets do.
+STOP_MARKS = "，。、；：？！"
+PUNCTUATION_STOP_AFTER_STOP = 0.001
 #: marks written twice in a row (the dash ——, the ellipsis ……): one half follows the other almost always.
 DOUBLED_MARKS = "—…"
 _LOG_DOUBLED_MARK = float(np.log(0.9))
@@ -104,6 +107,9 @@ class CharLanguageModel:
         #: what the right character adds: its chance to start a word, or its share among marks
         self._right_logp = np.where(punctuation, share, np.where(known, self.word_start[safe], 0.0))
         self._modelled = known | punctuation
+        self._is_stop = np.zeros(len(punctuation), dtype=bool)
+        self._is_stop[[ord(mark) for mark in STOP_MARKS]] = True
+        self._stop_after_stop = float(np.log(PUNCTUATION_STOP_AFTER_STOP))
         self._is_doubled = np.zeros(len(punctuation), dtype=bool)
         self._is_doubled[[ord(mark) for mark in DOUBLED_MARKS]] = True
 
@@ -170,6 +176,7 @@ class CharLanguageModel:
         context = np.where(self._is_punctuation[right], self._left_before_mark[left], self._left_before_word[left])
         out = np.logaddexp(inside, context + self._right_logp[right])
         out = np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram)
+        out = np.where(self._is_stop[left] & self._is_stop[right], self._stop_after_stop + self._right_logp[right], out)
         return np.where((left == right) & self._is_doubled[left], _LOG_DOUBLED_MARK, out).astype(np.float32)
 
     def position_logp(self, text: str) -> np.ndarray:

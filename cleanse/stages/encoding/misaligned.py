@@ -33,6 +33,9 @@ MAX_RUN_UNITS = 40
 MAX_ENDINGS = 4
 SCRIPT_CONTEXT = 200
 CACHE_BONUS = 3.0
+#: nats for a quote that balances the quotes of its line (or against one that unbalances them)
+QUOTE_BALANCE = 2.0
+_OPENING_QUOTE, _CLOSING_QUOTE = 0x201C, 0x201D
 BEAM_WIDTH = 32
 #: at most this many (state, candidate) pairs are scored per character; weaker states go first.
 MAX_EXPANSIONS = 12_000
@@ -176,7 +179,7 @@ def _best_reading(
     after = text[run.end] if run.end < len(text) else ""
     # the text around was NFKC folded like the run: its "," was a "，" to the model
     before, after = before.translate(_UNFOLD_PUNCTUATION), after.translate(_UNFOLD_PUNCTUATION)
-    beam = _beam(run, table, model, ord(before) if before else None, script, cache)
+    beam = _beam(run, table, model, ord(before) if before else None, script, cache, _quote_bonus(text, run))
     if beam is None:
         return None
     scores = beam.scores
@@ -188,6 +191,25 @@ def _best_reading(
     damaged = model.score(before + text[run.start : run.end] + after)
     prefix = float(model.unigram_logp(np.array([ord(before)]))[0]) if before else 0.0
     return best_score + prefix - damaged, best_text
+
+
+def _quote_bonus(text: str, run: _Run) -> tuple[float, float]:
+    """Nats in favour of reading “ or ” in the run: quotes come in pairs within a line.
+
+    An opening quote is likelier when the line after the run closes one before it opens
+    another; a closing quote, when the line before the run left one open. (The run's own
+    characters are unknown, so nothing is held against a quote.)
+    """
+    line_start = max(text.rfind(char, 0, run.start) for char in "\n\r") + 1
+    before = text[line_start : run.start]
+    open_before = before.count("\u201c") > before.count("\u201d")
+    line_end = min((i for i in (text.find("\n", run.end), text.find("\r", run.end)) if i >= 0), default=len(text))
+    after = text[run.end : line_end]
+    next_close, next_open = after.find("\u201d"), after.find("\u201c")
+    closes_first = next_close >= 0 and (next_open < 0 or next_close < next_open)
+    opening = QUOTE_BALANCE if closes_first and not open_before else 0.0
+    closing = QUOTE_BALANCE if open_before and not closes_first else 0.0
+    return opening, closing
 
 
 class DocumentBigrams:
@@ -236,6 +258,7 @@ def _beam(
     before: int | None,
     script: Script = "unknown",
     cache: DocumentBigrams | None = None,
+    quote_bonus: tuple[float, float] = (0.0, 0.0),
 ) -> _Beam | None:
     """Beam search over the characters the slots can spell; scores exclude the context before.
 
@@ -297,6 +320,10 @@ def _beam(
             if not len(state_index):
                 return None
         codes = cand_codes[cand_index]
+        if quote_bonus != (0.0, 0.0):
+            step = step + np.where(
+                codes == _OPENING_QUOTE, quote_bonus[0], np.where(codes == _CLOSING_QUOTE, quote_bonus[1], 0.0)
+            )
         left = last_codes[state_index]
         if n_states == 1 and len(codes) == n_cands:
             # one state before a slot: the same (character, slot) pairs recur across runs (。 then a trail byte)

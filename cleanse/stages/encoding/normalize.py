@@ -32,8 +32,9 @@ _MARKS = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
 #: the marks to restore, found in one pass: after Chinese (a ``?`` only when not doubled nor glued to a lowercase
 #: letter: that is damage, flagged elsewhere), or before Chinese unless right after ASCII punctuation (``1,000``,
 #: ``12:30``, ``ok.`` keep theirs). tests/stages/encoding/test_normalize.py states the rule character by character.
-_RESTORABLE_MARK = re.compile(
-    rf"(?<=[{_CJK}])(?:[,!:;]|\?(?![?a-z]))|(?<![{_CJK}\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])[,!:;](?=[{_CJK}])"
+_RESTORABLE_MARK = re.compile(  # the mark first, so the engine scans for it; then what is around it
+    rf"[,!:;](?:(?<=[{_CJK}].)|(?<![{_CJK}\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e].)(?=[{_CJK}]))"
+    rf"|\?(?<=[{_CJK}].)(?![?a-z])"
 )
 _PARENTHESES = re.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
 
