@@ -158,3 +158,24 @@ def test_a_refused_apply_leaves_text_and_log_untouched_and_its_step_number_used(
         doc.apply("x", [Edit(0, 2, "", "a"), Edit(1, 3, "", "b")])
     doc.apply("x", [Edit(0, 1, "", "a")])
     assert doc.text == "bcd" and [c.step for c in doc.changes] == [2]
+
+
+@given(text_and_edit_steps())
+def test_apply_many_logs_what_apply_logs(case):
+    text, steps = case
+    with_edits, with_rows = Document.from_text(text), Document.from_text(text)
+    for edits in steps:
+        counted = with_edits.apply("stage", edits)
+        rows = [(e.start, e.end, e.after, e.reason, e.score, list(e.evidence)) for e in edits]
+        assert with_rows.apply_many("stage", rows) == counted
+    assert with_rows.text == with_edits.text and with_rows.changes == with_edits.changes
+    assert all(type(c.evidence) is tuple for c in with_rows.changes)
+
+
+def test_apply_many_is_all_or_nothing_and_needs_text():
+    doc = Document.from_text("abcd")
+    with pytest.raises(OverlappingEditsError):
+        doc.apply_many("x", [(0, 2, "", "a", None, ()), (1, 3, "", "b", None, ())])
+    assert doc.text == "abcd" and doc.changes == []
+    with pytest.raises(ValueError, match="no text yet"):
+        Document.from_bytes(b"x").apply_many("x", [])

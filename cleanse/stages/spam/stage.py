@@ -120,13 +120,16 @@ def labels_match(doc: Document) -> bool:
     )
 
 
-def _spans_to_cut(text: str, records: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
+def _spans_to_cut(
+    text: str, records: list[dict[str, Any]], in_order: bool = False
+) -> list[tuple[int, int, dict[str, Any]]]:
     """Each acted-on line's span, widened to take its own whitespace along so no blank gaps pile up.
 
     A line that starts its text line takes the whitespace after it (up to the next labelled line); a piece
     cut from the end of a longer line takes the whitespace before it instead, so lines never merge.
+    ``in_order``: the records are known to be in text order (the stage's own), so they are not sorted.
     """
-    ordered = sorted(records, key=_START)
+    ordered = records if in_order else sorted(records, key=_START)
     cuts = []
     for k, record in enumerate(ordered):
         if record["action"] not in (DROP, SET_ASIDE):
@@ -207,7 +210,7 @@ class SpamLabeller(DocumentStage):
             self._record(doc, rows)
             return doc
         records = self._record(doc, rows, fingerprint=False)
-        self._act(doc, _spans_to_cut(doc.text, records))
+        self._act(doc, _spans_to_cut(doc.text, records, in_order=True))
         if not (doc.text or "").strip():
             doc.drop(self.name, NO_ARTICLE_TEXT)
         return doc
@@ -285,7 +288,13 @@ class SpamLabeller(DocumentStage):
         ]
         if set_aside:
             doc.metadata.setdefault(SET_ASIDE_KEY, []).extend(set_aside)
-        doc.apply(self.name, [_cut_edit(start, end, record) for start, end, record in cuts])
+        doc.apply_many(
+            self.name,
+            [
+                (start, end, "", f"{record['action']}:{record['label']}", record["score"], record.get("evidence", ()))
+                for start, end, record in cuts
+            ],
+        )
 
     @property
     def _options(self) -> SpamOptions:
