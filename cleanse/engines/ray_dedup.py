@@ -18,7 +18,8 @@ earlier unit) and on the level before it, so on Ray no node needs an index:
 
 Every step is a Ray task (:mod:`cleanse.engines.shuffle`): retried when its worker dies, and able to report
 its own memory. Not distributed: the batch keep policies (``keep="longest"``/``"cleanest"``) and a saved
-local index (``index_path``); both raise :class:`EngineError` naming the setting.
+local index (``index_path``); both raise :class:`EngineError` naming the setting, as do documents sharing an
+id (locally a later copy replaces the earlier one in the index, a re-crawl; here that is refused).
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from cleanse.engines.shuffle import Steps
 from cleanse.engines.sketches import (
     Offsets,
     Summary,
+    document_ids,
     document_rows,
     paragraph_rows,
+    repeated_ids,
     sentence_rows,
     sketch_block,
 )
@@ -47,6 +50,7 @@ from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
+DUPLICATE_IDS = "duplicate_ids"
 COUNTERS = (
     "documents",
     "paragraphs",
@@ -136,6 +140,7 @@ class DistributedDedup:
         sketched = [self.steps.launch("sketch", sketch_block, 2, block, stage) for block in blocks]
         sketches = [refs[0] for refs in sketched]
         plan = layout(self.steps.get([refs[1] for refs in sketched]))
+        self._check_unique_ids(sketches)
         count = len(blocks)
         nothing: list[list[Any]] = [[] for _ in blocks]
         documents = paragraphs = sentences = nothing
@@ -162,6 +167,19 @@ class DistributedDedup:
                 blocks, sketches, plan.offsets, documents, paragraphs, sentences, strict=True
             )
         ]
+
+    def _check_unique_ids(self, sketches: list[Any]) -> None:
+        """The local index lets a document replace an earlier one with its id (a re-crawl); this does not."""
+        size = self.partitions
+        parts = [self.steps.launch("ids", document_ids, size, sketch, size) for sketch in sketches]
+        found = self.steps.get([refs[0] for refs in self.steps.shuffle("ids: repeats", repeated_ids, 1, parts)])
+        repeated = sorted({name for names in found for name in names})
+        if repeated:
+            shown = ", ".join(map(repr, repeated[:5]))
+            raise EngineError(
+                f"{DUPLICATE_IDS}: documents {shown} occur more than once; the local engine lets a later copy "
+                "replace an earlier one in the dedup index, the Ray engine does not: give documents unique ids"
+            )
 
     def _similar(self, level: str, parts: list[list[Any]], bounds: np.ndarray, blocks: int) -> list[list[Any]]:
         """Matches of one level (unit -> cluster's first unit, similarity), as references per block."""

@@ -12,6 +12,7 @@ block), which stands for the local index's entry order: "earlier" and "first see
 from __future__ import annotations
 
 import pickle
+import zlib
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -234,3 +235,17 @@ def sentence_rows(
         "sign": sketch.sent_signs[keep],
     }
     return keyed_parts(units, stage.sentences.keys(units["sign"]), partitions)
+
+
+def document_ids(sketch: BlockSketch, partitions: int) -> list[Columns]:
+    """The ids of the documents the stage indexes, split by a hash that is the same in every process."""
+    ids = sketch.ids[sketch.doc_lengths > 0]
+    hashes = np.array([zlib.crc32(str(name).encode("utf-8")) for name in ids.tolist()], dtype=np.uint64)
+    return split_columns({"id": ids}, partition_of(hashes, partitions), partitions)
+
+
+def repeated_ids(parts: list[Columns]) -> list[Any]:
+    """Ids that occur more than once (at most five of them)."""
+    ids = concat_columns(parts, {"id": np.zeros(0, dtype=object)})["id"]
+    names, counts = np.unique(ids.astype(str), return_counts=True)
+    return [names[counts > 1][:5].tolist()]

@@ -211,3 +211,11 @@ def test_the_generated_documents_exercise_every_verdict():
     assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence"} <= reasons
     assert {doc.status for doc in distributed} == {"kept", "duplicate"}
     assert report["counts"]["empty_units"] > 0 and report["paragraphs"]["clusters_total"] > 0
+
+
+def test_documents_sharing_an_id_are_refused_rather_than_deduplicated_differently():
+    docs = _documents(4, 6)
+    docs[4].id = docs[1].id = "same"
+    docs[4].text = docs[1].text = "一段足够长的正文内容，用来检查重复的文档编号。"
+    with pytest.raises(EngineError, match="duplicate_ids: documents 'same' occur more than once"):
+        _inline(docs, [3, 3], 2)
