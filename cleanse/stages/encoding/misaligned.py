@@ -36,6 +36,8 @@ CACHE_BONUS = 3.0
 #: nats for a quote that balances the quotes of its line (or against one that unbalances them)
 QUOTE_BALANCE = 2.0
 _OPENING_QUOTE, _CLOSING_QUOTE = 0x201C, 0x201D
+#: how far along its line, each way, a run looks for quotes
+QUOTE_CONTEXT = 2000
 BEAM_WIDTH = 32
 #: at most this many (state, candidate) pairs are scored per character; weaker states go first.
 MAX_EXPANSIONS = 12_000
@@ -88,6 +90,8 @@ def realign_double_byte_runs(
             cache = DocumentBigrams(text)
         if runs:
             script = script_of(text[max(0, start - SCRIPT_CONTEXT) : max(run.end for run in runs) + SCRIPT_CONTEXT])
+            if script == "simplified":  # Big5 spells no Simplified-only character: a Simplified text was not Big5
+                runs = [run for run in runs if run.codec != "big5"] or runs
         for run in runs:
             reading = _best_reading(text, run, model, cache, script)
             if reading is not None and (best is None or reading[0] > best[0]):
@@ -182,15 +186,20 @@ def _best_reading(
     beam = _beam(run, table, model, ord(before) if before else None, script, cache, _quote_bonus(text, run))
     if beam is None:
         return None
+    # one model call for the damaged text's transitions (from the same context) and each state's into ``after``
+    damaged = codepoints(before + text[run.start : run.end] + after)
+    n_states = len(beam.last_codes) if after else 0
+    left = np.concatenate((damaged[:-1], beam.last_codes[:n_states]))
+    right = np.concatenate((damaged[1:], np.full(n_states, damaged[-1])))
+    steps = model.transition_logp(left, right, model.unigram_logp(right))
     scores = beam.scores
     if after:
-        after_codes = np.full(len(beam.last_codes), ord(after), dtype=np.int64)
-        scores = scores + _transition(model, beam.last_codes, after_codes, None, cache)
+        scores = scores + steps[len(damaged) - 1 :]
+        if cache is not None:
+            scores = scores + cache.bonus(left[len(damaged) - 1 :], right[len(damaged) - 1 :])
     best = int(np.argmax(scores))
-    best_score, best_text = float(scores[best]), "".join(map(chr, beam.trace(best)))
-    damaged = model.score(before + text[run.start : run.end] + after)
-    prefix = float(model.unigram_logp(np.array([ord(before)]))[0]) if before else 0.0
-    return best_score + prefix - damaged, best_text
+    best_text = "".join(map(chr, beam.trace(best)))
+    return float(scores[best]) - float(steps[: len(damaged) - 1].sum()), best_text
 
 
 def _quote_bonus(text: str, run: _Run) -> tuple[float, float]:
@@ -200,11 +209,12 @@ def _quote_bonus(text: str, run: _Run) -> tuple[float, float]:
     another; a closing quote, when the line before the run left one open. (The run's own
     characters are unknown, so nothing is held against a quote.)
     """
-    line_start = max(text.rfind(char, 0, run.start) for char in "\n\r") + 1
-    before = text[line_start : run.start]
+    window_start = max(0, run.start - QUOTE_CONTEXT)
+    before = text[window_start : run.start]
+    before = before[max(before.rfind("\n"), before.rfind("\r")) + 1 :]
+    after = text[run.end : run.end + QUOTE_CONTEXT]
+    after = after[: min((i for i in (after.find("\n"), after.find("\r")) if i >= 0), default=len(after))]
     open_before = before.count("\u201c") > before.count("\u201d")
-    line_end = min((i for i in (text.find("\n", run.end), text.find("\r", run.end)) if i >= 0), default=len(text))
-    after = text[run.end : line_end]
     next_close, next_open = after.find("\u201d"), after.find("\u201c")
     closes_first = next_close >= 0 and (next_open < 0 or next_close < next_open)
     opening = QUOTE_BALANCE if closes_first and not open_before else 0.0
