@@ -1,7 +1,8 @@
 """Speed and quality of the spam stage's line labeller on the seeds.
 
-Speed: :func:`cleanse.stages.spam.label_lines` and the whole stage (:class:`SpamLabeller` on fresh documents:
-labels, verdicts, actions) over the five seeds replicated (each seed one document, the set repeated
+Speed: the whole stage (:class:`SpamLabeller` on fresh documents: labels, a verdict and a metadata record per
+line, actions applied through the document's change log; what a pipeline user gets, and the headline figure) and
+:func:`cleanse.stages.spam.label_lines` alone, over the five seeds replicated (each seed one document, the set repeated
 ``--copies`` times), in MB/s of UTF-8 input, against named baselines run in the same process on the same
 documents:
 
@@ -15,8 +16,8 @@ rounds (each round runs every contender once, in rotating order), so a burst of 
 hits them alike; the best and median of the rounds are kept. Throughput is reported on wall-clock time and on
 process CPU time (``time.process_time``), which other processes on a shared machine disturb less, with the
 CPU time of a fixed pure-Python loop (``sum(range(10**6))``, timed in the same rounds) as a reference for the
-machine's speed. The target is 10 MB/s for ``label_lines`` and the stage; the headline figure is best CPU
-MB/s.
+machine's speed. The target is 10 MB/s for the stage and for ``label_lines``; the headline figure is the
+stage's best CPU MB/s.
 
 Quality: precision and recall of the lines to drop (spam, ad, chrome, notice) and per-label accuracy against
 the hand-reviewed gold labels in ``tests/data/spam/``, plus the article lines that would be taken out.
@@ -48,7 +49,8 @@ DROPPED = {"spam", "ad", "chrome", "notice"}
 GOLD_DIR = ROOT / "tests" / "data" / "spam"
 TARGET_MB_S = 10.0
 BASELINE = "naive_keyword_in_loop"
-OURS = ("label_lines", "spam_stage")
+HEADLINE = "spam_stage"
+OURS = (HEADLINE, "label_lines")
 REFERENCE = "reference_sum_range_1e6"
 
 
@@ -143,8 +145,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     words = list(Lexicon.default().entries)
     alternation = regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
     contenders: dict[str, Callable[[], object]] = {
+        HEADLINE: lambda: run_stage(documents),
         "label_lines": lambda: [label_lines(text) for text in documents],
-        "spam_stage": lambda: run_stage(documents),
         BASELINE: lambda: [naive_keyword_in_loop(text, words) for text in documents],
         "regex_alternation_scan": lambda: [regex_alternation_scan(text, alternation) for text in documents],
         REFERENCE: lambda: sum(range(1_000_000)),
@@ -160,7 +162,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "rounds": args.rounds,
         "baseline": BASELINE,
         "target_mb_s": TARGET_MB_S,
-        "headline": "best CPU MB/s (time.process_time) over interleaved rounds",
+        "headline": f"{HEADLINE}: best CPU MB/s (time.process_time) over interleaved rounds",
+        "headline_mb_s_cpu": throughput_mb_s(size, best["cpu"][HEADLINE]),
         "lexicon_words": len(words),
         "mb_s_cpu": {name: throughput_mb_s(size, seconds) for name, seconds in best["cpu"].items()},
         "mb_s_wall": {name: throughput_mb_s(size, seconds) for name, seconds in best["wall"].items()},
@@ -170,6 +173,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "speedup_over_baseline_wall": {name: best["wall"][BASELINE] / best["wall"][name] for name in timed},
         "target_met_cpu": {name: throughput_mb_s(size, best["cpu"][name]) >= TARGET_MB_S for name in OURS},
         "target_met_wall": {name: throughput_mb_s(size, best["wall"][name]) >= TARGET_MB_S for name in OURS},
+        "target_margin_cpu": {name: throughput_mb_s(size, best["cpu"][name]) / TARGET_MB_S - 1 for name in OURS},
         "reference_sum_range_1e6_cpu_ms": min(times[REFERENCE]["cpu"]) * 1000,
         "quality": quality,
     }
@@ -177,6 +181,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"input: {len(documents)} documents, {size / 1e6:.2f} MB (seeds x {args.copies}), "
         f"{args.rounds} interleaved rounds"
     )
+    print(f"headline: the whole spam stage at {result['headline_mb_s_cpu']:.2f} MB/s CPU (best round)")
     print(f"{'contender':<24}{'MB/s cpu':>10}{'(median)':>10}{'MB/s wall':>11}{'(median)':>10}{'x baseline cpu':>16}")
     for name in timed:
         print(
@@ -186,7 +191,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         )
     for name in OURS:
         cpu, wall = result["mb_s_cpu"][name], result["mb_s_wall"][name]
-        verdict = "met" if cpu >= TARGET_MB_S else f"MISSED by {TARGET_MB_S - cpu:.2f} MB/s"
+        verdict = (
+            f"met with {cpu / TARGET_MB_S - 1:.0%} margin"
+            if cpu >= TARGET_MB_S
+            else f"MISSED by {TARGET_MB_S - cpu:.2f} MB/s"
+        )
         print(f"target {TARGET_MB_S:.0f} MB/s, {name}: {verdict} on CPU time ({cpu:.2f}); wall {wall:.2f}")
     print(f"machine reference: sum(range(10**6)) takes {result['reference_sum_range_1e6_cpu_ms']:.1f} ms of CPU here")
     print(
