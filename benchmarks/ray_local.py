@@ -175,19 +175,24 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     docs = corpus(args.megabytes)
     size = _size(docs)
+    print(f"{len(docs)} documents, {size / MB:.1f} MB", flush=True)
     local_docs, local_seconds = timed(lambda: Pipeline.default().run(_copies(docs)))
+    print(f"local jobs=1: {local_seconds:.1f} s", flush=True)
     local_jobs_docs, local_jobs_seconds = timed(lambda: Pipeline.default().run(_copies(docs), jobs=args.workers))
+    print(f"local jobs={args.workers}: {local_jobs_seconds:.1f} s", flush=True)
     started = time.perf_counter()
     connect(RayOptions(num_cpus=args.cpus))
     ray_start_seconds = time.perf_counter() - started
     base = base_corpus()
     _, first_seconds = timed(lambda: run_ray(Pipeline.default(), _copies(base), workers=args.workers))
     ray_docs, ray_seconds = timed(lambda: run_ray(Pipeline.default(), _copies(docs), workers=args.workers))
+    print(f"ray: {ray_seconds:.1f} s", flush=True)
     expected = [d.to_json() for d in local_docs]
     identical = [d.to_json() for d in ray_docs] == expected == [d.to_json() for d in local_jobs_docs]
 
     cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(docs)) if d.kept]
     step = dedup_step_seconds(cleaned, 2 * args.workers)
+    print(f"dedup step alone: {step}", flush=True)
     memory_docs = [d for d in cleaned if _size([d])]
     memory_docs = memory_docs[: max(1, int(len(memory_docs) * min(1.0, args.memory_megabytes * MB / size)))]
     memory = dedup_memory(memory_docs, splits)
@@ -216,13 +221,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "memory": memory,
         "redis": redis,
     }
-    print(f"{len(docs)} documents, {size / MB:.1f} MB; Ray output identical to local: {identical}")
-    print(f"local jobs=1: {local_seconds:.1f} s   local jobs={args.workers}: {local_jobs_seconds:.1f} s")
+    print(f"Ray output identical to local: {identical}")
     print(
         f"ray {args.workers} workers: {ray_seconds:.1f} s (ray/local {ray_seconds / local_seconds:.2f}); "
         f"start {ray_start_seconds:.1f} s, first small run {first_seconds:.1f} s"
     )
-    print(f"dedup step alone: {step}")
     print(f"dedup memory: local {memory['local_dedup_traced_peak_mb']} MB traced peak on {memory['input_mb']} MB")
     for run in memory["ray_splits"]:
         print(f"  {run['partitions']} partitions: max task {run['max_task_peak_plus_input_mb']} MB (peak + input)")
