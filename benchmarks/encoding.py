@@ -114,6 +114,8 @@ def misalign(paragraph: str, start: int, codec: str, private_shown: bool = False
             return None
     elif damaged_part[-1].isascii() and 0x40 <= ord(damaged_part[-1]) <= 0x7E:
         kind = "resynced"
+    elif damaged_part.endswith("?") and damaged_part[1:-1].count("?") <= damaged_part[1:-1].count("\uff1f"):
+        kind = "resynced"  # back in step by itself after a trail byte that leads nothing (0x80), shown as U+FFFD
     else:
         return None
     if private_shown:

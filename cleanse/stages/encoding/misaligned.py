@@ -44,6 +44,8 @@ MAX_EXPANSIONS = 12_000
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _IDEOGRAPHIC_SPACE = "\u3000"
+#: a GBK trail byte that cannot lead a pair: a run whose last trail byte it is ends in a lone U+FFFD
+_LONE_TRAIL = 0x80
 #: the context a run at the start of a text or line is scored after.
 SENTENCE_END = "。"
 _UNFOLD_PUNCTUATION = str.maketrans(",;:?!()", "，；：？！（）")
@@ -141,6 +143,9 @@ def _parse_runs(text: str, start: int, codec: str) -> list[_Run]:
                 if not following or not (0x40 <= ord(following) <= 0x7E or following == "?"):
                     return runs
                 # or a pair that decoded to nothing, then the decoder back in step at a letter or a lost trail
+            elif wide and following and _ends_alone(codec):
+                # a trail byte that is no lead byte (GBK's 0x80) decoded alone as U+FFFD: back in step after it
+                runs.append(_Run(codec, (*slots, _LONE_TRAIL), frozenset(unknown_pairs), start, position + 1, True))
             unknown_pairs.add(len(slots))
             slots.extend((None, None))
         elif code < 0x20:
@@ -427,6 +432,13 @@ def _known_stretch(slots: tuple[int | None, ...], index: int, table: np.ndarray)
         stretch.append((int(table[lead, trail]), trail))
         index += 1
     return stretch
+
+
+@lru_cache(maxsize=4)
+def _ends_alone(codec: str) -> bool:
+    """Whether ``_LONE_TRAIL`` is a trail byte of the codec that leads no pair (so decodes alone, as U+FFFD)."""
+    table = pair_table(codec)
+    return bool((table[:, _LONE_TRAIL] > 0).any() and (table[_LONE_TRAIL, :] <= 0).all())
 
 
 @lru_cache(maxsize=4)

@@ -47,6 +47,7 @@ def test_synthetic_runs_are_rebuilt(text: str, start: int) -> None:
         ("老師說:“這是好事”,大家都同意。", 7, True),  # the closing quote, with a "," after it
         ("他说——这就是我们的目标,OK", 2, True),  # a doubled dash, Private Use pairs as decoded
         ("北京市政府发布通知,要求各单位做好防汛工作,确保安全。", 0, True),  # at the start; ⒉ folded to "2."
+        ("我們是一個系統工程", 2, True),  # back in step after 個's trail byte 0x80, which leads nothing: U+FFFD
     ],
 )
 def test_runs_with_folded_marks_and_private_pairs_are_rebuilt(text: str, start: int, keep_private: bool) -> None:
