@@ -178,3 +178,30 @@ def test_packed_class_counts_agree_with_summed_bits(monkeypatch: pytest.MonkeyPa
             patch.setattr(features, "FIELD_LIMIT", 1)
             summed = index._class_counts(starts, ends)
         assert packed.tolist() == summed.tolist(), path.name
+
+
+def _last_boundary_by_full_scan(text: str, start: int, position: int) -> tuple[int, int] | None:
+    from cleanse.stages.spam.labeller import _PIECE_BOUNDARY
+
+    found = None
+    for match in _PIECE_BOUNDARY.finditer(text, start, position + 1):
+        if match.end() <= position:
+            found = match.span()
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("。!?…  \t\n新闻报道a1"), max_size=300), st.data())
+def test_windowed_boundary_search_agrees_with_a_full_scan(text: str, data: st.DataObject) -> None:
+    from cleanse.stages.spam import labeller
+    from cleanse.stages.spam.labeller import _last_boundary
+
+    start = data.draw(st.integers(0, len(text)))
+    position = data.draw(st.integers(start, max(start, len(text) - 1)))
+    expected = _last_boundary_by_full_scan(text, start, position)
+    found = _last_boundary(text, start, position)
+    assert (found.span() if found else None) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(labeller, "_BOUNDARY_WINDOW", 1)
+        found = _last_boundary(text, start, position)
+    assert (found.span() if found else None) == expected

@@ -123,15 +123,18 @@ class LineHits:
             last_end: dict[str, int] = {}
             kinds: set[str] = set()
             if self._lexicon is not None:
+                lexicon_words, evidence = self._lexicon.words, self._lexicon.evidence_entries
                 for position, word_id in zip(self._positions, self._ids, strict=True):
-                    word = self._lexicon.words[word_id]
-                    for entry in self._lexicon.entries[word]:
-                        if entry.label == "article":
-                            continue
-                        words.setdefault(entry.label, []).append(word)
-                        first.setdefault(entry.label, position)
-                        last_end[entry.label] = position + len(word)
-                        kinds.add(entry.kind)
+                    entries = evidence[word_id]
+                    if not entries:
+                        continue
+                    word = lexicon_words[word_id]
+                    end = position + len(word)
+                    for label, kind in entries:
+                        words.setdefault(label, []).append(word)
+                        first.setdefault(label, position)
+                        last_end[label] = end
+                        kinds.add(kind)
             self._detail = (words, first, last_end, kinds)
         return self._detail
 

@@ -22,6 +22,8 @@ from cleanse.stages.spam.normalise import code_points, fold
 from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify, classify_spans
 
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
+_BOUNDARY_CHAR = regex.compile(r"[。!?…\s]")
+_BOUNDARY_WINDOW = 64
 TAIL_LABELS = (SPAM, NOTICE)
 MIN_HEAD = 20
 
@@ -230,10 +232,7 @@ def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> t
     if not firsts:
         return None
     position = start + min(firsts)
-    boundary = None
-    for match in _PIECE_BOUNDARY.finditer(text, start, position + 1):
-        if match.end() <= position:
-            boundary = match
+    boundary = _last_boundary(text, start, position)
     if boundary is None:
         return None
     head_end = boundary.end() if not text[boundary.start()].isspace() else boundary.start()
@@ -241,6 +240,29 @@ def _tail_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> t
     if len(text[start:head_end].replace(" ", "")) < MIN_HEAD:
         return None
     return head_end, boundary.end(), False
+
+
+def _last_boundary(text: str, start: int, position: int) -> regex.Match[str] | None:
+    """The last ``_PIECE_BOUNDARY`` match ending at or before ``position`` when matching from ``start``.
+
+    Matches are looked for in a window before ``position`` that doubles until its answer is certain: a
+    window opening inside a run of boundary characters could cut that run differently from a scan from
+    ``start``, so its first match only counts when the character before the window is no boundary.
+    A glued tail sits at the end of a long paragraph; scanning all of it would cost a match per sentence.
+    """
+    width = _BOUNDARY_WINDOW
+    while True:
+        window = max(start, position - width)
+        first = found = None
+        for match in _PIECE_BOUNDARY.finditer(text, window, position + 1):
+            if first is None:
+                first = match
+            if match.end() <= position:
+                found = match
+        certain = found is not None and (found is not first or _BOUNDARY_CHAR.match(text, window - 1) is None)
+        if window == start or certain:
+            return found
+        width *= 2
 
 
 def _head_cut(text: str, start: int, end: int, f: DocumentFeatures, i: int) -> tuple[int, int, bool] | None:

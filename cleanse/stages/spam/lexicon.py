@@ -59,6 +59,11 @@ class Lexicon:
         self.line_rows = _line_rows(self.words, self.entries)
         """One row per word id: weight per label (``LEXICON_LABELS`` order), then 1.0 per label the word has,
         then its ``LINE_SUM_COLUMNS``; summing rows gives a line's lexicon evidence in one reduction."""
+        self.evidence_entries: list[tuple[tuple[str, str], ...]] = [
+            tuple((entry.label, entry.kind) for entry in self.entries[word] if entry.label != "article")
+            for word in self.words
+        ]
+        """Per word id, the ``(label, kind)`` of its entries that count as evidence (all but reporting cues)."""
         self._word_ids = {word: word_id for word_id, word in enumerate(self.words)}
         self._needs_boundary = frozenset(w for w in self.words if _is_ascii_letter(w[0]) or _is_ascii_letter(w[-1]))
         self._starts_word = np.zeros(_TABLE_SIZE, dtype=bool)
