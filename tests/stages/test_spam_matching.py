@@ -205,3 +205,18 @@ def test_windowed_boundary_search_agrees_with_a_full_scan(text: str, data: st.Da
         patch.setattr(labeller, "_BOUNDARY_WINDOW", 1)
         found = _last_boundary(text, start, position)
     assert (found.span() if found else None) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from("旭辉集团天气〇々𠀀ab ,。\x00"), max_size=12), min_size=1, max_size=5))
+def test_han_bigram_spread_counts_paragraphs_like_the_regex(paragraphs: list[str]) -> None:
+    from collections import Counter
+    from itertools import chain
+
+    import regex
+
+    from cleanse.stages.spam.context import han_bigram_spread
+
+    bigram = regex.compile(r"(?=(\p{Han}{2}))")
+    expected = Counter(chain.from_iterable(set(bigram.findall(paragraph)) for paragraph in paragraphs))
+    assert han_bigram_spread(paragraphs) == dict(expected)

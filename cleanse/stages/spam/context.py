@@ -10,14 +10,13 @@ Poisson count of promotion and property words, with a price for switching state.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from itertools import chain
 
 import numpy as np
 import regex
 
 from cleanse.stages.spam.features import DocumentFeatures
 from cleanse.stages.spam.lexicon import surnames
+from cleanse.stages.spam.normalise import code_points
 from cleanse.stages.spam.rules import (
     AD,
     ARTICLE,
@@ -56,7 +55,7 @@ BRAND_LOOKBACK = 10
 """Paragraphs just above a run (its lead, in news style) that may already name the advertiser."""
 NAME_EVIDENCE = 3.0
 """Log-odds for the advertorial state of a paragraph that names the advertiser."""
-_HAN_BIGRAM = regex.compile(r"(?=(\p{Han}{2}))")
+_NOT_HAN = regex.compile(r"\P{Han}")
 
 
 def _is_short_bare(f: DocumentFeatures, i: int, limit: int) -> bool:
@@ -251,11 +250,31 @@ def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
     paragraphs = [lines[i] for i in range(first, last + 1) if len(lines[i]) > 40]
     if not paragraphs:
         return set()
-    seen_in = Counter(chain.from_iterable(set(_HAN_BIGRAM.findall(paragraph)) for paragraph in paragraphs))
     needed = max(3, NAME_SHARE * len(paragraphs))
-    frequent = [bigram for bigram, count in seen_in.items() if count >= needed]
+    frequent = [bigram for bigram, count in han_bigram_spread(paragraphs).items() if count >= needed]
     before = "\n".join(lines[: max(first - BRAND_LOOKBACK, 0)])
     return {bigram for bigram in frequent if bigram not in before}
+
+
+def han_bigram_spread(paragraphs: list[str]) -> dict[str, int]:
+    """How many of ``paragraphs`` contain each bigram of two Han characters, counted in one array pass.
+
+    Characters that are not Han (``\\P{Han}``, as the regex module sees it) become zeros; every pair of
+    neighbouring non-zero code points is a bigram, keyed with its paragraph so each paragraph counts once.
+    """
+    codes = code_points(_NOT_HAN.sub("\x00", "\x00".join(paragraphs)))
+    at = np.flatnonzero((codes[:-1] != 0) & (codes[1:] != 0))
+    if not at.size:
+        return {}
+    paragraph_starts = np.cumsum([0] + [len(paragraph) + 1 for paragraph in paragraphs[:-1]])
+    paragraph = np.searchsorted(paragraph_starts, at, side="right") - 1
+    pairs = (codes[at].astype(np.int64) << 21) | codes[at + 1].astype(np.int64)
+    keyed = np.unique((paragraph.astype(np.int64) << 42) | pairs)
+    found, counts = np.unique(keyed & ((1 << 42) - 1), return_counts=True)
+    return {
+        chr(pair >> 21) + chr(pair & 0x1FFFFF): count
+        for pair, count in zip(found.tolist(), counts.tolist(), strict=True)
+    }
 
 
 def mark_advertorials(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:
