@@ -87,13 +87,15 @@ def realign_double_byte_runs(
         if start < cursor:
             continue
         best: tuple[float, str, _Run] | None = None
-        runs = [run for codec in DOUBLE_BYTE_CODECS for run in _parse_runs(text, start, codec)]
+        runs = _parse_runs(text, start, "gb18030")
+        end = max((run.end for run in runs), default=start + 1)
+        script = script_of(text[max(0, start - SCRIPT_CONTEXT) : end + SCRIPT_CONTEXT])
+        if (
+            script != "simplified" or not runs
+        ):  # Big5 spells no Simplified-only character: a Simplified text was not Big5
+            runs += _parse_runs(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
-        if runs:
-            script = script_of(text[max(0, start - SCRIPT_CONTEXT) : max(run.end for run in runs) + SCRIPT_CONTEXT])
-            if script == "simplified":  # Big5 spells no Simplified-only character: a Simplified text was not Big5
-                runs = [run for run in runs if run.codec != "big5"] or runs
         for run in runs:
             reading = _best_reading(text, run, model, cache, script)
             if reading is not None and (best is None or reading[0] > best[0]):

@@ -342,21 +342,19 @@ def _remapped_spans(
 
 
 def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
-    """The contiguous stretch with the largest positive sum (Kadane's answer, from prefix sums), or None.
+    """The contiguous stretch with the largest positive sum (Kadane), or None.
 
-    The stretch ends where the prefix sum rises most above its lowest point so far (the
-    first such end) and starts at the last index where that lowest point was reached.
+    A plain loop: windows are a few hundred characters, where numpy's calls cost more than the loop.
     """
-    if not len(gains):
-        return None
-    prefix = np.concatenate(([0.0], np.cumsum(gains, dtype=np.float64)))
-    lowest = np.minimum.accumulate(prefix[:-1])
-    rise = prefix[1:] - lowest
-    end = int(np.argmax(rise))
-    if rise[end] <= 0:
-        return None
-    start = int(np.nonzero(prefix[: end + 1] == lowest[end])[0][-1])
-    return start, end + 1
+    best_gain, best_span = 0.0, None
+    running, run_start = 0.0, 0
+    for index, value in enumerate(gains.tolist()):
+        if running <= 0:
+            running, run_start = 0.0, index
+        running += value
+        if running > best_gain:
+            best_gain, best_span = running, (run_start, index + 1)
+    return best_span
 
 
 def _latin_runs(text: str) -> Iterator[tuple[int, int]]:

@@ -16,7 +16,6 @@ from cleanse.stages.encoding._lm import language_model
 from cleanse.stages.encoding.mojibake import (
     _CP1252_SPECIALS,
     _LATIN_SCREEN,
-    _best_stretch,
     _latin_runs,
     _non_overlapping,
     _remap,
@@ -148,17 +147,3 @@ def test_transitions_from_tables_match_the_terms_they_stand_for() -> None:
         else:
             expected = -1.6094379 + float(model.unigram_logp(np.array([b]))[0])
         assert abs(float(got[index]) - expected) < 1e-3, (chr(a), chr(b))
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-5, 5), max_size=20))
-def test_best_stretch_is_kadanes(values: list[int]) -> None:
-    gains = np.array(values, dtype=np.float32)
-    best_gain, best_span, running, run_start = 0.0, None, 0.0, 0
-    for index, value in enumerate(values):
-        if running <= 0:
-            running, run_start = 0.0, index
-        running += value
-        if running > best_gain:
-            best_gain, best_span = running, (run_start, index + 1)
-    assert _best_stretch(gains) == best_span
