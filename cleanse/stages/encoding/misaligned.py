@@ -90,9 +90,8 @@ def realign_double_byte_runs(
         runs = _parse_runs(text, start, "gb18030")
         end = max((run.end for run in runs), default=start + 1)
         script = script_of(text[max(0, start - SCRIPT_CONTEXT) : end + SCRIPT_CONTEXT])
-        if (
-            script != "simplified" or not runs
-        ):  # Big5 spells no Simplified-only character: a Simplified text was not Big5
+        # Big5 spells no Simplified-only character: a Simplified text was not Big5
+        if script != "simplified" or not runs:
             runs += _parse_runs(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
