@@ -240,9 +240,12 @@ class DocumentBigrams:
         han = (codes >= 0x3400) & (codes <= 0x9FFF)
         both = han[:-1] & han[1:]
         self.keys = np.unique(((codes[:-1] << 21) | codes[1:])[both]) if len(codes) > 1 else np.zeros(0, dtype=np.int64)
+        #: the characters that start a pair (a mark before a run starts none): most look-ups end here
+        self.starts_pair = np.zeros(0x10001, dtype=bool)
+        self.starts_pair[self.keys >> 21] = True
 
     def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        if not len(self.keys):
+        if not len(self.keys) or not self.starts_pair[np.minimum(left, 0x10000)].any():
             return np.zeros(len(right), dtype=np.float64)
         keys = (left << 21) | right  # negative when there is no left character (-1): never a hit
         position = np.searchsorted(self.keys, keys)
