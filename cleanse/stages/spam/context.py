@@ -234,9 +234,11 @@ def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[
     runs = _strong_runs(_viterbi_runs(emissions), f)
     names = set().union(*(advertiser_names(lines, first, last) for first, last in runs)) if runs else set()
     if names:
-        for i in range(count):
-            if any(name in lines[i] for name in names):
-                emissions[i] += NAME_EVIDENCE
+        for i, line in enumerate(lines):
+            for name in names:
+                if name in line:
+                    emissions[i] += NAME_EVIDENCE
+                    break
         runs = _strong_runs(_viterbi_runs(emissions), f)
     return runs, names
 

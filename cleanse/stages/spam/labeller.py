@@ -135,12 +135,13 @@ def _line_spans(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     """
     spans: list[tuple[int, int]] = []
     numbers: list[int] = []
+    add_span, add_number = spans.append, numbers.append
     start = 0
     for number, line in enumerate(text.split("\n")):
         end = start + len(line)
         if line and not line.isspace():
-            spans.append((start, end - 1 if line[-1] == "\r" else end))
-            numbers.append(number)
+            add_span((start, end - 1 if line[-1] == "\r" else end))
+            add_number(number)
         start = end + 1
     return spans, numbers
 

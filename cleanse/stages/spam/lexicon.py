@@ -118,24 +118,25 @@ class Lexicon:
         opening |= self._single.take(firsts)
         positions: list[int] = []
         ids: list[int] = []
+        add_position, add_id = positions.append, ids.append
         covered = 0
-        word_ids, lengths_by_pair, needs_boundary = self._word_ids, self._lengths_by_pair, self._needs_boundary
+        word_id_of, lengths_of, needs_boundary = self._word_ids.get, self._lengths_by_pair.get, self._needs_boundary
         single_words = self._single_words
         for position in candidates[opening].tolist():
             if position < covered:
                 continue
-            lengths = lengths_by_pair.get(text[position : position + 2])
+            lengths = lengths_of(text[position : position + 2])
             if lengths is None:
                 if text[position] not in single_words:
                     continue
                 lengths = (1,)
             for length in lengths:
                 word = text[position : position + length]
-                word_id = word_ids.get(word)
+                word_id = word_id_of(word)
                 if word_id is None or (word in needs_boundary and not _standalone(text, position, len(word))):
                     continue
-                positions.append(position)
-                ids.append(word_id)
+                add_position(position)
+                add_id(word_id)
                 covered = position + len(word)
                 break
         return np.array(positions, dtype=np.int64), np.array(ids, dtype=np.int64)
