@@ -242,13 +242,14 @@ class SpamLabeller(DocumentStage):
                 if label != ARTICLE and actions[label] != KEEP and (not only_pieces or _is_piece(text, start, end))
             ],
         )
+        rounded = {score: round(score, 3) for score in {verdict.score for verdict in rows.verdicts}}
         records = [
             {
                 "index": number,
                 "start": start,
                 "end": end,
                 "label": label,
-                "score": round(score, 3),
+                "score": rounded[score],
                 "action": actions[label],
                 "evidence": list(evidence),
             }
