@@ -15,7 +15,7 @@ whose sentences all reappear inside one earlier paragraph gets a ``contained_par
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,7 +30,7 @@ from cleanse.stages.dedup.edges import EdgeRule
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.units import Span, paragraph_spans, sentence_spans
+from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 from cleanse.stages.dedup.verify import jaccard
 
 NEAR_DUPLICATE = "near_duplicate"
@@ -91,6 +91,10 @@ class NearDupDetector(CorpusStage):
         else:
             yield from self._check_batch(docs)
         self._save_indexes()
+
+    def checks(self, doc: Document) -> bool:
+        """Whether the stage compares ``doc``: kept, not empty, and not a split-off segment unless asked."""
+        return self._wanted(doc)
 
     def _wanted(self, doc: Document) -> bool:
         if not doc.kept or not doc.text:
@@ -170,6 +174,11 @@ class NearDupDetector(CorpusStage):
         if edits:
             doc.apply(self.name, edits)
 
+    def repeat(self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit]) -> None:
+        """A repeated paragraph: a ``duplicate_paragraph`` verdict, or (``remove_paragraphs``) a removal
+        edit appended to ``edits``, recorded in the paragraph cluster report either way."""
+        self._repeat(doc, text, name, span, best, edits)
+
     def _repeat(self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit]) -> None:
         evidence = (f"of {best.cluster}",)
         self.paragraph_clusters.add(best.cluster, name, span.text, best.similarity)
@@ -181,48 +190,69 @@ class NearDupDetector(CorpusStage):
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.similarity, evidence)
 
     def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
-        """Sentences seen before in another paragraph: the paragraph is contained, or its sentences repeat.
-
-        When the repeated sentences cover ``containment_threshold`` of the paragraph, and all come from
-        one earlier paragraph, the paragraph gets one ``contained_paragraph`` verdict; otherwise each
-        repeated sentence gets a ``duplicate_sentence`` verdict naming the paragraph it came from.
-        """
+        """Sentences seen before in another paragraph: query the sentence index, index these sentences,
+        then :meth:`containment_verdict`."""
         sentences, signs, lengths = signed
         usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
-        sources: dict[int, Match] = {}
-        covered: dict[str, int] = {}
         if not usable:
             return
+        found: dict[int, SentenceMatches] = {}
         all_keys = self.sentences.keys(signs)
         for number in usable:
-            size = self._shingle_count(int(lengths[number]))
+            size = self.shingle_count(int(lengths[number]))
             threshold = self.options.containment_threshold
             matches = self.sentences.query_containment(signs[number], size, threshold, keys=all_keys[number])
             matches = [m for m in matches if not m.name.startswith(name + ":")]
             if matches:
-                sources[number] = matches[0]
-            for owner in {m.name.rsplit(":", 1)[0] for m in matches}:
-                covered[owner] = covered.get(owner, 0) + int(lengths[number])
+                owners = {m.name.rsplit(":", 1)[0] for m in matches}
+                found[number] = SentenceMatches(matches[0].similarity, matches[0].name.rsplit(":", 1)[0], owners)
         for number in usable:
-            size = self._shingle_count(int(lengths[number]))
+            size = self.shingle_count(int(lengths[number]))
             self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
-        if not sources:
+        self.containment_verdict(doc, span, length, sentences, lengths.tolist(), found)
+
+    def containment_verdict(
+        self,
+        doc: Document,
+        span: Span,
+        length: int,
+        sentences: Sequence[Span],
+        lengths: Sequence[int],
+        matches_per_sentence: Mapping[int, SentenceMatches],
+    ) -> None:
+        """The paragraph is contained, or its sentences repeat: the verdicts once the matches are known.
+
+        ``matches_per_sentence`` holds, in sentence order, each sentence that matched earlier sentences:
+        the best match's similarity, the paragraph it came from, and every paragraph any match came from.
+        When the repeated sentences cover ``containment_threshold`` of the paragraph (``lengths`` are the
+        normalised lengths of all its sentences) and come from one earlier paragraph (ties: the larger
+        name), the paragraph gets one ``contained_paragraph`` verdict, if it has ``min_containment_chars``
+        (``length``); otherwise each repeated sentence gets a ``duplicate_sentence`` verdict naming the
+        paragraph it came from. The Ray engine calls this too, so both paths give the same verdicts.
+        """
+        if not matches_per_sentence:
             return
+        covered: dict[str, int] = {}
+        for number, found in matches_per_sentence.items():
+            for owner in found.owners:
+                covered[owner] = covered.get(owner, 0) + int(lengths[number])
         owner, size = max(covered.items(), key=lambda item: (item[1], item[0]))
-        share = min(size / max(int(lengths.sum()), 1), 1.0)
+        share = min(size / max(int(sum(lengths)), 1), 1.0)
         if share >= self.options.containment_threshold and length >= self.options.min_containment_chars:
             doc.flag(self.name, span.start, span.end, CONTAINED_PARAGRAPH, share, (f"in {owner}",))
             self.counts["contained_paragraphs"] += 1
             return
-        for number, match in sources.items():
+        for number, found in matches_per_sentence.items():
             sentence = sentences[number]
-            source = match.name.rsplit(":", 1)[0]
             start, end = span.start + sentence.start, span.start + sentence.end
-            doc.flag(self.name, start, end, DUPLICATE_SENTENCE, match.similarity, (f"of {source}",))
+            doc.flag(self.name, start, end, DUPLICATE_SENTENCE, found.similarity, (f"of {found.source}",))
             self.counts["duplicate_sentences"] += 1
 
-    def _shingle_count(self, length: int) -> int:
+    def shingle_count(self, length: int) -> int:
+        """Shingles of a unit of ``length`` normalised characters (the sentence sizes containment uses)."""
         return max(length - self.options.ngram + 1, 1) if length else 0
+
+    _shingle_count = shingle_count
 
     # -- batch policies ------------------------------------------------------------------------
 

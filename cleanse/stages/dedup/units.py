@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 import regex
@@ -22,6 +23,15 @@ class Span(NamedTuple):
     start: int
     end: int
     text: str
+
+
+class SentenceMatches(NamedTuple):
+    """What one sentence of a paragraph matched earlier: the best match's similarity and paragraph, and
+    every paragraph any of its matches came from (the input of the stage's containment verdict)."""
+
+    similarity: float
+    source: str
+    owners: Collection[str]
 
 
 def paragraph_spans(text: str) -> list[Span]:

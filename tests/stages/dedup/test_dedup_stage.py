@@ -246,3 +246,25 @@ def test_an_unreadable_index_is_a_clear_input_error(tmp_path: Path) -> None:
     (tmp_path / "documents.npz").write_bytes(b"PK\x03\x04 not a zip file")
     with pytest.raises(InputError, match="dedup index_path"):
         run([Document.from_text(STORY, id="x")], index_path=str(tmp_path))
+
+
+def test_public_names_for_other_engines_behave_as_the_private_ones() -> None:
+    from cleanse.stages.dedup.units import SentenceMatches, sentence_spans
+
+    stage = NearDupDetector()
+    kept, segment = Document.from_text(STORY, id="k"), Document.from_text(STORY, id="s")
+    segment.metadata["parent"] = "k"
+    assert [stage.checks(d) for d in (kept, segment)] == [True, False]
+    assert stage.shingle_count(12) == 8 and stage.shingle_count(3) == 1 and stage.shingle_count(0) == 0
+    paragraph = "".join(STORY.split("\n")[:2])  # two sentences of about equal length
+    sentences = sentence_spans(paragraph)
+    assert len(sentences) == 2
+    doc = Document.from_text(paragraph, id="v")
+    span = sentences[0]._replace(start=0, end=len(paragraph), text=paragraph)
+    lengths = [len(s.text) for s in sentences]
+    stage.containment_verdict(doc, span, len(paragraph), sentences, lengths, {0: SentenceMatches(0.9, "a:1", {"a:1"})})
+    assert [(c.reason, c.evidence) for c in doc.changes] == [(DUPLICATE_SENTENCE, ("of a:1",))]
+    whole = {n: SentenceMatches(1.0, "b:0", {"b:0"}) for n in range(len(sentences))}
+    doc = Document.from_text(paragraph, id="w")
+    stage.containment_verdict(doc, span, len(paragraph), sentences, lengths, whole)
+    assert [(c.reason, c.evidence) for c in doc.changes] == [(CONTAINED_PARAGRAPH, ("in b:0",))]
