@@ -220,3 +220,4 @@ def test_han_bigram_spread_counts_paragraphs_like_the_regex(paragraphs: list[str
     bigram = regex.compile(r"(?=(\p{Han}{2}))")
     expected = Counter(chain.from_iterable(set(bigram.findall(paragraph)) for paragraph in paragraphs))
     assert han_bigram_spread(paragraphs) == dict(expected)
+    assert han_bigram_spread(paragraphs, at_least=2.5) == {word: n for word, n in expected.items() if n >= 2.5}

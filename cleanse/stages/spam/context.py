@@ -252,14 +252,14 @@ def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:
     paragraphs = [lines[i] for i in range(first, last + 1) if len(lines[i]) > 40]
     if not paragraphs:
         return set()
-    needed = max(3, NAME_SHARE * len(paragraphs))
-    frequent = [bigram for bigram, count in han_bigram_spread(paragraphs).items() if count >= needed]
+    frequent = han_bigram_spread(paragraphs, at_least=max(3, NAME_SHARE * len(paragraphs)))
     before = "\n".join(lines[: max(first - BRAND_LOOKBACK, 0)])
     return {bigram for bigram in frequent if bigram not in before}
 
 
-def han_bigram_spread(paragraphs: list[str]) -> dict[str, int]:
-    """How many of ``paragraphs`` contain each bigram of two Han characters, counted in one array pass.
+def han_bigram_spread(paragraphs: list[str], at_least: float = 1) -> dict[str, int]:
+    """How many of ``paragraphs`` contain each bigram of two Han characters (those in ``at_least`` or more),
+    counted in one array pass.
 
     Characters that are not Han (``\\P{Han}``, as the regex module sees it) become zeros; every pair of
     neighbouring non-zero code points is a bigram, keyed with its paragraph so each paragraph counts once.
@@ -273,6 +273,8 @@ def han_bigram_spread(paragraphs: list[str]) -> dict[str, int]:
     pairs = (codes[at].astype(np.int64) << 21) | codes[at + 1].astype(np.int64)
     keyed = np.unique((paragraph.astype(np.int64) << 42) | pairs)
     found, counts = np.unique(keyed & ((1 << 42) - 1), return_counts=True)
+    common = counts >= at_least
+    found, counts = found[common], counts[common]
     return {
         chr(pair >> 21) + chr(pair & 0x1FFFFF): count
         for pair, count in zip(found.tolist(), counts.tolist(), strict=True)
