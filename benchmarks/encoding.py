@@ -222,7 +222,7 @@ def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
     resynced_shown = _pooled(per_kind, [f"misaligned_{s}resynced_private_shown" for s in ("", "traditional_")])
     lost_trail_shown = _pooled(per_kind, [f"misaligned_{s}lost_trail_private_shown" for s in ("", "traditional_")])
     halves = {
-        f"{name}_{variant or 'decoded'}": {
+        f"{name}_{variant.lstrip('_') or 'decoded'}": {
             half: _pooled(per_kind, [f"misaligned_{s}{name}{variant}" for s in ("", "traditional_")], half)
             for half in ("tuning", "held_out")
         }
