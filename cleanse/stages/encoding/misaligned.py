@@ -326,8 +326,11 @@ def _beam(
                 last_trails[history_index],
             )
         n_states = len(scores)
-        state_index = np.repeat(np.arange(n_states), n_cands)
-        cand_index = np.tile(np.arange(n_cands), n_states)
+        if n_states == 1:
+            state_index, cand_index = np.zeros(n_cands, dtype=np.intp), np.arange(n_cands)
+        else:
+            state_index = np.repeat(np.arange(n_states), n_cands)
+            cand_index = np.tile(np.arange(n_cands), n_states)
         step = cand_base[cand_index]
         if (2 * index - 1) in run.unknown_pairs:
             prev_trail = last_trails[state_index]
@@ -338,7 +341,7 @@ def _beam(
             state_index, cand_index, step = state_index[allowed], cand_index[allowed], step[allowed]
             if not len(state_index):
                 return None
-        codes = cand_codes[cand_index]
+        codes = cand_codes[cand_index] if n_states > 1 or len(cand_index) != n_cands else cand_codes
         if quote_bonus != (0.0, 0.0):
             step = step + np.where(
                 codes == _OPENING_QUOTE, quote_bonus[0], np.where(codes == _CLOSING_QUOTE, quote_bonus[1], 0.0)
