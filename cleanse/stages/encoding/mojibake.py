@@ -324,10 +324,9 @@ def _remapped_spans(
             continue
         gains_all = model.position_logp_many(alternatives)
         base_all = model.position_logp_many(originals)
-        for start, window, alternative, gains, base in zip(
-            starts, originals, alternatives, gains_all, base_all, strict=True
-        ):
-            span = _best_stretch(gains - base)
+        lengths = np.array([len(window) for window in originals])
+        spans = _best_stretches(np.concatenate(gains_all) - np.concatenate(base_all), lengths)
+        for start, window, alternative, span in zip(starts, originals, alternatives, spans, strict=True):
             if span is None:
                 continue
             # the stretch's edges are scored with the wrong neighbours; let the exact gain pick among shifted edges
@@ -338,6 +337,41 @@ def _remapped_spans(
                         found.append(
                             (start + first, start + last, alternative[first:last], f"{written} read as {read}")
                         )
+    return found
+
+
+def _best_stretches(values: np.ndarray, lengths: np.ndarray) -> list[tuple[int, int] | None]:
+    """:func:`_best_stretch` of each consecutive piece of ``values`` (``lengths`` long), all in one pass.
+
+    Per piece, the stretch ends where the prefix sum rises most above its lowest point so far
+    (the first such end) and starts at the last index where that lowest point was reached.
+    Pieces are kept apart by lowering each one's prefix sums far below the one before.
+    """
+    if not len(lengths):
+        return []
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    piece = np.repeat(np.arange(len(lengths)), lengths + 1)
+    inside = np.ones(int(lengths.sum()) + len(lengths), dtype=bool)
+    inside[starts] = False  # each piece's prefix sums start with a 0
+    padded = np.zeros(len(inside), dtype=np.float64)
+    padded[inside] = values
+    totals = np.cumsum(padded)
+    prefix = totals - totals[starts][piece]
+    spread = float(np.abs(values).sum()) + 1.0
+    lowered = prefix - piece * spread
+    lowest = np.minimum.accumulate(lowered)
+    rise = np.full(len(lowered), -np.inf)
+    positions = np.nonzero(inside)[0]
+    rise[positions] = prefix[positions] - (lowest[positions - 1] + piece[positions] * spread)
+    best = np.maximum.reduceat(rise, starts)
+    at_best = np.nonzero((rise == best[piece]) & (best[piece] > 0))[0]
+    pieces_found, first = np.unique(piece[at_best], return_index=True)
+    ends = at_best[first]
+    minima = np.nonzero(lowered == lowest)[0]
+    begins = minima[np.searchsorted(minima, ends - 1, side="right") - 1]
+    found: list[tuple[int, int] | None] = [None] * len(lengths)
+    for index, begin, end in zip(pieces_found.tolist(), begins.tolist(), ends.tolist(), strict=True):
+        found[index] = (begin - int(starts[index]), end - int(starts[index]))
     return found
 
 

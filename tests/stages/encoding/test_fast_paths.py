@@ -16,6 +16,8 @@ from cleanse.stages.encoding._lm import language_model
 from cleanse.stages.encoding.mojibake import (
     _CP1252_SPECIALS,
     _LATIN_SCREEN,
+    _best_stretch,
+    _best_stretches,
     _latin_runs,
     _non_overlapping,
     _remap,
@@ -147,3 +149,12 @@ def test_transitions_from_tables_match_the_terms_they_stand_for() -> None:
         else:
             expected = -1.6094379 + float(model.unigram_logp(np.array([b]))[0])
         assert abs(float(got[index]) - expected) < 1e-3, (chr(a), chr(b))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.integers(-5, 5), max_size=20), min_size=1, max_size=6))
+def test_best_stretches_of_many_pieces_are_each_pieces_own(pieces: list[list[int]]) -> None:
+    values = np.array([value for piece in pieces for value in piece], dtype=np.float32)
+    lengths = np.array([len(piece) for piece in pieces])
+    expected = [_best_stretch(np.array(piece, dtype=np.float32)) for piece in pieces]
+    assert _best_stretches(values, lengths) == expected
