@@ -101,6 +101,17 @@ def test_url_precheck_never_skips_a_url(pieces: list[str]) -> None:
         assert may_hold_url(text, code_points(text))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("w.az1 新/:"), max_size=40))
+def test_url_precheck_by_dots_agrees_with_the_array_pass(text: str) -> None:
+    from cleanse.stages.spam import features
+
+    by_dots = may_hold_url(text, code_points(text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(features, "FEW_DOTS", -1)
+        assert may_hold_url(text, code_points(text)) == by_dots
+
+
 def test_url_precheck_skips_text_without_url_shapes() -> None:
     assert not may_hold_url("定价:1.30元。新闻", code_points("定价:1.30元。新闻"))
     assert may_hold_url("访问 www.1", code_points("访问 www.1"))

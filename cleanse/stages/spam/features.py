@@ -62,16 +62,26 @@ def character_classes(codes: np.ndarray) -> np.ndarray:
 
 
 _DOT, _W, _A, _Z = (ord(char) for char in ".waz")
+FEW_DOTS = 32
+"""Up to this many dots are checked one by one; more (tables of decimals) in one array pass."""
 
 
 def may_hold_url(text: str, codes: np.ndarray) -> bool:
     """False when ``patterns.URL`` cannot match folded ``text``: no ``://`` and no ASCII dot between two
-    characters with ``w`` before it or a letter after it. One substring search and one array pass, instead of
-    a search per top-level domain.
+    characters with ``w`` before it or a letter after it. A few substring searches and a look at each dot (or
+    one array pass when there are many), instead of a search per top-level domain.
     """
     if "/" in text and "://" in text:
         return True
     if "." not in text:
+        return False
+    if text.count(".") <= FEW_DOTS:
+        last = len(text) - 1
+        position = text.find(".", 1)
+        while 0 < position < last:
+            if "a" <= text[position + 1] <= "z" or text[position - 1] == "w":
+                return True
+            position = text.find(".", position + 1)
         return False
     dots = np.flatnonzero(codes[1:-1] == _DOT) + 1
     if not dots.size:
