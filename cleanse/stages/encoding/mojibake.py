@@ -281,14 +281,10 @@ def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
     """Spans of ``window`` whose bytes in ``codec`` are valid UTF-8, aligned on characters."""
     if not _UTF8_RUN.search(window.encode(codec, errors="replace")):
         return  # the same bytes but for the stand-in of unencodable characters: no run, nothing to align
-    pieces = [_encode(char, codec) or b"\x00" for char in window]
-    boundaries: dict[int, int] = {}
-    offset = 0
-    for index, piece in enumerate(pieces):
-        boundaries[offset] = index
-        offset += len(piece)
-    boundaries[offset] = len(window)
-    data = b"".join(pieces)
+    # the same bytes, with a one-byte stand-in for what the codec cannot encode; offsets from a length table
+    data = window.encode(codec, errors="replace")
+    offsets = np.cumsum(_encoded_lengths(codepoints(window), codec))
+    boundaries = dict(zip([0, *offsets.tolist()], range(len(window) + 1), strict=True))
     for match in _UTF8_RUN.finditer(data):
         starts = [b for b in range(match.start(), min(match.start() + 4, match.end())) if b in boundaries]
         ends = [b for b in range(match.end(), match.start(), -1) if b in boundaries]
@@ -304,6 +300,24 @@ def _utf8_inside(window: str, codec: str) -> Iterator[tuple[int, int, str]]:
                 if _HAN.search(repaired) and not _NOT_CHINESE.search(repaired):
                     found += 1
                     yield boundaries[first], boundaries[last], repaired
+
+
+@lru_cache(maxsize=4)
+def _length_table(codec: str) -> np.ndarray:
+    """Bytes per character in ``codec`` by code point (0x10000: every one beyond the BMP), 0 until first needed."""
+    return np.zeros(0x10001, dtype=np.int64)
+
+
+def _encoded_lengths(codes: np.ndarray, codec: str) -> np.ndarray:
+    """Bytes of each character in ``codec``, 1 for what it cannot encode (the stand-in ``?``)."""
+    table = _length_table(codec)
+    slots = np.minimum(codes, 0x10000)
+    lengths = table[slots]
+    if not lengths.all():
+        for slot, code in zip(*np.unique(np.stack((slots, codes))[:, lengths == 0], axis=1).tolist(), strict=True):
+            table[slot] = len(_encode(chr(code), codec) or b"?")
+        lengths = table[slots]
+    return lengths
 
 
 def _remapped_spans(
