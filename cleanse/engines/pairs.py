@@ -25,6 +25,7 @@ edges ``a -> b`` (``a`` the later ordinal), and a shuffle by ``a`` brings all of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -60,7 +61,9 @@ SENTENCE_COLUMNS: Columns = {
     "source": np.zeros(0, dtype=object),
     "owners": np.zeros(0, dtype=object),
 }
-PAIR_CHUNK = 65536
+PAIR_CHUNK = 8192  # pairs whose signatures are compared at once (two 4 MB gathers at 128 permutations)
+PENDING_PAIRS = 1 << 18  # candidate pairs made before they are checked (2 MB of pair codes)
+TILE = 1024  # a key group larger than this yields its pairs tile by tile
 
 
 def _units_and_keys(parts: list[dict[str, Columns]]) -> tuple[Columns, np.ndarray, np.ndarray]:
@@ -85,21 +88,58 @@ def _triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
     return np.triu_indices(size, k=1)  # type: ignore[return-value]
 
 
-def candidate_pairs(key: np.ndarray, unit: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(later, earlier)`` unit indices of every pair sharing a key (rows sorted by key, then ordinal), once."""
+def _tiles(size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(later, earlier)`` positions of every pair in a group of ``size``, at most TILE² pairs at a time."""
+    for lo in range(0, size, TILE):
+        hi = min(lo + TILE, size)
+        for first in range(0, lo, TILE):
+            last = min(first + TILE, size)
+            yield np.repeat(np.arange(lo, hi), last - first), np.tile(np.arange(first, last), hi - lo)
+        earlier, later = _triangle(hi - lo)
+        yield lo + later, lo + earlier
+
+
+Check = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def checked_pairs(key: np.ndarray, unit: np.ndarray, count: int, check: Check) -> tuple[np.ndarray, ...]:
+    """``(later, earlier, value)`` for every pair sharing a key that ``check`` keeps, each pair once.
+
+    Rows are sorted by key, then by ordinal. ``check(later, earlier)`` returns a keep mask and a value per
+    pair. Pairs are made and checked in chunks of about PENDING_PAIRS, and a pair already kept is not
+    checked again, so memory stays bounded when many units share a key (a template line on every page).
+    """
     starts = group_starts(key)
     sizes = np.diff(starts)
-    earlier, later = [], []
+    accepted = np.zeros(0, dtype=np.int64)
+    values: list[np.ndarray] = [np.zeros(0, dtype=np.float64)]
+    codes: list[np.ndarray] = [accepted]
+    pending: list[np.ndarray] = []
+    waiting = 0
+
+    def flush() -> None:
+        nonlocal accepted, waiting
+        code = np.unique(np.concatenate(pending))
+        pending.clear()
+        waiting = 0
+        later, earlier = code // count, code % count
+        fresh = (later != earlier) & ~np.isin(code, accepted, assume_unique=True)
+        code, later, earlier = code[fresh], later[fresh], earlier[fresh]
+        keep, value = check(later, earlier)
+        codes.append(code[keep])
+        values.append(value[keep])
+        accepted = np.sort(np.concatenate([accepted, code[keep]]))
+
     for start, size in zip(starts[:-1][sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        first, second = _triangle(size)
-        earlier.append(unit[start + first])
-        later.append(unit[start + second])
-    if not earlier:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    code = np.unique(np.concatenate(later) * count + np.concatenate(earlier))
-    later_units, earlier_units = code // count, code % count
-    distinct = later_units != earlier_units
-    return later_units[distinct], earlier_units[distinct]
+        for later, earlier in _tiles(size):
+            pending.append(unit[start + later] * count + unit[start + earlier])
+            waiting += len(later)
+            if waiting >= PENDING_PAIRS:
+                flush()
+    if pending:
+        flush()
+    code = np.concatenate(codes)
+    return code // count, code % count, np.concatenate(values)
 
 
 def _similarity(signs: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
@@ -111,7 +151,9 @@ def _similarity(signs: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> np
     return out
 
 
-def _rule_edges(units: Columns, later: np.ndarray, earlier: np.ndarray, rule: EdgeRule) -> tuple[np.ndarray, ...]:
+def _rule_edges(
+    units: Columns, later: np.ndarray, earlier: np.ndarray, rule: EdgeRule
+) -> tuple[np.ndarray, np.ndarray]:
     edge = np.empty(len(later), dtype=bool)
     similarity = np.empty(len(later), dtype=np.float64)
     signs, sizes = units["sign"], units["size"]
@@ -128,15 +170,15 @@ def verify_similar(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: 
     units, key, unit = _units_and_keys(parts)
     if not units:
         return [dict(EDGE_COLUMNS) for _ in range(partitions)]
-    later, earlier = candidate_pairs(key, unit, len(units["ordinal"]))
-    keep, similarity = _rule_edges(units, later, earlier, rule)
-    later, earlier = later[keep], earlier[keep]
+    later, earlier, similarity = checked_pairs(
+        key, unit, len(units["ordinal"]), lambda a, b: _rule_edges(units, a, b, rule)
+    )
     edges = {
         "a": units["ordinal"][later],
         "a_id": units["name"][later],
         "b": units["ordinal"][earlier],
         "b_id": units["name"][earlier],
-        "similarity": similarity[keep],
+        "similarity": similarity,
     }
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 
@@ -149,21 +191,23 @@ def verify_contained(parts: list[dict[str, Columns]], threshold: float, partitio
     units, key, unit = _units_and_keys(parts)
     if not units:
         return [dict(CONTAINED_COLUMNS) for _ in range(partitions)]
-    later, earlier = candidate_pairs(key, unit, len(units["ordinal"]))
-    visible = units["paragraph"][earlier] < units["paragraph"][later]
-    later, earlier = later[visible], earlier[visible]
-    similarity = _similarity(units["sign"], later, earlier)
-    size = units["size"][later]
-    sizes = units["size"][earlier].astype(np.float64)
-    common = similarity * (size + sizes) / (1.0 + similarity)
-    smaller = np.minimum(sizes, size)
-    contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
-    keep = contained >= threshold
+
+    def check(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        visible = units["paragraph"][earlier] < units["paragraph"][later]
+        similarity = _similarity(units["sign"], later, earlier)
+        size = units["size"][later]
+        sizes = units["size"][earlier].astype(np.float64)
+        common = similarity * (size + sizes) / (1.0 + similarity)
+        smaller = np.minimum(sizes, size)
+        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        return visible & (contained >= threshold), contained
+
+    later, earlier, contained = checked_pairs(key, unit, len(units["ordinal"]), check)
     edges = {
-        "a": units["ordinal"][later[keep]],
-        "b": units["ordinal"][earlier[keep]],
-        "owner": units["name"][earlier[keep]],
-        "contained": contained[keep],
+        "a": units["ordinal"][later],
+        "b": units["ordinal"][earlier],
+        "owner": units["name"][earlier],
+        "contained": contained,
     }
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 

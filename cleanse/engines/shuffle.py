@@ -84,6 +84,8 @@ def payload_bytes(value: Any) -> int:
         return sum(payload_bytes(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return sum(payload_bytes(v) for v in value)
+    if type(value).__name__ == "Table" and hasattr(value, "nbytes"):  # an Arrow block
+        return int(value.nbytes)
     if hasattr(value, "__dataclass_fields__"):
         return sum(payload_bytes(getattr(value, name)) for name in value.__dataclass_fields__)
     return 0

@@ -25,6 +25,7 @@ from cleanse.stages.dedup.stage import NearDupDetector
 from cleanse.stages.dedup.units import paragraph_spans, sentence_spans
 
 MARK_COLUMNS: Columns = {"a": np.zeros(0, dtype=np.int64)}
+SIGN_CHARS = 200_000
 
 
 class Offsets(NamedTuple):
@@ -89,16 +90,23 @@ def block_documents(tables: list[Any]) -> tuple[list[Document], np.ndarray]:
 
 
 def _signed(texts: list[str], stage: NearDupDetector) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Signatures, normalised lengths and shingle-set sizes, as the stage computes them."""
-    if not texts:
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros((0, stage.options.num_perm), dtype=np.uint32), empty, empty
-    signs, lengths, sizes = sign_units_sized(texts, stage.options)
-    return (
-        np.asarray(signs, dtype=np.uint32),
-        np.asarray(lengths, dtype=np.int64),
-        np.asarray(sizes, dtype=np.int64),
-    )
+    """Signatures, normalised lengths and shingle-set sizes, as the stage computes them.
+
+    Units are signed in runs of about SIGN_CHARS characters: the working memory of signing grows with the
+    text signed at once, and each unit's signature does not depend on the others in its call.
+    """
+    signs: list[np.ndarray] = [np.zeros((0, stage.options.num_perm), dtype=np.uint32)]
+    lengths: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    sizes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    ends = np.cumsum([len(text) for text in texts]) // SIGN_CHARS
+    bounds = np.flatnonzero(np.diff(ends)) + 1 if len(texts) else np.zeros(0, dtype=np.int64)
+    for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), len(texts)], strict=True):
+        if hi > lo:
+            part = sign_units_sized(texts[lo:hi], stage.options)
+            signs.append(np.asarray(part[0], dtype=np.uint32))
+            lengths.append(np.asarray(part[1], dtype=np.int64))
+            sizes.append(np.asarray(part[2], dtype=np.int64))
+    return np.concatenate(signs), np.concatenate(lengths), np.concatenate(sizes)
 
 
 def sketch_block(tables: list[Any], stage: NearDupDetector) -> list[Any]:

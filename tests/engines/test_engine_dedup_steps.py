@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleanse.document import Document
 from cleanse.engines import EngineError
-from cleanse.engines.pairs import best_edges, candidate_pairs, join_marks, sentence_matches, verify_contained
+from cleanse.engines.pairs import best_edges, checked_pairs, join_marks, sentence_matches, verify_contained
 from cleanse.engines.ray_dedup import DedupReport, DistributedDedup, block_groups, layout
 from cleanse.engines.rows import order_key
 from cleanse.engines.shuffle import InlineSteps, flatten, partition_of, split_columns, unflatten
@@ -27,11 +27,26 @@ from cleanse.stages.dedup.stage import SENTENCE_THRESHOLD
 pa = pytest.importorskip("pyarrow", reason='the Ray engine blocks are Arrow tables: pip install "cleanse[ray]"')
 
 
+def _everything(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return np.ones(len(later), dtype=bool), np.zeros(len(later))
+
+
 def test_candidate_pairs_are_later_to_earlier_once_however_many_keys_they_share():
     key = np.array([1, 1, 1, 2, 2, 3], dtype=np.uint64)
     unit = np.array([0, 2, 1, 0, 2, 1])  # sorted by key, then by ordinal (units 0 < 2 < 1 in stream order)
-    later, earlier = candidate_pairs(key, unit, 3)
+    later, earlier, _ = checked_pairs(key, unit, 3, _everything)
     assert sorted(zip(later.tolist(), earlier.tolist(), strict=True)) == [(1, 0), (1, 2), (2, 0)]
+
+
+def test_a_key_shared_by_many_units_is_paired_tile_by_tile_and_completely():
+    size = 1500  # above one tile: pairs come in chunks, and every pair still comes exactly once
+    later, earlier, _ = checked_pairs(np.zeros(size, dtype=np.uint64), np.arange(size), size, _everything)
+    assert len(later) == size * (size - 1) // 2 and bool((later > earlier).all())
+    assert len(np.unique(later * size + earlier)) == len(later)
+    odd, _, _ = checked_pairs(
+        np.zeros(size, dtype=np.uint64), np.arange(size), size, lambda a, b: ((a + b) % 2 == 1, a * 0.0)
+    )
+    assert len(odd) == (size // 2) * ((size + 1) // 2)  # pairs of one even and one odd unit
 
 
 def test_the_best_edge_is_the_most_similar_then_the_earliest():

@@ -105,6 +105,14 @@ def test_other_dedup_settings_match_the_local_stage(ray_session, overrides):
     assert remote.stats.corpus_reports == local.stats.corpus_reports
 
 
+def test_a_stage_after_dedup_keeps_the_dedup_report(ray_session):
+    local = Pipeline([NearDupDetector(), Explodes()])
+    expected = [d.to_json() for d in local.run(_corpus())]
+    remote = Pipeline([NearDupDetector(), Explodes()])
+    assert [d.to_json() for d in run_ray(remote, _corpus(), partitions=2)] == expected
+    assert remote.stats.corpus_reports == local.stats.corpus_reports
+
+
 def test_the_command_line_writes_the_same_files_on_both_engines(ray_session, tmp_path):
     from cleanse.cli import main
 
