@@ -112,7 +112,7 @@ def _signed(texts: list[str], stage: NearDupDetector) -> tuple[np.ndarray, np.nd
 def sketch_block(tables: list[Any], stage: NearDupDetector) -> list[Any]:
     """Step 1 on one group of consecutive blocks: ``[BlockSketch, Summary]``."""
     docs, seqs = block_documents(tables)
-    wanted = sorted((i for i, doc in enumerate(docs) if stage._wanted(doc)), key=lambda i: int(seqs[i]))
+    wanted = sorted((i for i, doc in enumerate(docs) if stage.checks(doc)), key=lambda i: int(seqs[i]))
     texts = [docs[i].text or "" for i in wanted]
     doc_signs, doc_lengths, doc_sizes = _signed(texts, stage)
     para_doc: list[int] = []
@@ -239,7 +239,7 @@ def sentence_rows(
         "ordinal": offsets.sentences + keep,
         "paragraph": offsets.paragraphs + paragraphs,
         "name": sketch.paragraph_names(paragraphs),
-        "size": np.array([stage._shingle_count(n) for n in sketch.sent_lengths[keep].tolist()], dtype=np.int64),
+        "size": np.array([stage.shingle_count(n) for n in sketch.sent_lengths[keep].tolist()], dtype=np.int64),
         "sign": sketch.sent_signs[keep],
     }
     return keyed_parts(units, stage.sentences.keys(units["sign"]), partitions)

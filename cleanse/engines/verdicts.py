@@ -2,9 +2,10 @@
 
 Each document gets what the local stage gives it, through the same Document API and in the same order,
 so its status, metadata and change log are identical: ``mark_duplicate`` for a duplicate document;
-``metadata["dedup_cluster"]``; then, paragraph by paragraph, the stage's own repeat handling (a
-``duplicate_paragraph`` verdict, or a removal edit) or the containment verdicts (``contained_paragraph`` or
-``duplicate_sentence``). What the local stage would add to its report travels with the document as a
+``metadata["dedup_cluster"]``; then, paragraph by paragraph, the stage's own ``repeat`` (a
+``duplicate_paragraph`` verdict, or a removal edit) or its own ``containment_verdict``
+(``contained_paragraph`` or ``duplicate_sentence``), called with the matches the shuffles found.
+What the local stage would add to its report travels with the document as a
 :class:`ReportRecord`, which the driver replays in stream order (:class:`cleanse.engines.ray_dedup.DedupReport`).
 """
 
@@ -30,7 +31,7 @@ from cleanse.stages.dedup.stage import (
     NEAR_DUPLICATE,
     NearDupDetector,
 )
-from cleanse.stages.dedup.units import Span, paragraph_spans, sentence_spans
+from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 
 REPORT_COLUMN = "dedup_report"
 MARK_COLUMNS: Columns = {
@@ -133,7 +134,7 @@ class BlockVerdicts:
             found = self.paragraphs.get(self.offsets.paragraphs + paragraph)
             if found is not None:
                 cluster, similarity = found
-                stage._repeat(doc, text, name, span, Match(cluster, similarity, cluster), edits)
+                stage.repeat(doc, text, name, span, Match(cluster, similarity, cluster), edits)
                 record.paragraphs.append((cluster, name, _short(span.text), similarity))
                 if stage.options.remove_paragraphs:
                     record.count("removed_paragraphs")
@@ -146,41 +147,29 @@ class BlockVerdicts:
     def _containment(
         self, doc: Document, paragraph: int, span: Span, stage: NearDupDetector, record: ReportRecord
     ) -> None:
-        """The verdict part of ``NearDupDetector._check_containment``, with the sentence matches found."""
+        """The stage's own containment verdict, given the sentence matches the shuffles found."""
         lo, hi = int(self.sent_start[paragraph]), int(self.sent_start[paragraph + 1])
         lengths = self.sketch.sent_lengths[lo:hi].tolist()
         usable = [i for i, size in enumerate(lengths) if size >= stage.options.min_sentence_chars]
         if not usable:
             return
         record.index("sentences", len(usable))
-        sources: dict[int, tuple[float, str]] = {}
-        covered: dict[str, int] = {}
+        found: dict[int, SentenceMatches] = {}
         for number in usable:
-            found = self.sentences.get(self.offsets.sentences + lo + number)
-            if found is None:
-                continue
-            contained, source, owners = found
-            sources[number] = (contained, source)
-            for owner in owners:
-                covered[owner] = covered.get(owner, 0) + int(lengths[number])
-        if not sources:
+            match = self.sentences.get(self.offsets.sentences + lo + number)
+            if match is not None:
+                contained, source, owners = match
+                found[number] = SentenceMatches(contained, source, owners)
+        if not found:
             return
-        owner, size = max(covered.items(), key=lambda item: (item[1], item[0]))
-        share = min(size / max(int(sum(lengths)), 1), 1.0)
-        options = stage.options
-        if (
-            share >= options.containment_threshold
-            and self.sketch.para_lengths[paragraph] >= options.min_containment_chars
-        ):
-            doc.flag(stage.name, span.start, span.end, CONTAINED_PARAGRAPH, share, (f"in {owner}",))
-            record.count("contained_paragraphs")
-            return
-        sentences = sentence_spans(span.text)
-        for number, (contained, source) in sources.items():
-            sentence = sentences[number]
-            start, end = span.start + sentence.start, span.start + sentence.end
-            doc.flag(stage.name, start, end, DUPLICATE_SENTENCE, contained, (f"of {source}",))
-            record.count("duplicate_sentences")
+        before = len(doc.changes)
+        length = int(self.sketch.para_lengths[paragraph])
+        stage.containment_verdict(doc, span, length, sentence_spans(span.text), lengths, found)
+        for change in doc.changes[before:]:
+            if change.reason == CONTAINED_PARAGRAPH:
+                record.count("contained_paragraphs")
+            elif change.reason == DUPLICATE_SENTENCE:
+                record.count("duplicate_sentences")
 
 
 def apply_block(
