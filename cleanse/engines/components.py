@@ -13,9 +13,9 @@ Both keep every component connected, and alternating them ends, after O(log² n)
 component a star around its smallest node. Nodes are order keys (:mod:`cleanse.engines.rows`), so the
 centre is the first document seen, the one the local "first seen" policy keeps.
 
-The per-node functions below are plain numpy on one group, testable without Ray; :func:`star_step`
-applies one of them to every node of a partition, and :func:`components` drives the rounds as shuffles of
-Ray tasks (:mod:`cleanse.engines.shuffle`).
+The per-node functions below are plain numpy on one group, the readable definition; :func:`large_star_rows`
+and :func:`small_star_rows` do the same at every node of a partition in a few array operations (tested
+equal), and :func:`components` drives the rounds as shuffles of Ray tasks (:mod:`cleanse.engines.shuffle`).
 
 >>> import numpy as np
 >>> out = large_star(5, "e", np.array([2, 7, 9]), np.array(["b", "g", "i"], dtype=object))
@@ -89,37 +89,69 @@ def small_star(u: int, u_id: Any, v: np.ndarray, v_id: np.ndarray, dirty: int = 
     )
 
 
-def star_step(operation: Callable[..., dict[str, np.ndarray]], parts: list[Columns], partitions: int) -> list[Any]:
+def _sorted_unique(rows: Columns, keep: np.ndarray | None = None) -> tuple[Columns, np.ndarray]:
+    """Rows (optionally a subset) sorted by ``u`` then ``v``, each ``(u, v)`` once, and where each ``u`` starts."""
+    if keep is not None:
+        rows = {name: values[keep] for name, values in rows.items()}
+    order = np.lexsort((rows["v"], rows["u"]))
+    rows = {name: values[order] for name, values in rows.items()}
+    fresh = np.ones(len(rows["u"]), dtype=bool)
+    fresh[1:] = (rows["u"][1:] != rows["u"][:-1]) | (rows["v"][1:] != rows["v"][:-1])
+    rows = {name: values[fresh] for name, values in rows.items()}
+    return rows, group_starts(rows["u"])
+
+
+def large_star_rows(rows: Columns) -> tuple[dict[str, np.ndarray], bool]:
+    """:func:`large_star` at every node of a partition at once: the new edges and whether anything moved."""
+    rows, starts = _sorted_unique(rows)
+    first = starts[:-1]
+    group = np.repeat(np.arange(len(first)), np.diff(starts))
+    below = rows["v"][first] < rows["u"][first]  # the smallest neighbour is smaller than the node
+    smallest = np.where(below, rows["v"][first], rows["u"][first])
+    smallest_id = np.where(below, rows["v_id"][first], rows["u_id"][first])
+    larger = rows["v"] > rows["u"]
+    moved = bool((below[group] & larger).any())
+    edges = {
+        "a": rows["v"][larger],
+        "a_id": rows["v_id"][larger],
+        "b": smallest[group[larger]],
+        "b_id": smallest_id[group[larger]].astype(object),
+    }
+    return edges, moved
+
+
+def small_star_rows(rows: Columns) -> tuple[dict[str, np.ndarray], bool]:
+    """:func:`small_star` at every node of a partition at once: the new edges and whether anything moved."""
+    rows, starts = _sorted_unique(rows, rows["v"] < rows["u"])
+    first = starts[:-1]
+    sizes = np.diff(starts)
+    group = np.repeat(np.arange(len(first)), sizes)
+    others = np.ones(len(rows["u"]), dtype=bool)
+    others[first] = False  # every smaller neighbour but the smallest, then the node itself
+    edges = {
+        "a": np.concatenate([rows["v"][others], rows["u"][first]]),
+        "a_id": np.concatenate([rows["v_id"][others], rows["u_id"][first]]).astype(object),
+        "b": np.concatenate([rows["v"][first][group[others]], rows["v"][first]]),
+        "b_id": np.concatenate([rows["v_id"][first][group[others]], rows["v_id"][first]]).astype(object),
+    }
+    return edges, bool((sizes > 1).any())
+
+
+def star_step(
+    operation: Callable[[Columns], tuple[dict[str, np.ndarray], bool]], parts: list[Columns], partitions: int
+) -> list[Any]:
     """One large-star or small-star over a partition of ``u``-keyed rows: new rows split by ``u``, then "changed"."""
-    rows = concat_columns(parts, STAR_COLUMNS)
-    order = np.argsort(rows["u"], kind="stable")
-    starts = group_starts(rows["u"][order]).tolist()
-    outputs, changed = [], False
-    for lo, hi in zip(starts[:-1], starts[1:], strict=True):
-        group = order[lo:hi]
-        out = operation(int(rows["u"][group[0]]), rows["u_id"][group[0]], rows["v"][group], rows["v_id"][group])
-        changed = changed or bool(out["dirty"].any())
-        outputs.append(out)
-    edges = (
-        {name: np.concatenate([o[name] for o in outputs]) for name in ("a", "a_id", "b", "b_id")}
-        if outputs
-        else {
-            "a": STAR_COLUMNS["u"],
-            "a_id": STAR_COLUMNS["u_id"],
-            "b": STAR_COLUMNS["v"],
-            "b_id": STAR_COLUMNS["v_id"],
-        }
-    )
+    edges, moved = operation(concat_columns(parts, STAR_COLUMNS))
     stars = both_directions(edges)
-    return [*split_columns(stars, partition_of(stars["u"], partitions), partitions), changed]
+    return [*split_columns(stars, partition_of(stars["u"], partitions), partitions), moved]
 
 
 def large_star_step(parts: list[Columns], partitions: int) -> list[Any]:
-    return star_step(large_star, parts, partitions)
+    return star_step(large_star_rows, parts, partitions)
 
 
 def small_star_step(parts: list[Columns], partitions: int) -> list[Any]:
-    return star_step(small_star, parts, partitions)
+    return star_step(small_star_rows, parts, partitions)
 
 
 def components(steps: Steps, parts: list[list[Any]], partitions: int, max_rounds: int = MAX_ROUNDS) -> list[list[Any]]:

@@ -9,7 +9,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanse.engines.components import both_directions, components, large_star, small_star
+from cleanse.engines.components import (
+    both_directions,
+    components,
+    large_star,
+    large_star_rows,
+    small_star,
+    small_star_rows,
+)
 from cleanse.engines.shuffle import InlineSteps, partition_of, split_columns
 
 
@@ -107,3 +114,20 @@ def test_the_partitioned_rounds_find_the_same_stars(pairs, partitions):
             if u > v:
                 assert found.setdefault(u, v) == v and v_id == f"n{v}"
     assert found == _union_find(edges)
+
+
+@settings(max_examples=100, deadline=None)
+@given(edge_lists)
+def test_the_partition_wide_stars_equal_the_per_node_definition(pairs):
+    edges = {(max(a, b), min(a, b)) for a, b in pairs}
+    for per_node, vectorised in ((large_star, large_star_rows), (small_star, small_star_rows)):
+        expected, dirty = _round(edges, per_node)
+        columns = {
+            "a": np.array([a for a, _ in edges], dtype=np.int64),
+            "a_id": np.array([f"n{a}" for a, _ in edges], dtype=object),
+            "b": np.array([b for _, b in edges], dtype=np.int64),
+            "b_id": np.array([f"n{b}" for _, b in edges], dtype=object),
+        }
+        out, moved = vectorised(both_directions(columns))
+        assert set(zip(out["a"].tolist(), out["b"].tolist(), strict=True)) == expected
+        assert out["b_id"].tolist() == [f"n{b}" for b in out["b"].tolist()] and moved == bool(dirty)
