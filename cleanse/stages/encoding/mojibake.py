@@ -4,14 +4,13 @@ Kinds handled, each by re-encoding the damaged span with the codec that misread 
 decoding the bytes with the one that wrote them:
 
 * UTF-8 read as GBK/GB18030 or Big5 (``鍏ㄥ浗``): the span's bytes hold valid UTF-8;
-* GBK or Big5 read as Latin-1/cp1252 (``ÖÐÎÄ``) and UTF-8 read as Latin-1/cp1252 (``ä¸­æ–‡``);
 * Big5 read as GBK and GBK read as Big5: one character maps to one character, so the
   span is found as the stretch where the other reading most improves the language model.
 
 A cheap screen keeps good text fast: only windows around characters the language model
 finds rare (or Latin-1 letters) are examined. A span is replaced only when the repaired
 reading beats the damaged one by ``min_gain`` nats under the character bigram model.
-Latin-script mojibake with no Chinese in it is left to ftfy (see :func:`fix_latin_mojibake`).
+Chinese read as Latin-1 or cp1252, and Latin-script mojibake, are in :mod:`.latin_mojibake`.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 import numpy as np
 import regex
 
@@ -31,7 +28,6 @@ from cleanse.document import Edit
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 
 CJK_MOJIBAKE = "cjk_mojibake"
-LATIN_MOJIBAKE = "latin_mojibake"
 #: unigram log-probability under which a character counts as rare and opens a window.
 RARE_LOGP = -11.0
 WINDOW_CONTEXT = 24
@@ -48,148 +44,13 @@ REMAP_GAIN_PER_CHANGE = 3.0
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
 
-_CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-#: a maximal run of Latin-range characters (each maybe with an ASCII trail byte) holding at least one of U+0080-U+00FF;
-#: runs of cp1252 specials alone (“”—… in every Chinese text) never match.
-_LATIN_RUN = regex.compile(
-    rf"(?:[{_CP1252_SPECIALS}][\x40-\x7e]?)*[\u0080-\u00ff][\x40-\x7e]?(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)*"
-)
-_LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
-_LATIN_RUN_CLASS = rf"[\x40-\x7e\u0080-\u00ff{_CP1252_SPECIALS}]*"
-_LATIN_RUN_REACH = regex.compile(_LATIN_RUN_CLASS)
-_LATIN_RUN_REACH_BACK = regex.compile(rf"(?r){_LATIN_RUN_CLASS}")
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _HAN = regex.compile(r"\p{Han}")
 #: how many ends, longest first, a UTF-8 stretch offers for the gain to choose from.
 MAX_UTF8_ENDS = 3
 #: letters of other scripts (Latin-1 up to Greek Extended): never in a Chinese repair.
 _NOT_CHINESE = re.compile("[\u0080-\u1fff]")
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
 _WRONG_READINGS = (("gb18030", "big5"), ("big5", "gb18030"))
-
-
-def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
-    """Edits for Chinese read as Latin-1/cp1252 (GBK, Big5 or UTF-8 bytes shown as ``ÖÐÎÄ``/``ä¸­æ–‡``).
-
-    Well-formed UTF-8 is decisive; between GBK and Big5 readings the language model
-    chooses. A reading is taken only if it reads like Chinese (``MIN_REPAIRED_LOGP`` per
-    character) and beats the Latin text by ``min_gain``. All readings of the text are
-    scored in one batch.
-
-    >>> [e.after for e in fix_latin_range_mojibake("他说ÖÐÎÄ很好")]
-    ['中文']
-    """
-    if not _LATIN_SCREEN.search(text):
-        return []
-    model = lm or language_model()
-    runs = [(start, end) for start, end in _latin_runs(text) if end - start >= 2]
-    options = [
-        (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
-    ]
-    if not options:
-        return []
-    contexts = [
-        (text[start - 1] if start else "", text[stop] if stop < len(text) else "") for start, stop, _, _ in options
-    ]
-    repaired_scores = model.score_many(
-        [before + r + after for (before, after), (_, _, _, r) in zip(contexts, options, strict=True)]
-    )
-    damaged_scores = model.score_many(
-        [
-            before + text[start:stop] + after
-            for (before, after), (start, stop, _, _) in zip(contexts, options, strict=True)
-        ]
-    )
-    plain = model.score_many([repaired for _, _, _, repaired in options])
-    best: dict[int, tuple[float, int, str, str]] = {}
-    for index, (start, stop, codec, repaired) in enumerate(options):
-        if plain[index] / len(repaired) < MIN_REPAIRED_LOGP:
-            continue
-        gain = float(repaired_scores[index] - damaged_scores[index])
-        if gain >= min_gain and (start not in best or gain > best[start][0]):
-            best[start] = (gain, stop, repaired, codec)
-    return [
-        Edit(start, stop, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
-        for start, (gain, stop, repaired, codec) in sorted(best.items())
-    ]
-
-
-def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
-    """Chinese readings of a Latin-range run: (end, codec, text); UTF-8, when well formed, is the only one."""
-    found: list[tuple[int, str, str]] = []
-    for stop in _trimmed_ends(text, start, end):
-        data = _latin_bytes(text[start:stop])
-        if data is None:
-            continue
-        for codec in ("utf-8", "gb18030", "big5"):
-            try:
-                repaired = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if codec == "utf-8" and (max(repaired) >= "\u0800" or _latin_word(text, start, stop, repaired)):
-                # well-formed UTF-8 is decisive when it has 3-byte sequences or makes a Latin word: then
-                # without Chinese it is ftfy's job
-                return [(stop, codec, repaired)] if _HAN.search(repaired) else []
-            if _HAN.search(repaired):
-                found.append((stop, codec, repaired))
-        if found:
-            return found
-    return found
-
-
-def _latin_word(text: str, start: int, stop: int, repaired: str) -> bool:
-    """Whether a UTF-8 reading is Latin letters glued to ASCII letters (``cafÃ©`` -> ``café``)."""
-    before = text[start - 1] if start else ""
-    after = text[stop] if stop < len(text) else ""
-    touches_letter = (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
-    return touches_letter and max(repaired) <= "\u024f"
-
-
-def _trimmed_ends(text: str, start: int, end: int) -> Iterator[int]:
-    """The run's end, then without the last one or two characters when they are ASCII or cp1252 marks.
-
-    The run pattern may have taken a real ASCII letter after the damage, or a curly quote
-    or dash of the surrounding text.
-    """
-    yield end
-    for trimmed in (end - 1, end - 2):
-        if trimmed - start >= 2 and (text[trimmed].isascii() or text[trimmed] in _CP1252_SPECIALS):
-            yield trimmed
-        else:
-            break
-
-
-def _latin_bytes(span: str) -> bytes | None:
-    for codec in ("latin-1", "sloppy-windows-1252"):
-        try:
-            return span.encode(codec)
-        except UnicodeEncodeError:
-            continue
-    return None
-
-
-def fix_latin_mojibake(text: str) -> list[Edit]:
-    """Line edits from ftfy for Latin-script mojibake (``cafÃ©``), with quotes and widths left alone."""
-    if not _LATIN_SCREEN.search(text):
-        return []
-    edits = []
-    start = 0
-    for line in text.splitlines(keepends=True):
-        if _LATIN_SCREEN.search(line):
-            fixed = ftfy.fix_text(line, _FTFY_CONFIG)
-            if fixed != line:
-                edits.append(Edit(start, start + len(line), fixed, LATIN_MOJIBAKE, evidence=("ftfy",)))
-        start += len(line)
-    return edits
 
 
 def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
@@ -403,21 +264,6 @@ def _best_stretch(gains: np.ndarray) -> tuple[int, int] | None:
         if running > best_gain:
             best_gain, best_span = running, (run_start, index + 1)
     return best_span
-
-
-def _latin_runs(text: str) -> Iterator[tuple[int, int]]:
-    """The spans ``_LATIN_RUN`` finds in ``text``, looked for only around characters of U+0080-U+00FF.
-
-    Each hit is widened over characters a run can hold; a run cannot cross the first
-    character outside them, so matching inside the widened span finds the same runs.
-    """
-    position = 0
-    while (hit := _LATIN_SCREEN.search(text, position)) is not None:
-        start = _LATIN_RUN_REACH_BACK.match(text, 0, hit.start()).start()  # type: ignore[union-attr]
-        end = _LATIN_RUN_REACH.match(text, hit.end()).end()  # type: ignore[union-attr]
-        for match in _LATIN_RUN.finditer(text, start, end):
-            yield match.start(), match.end()
-        position = end
 
 
 class _RemapTable(dict[int, str]):

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from cleanse.document import Edit
 from cleanse.stages.encoding.damage import find_damage
+from cleanse.stages.encoding.latin_mojibake import fix_latin_mojibake, fix_latin_range_mojibake
 from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN, realign_double_byte_runs
-from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake, fix_latin_mojibake, fix_latin_range_mojibake
+from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake
 from cleanse.stages.encoding.normalize import (
     normalize_nfc,
     remove_invisible_characters,

@@ -13,12 +13,10 @@ from hypothesis import strategies as st
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import language_model
+from cleanse.stages.encoding.latin_mojibake import _CP1252_SPECIALS, _LATIN_SCREEN, _latin_runs
 from cleanse.stages.encoding.mojibake import (
-    _CP1252_SPECIALS,
-    _LATIN_SCREEN,
     _best_stretch,
     _best_stretches,
-    _latin_runs,
     _non_overlapping,
     _remap,
     _remap_table,
