@@ -66,17 +66,19 @@ def streaming_clusters(texts: Sequence[str], threshold: float = 0.5, **options: 
     """Clusters of the dedup stage in streaming mode (``keep="first"``), one document per text.
 
     Each text is checked against the index of the texts before it, as in a pipeline run; a document's
-    cluster is the ``dedup_cluster`` the stage records in its metadata.
+    cluster is the ``dedup_cluster`` the stage records in its metadata, as the stage's report merges it
+    (a later document that matched two clusters links them: ``ClusterReport.link``).
     """
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
     stage = NearDupDetector(threshold=threshold, level="documents", keep="first", **options)
     docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(texts)]
+    clusters = [doc.metadata.get("dedup_cluster") for doc in stage.run(docs)]
     members: dict[str, list[int]] = {}
-    for number, doc in enumerate(stage.run(docs)):
-        if "dedup_cluster" in doc.metadata:
-            members.setdefault(doc.metadata["dedup_cluster"], []).append(number)
+    for number, cluster in enumerate(clusters):
+        if cluster is not None:
+            members.setdefault(stage.document_clusters.root(cluster), []).append(number)
     return sorted(group for group in members.values() if len(group) > 1)
 
 

@@ -3,11 +3,20 @@
 Only clusters that gained a second member are tracked, each with at most ``examples`` previews
 and the first members' names; :meth:`ClusterReport.to_dict` lists the largest ``limit`` clusters.
 
+In streaming mode a unit can match two clusters that were kept apart because the unit joining them
+came later: :meth:`ClusterReport.link` records that, and the report lists the two as one cluster (the
+first one reported names it; the others' kept members are listed as ``also_kept``, since they were
+already written out as kept when the link appeared).
+
 >>> report = ClusterReport(examples=2)
 >>> report.add("doc-1", "doc-2", "第二份的文字", 0.91)
 >>> report.add("doc-1", "doc-3", "第三份的文字", 1.0)
 >>> report.to_dict(limit=5)["clusters"][0]["size"]
 3
+>>> report.link("doc-1", "doc-7")
+>>> cluster = report.to_dict(limit=5)["clusters"][0]
+>>> cluster["kept"], cluster["also_kept"], cluster["size"], report.root("doc-7")
+('doc-1', ['doc-7'], 4, 'doc-1')
 """
 
 from __future__ import annotations
@@ -34,12 +43,14 @@ class ClusterReport:
         self.examples = examples
         self.clusters: dict[str, _Cluster] = {}
         self.duplicates = 0
+        self._parent: dict[str, str] = {}
+        self._ranks: dict[str, int] = {}
 
     def add(self, kept: str, duplicate: str, text: str, similarity: float, kept_text: str | None = None) -> None:
         """Record that ``duplicate`` (with this text and similarity to the kept member) joined ``kept``'s cluster."""
         cluster = self.clusters.get(kept)
         if cluster is None:
-            cluster = self.clusters[kept] = _Cluster(members=[kept])
+            cluster = self._new_cluster(kept)
             if kept_text is not None:
                 cluster.examples.append(_preview(kept_text))
         cluster.size += 1
@@ -50,22 +61,49 @@ class ClusterReport:
         if len(cluster.examples) < self.examples:
             cluster.examples.append(_preview(text))
 
+    def _new_cluster(self, kept: str) -> _Cluster:
+        self._ranks[kept] = len(self._ranks)  # links name a merged cluster by the one reported first
+        cluster = self.clusters[kept] = _Cluster(members=[kept])
+        return cluster
+
+    def link(self, kept: str, other: str) -> None:
+        """Record that a later unit matched both clusters (named by their kept members): one cluster now."""
+        for name in (kept, other):
+            if name not in self.clusters:
+                self._new_cluster(name)
+        first, second = self.root(kept), self.root(other)
+        if first == second:
+            return
+        if self._ranks[second] < self._ranks[first]:
+            first, second = second, first
+        self._parent[second] = first
+
+    def root(self, kept: str) -> str:
+        """The kept member that names ``kept``'s cluster after the links (``kept`` itself when unlinked)."""
+        while kept in self._parent:
+            kept = self._parent[kept]
+        return kept
+
     def to_dict(self, limit: int = 50) -> dict[str, Any]:
-        ranked = sorted(self.clusters.items(), key=lambda item: (-item[1].size, item[0]))[:limit]
-        return {
-            "clusters_total": len(self.clusters),
-            "duplicates": self.duplicates,
-            "clusters": [
-                {
-                    "kept": kept,
-                    "size": cluster.size,
-                    "min_similarity": round(cluster.min_similarity, 3),
-                    "members": cluster.members,
-                    "examples": cluster.examples,
-                }
-                for kept, cluster in ranked
-            ],
+        merged: dict[str, list[str]] = {}
+        for kept in self.clusters:
+            merged.setdefault(self.root(kept), []).append(kept)
+        rows = [self._merged_row(names) for names in merged.values()]
+        ranked = sorted(rows, key=lambda row: (-row["size"], row["kept"]))[:limit]
+        return {"clusters_total": len(rows), "duplicates": self.duplicates, "clusters": ranked}
+
+    def _merged_row(self, names: list[str]) -> dict[str, Any]:
+        parts = [self.clusters[name] for name in names]
+        row: dict[str, Any] = {
+            "kept": names[0],
+            "size": sum(part.size for part in parts),
+            "min_similarity": round(min(part.min_similarity for part in parts), 3),
+            "members": [member for part in parts for member in part.members][:MEMBERS_LISTED],
+            "examples": [example for part in parts for example in part.examples][: self.examples],
         }
+        if len(names) > 1:
+            row["also_kept"] = names[1:]
+        return row
 
 
 def _preview(text: str) -> str:

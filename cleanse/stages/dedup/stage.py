@@ -139,6 +139,7 @@ class NearDupDetector(CorpusStage):
         doc.metadata[CLUSTER_KEY] = best.cluster
         self.documents.add(doc.id, signature, cluster=best.cluster, size=size)
         self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
+        link_clusters(self.document_clusters, matches)
         return True
 
     def _check_paragraphs(
@@ -167,6 +168,7 @@ class NearDupDetector(CorpusStage):
             if matches:
                 self._repeat(doc, text, name, span, matches[0], edits)
                 self.paragraphs.add(name, signature, cluster=matches[0].cluster, size=size, keys=keys)
+                link_clusters(self.paragraph_clusters, matches)
                 continue
             self.paragraphs.add(name, signature, size=size, keys=keys)
             if self.options.containment_threshold > 0:
@@ -399,3 +401,11 @@ def _removal_span(text: str, span: Span, previous_end: int) -> tuple[int, int]:
     if span.start > previous_end and text[span.start - 1 : span.start] == "\n":
         return span.start - 1, span.end
     return span.start, span.end
+
+
+def link_clusters(report: ClusterReport, matches: list[Match]) -> None:
+    """A unit that matches members of several clusters joins the first; the report links the others to it."""
+    best = matches[0].cluster
+    for match in matches[1:]:
+        if match.cluster != best:
+            report.link(best, match.cluster)
