@@ -173,10 +173,17 @@ class CharLanguageModel:
         pos = np.searchsorted(self.keys, keys)
         np.minimum(pos, len(self.keys) - 1, out=pos)
         inside = np.where(self.keys[pos] == keys, self.bigram[pos], -np.inf)
-        context = np.where(self._is_punctuation[right], self._left_before_mark[left], self._left_before_word[left])
-        out = np.logaddexp(inside, context + self._right_logp[right])
+        right_mark = self._is_punctuation[right]
+        right_logp = self._right_logp[right]
+        if not right_mark.any():  # the usual case: no mark on the right, so only the word terms matter
+            out = np.logaddexp(inside, self._left_before_word[left] + right_logp)
+            return np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram).astype(
+                np.float32
+            )
+        context = np.where(right_mark, self._left_before_mark[left], self._left_before_word[left])
+        out = np.logaddexp(inside, context + right_logp)
         out = np.where(self._modelled[left] & self._modelled[right], out, BACKOFF + right_unigram)
-        out = np.where(self._is_stop[left] & self._is_stop[right], self._stop_after_stop + self._right_logp[right], out)
+        out = np.where(self._is_stop[left] & self._is_stop[right], self._stop_after_stop + right_logp, out)
         return np.where((left == right) & self._is_doubled[left], _LOG_DOUBLED_MARK, out).astype(np.float32)
 
     def position_logp(self, text: str) -> np.ndarray:
