@@ -108,7 +108,7 @@ def search(
     history: list[tuple[np.ndarray | None, np.ndarray]] = []
     index = 0
     while index < len(slots) // 2:
-        known = _known_stretch(slots, index, table)
+        known = _known_stretch(slots, index, _pair_rows(run.codec))
         if known:
             # every state enters the stretch at its first character; only the best entry survives (first order),
             # and the stretch itself scores the same after any state: one model call for both
@@ -245,16 +245,22 @@ def _candidates(
     return codes, cand_leads, cand_trails, model.unigram_logp(codes), penalty
 
 
-def _known_stretch(slots: tuple[int | None, ...], index: int, table: np.ndarray) -> list[tuple[int, int]]:
+def _known_stretch(slots: tuple[int | None, ...], index: int, rows: list[list[int]]) -> list[tuple[int, int]]:
     """The characters (code, trail byte) from ``index`` on whose two bytes are both known."""
     stretch = []
     while index < len(slots) // 2:
         lead, trail = slots[2 * index], slots[2 * index + 1]
-        if lead is None or trail is None or table[lead, trail] <= 0:
+        if lead is None or trail is None or rows[lead][trail] <= 0:
             break
-        stretch.append((int(table[lead, trail]), trail))
+        stretch.append((rows[lead][trail], trail))
         index += 1
     return stretch
+
+
+@lru_cache(maxsize=4)
+def _pair_rows(codec: str) -> list[list[int]]:
+    """The code table as nested lists: one pair looked up from Python without a numpy scalar."""
+    return pair_table(codec).tolist()  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=4)
