@@ -223,14 +223,49 @@ def both_directions(edges: Columns) -> Columns:
 
 
 def best_edges(parts: list[Columns], partitions: int) -> list[Any]:
-    """Each unit's best edge (most similar, then earliest): ``partitions`` star-input parts, then the scores."""
+    """Each unit's best edge (most similar, then earliest), and its other edges in that order.
+
+    Returns ``partitions`` star-input parts (best edges, by ``u``), the best scores, then ``partitions``
+    parts of the other edges by their earlier unit ``b`` (with their rank), whose clusters the report links.
+    """
     edges = concat_columns(parts, EDGE_COLUMNS)
     order = np.lexsort((edges["b"], -edges["similarity"], edges["a"]))
-    first = order[group_starts(edges["a"][order])[:-1]]
+    starts = group_starts(edges["a"][order])
+    first = order[starts[:-1]]
     best = {name: values[first] for name, values in edges.items()}
     rows = both_directions(best)
     stars = split_columns(rows, partition_of(rows["u"], partitions), partitions)
-    return [*stars, {"a": best["a"], "similarity": best["similarity"]}]
+    rank = np.arange(len(order)) - np.repeat(starts[:-1], np.diff(starts))
+    others = order[rank > 0]
+    links = {"a": edges["a"][others], "rank": rank[rank > 0], "b": edges["b"][others], "b_id": edges["b_id"][others]}
+    linked = split_columns(links, partition_of(links["b"], partitions), partitions)
+    return [*stars, {"a": best["a"], "similarity": best["similarity"]}, *linked]
+
+
+LINK_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "rank": np.zeros(0, dtype=np.int64),
+    "b": np.zeros(0, dtype=np.int64),
+    "b_id": np.zeros(0, dtype=object),
+}
+
+
+def _roots(stars: list[Columns]) -> dict[int, Any]:
+    """Node -> name of its cluster's first unit, for every node that is not itself first."""
+    rows = concat_columns(stars, STAR_COLUMNS)
+    pointing = rows["u"] > rows["v"]
+    return dict(zip(rows["u"][pointing].tolist(), rows["v_id"][pointing].tolist(), strict=True))
+
+
+def link_clusters_of(stars: list[Columns], links: list[Columns], partitions: int) -> list[Columns]:
+    """The cluster of each other edge's earlier unit (itself when it is first), split by the later unit."""
+    roots = _roots(stars)
+    rows = concat_columns(links, LINK_COLUMNS)
+    clusters = np.array(
+        [roots.get(b, name) for b, name in zip(rows["b"].tolist(), rows["b_id"].tolist(), strict=True)], dtype=object
+    )
+    out = {"a": rows["a"], "rank": rows["rank"], "cluster": clusters}
+    return split_columns(out, partition_of(out["a"], partitions), partitions)
 
 
 def block_of(ordinals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -238,16 +273,26 @@ def block_of(ordinals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return np.searchsorted(bounds, ordinals, side="right") - 1
 
 
-def join_marks(stars: list[Columns], best: Columns, bounds: np.ndarray) -> list[Columns]:
-    """Each matched unit with its cluster's first unit and its best similarity, split by block."""
-    rows = concat_columns(stars, STAR_COLUMNS)
-    pointing = rows["u"] > rows["v"]
-    firsts = dict(zip(rows["u"][pointing].tolist(), rows["v_id"][pointing].tolist(), strict=True))
+def join_marks(stars: list[Columns], best: Columns, links: list[Columns], bounds: np.ndarray) -> list[Columns]:
+    """Each matched unit with its cluster's first unit, its best similarity and the clusters of its other
+    matches (in rank order), split by block."""
+    firsts = _roots(stars)
     marks = {"a": np.asarray(best["a"], dtype=np.int64), "similarity": np.asarray(best["similarity"])}
     try:
         marks["first"] = np.array([firsts[a] for a in marks["a"].tolist()], dtype=object)
     except KeyError as missing:
         raise EngineError(f"unit {missing} matched an earlier one but got no cluster") from None
+    rows = concat_columns(
+        links, {"a": LINK_COLUMNS["a"], "rank": LINK_COLUMNS["rank"], "cluster": LINK_COLUMNS["b_id"]}
+    )
+    order = np.lexsort((rows["rank"], rows["a"]))
+    grouped: dict[int, list[Any]] = {}
+    for a, cluster in zip(rows["a"][order].tolist(), rows["cluster"][order].tolist(), strict=True):
+        grouped.setdefault(a, []).append(cluster)
+    also = np.empty(len(marks["a"]), dtype=object)
+    for position, a in enumerate(marks["a"].tolist()):
+        also[position] = tuple(grouped.get(a, ()))
+    marks["links"] = also
     blocks = len(bounds) - 1
     return split_columns(marks, block_of(marks["a"], bounds), blocks)
 

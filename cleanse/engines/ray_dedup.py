@@ -33,7 +33,14 @@ import numpy as np
 
 from cleanse.engines._optional import EngineError, require_ray
 from cleanse.engines.components import components
-from cleanse.engines.pairs import best_edges, join_marks, sentence_matches, verify_contained, verify_similar
+from cleanse.engines.pairs import (
+    best_edges,
+    join_marks,
+    link_clusters_of,
+    sentence_matches,
+    verify_contained,
+    verify_similar,
+)
 from cleanse.engines.shuffle import Steps
 from cleanse.engines.sketches import (
     Offsets,
@@ -47,8 +54,9 @@ from cleanse.engines.sketches import (
 )
 from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
+from cleanse.stages.dedup.index import Match
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
+from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector, link_clusters
 
 DUPLICATE_IDS = "duplicate_ids"
 COUNTERS = (
@@ -182,14 +190,33 @@ class DistributedDedup:
             )
 
     def _similar(self, level: str, parts: list[list[Any]], bounds: np.ndarray, blocks: int) -> list[list[Any]]:
-        """Matches of one level (unit -> cluster's first unit, similarity), as references per block."""
+        """Matches of one level (unit -> cluster's first unit, similarity, other clusters), per block."""
         size = self.partitions
         rule = self.stage.rule
         verified = self.steps.shuffle(f"{level}: verify", verify_similar, size, parts, rule, size)
-        best = self.steps.shuffle(f"{level}: best", best_edges, size + 1, verified, size)
+        best = self.steps.shuffle(f"{level}: best", best_edges, 2 * size + 1, verified, size)
         stars = components(self.steps, [refs[:size] for refs in best], size)
+        linked = [
+            self.steps.launch(
+                f"{level}: link",
+                link_clusters_of,
+                size,
+                [refs[j] for refs in stars],
+                [refs[size + 1 + j] for refs in best],
+                size,
+            )
+            for j in range(size)
+        ]
         joined = [
-            self.steps.launch(f"{level}: join", join_marks, blocks, [refs[j] for refs in stars], best[j][size], bounds)
+            self.steps.launch(
+                f"{level}: join",
+                join_marks,
+                blocks,
+                [refs[j] for refs in stars],
+                best[j][size],
+                [refs[j] for refs in linked],
+                bounds,
+            )
             for j in range(size)
         ]
         return _by_block(joined, blocks)
@@ -243,10 +270,12 @@ class DedupReport:
                 counts[name] += value
             for name, value in record.indexed.items():
                 indexed[name] += value
-            if record.document is not None:
-                documents.add(*record.document)
-            for paragraph in record.paragraphs:
-                paragraphs.add(*paragraph)
+            for report, members in ((documents, [record.document]), (paragraphs, record.paragraphs)):
+                for member in members:
+                    if member is not None:
+                        first, name, preview, similarity, links = member
+                        report.add(first, name, preview, similarity)
+                        link_clusters(report, [Match(name, similarity, first)] + [Match("", 0.0, c) for c in links])
         return {
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),

@@ -38,18 +38,23 @@ MARK_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
     "first": np.zeros(0, dtype=object),
     "similarity": np.zeros(0, dtype=np.float64),
+    "links": np.zeros(0, dtype=object),
 }
 
 
 @dataclass
 class ReportRecord:
-    """What checking one document adds to the stage's report: counters, index sizes, cluster members."""
+    """What checking one document adds to the stage's report: counters, index sizes, cluster members.
+
+    ``document`` and each of ``paragraphs``: (cluster joined, member name, preview, similarity, the clusters
+    of the unit's other matches in rank order, which the report links to the one joined).
+    """
 
     seq: int
     counts: dict[str, int] = field(default_factory=dict)
     indexed: dict[str, int] = field(default_factory=dict)
-    document: tuple[str, str, str, float] | None = None
-    paragraphs: list[tuple[str, str, str, float]] = field(default_factory=list)
+    document: tuple[str, str, str, float, tuple[str, ...]] | None = None
+    paragraphs: list[tuple[str, str, str, float, tuple[str, ...]]] = field(default_factory=list)
 
     def count(self, name: str, value: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + value
@@ -109,11 +114,11 @@ class BlockVerdicts:
         if found is None:
             doc.metadata[CLUSTER_KEY] = doc.id
             return False
-        first, similarity = found
+        first, similarity, links = found
         reason = EXACT_DUPLICATE if similarity == 1.0 else NEAR_DUPLICATE
         doc.mark_duplicate(stage.name, of=first, reason=reason, score=similarity)
         doc.metadata[CLUSTER_KEY] = first
-        record.document = (first, doc.id, _short(doc.text or ""), similarity)
+        record.document = (first, doc.id, _short(doc.text or ""), similarity, tuple(links))
         return True
 
     def _paragraphs(self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord) -> None:
@@ -133,9 +138,9 @@ class BlockVerdicts:
             name = f"{doc.id}:{number}"
             found = self.paragraphs.get(self.offsets.paragraphs + paragraph)
             if found is not None:
-                cluster, similarity = found
+                cluster, similarity, links = found
                 stage.repeat(doc, text, name, span, Match(cluster, similarity, cluster), edits)
-                record.paragraphs.append((cluster, name, _short(span.text), similarity))
+                record.paragraphs.append((cluster, name, _short(span.text), similarity, tuple(links)))
                 if stage.options.remove_paragraphs:
                     record.count("removed_paragraphs")
                 continue

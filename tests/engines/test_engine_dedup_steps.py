@@ -57,8 +57,10 @@ def test_the_best_edge_is_the_most_similar_then_the_earliest():
         "b_id": np.array(["e", "b", "g", "a"], dtype=object),
         "similarity": np.array([0.9, 0.9, 0.95, 0.6]),
     }
-    *stars, best = best_edges([edges], 1)
+    stars_part, best, links = best_edges([edges], 1)
+    stars = [stars_part]
     assert dict(zip(best["a"].tolist(), best["similarity"].tolist(), strict=True)) == {4: 0.6, 9: 0.95}
+    assert (links["a"].tolist(), links["rank"].tolist(), links["b_id"].tolist()) == ([9, 9], [1, 2], ["b", "e"])
     pointing = stars[0]["u"] > stars[0]["v"]
     assert sorted(zip(stars[0]["u"][pointing].tolist(), stars[0]["v"][pointing].tolist(), strict=True)) == [
         (4, 1),
@@ -71,7 +73,7 @@ def test_a_match_without_a_cluster_is_an_error_not_a_silent_drop():
     stars = {name: np.zeros(0, dtype=dtype) for name, dtype in (("u", int), ("u_id", object), ("v", int))}
     stars["v_id"] = np.zeros(0, dtype=object)
     with pytest.raises(EngineError, match="unit 5 matched an earlier one but got no cluster"):
-        join_marks([stars], best, np.array([0, 10]))
+        join_marks([stars], best, [], np.array([0, 10]))
 
 
 def test_containment_scores_are_the_local_index_scores():
