@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.context import SWITCH_COST, _best_segment_sum, _viterbi_runs
-from cleanse.stages.spam.features import may_hold_url
+from cleanse.stages.spam.features import may_hold_url, url_lines
 from cleanse.stages.spam.lexicon import Lexicon
-from cleanse.stages.spam.normalise import _TONED, PINYIN_GLOSS, _gloss_spans, code_points, fold
+from cleanse.stages.spam.normalise import _TONED, PINYIN_GLOSS, _gloss_spans, code_points, fold, han_mask
 
 LEXICON = Lexicon.default()
 WORDS = sorted(LEXICON.entries)
@@ -110,6 +110,22 @@ def test_url_precheck_by_dots_agrees_with_the_array_pass(text: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(features, "FEW_DOTS", -1)
         assert may_hold_url(text, code_points(text)) == by_dots
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_URL_PIECES, st.sampled_from(["\n", "\r\n", " ", "新闻"])), max_size=14))
+def test_url_matches_on_candidate_lines_are_the_whole_text_matches(pieces: list[str]) -> None:
+    from cleanse.stages.spam import features
+
+    text = "".join(pieces)
+    whole = [match.span() for match in patterns.URL.finditer(text)]
+    for few_dots in (features.FEW_DOTS, -1):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(features, "FEW_DOTS", few_dots)
+            lines = url_lines(text, code_points(text))
+        assert [match.span() for line in lines for match in patterns.URL.finditer(text, *line)] == whole
+        assert bool(lines) == may_hold_url(text, code_points(text))
+        assert all("\n" not in text[start:end] for start, end in lines)
 
 
 def test_url_precheck_skips_text_without_url_shapes() -> None:
@@ -232,3 +248,18 @@ def test_han_bigram_spread_counts_paragraphs_like_the_regex(paragraphs: list[str
     expected = Counter(chain.from_iterable(set(bigram.findall(paragraph)) for paragraph in paragraphs))
     assert han_bigram_spread(paragraphs) == dict(expected)
     assert han_bigram_spread(paragraphs, at_least=2.5) == {word: n for word, n in expected.items() if n >= 2.5}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=30))
+def test_han_mask_agrees_with_the_regex(text: str) -> None:
+    import regex
+
+    han = regex.compile(r"\p{Han}")
+    expected = [han.fullmatch(char) is not None for char in text]
+    assert han_mask(code_points(text)).tolist() == expected
+
+
+def test_han_mask_beyond_the_table_falls_back_to_the_regex() -> None:
+    text = "旭a\U00031350\U000e0100"
+    assert han_mask(code_points(text)).tolist() == [True, False, True, False]

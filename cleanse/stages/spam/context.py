@@ -12,11 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import regex
 
 from cleanse.stages.spam.features import DocumentFeatures
 from cleanse.stages.spam.lexicon import surnames
-from cleanse.stages.spam.normalise import code_points
+from cleanse.stages.spam.normalise import code_points, han_mask
 from cleanse.stages.spam.rules import (
     AD,
     ARTICLE,
@@ -55,7 +54,6 @@ BRAND_LOOKBACK = 10
 """Paragraphs just above a run (its lead, in news style) that may already name the advertiser."""
 NAME_EVIDENCE = 3.0
 """Log-odds for the advertorial state of a paragraph that names the advertiser."""
-_NOT_HAN = regex.compile(r"\P{Han}")
 
 
 def _is_short_bare(f: DocumentFeatures, i: int, limit: int) -> bool:
@@ -261,24 +259,37 @@ def han_bigram_spread(paragraphs: list[str], at_least: float = 1) -> dict[str, i
     """How many of ``paragraphs`` contain each bigram of two Han characters (those in ``at_least`` or more),
     counted in one array pass.
 
-    Characters that are not Han (``\\P{Han}``, as the regex module sees it) become zeros; every pair of
-    neighbouring non-zero code points is a bigram, keyed with its paragraph so each paragraph counts once.
+    Characters are Han as ``\\p{Han}`` of the regex module sees them (see ``normalise.han_mask``); every pair
+    of neighbouring Han code points is a bigram, keyed with its paragraph so each paragraph counts once.
     """
-    codes = code_points(_NOT_HAN.sub("\x00", "\x00".join(paragraphs)))
-    at = np.flatnonzero((codes[:-1] != 0) & (codes[1:] != 0))
+    codes = code_points("\x00".join(paragraphs))
+    han = han_mask(codes)
+    at = np.flatnonzero(han[:-1] & han[1:])
     if not at.size:
         return {}
     paragraph_starts = np.cumsum([0] + [len(paragraph) + 1 for paragraph in paragraphs[:-1]])
     paragraph = np.searchsorted(paragraph_starts, at, side="right") - 1
     pairs = (codes[at].astype(np.int64) << 21) | codes[at + 1].astype(np.int64)
-    keyed = np.unique((paragraph.astype(np.int64) << 42) | pairs)
-    found, counts = np.unique(keyed & ((1 << 42) - 1), return_counts=True)
+    found, counts = _sorted_counts(_distinct((paragraph.astype(np.int64) << 42) | pairs) & ((1 << 42) - 1))
     common = counts >= at_least
     found, counts = found[common], counts[common]
     return {
         chr(pair >> 21) + chr(pair & 0x1FFFFF): count
         for pair, count in zip(found.tolist(), counts.tolist(), strict=True)
     }
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (``np.unique`` without its hashing pass, slower on small arrays)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _sorted_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, ascending, and how often each occurs (``np.unique(..., return_counts=True)``)."""
+    ordered = np.sort(values)
+    firsts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[firsts], np.diff(np.append(firsts, ordered.size))
 
 
 def mark_advertorials(verdicts: list[Verdict], f: DocumentFeatures, lines: list[str]) -> None:

@@ -126,6 +126,27 @@ def _build_pinyin_lut() -> np.ndarray:
 
 _PINYIN_LUT = _build_pinyin_lut()
 _NOT_HAN = regex.compile(r"\P{Han}")
+_HAN_RUN = regex.compile(r"\p{Han}+")
+HAN_TABLE_SIZE = 0x40000
+"""Code points below this are looked up in the Han table; text with any beyond goes through the regex."""
+
+
+@lru_cache(maxsize=1)
+def _han_table() -> np.ndarray:
+    """Whether each code point below ``HAN_TABLE_SIZE`` is ``\\p{Han}`` to the regex module, read off the regex
+    itself once per process (a few milliseconds), so the table and the regex cannot disagree."""
+    table = np.zeros(HAN_TABLE_SIZE, dtype=bool)
+    for run in _HAN_RUN.finditer("".join(map(chr, range(HAN_TABLE_SIZE)))):
+        table[run.start() : run.end()] = True
+    return table
+
+
+def han_mask(codes: np.ndarray) -> np.ndarray:
+    """Which code points are Han (``\\p{Han}``): one table gather instead of a regex substitution, which
+    costs a call per non-Han character."""
+    if codes.size and int(codes.max()) >= HAN_TABLE_SIZE:
+        return code_points(_NOT_HAN.sub("\x00", from_code_points(codes))) != 0
+    return _han_table().take(codes)
 
 
 def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -152,8 +173,7 @@ def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray
         ((kinds & _TONE_MARKED) > 0) & inside, axis=1
     )
     opens, ends = opens[glossy], ends[glossy]
-    before = from_code_points(codes[opens - 1])
-    han = code_points(_NOT_HAN.sub("\x00", before)) != 0
+    han = han_mask(codes[opens - 1])
     return opens[han], ends[han]
 
 

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 import regex
 
@@ -62,6 +62,8 @@ class SpamOptions:
     drop_document_share: float = 0.5
     drop_document_labels: Any = (SPAM,)
     extra_words: Any = ()
+    _actions: ClassVar[dict[str, str]]
+    """Every label's action, worked out once per options object (the stage reads it for every document)."""
 
     def __post_init__(self) -> None:
         for label in LABELS[1:]:
@@ -81,10 +83,12 @@ class SpamOptions:
         if unknown:
             raise ConfigError(f"spam option drop_document_labels: unknown labels {unknown!r}")
         object.__setattr__(self, "drop_document_labels", labels)
+        actions = {label: KEEP if label == ARTICLE else str(getattr(self, f"{label}_action")) for label in LABELS}
+        object.__setattr__(self, "_actions", actions)
 
     def action(self, label: str) -> str:
         """The action configured for ``label`` (articles are always kept)."""
-        return KEEP if label == ARTICLE else str(getattr(self, f"{label}_action"))
+        return self._actions[label] if label in self._actions else str(getattr(self, f"{label}_action"))
 
 
 def _word_pairs(extra: Any) -> tuple[tuple[str, str], ...]:
@@ -231,8 +235,7 @@ class SpamLabeller(DocumentStage):
         """Log a verdict per non-article line (or only per piece of a line) and store every line's label and
         action in the metadata (with the text's fingerprint unless the caller acts on them at once)."""
         assert doc.text is not None
-        options = self._options
-        actions = {label: options.action(label) for label in LABELS}
+        actions = self._options._actions
         text = doc.text
         doc.flag_many(
             self.name,
