@@ -1,5 +1,7 @@
 """Run a :class:`~cleanse.pipeline.Pipeline` on Ray: per-document stages as Ray Data batch maps, dedup as shuffles.
 
+Output comes in input order (Ray Data's ``preserve_order``), so a Ray run writes the local run's files.
+
 The local engine stays the default and needs no Ray; this one is for corpora that outgrow one machine.
 The same stage objects run in the workers, so a document gets the same edits, verdicts and change log on
 either engine; corpus stages run as distributed steps (:mod:`cleanse.engines.ray_dedup`) that reproduce
@@ -34,18 +36,19 @@ class RayOptions:
     """How a run uses Ray.
 
     ``address``: ``None`` starts a local Ray (or reuses the one this process already joined), ``"auto"`` joins
-    the cluster of this machine, ``"ray://host:10001"`` a remote one. ``workers``: processes running the
+    the cluster of this machine, ``"ray://host:10001"`` a remote one. ``workers``: concurrent tasks running the
     per-document stages (``None``: as many as the cluster has CPUs). ``partitions``: shuffle partitions of the
-    dedup steps (``None``: two per worker CPU). ``batch_size``: documents per batch map call.
+    dedup steps and groups its input is cut into, so each dedup task holds about 1/``partitions`` of it
+    (``None``: two per worker). ``batch_size``: documents per map task.
     ``connect_attempts`` / ``connect_wait``: how often and how long (seconds, doubled each time) to retry
-    reaching the cluster. ``task_retries``: how often Ray re-runs a task (or restarts an actor) lost with its
-    worker. ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster).
+    reaching the cluster. ``task_retries``: how often Ray re-runs a map or dedup task lost with its worker.
+    ``num_cpus``: CPUs of a local Ray started here (ignored when joining a cluster).
     """
 
     address: str | None = None
     workers: int | None = None
     partitions: int | None = None
-    batch_size: int = 32
+    batch_size: int = 128
     connect_attempts: int = 3
     connect_wait: float = 1.0
     task_retries: int = 3
