@@ -35,6 +35,8 @@ LINE_LABELS_FINGERPRINT = "line_labels_fingerprint"
 SET_ASIDE_KEY = "set_aside"
 
 _TRAILING_SPACE = regex.compile(r"\s*")
+_VERDICT_REASONS = {label: f"label:{label}" for label in LABELS}
+_ACTION_REASONS = {(action, label): f"{action}:{label}" for action in ACTIONS for label in LABELS}
 _START = itemgetter("start")
 
 
@@ -240,7 +242,7 @@ class SpamLabeller(DocumentStage):
         doc.flag_many(
             self.name,
             [
-                (start, end, f"label:{label}", score, evidence)
+                (start, end, _VERDICT_REASONS[label], score, evidence)
                 for (start, end), (label, score, evidence) in zip(rows.spans, rows.verdicts, strict=True)
                 if label != ARTICLE and actions[label] != KEEP and (not only_pieces or _is_piece(text, start, end))
             ],
@@ -295,8 +297,8 @@ class SpamLabeller(DocumentStage):
         doc.apply_many(
             self.name,
             [
-                (start, end, "", f"{record['action']}:{record['label']}", record["score"], record.get("evidence", ()))
-                for start, end, record in cuts
+                (start, end, "", _ACTION_REASONS[r["action"], r["label"]], r["score"], r.get("evidence", ()))
+                for start, end, r in cuts
             ],
         )
 
