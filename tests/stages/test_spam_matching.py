@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.stages.spam import patterns
+from cleanse.stages.spam._native import native
 from cleanse.stages.spam.context import SWITCH_COST, _best_segment_sum, _viterbi_runs
 from cleanse.stages.spam.features import may_hold_url, url_lines
 from cleanse.stages.spam.lexicon import Lexicon
@@ -263,3 +264,75 @@ def test_han_mask_agrees_with_the_regex(text: str) -> None:
 def test_han_mask_beyond_the_table_falls_back_to_the_regex() -> None:
     text = "旭a\U00031350\U000e0100"
     assert han_mask(code_points(text)).tolist() == [True, False, True, False]
+
+
+def _numpy_lexicon() -> Lexicon:
+    """The default lexicon with the compiled core switched off: its numpy path."""
+    from cleanse.stages.spam import lexicon
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lexicon, "native", None)
+        numpy_lexicon = LEXICON.extended(())
+    assert numpy_lexicon._native_tables is None
+    return numpy_lexicon
+
+
+NUMPY_LEXICON = _numpy_lexicon()
+needs_native = pytest.mark.skipif(native is None, reason="the compiled core (_scan) was not built")
+
+
+def test_numpy_path_is_leftmost_longest_on_folded_seeds() -> None:
+    from cleanse.stages.spam import lexicon
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lexicon, "native", None)
+        for path in sorted(SEEDS.glob("*.txt")):
+            folded = fold(path.read_text(encoding="utf-8")).text
+            assert NUMPY_LEXICON.find(folded) == _reference_find(folded)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14))
+def test_compiled_and_numpy_matchers_agree(pieces: list[str]) -> None:
+    from cleanse.stages.spam import lexicon
+
+    text = "".join(pieces)
+    compiled = LEXICON.find_ids(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lexicon, "native", None)
+        candidates = LEXICON._candidates(code_points(text))
+        by_numpy = NUMPY_LEXICON.find_ids(text)
+    assert LEXICON._candidates(code_points(text)) == candidates
+    assert compiled[0].tolist() == by_numpy[0].tolist()
+    assert compiled[1].tolist() == by_numpy[1].tolist()
+
+
+@needs_native
+def test_compiled_matcher_agrees_on_seeds_and_user_words() -> None:
+    from cleanse.stages.spam import lexicon
+
+    extra = (("ad", "java"), ("spam", "的"), ("chrome", "网站首页更多"))
+    compiled = LEXICON.extended(extra)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lexicon, "native", None)
+        by_numpy = LEXICON.extended(extra)
+    for path in sorted(SEEDS.glob("*.txt")):
+        folded = fold(path.read_text(encoding="utf-8"))
+        assert compiled.find(folded.text, folded.codes) == by_numpy.find(folded.text, folded.codes)
+
+
+@needs_native
+def test_compiled_matcher_rejects_bad_tables_with_an_error() -> None:
+    assert native is not None
+    codes = code_points("网站首页")
+    tables = LEXICON._native_tables
+    assert tables is not None
+    with pytest.raises(ValueError, match="candidate outside"):
+        native.match(codes, [99], *tables)
+    with pytest.raises(ValueError, match="offsets"):
+        native.match(codes, [0], tables[0], tables[1] + 10**6, *tables[2:])
+    with pytest.raises(ValueError, match="starts"):
+        native.candidates(codes, np.zeros(3, dtype=bool), *[np.zeros(1 << 16, dtype=bool)] * 4)
+    with pytest.raises(TypeError):
+        native.match(codes, (0,), *tables)

@@ -8,6 +8,10 @@ tables of words' first two and three characters thin them to about one per match
 Python, against the words that open with that pair, longest first. ASCII words only match between
 non-letters, so ``av`` does not fire inside ``java``. Each word also carries its label weights as one row of
 a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
+
+When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate
+filter and the check of each candidate run in C, in one pass each, with the same results; the tests compare
+both paths.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from cleanse.stages.spam._native import native
 from cleanse.stages.spam.normalise import code_points, data_file, fold_chars
 
 LEXICON_LABELS = ("article", "spam", "ad", "chrome", "notice", "credit", "caption", "furniture")
@@ -91,6 +96,7 @@ class Lexicon:
             for pair, found in lengths.items()
         }
         self._single_words = frozenset(singles)
+        self._native_tables = _native_tables(self.words, self._needs_boundary) if native is not None else None
 
     def find(self, text: str, codes: np.ndarray | None = None) -> list[tuple[int, str]]:
         """Leftmost-longest non-overlapping lexicon words in folded ``text`` as ``(position, word)``.
@@ -107,22 +113,21 @@ class Lexicon:
             codes = code_points(text)
         if codes.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
-        candidates = np.flatnonzero(self._starts_word.take(chars))
-        firsts = chars.take(candidates)
-        seconds = chars.take(candidates + 1, mode="clip")
-        pairs = _pair_hash(firsts, seconds)
-        opening = self._opening_pairs.take(pairs)
-        thirds = chars.take(candidates + 2, mode="clip")
-        opening &= self._pair_words.take(pairs) | self._opening_triples.take(_triple_hash(pairs, thirds))
-        opening |= self._single.take(firsts)
+        if (
+            native is not None
+            and self._native_tables is not None
+            and codes.dtype == np.uint32
+            and codes.flags.c_contiguous
+        ):
+            found, found_ids = native.match(codes, self._candidates(codes), *self._native_tables)
+            return np.array(found, dtype=np.int64), np.array(found_ids, dtype=np.int64)
         positions: list[int] = []
         ids: list[int] = []
         add_position, add_id = positions.append, ids.append
         covered = 0
         word_id_of, lengths_of, needs_boundary = self._word_ids.get, self._lengths_by_pair.get, self._needs_boundary
         single_words = self._single_words
-        for position in candidates[opening].tolist():
+        for position in self._candidates(codes):
             if position < covered:
                 continue
             lengths = lengths_of(text[position : position + 2])
@@ -140,6 +145,26 @@ class Lexicon:
                 covered = position + len(word)
                 break
         return np.array(positions, dtype=np.int64), np.array(ids, dtype=np.int64)
+
+    def _candidates(self, codes: np.ndarray) -> list[int]:
+        """Positions that may start a word: the character starts one, and the hashed pair (and, for words of
+        three or more characters, the triple) opens one, or the character is a one-character word. Found by
+        the compiled core when it was built (one pass), else by numpy (some twenty array passes)."""
+        if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
+            tables = (self._starts_word, self._opening_pairs, self._pair_words, self._opening_triples, self._single)
+            found: list[int] = native.candidates(codes, *tables)
+            return found
+        chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
+        candidates = np.flatnonzero(self._starts_word.take(chars))
+        firsts = chars.take(candidates)
+        seconds = chars.take(candidates + 1, mode="clip")
+        pairs = _pair_hash(firsts, seconds)
+        opening = self._opening_pairs.take(pairs)
+        thirds = chars.take(candidates + 2, mode="clip")
+        opening &= self._pair_words.take(pairs) | self._opening_triples.take(_triple_hash(pairs, thirds))
+        opening |= self._single.take(firsts)
+        positions: list[int] = candidates[opening].tolist()
+        return positions
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -199,6 +224,25 @@ def _line_rows(words: list[str], entries: dict[str, tuple[Entry, ...]]) -> np.nd
             elif entry.label == "ad" and entry.weight >= 1:
                 sums[word_id, 4] = 1.0
     return np.hstack((weights, present.astype(np.float64), sums))
+
+
+def _native_tables(words: list[str], needs_boundary: frozenset[str]) -> tuple[np.ndarray, ...]:
+    """The word tables of the compiled matcher (see ``_native/_scan.c``): words of two or more characters
+    sorted by their first two code points, longest first, with their code points, ids and boundary flags;
+    then the one-character words."""
+    ids = {word: word_id for word_id, word in enumerate(words)}
+    longer = sorted((w for w in words if len(w) >= 2), key=lambda w: (ord(w[0]) << 21 | ord(w[1]), -len(w)))
+    singles = [w for w in words if len(w) == 1]
+    return (
+        np.array([ord(w[0]) << 21 | ord(w[1]) for w in longer], dtype=np.int64),
+        np.cumsum([0] + [len(w) for w in longer], dtype=np.int64),
+        code_points("".join(longer)),
+        np.array([ids[w] for w in longer], dtype=np.int64),
+        np.array([w in needs_boundary for w in longer], dtype=np.uint8),
+        code_points("".join(singles)),
+        np.array([ids[w] for w in singles], dtype=np.int64),
+        np.array([w in needs_boundary for w in singles], dtype=np.uint8),
+    )
 
 
 def _is_ascii_letter(char: str) -> bool:
