@@ -5,10 +5,10 @@ engine's on one machine (ratio, same process, same documents); the dedup step's 
 input is split across workers, next to the local stage's; and what the batched Redis index costs per look-up
 against the one-command-per-read storage it replaced.
 
-Input: the seeds plus generated reprint documents (``benchmarks.reprints``), then replicas until the input
-reaches ``--megabytes``: each replica document keeps about half the paragraphs of a base document, in a new
-order, with one or two paragraphs of other documents, so every dedup level (documents, paragraphs, contained
-sentences) has work. Both engines run the default pipeline (dedup ``level="both"``).
+Input: the seeds plus generated reprint documents (``benchmarks.reprints``), then new documents until the
+input reaches ``--megabytes``, each made of one paragraph from each of three to five cleaned base documents:
+most are not near-duplicates of a whole document, while their paragraphs repeat, so the paragraph and
+sentence levels have most of the work. Both engines run the default pipeline (dedup ``level="both"``).
 
 Timing: ``local`` (jobs=1) is the baseline; ``local jobs=2`` and Ray with ``--workers`` workers on a local Ray
 of ``--cpus`` CPUs run the same documents in this process. Ray's start and a first run on the small base
@@ -58,7 +58,7 @@ def _size(docs: list[Document]) -> int:
 
 
 def corpus(megabytes: float, seed: int = 10) -> list[Document]:
-    """The base corpus, then recombined replicas of its documents until ``megabytes`` is reached."""
+    """The base corpus, then documents of paragraphs drawn from several base documents, to ``megabytes``."""
     base = base_corpus()
     cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(base)) if d.kept]
     paragraphs = [[p for p in (d.text or "").split("\n") if p.strip()] for d in cleaned]
@@ -66,10 +66,9 @@ def corpus(megabytes: float, seed: int = 10) -> list[Document]:
     docs, size, replica = list(base), _size(base), 0
     while size < megabytes * MB:
         replica += 1
-        for number, own in enumerate(paragraphs):
-            kept = [p for p in own if rng.random() < 0.5] or own[:1]
-            kept += [rng.choice(rng.choice(paragraphs)) for _ in range(rng.randint(1, 2))]
-            rng.shuffle(kept)
+        for number in range(len(paragraphs)):
+            sources = rng.sample(paragraphs, rng.randint(3, 5))
+            kept = [rng.choice(source) for source in sources]
             doc = Document.from_text("\n".join(kept), id=f"r{replica}-{number}")
             docs.append(doc)
             size += len((doc.text or "").encode("utf-8"))
