@@ -59,6 +59,12 @@ class DocumentBigrams:
         #: the characters that start a pair (a mark before a run starts none): most look-ups end here
         self.starts_pair = np.zeros(0x10001, dtype=bool)
         self.starts_pair[self.keys >> 21] = True
+        counts = np.bincount(np.minimum(codes[han], 0x10000), minlength=0x10001) if len(codes) else np.zeros(0x10001)
+        self._share = counts / max(1, int(han.sum()))
+
+    def char_share(self, codes: np.ndarray) -> np.ndarray:
+        """The share of each character among the document's Han characters."""
+        return self._share[np.minimum(codes, 0x10000)]  # type: ignore[no-any-return]
 
     def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         if not len(self.keys) or not self.starts_pair[np.minimum(left, 0x10000)].any():
@@ -94,6 +100,7 @@ def search(
     script: Script = "unknown",
     cache: DocumentBigrams | None = None,
     quote_bonus: tuple[float, float] = (0.0, 0.0),
+    first_bonus: np.ndarray | None = None,
 ) -> _Beam | None:
     """Beam search over the characters the slots can spell; scores exclude the context before.
 
@@ -148,6 +155,8 @@ def search(
             state_index = np.repeat(np.arange(n_states), n_cands)
             cand_index = np.tile(np.arange(n_cands), n_states)
         step = cand_base[cand_index]
+        if index == 0 and first_bonus is not None:
+            step = step + first_bonus[cand_index]
         if (2 * index - 1) in run.unknown_pairs:
             prev_trail = last_trails[state_index]
             lead = cand_leads[cand_index]

@@ -71,12 +71,15 @@ class CharLanguageModel:
         self._is_punctuation[self._punctuation] = True
         self._is_closing = np.zeros(_OUTSIDE + 1, dtype=bool)
         self._is_closing[[ord(c) for c in _CLOSING_MARKS]] = True
-        self.keys = keys.astype(np.int64)
+        #: 32-bit keys and look-ups: half the memory a binary search walks through, so fewer cache misses
+        self.keys = keys.astype(np.int32)
         self.bigram = bigram.astype(np.float32)
         self.size = len(self.codepoints)
         self._bmp_ids = np.full(_OUTSIDE + 1, -1, dtype=np.int64)
         in_bmp = self.codepoints <= 0xFFFF
         self._bmp_ids[self.codepoints[in_bmp]] = np.nonzero(in_bmp)[0]
+        self._left_key = np.where(self._bmp_ids >= 0, self._bmp_ids << ID_BITS, -1).astype(np.int32)
+        self._right_key = self._bmp_ids.astype(np.int32)
         self._fallback = {ord(c): _LOGP_CJK_PUNCTUATION for c in _CJK_PUNCTUATION}
         for code in range(0x21, 0x7F):
             char = chr(code)
@@ -169,7 +172,7 @@ class CharLanguageModel:
         """
         left = np.minimum(np.asarray(left, dtype=np.int64), _OUTSIDE)  # -1 (no character) also lands on _OUTSIDE
         right = np.minimum(np.asarray(right, dtype=np.int64), _OUTSIDE)
-        keys = (self._bmp_ids[left] << ID_BITS) | self._bmp_ids[right]  # negative when either is unknown
+        keys = self._left_key[left] | self._right_key[right]  # negative when either is unknown
         pos = np.searchsorted(self.keys, keys)
         np.minimum(pos, len(self.keys) - 1, out=pos)
         inside = np.where(self.keys[pos] == keys, self.bigram[pos], -np.inf)
@@ -208,6 +211,37 @@ class CharLanguageModel:
         nonempty = lengths > 0
         logp[starts[nonempty]] = self.unigram_logp(codepoints("".join(t[0] for t in texts if t)))
         return np.split(logp, np.cumsum(lengths)[:-1])
+
+    def score_in_context(
+        self, befores: list[str], middles: list[str], afters: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of each ``before + middle + after`` and of each ``middle`` alone, from one pass.
+
+        The middle's own score is its first character's unigram plus the transitions inside
+        it, which the pass over the whole text has already computed.
+        """
+        n_before = np.array([len(t) for t in befores], dtype=np.int64)
+        n_middle = np.array([len(t) for t in middles], dtype=np.int64)
+        n_after = np.array([len(t) for t in afters], dtype=np.int64)
+        lengths = n_before + n_middle + n_after
+        whole = np.zeros(len(middles), dtype=np.float64)
+        alone = np.zeros(len(middles), dtype=np.float64)
+        if not lengths.sum():
+            return whole, alone
+        joined = "".join(b + m + a for b, m, a in zip(befores, middles, afters, strict=True))
+        logp = self.position_logp(joined).astype(np.float64)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        nonempty = lengths > 0
+        logp[starts[nonempty]] = self.unigram_logp(codepoints(joined)[starts[nonempty]])
+        running = np.concatenate(([0.0], np.cumsum(logp)))
+        whole = running[starts + lengths] - running[starts]
+        middle_start = starts + n_before
+        has_middle = n_middle > 0
+        first = middle_start[has_middle]
+        alone[has_middle] = (
+            running[first + n_middle[has_middle]] - running[first + 1] + self.unigram_logp(codepoints(joined)[first])
+        )
+        return whole, alone
 
     def score_many(self, texts: list[str]) -> np.ndarray:
         """Total log-probability of each text, all scored in one vectorised pass."""

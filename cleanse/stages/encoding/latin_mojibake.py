@@ -65,16 +65,14 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     contexts = [
         (text[start - 1] if start else "", text[stop] if stop < len(text) else "") for start, stop, _, _ in options
     ]
-    repaired_scores = model.score_many(
-        [before + r + after for (before, after), (_, _, _, r) in zip(contexts, options, strict=True)]
-    )
+    befores, afters = [before for before, _ in contexts], [after for _, after in contexts]
+    repaired_scores, plain = model.score_in_context(befores, [repaired for _, _, _, repaired in options], afters)
     damaged_scores = model.score_many(
         [
             before + text[start:stop] + after
             for (before, after), (start, stop, _, _) in zip(contexts, options, strict=True)
         ]
     )
-    plain = model.score_many([repaired for _, _, _, repaired in options])
     best: dict[int, tuple[float, int, str, str]] = {}
     for index, (start, stop, codec, repaired) in enumerate(options):
         if plain[index] / len(repaired) < MIN_REPAIRED_LOGP:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from cleanse.document import Edit
-from cleanse.stages.encoding._beam import DocumentBigrams, Run, search
+from cleanse.stages.encoding._beam import DocumentBigrams, Run, _candidates, search
 from cleanse.stages.encoding._codecs import encode_char, folded_forms, pair_table
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
@@ -34,6 +34,8 @@ MAX_ENDINGS = 4
 SCRIPT_CONTEXT = 200
 #: nats for a quote that balances the quotes of its line (or against one that unbalances them)
 QUOTE_BALANCE = 2.0
+#: the weight of the document's own character counts (a cache model) for the first character of a run
+CHARACTER_CACHE = 0.02
 #: how far along its line, each way, a run looks for quotes
 QUOTE_CONTEXT = 2000
 _IDEOGRAPHIC_SPACE = "\u3000"
@@ -166,7 +168,8 @@ def _best_reading(
     after = text[run.end] if run.end < len(text) else ""
     # the text around was NFKC folded like the run: its "," was a "，" to the model
     before, after = before.translate(_UNFOLD_PUNCTUATION), after.translate(_UNFOLD_PUNCTUATION)
-    beam = search(run, table, model, ord(before) if before else None, script, cache, _quote_bonus(text, run))
+    first = _cache_bonus(run, model, script, cache)
+    beam = search(run, table, model, ord(before) if before else None, script, cache, _quote_bonus(text, run), first)
     if beam is None:
         return None
     # one model call for the damaged text's transitions (from the same context) and each state's into ``after``
@@ -183,6 +186,19 @@ def _best_reading(
     best = int(np.argmax(scores))
     best_text = "".join(map(chr, beam.trace(best)))
     return float(scores[best]) - float(steps[: len(damaged) - 1].sum()), best_text
+
+
+def _cache_bonus(
+    run: Run, model: CharLanguageModel, script: Script, cache: DocumentBigrams | None
+) -> np.ndarray | None:
+    """Nats for each candidate of the run's first character: characters the document uses elsewhere are likelier."""
+    if cache is None or CHARACTER_CACHE <= 0 or run.slots[0] is not None:
+        return None
+    candidates = _candidates(run.codec, None, run.slots[1], 3 in run.unknown_pairs, script, model)
+    if candidates is None:
+        return None
+    share = cache.char_share(candidates[0])
+    return np.log1p(CHARACTER_CACHE / (1 - CHARACTER_CACHE) * share / np.exp(candidates[3]))  # type: ignore[no-any-return]
 
 
 def _quote_bonus(text: str, run: Run) -> tuple[float, float]:

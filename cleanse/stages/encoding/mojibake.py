@@ -85,9 +85,9 @@ def _scored_edits(
         return []
     contexts = [(text[s - 1] if s else "", text[e] if e < len(text) else "") for s, e, _, _ in candidates]
     pairs = list(zip(contexts, candidates, strict=True))
-    repaired_scores = model.score_many([b + r + a for (b, a), (_, _, r, _) in pairs])
+    befores, afters = [b for b, _ in contexts], [a for _, a in contexts]
+    repaired_scores, plain = model.score_in_context(befores, [r for _, _, r, _ in candidates], afters)
     damaged_scores = model.score_many([b + text[s:e] + a for (b, a), (s, e, _, _) in pairs])
-    plain = model.score_many([r for _, _, r, _ in candidates])
     edits = []
     for index, (start, end, repaired, evidence) in enumerate(candidates):
         gain = float(repaired_scores[index] - damaged_scores[index])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -129,12 +130,15 @@ def _fixers(
     return [(name, fixer) for enabled, name, fixer in plan if enabled]
 
 
+_SPAN = operator.attrgetter("start", "end")
+
+
 def _apply(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     """Apply sorted, non-overlapping edits; return the new text and the edits that changed something."""
     pieces: list[str] = []
     real: list[Edit] = []
     cursor = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    for edit in sorted(edits, key=_SPAN):
         if edit.start < cursor or text[edit.start : edit.end] == edit.after:
             continue
         pieces.append(text[cursor : edit.start])
