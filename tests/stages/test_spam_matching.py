@@ -336,3 +336,63 @@ def test_compiled_matcher_rejects_bad_tables_with_an_error() -> None:
         native.candidates(codes, np.zeros(3, dtype=bool), *[np.zeros(1 << 16, dtype=bool)] * 4)
     with pytest.raises(TypeError):
         native.match(codes, (0,), *tables)
+
+
+def _hits_summary(index: object, spans: list[tuple[int, int]]) -> list[tuple[object, ...]]:
+    from cleanse.stages.spam.features import DocumentIndex
+
+    assert isinstance(index, DocumentIndex)
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    return [
+        (h.weights, h.reporting, h.advertorial, h.property, h.promotion, h.strong_direct_ad, h.words, h.first, h.kinds)
+        for h in index.features(starts, ends).hits
+    ]
+
+
+@needs_native
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=8200), max_size=40), st.sampled_from(sorted(SEEDS.glob("*.txt"))))
+def test_compiled_and_numpy_line_hits_agree(cuts: list[int], path: Path) -> None:
+    from cleanse.stages.spam import features
+    from cleanse.stages.spam.features import DocumentIndex, character_classes
+
+    folded = fold(path.read_text(encoding="utf-8"))
+    bounds = sorted({0, len(folded.text), *(cut for cut in cuts if cut <= len(folded.text))})
+    spans = [(a, b) for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)) if k % 3 != 1]
+    index = DocumentIndex(folded.text, LEXICON, folded.codes, character_classes(folded.codes))
+    compiled = _hits_summary(index, spans)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(features, "native", None)
+        assert _hits_summary(index, spans) == compiled
+
+
+@needs_native
+def test_compiled_line_hits_reject_bad_input_with_an_error() -> None:
+    assert native is not None
+    one = np.zeros(1, dtype=np.int64)
+    rows = LEXICON.line_rows
+    bits = np.ones(8, dtype=np.int64)
+    with pytest.raises(ValueError, match="word id"):
+        native.line_hits(one, one + 10**6, one, one + 5, rows, rows.shape[1], bits, 8)
+    with pytest.raises(ValueError, match="rows"):
+        native.line_hits(one, one, one, one + 5, rows, 0, bits, 8)
+    with pytest.raises(ValueError, match="ends"):
+        native.line_hits(one, one, one, np.zeros(2, dtype=np.int64), rows, rows.shape[1], bits, 8)
+
+
+@needs_native
+def test_compiled_line_hits_add_long_segments_like_numpy() -> None:
+    from cleanse.stages.spam import features
+    from cleanse.stages.spam.features import DocumentIndex, character_classes
+
+    text = " ".join(fold(path.read_text(encoding="utf-8")).text for path in sorted(SEEDS.glob("*.txt")))
+    codes = code_points(text)
+    index = DocumentIndex(text, LEXICON, codes, character_classes(codes))
+    assert index._word_positions.size > 256
+    windows = [(k, k + 500) for k in range(0, len(text) - 500, 700)]
+    for chosen in ([(0, len(text))], windows):
+        compiled = _hits_summary(index, chosen)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(features, "native", None)
+            assert _hits_summary(index, chosen) == compiled

@@ -13,6 +13,7 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam import patterns
+from cleanse.stages.spam._native import native
 from cleanse.stages.spam.lexicon import LEXICON_LABELS, Lexicon
 from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 
@@ -303,6 +304,8 @@ class DocumentIndex:
         hits = [_EMPTY_HITS] * len(starts)
         if not self._word_positions.size:
             return hits
+        if native is not None:
+            return self._native_lexicon_hits(hits, starts, ends)
         lines = _line_of(self._word_positions, starts, ends)
         inside = lines >= 0
         lines, positions, ids = lines[inside], self._word_positions[inside], self._word_ids[inside]
@@ -333,6 +336,35 @@ class DocumentIndex:
             line_hits._lexicon = lexicon
             line_hits._positions = offsets[first:last]
             line_hits._ids = id_list[first:last]
+            line_hits._detail = None
+            hits[line] = line_hits
+        return hits
+
+    def _native_lexicon_hits(self, hits: list[LineHits], starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
+        """:meth:`_lexicon_hits` with the grouping and sums done by the compiled core in one call (the numpy
+        path makes some forty array calls per document); the same numbers, summed in the same order."""
+        assert native is not None
+        lexicon = self.lexicon
+        groups = native.line_hits(
+            self._word_positions,
+            self._word_ids,
+            np.ascontiguousarray(starts, dtype=np.int64),
+            np.ascontiguousarray(ends, dtype=np.int64),
+            lexicon.line_rows,
+            lexicon.line_rows.shape[1],
+            _LABEL_BITS,
+            _PRESENT,
+        )
+        present_by_mask = _PRESENT_BY_MASK
+        new = object.__new__
+        for line, mask, row, offsets, ids in groups:
+            line_hits = new(LineHits)
+            line_hits.weights = {label: row[j] for label, j in present_by_mask[mask]}
+            line_hits.reporting, line_hits.advertorial, line_hits.property, line_hits.promotion, strong = row[_SUMS:]
+            line_hits.strong_direct_ad = strong > 0
+            line_hits._lexicon = lexicon
+            line_hits._positions = offsets
+            line_hits._ids = ids
             line_hits._detail = None
             hits[line] = line_hits
         return hits

@@ -179,12 +179,157 @@ done:
     return result;
 }
 
+/* numpy's pairwise summation (DOUBLE_pairwise_sum) of column ``c`` of the rows of words ``word[0..n)``:
+ * np.add.reduceat adds a segment as its first value plus this sum of the rest, so the compiled path gives
+ * bit-identical sums (the tests compare both paths on many segments). */
+static double pairwise_sum(const double *row, const int64_t *word, Py_ssize_t n, Py_ssize_t columns,
+                           Py_ssize_t c) {
+    if (n < 8) {
+        double res = 0.;
+        for (Py_ssize_t i = 0; i < n; i++) res += row[word[i] * columns + c];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8], res;
+        Py_ssize_t i;
+        for (Py_ssize_t j = 0; j < 8; j++) r[j] = row[word[j] * columns + c];
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (Py_ssize_t j = 0; j < 8; j++) r[j] += row[word[i + j] * columns + c];
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) res += row[word[i] * columns + c];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(row, word, n2, columns, c) + pairwise_sum(row, word + n2, n - n2, columns, c);
+}
+
+/* line_hits(positions, ids, starts, ends, rows, columns, label_bits, present_column)
+ * Features' per-line lexicon evidence (features.py's _lexicon_hits): each match (ascending ``positions``)
+ * goes to the span ``[starts[i], ends[i])`` that holds it (binary search, as ``searchsorted``); for each
+ * line with matches, in order: (line, label mask, the sum of its words' ``rows`` (``columns`` float64 each,
+ * added as ``np.add.reduceat`` adds them), offsets of its matches in the line, their word ids).
+ * The mask adds ``label_bits[j]`` for every label ``j`` whose presence column (``present_column + j``) is
+ * above zero. */
+static PyObject *line_hits(PyObject *self, PyObject *args) {
+    Py_buffer positions, ids, starts, ends, rows, label_bits;
+    Py_ssize_t columns, present_column;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*ny*n", &positions, &ids, &starts, &ends, &rows, &columns, &label_bits,
+                          &present_column))
+        return NULL;
+    PyObject *result = NULL, *group = NULL;
+    Py_ssize_t matches = positions.len / 8, spans = starts.len / 8, labels = label_bits.len / 8;
+    double *sums = NULL;
+    if (check(&positions, 8, -1, "positions") || check(&ids, 8, matches, "ids") || check(&starts, 8, -1, "starts") ||
+        check(&ends, 8, spans, "ends") || check(&rows, 8, -1, "rows") || check(&label_bits, 8, -1, "label_bits"))
+        goto done;
+    if (columns <= 0 || rows.len % (8 * columns) != 0 || present_column < 0 || present_column + labels > columns) {
+        PyErr_SetString(PyExc_ValueError, "rows: unexpected shape");
+        goto done;
+    }
+    const int64_t *position = (const int64_t *)positions.buf, *word = (const int64_t *)ids.buf;
+    const int64_t *start = (const int64_t *)starts.buf, *end = (const int64_t *)ends.buf;
+    const int64_t *bits = (const int64_t *)label_bits.buf;
+    const double *row = (const double *)rows.buf;
+    Py_ssize_t words = rows.len / (8 * columns);
+    sums = (double *)PyMem_Malloc((size_t)columns * sizeof(double));
+    result = PyList_New(0);
+    if (sums == NULL || result == NULL) {
+        PyErr_NoMemory();
+        Py_CLEAR(result);
+        goto done;
+    }
+    Py_ssize_t k = 0;
+    while (k < matches) {
+        Py_ssize_t lo = 0, hi = spans;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (start[mid] <= position[k]) lo = mid + 1;
+            else hi = mid;
+        }
+        Py_ssize_t line = lo - 1;
+        if (line < 0 || position[k] >= end[line]) {
+            k++;
+            continue;
+        }
+        PyObject *offsets = PyList_New(0), *group_ids = PyList_New(0);
+        if (offsets == NULL || group_ids == NULL) {
+            Py_XDECREF(offsets);
+            Py_XDECREF(group_ids);
+            goto fail;
+        }
+        Py_ssize_t first = k;
+        while (k < matches && position[k] >= start[line] && position[k] < end[line] &&
+               (line + 1 >= spans || position[k] < start[line + 1])) {
+            if (word[k] < 0 || word[k] >= words) {
+                PyErr_SetString(PyExc_ValueError, "ids: word id outside the rows");
+                Py_DECREF(offsets);
+                Py_DECREF(group_ids);
+                goto fail;
+            }
+            PyObject *offset = PyLong_FromLongLong(position[k] - start[line]), *id = PyLong_FromLongLong(word[k]);
+            int failed = offset == NULL || id == NULL || PyList_Append(offsets, offset) < 0 ||
+                         PyList_Append(group_ids, id) < 0;
+            Py_XDECREF(offset);
+            Py_XDECREF(id);
+            if (failed) {
+                Py_DECREF(offsets);
+                Py_DECREF(group_ids);
+                goto fail;
+            }
+            k++;
+        }
+        for (Py_ssize_t c = 0; c < columns; c++) {
+            sums[c] = row[word[first] * columns + c];
+            if (k - first > 1) sums[c] += pairwise_sum(row, word + first + 1, k - first - 1, columns, c);
+        }
+        int64_t mask = 0;
+        for (Py_ssize_t j = 0; j < labels; j++)
+            if (sums[present_column + j] > 0) mask += bits[j];
+        PyObject *sum_list = PyList_New(columns);
+        if (sum_list == NULL) {
+            Py_DECREF(offsets);
+            Py_DECREF(group_ids);
+            goto fail;
+        }
+        for (Py_ssize_t c = 0; c < columns; c++) {
+            PyObject *value = PyFloat_FromDouble(sums[c]);
+            if (value == NULL) {
+                Py_DECREF(sum_list);
+                Py_DECREF(offsets);
+                Py_DECREF(group_ids);
+                goto fail;
+            }
+            PyList_SET_ITEM(sum_list, c, value);
+        }
+        group = Py_BuildValue("(nLNNN)", line, (long long)mask, sum_list, offsets, group_ids);
+        if (group == NULL || PyList_Append(result, group) < 0) goto fail;
+        Py_CLEAR(group);
+    }
+    goto done;
+fail:
+    Py_CLEAR(group);
+    Py_CLEAR(result);
+done:
+    PyMem_Free(sums);
+    PyBuffer_Release(&positions);
+    PyBuffer_Release(&ids);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&rows);
+    PyBuffer_Release(&label_bits);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
     {"match", match, METH_VARARGS,
      "match(codes, candidates, keys, offsets, flat, ids, boundary, single_codes, single_ids, single_boundary)"
      " -> (positions, ids)"},
+    {"line_hits", line_hits, METH_VARARGS,
+     "line_hits(positions, ids, starts, ends, rows, columns, label_bits, present_column)"
+     " -> [(line, mask, sums, offsets, ids)]"},
     {NULL, NULL, 0, NULL},
 };
 
