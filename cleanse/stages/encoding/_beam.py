@@ -26,6 +26,11 @@ MAX_EXPANSIONS = 12_000
 #: an in-run ``?`` is a pair that decoded to the Private Use Area, or a fullwidth ``？`` NFKC-folded since.
 #: reading an in-run ``?`` as a Private Use pair needs a second lossy step (PUA shown as ``?``): a cost in nats.
 PRIVATE_PAIR_PENALTY = 3.0
+_HAN_FIRST, _HAN_LAST = 0x3400, 0x9FFF
+_HAN_BITS = 15
+#: per BMP code point, its offset in the Han blocks the cache keeps, or a negative value outside them
+_HAN_OFFSET = np.full(0x10001, -(1 << 20), dtype=np.int32)
+_HAN_OFFSET[_HAN_FIRST : _HAN_LAST + 1] = np.arange(_HAN_LAST - _HAN_FIRST + 1, dtype=np.int32)
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)
 _OPENING_QUOTE, _CLOSING_QUOTE = 0x201C, 0x201D
@@ -53,12 +58,15 @@ class DocumentBigrams:
 
     def __init__(self, text: str) -> None:
         codes = codepoints(text)
-        han = (codes >= 0x3400) & (codes <= 0x9FFF)
+        han = (codes >= _HAN_FIRST) & (codes <= _HAN_LAST)
         both = han[:-1] & han[1:]
-        self.keys = np.unique(((codes[:-1] << 21) | codes[1:])[both]) if len(codes) > 1 else np.zeros(0, dtype=np.int64)
+        offsets = (codes - _HAN_FIRST).astype(np.int32)
+        pairs = ((offsets[:-1] << _HAN_BITS) | offsets[1:])[both] if len(codes) > 1 else np.zeros(0, dtype=np.int32)
+        #: 32-bit keys (two offsets into the Han blocks): half the memory a look-up walks through
+        self.keys = np.unique(pairs)
         #: the characters that start a pair (a mark before a run starts none): most look-ups end here
         self.starts_pair = np.zeros(0x10001, dtype=bool)
-        self.starts_pair[self.keys >> 21] = True
+        self.starts_pair[(self.keys >> _HAN_BITS) + _HAN_FIRST] = True
         counts = np.bincount(np.minimum(codes[han], 0x10000), minlength=0x10001) if len(codes) else np.zeros(0x10001)
         self._share = counts / max(1, int(han.sum()))
 
@@ -67,9 +75,10 @@ class DocumentBigrams:
         return self._share[np.minimum(codes, 0x10000)]  # type: ignore[no-any-return]
 
     def bonus(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        if not len(self.keys) or not self.starts_pair[np.minimum(left, 0x10000)].any():
+        left = np.minimum(left, 0x10000)  # -1 (no character) and anything beyond the BMP: no Han offset
+        if not len(self.keys) or not self.starts_pair[left].any():
             return np.zeros(len(right), dtype=np.float64)
-        keys = (left << 21) | right  # negative when there is no left character (-1): never a hit
+        keys = (_HAN_OFFSET[left] << _HAN_BITS) | _HAN_OFFSET[np.minimum(right, 0x10000)]  # negative: not Han
         position = np.searchsorted(self.keys, keys)
         np.minimum(position, len(self.keys) - 1, out=position)
         return np.where(self.keys[position] == keys, CACHE_BONUS, 0.0)

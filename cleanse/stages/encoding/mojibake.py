@@ -186,19 +186,23 @@ def _remapped_spans(
 ) -> list[tuple[int, int, str, str]]:
     """Per window and wrong reading, the stretch where the other reading gains most (Kadane over gains)."""
     found = []
+    texts = [text[start:end] for start, end in windows]
+    base: list[np.ndarray] | None = None  # each window's own scores: the same for both readings
     for written, read in _WRONG_READINGS:
-        originals, alternatives, starts = [], [], []
-        for start, end in windows:
-            window = text[start:end]
+        chosen, alternatives = [], []
+        for index, window in enumerate(texts):
             alternative = window.translate(_remap_table(read, written))
             if alternative != window:
-                originals.append(window)
+                chosen.append(index)
                 alternatives.append(alternative)
-                starts.append(start)
-        if not originals:
+        if not chosen:
             continue
+        if base is None:
+            base = model.position_logp_many(texts)
+        originals = [texts[index] for index in chosen]
+        starts = [windows[index][0] for index in chosen]
         gains_all = model.position_logp_many(alternatives)
-        base_all = model.position_logp_many(originals)
+        base_all = [base[index] for index in chosen]
         lengths = np.array([len(window) for window in originals])
         spans = _best_stretches(np.concatenate(gains_all) - np.concatenate(base_all), lengths)
         for start, window, alternative, span in zip(starts, originals, alternatives, spans, strict=True):

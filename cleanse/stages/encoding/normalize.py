@@ -83,11 +83,15 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("你好,世界(试行)。At 12:30, ok.")]
     ['，', '（', '）']
     """
-    edits = {
-        match.start(): Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
+    marks = [
+        Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
         for match in _RESTORABLE_MARK.finditer(text)
-    }
-    for match in _PARENTHESES.finditer(text):
+    ]
+    parentheses = list(_PARENTHESES.finditer(text))
+    if not parentheses:
+        return marks  # found in order, and marks never overlap
+    edits = {edit.start: edit for edit in marks}
+    for match in parentheses:
         edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
         edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
     return [edits[key] for key in sorted(edits)]

@@ -1,9 +1,11 @@
-"""Strip pinyin annotations glued after Han characters: ``網(wǎng)站`` -> ``網站``.
+"""Strip pinyin annotations glued after Han characters: ``網(wǎng)站`` -> ``網站``, ``要求(yāo qiú)`` -> ``要求``.
 
-Some converters annotate characters with their reading in ASCII parentheses. An
-annotation is removed only when the syllable is a reading of the character right before
-it (readings from pypinyin's table, shipped in ``cleanse/data/encoding/pinyin.tsv.gz``),
-so real parentheses such as ``(試行)``, ``(上接1版)`` or ``(2021)`` stay.
+Some converters annotate characters or words with their reading in ASCII parentheses.
+An annotation of ``n`` space-separated syllables is removed only when each syllable is a
+reading of the corresponding one of the ``n`` Han characters right before it (readings
+from pypinyin's table, shipped in ``cleanse/data/encoding/pinyin.tsv.gz``), so real
+parentheses such as ``(試行)``, ``(上接1版)``, ``(li hao)`` after other characters or
+``(2021)`` stay.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from cleanse.document import Edit
 
 PINYIN_ANNOTATION = "pinyin_annotation"
 _TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
-_ANNOTATION = regex.compile(rf"(?<=\p{{Han}})\(([a-z{_TONE_LETTERS}]{{1,7}})\)")
+MAX_SYLLABLES = 8
+_SYLLABLE = rf"[a-z{_TONE_LETTERS}]{{1,7}}"
+_ANNOTATION = regex.compile(rf"(?<=\p{{Han}})\(({_SYLLABLE}(?: {_SYLLABLE}){{0,{MAX_SYLLABLES - 1}}})\)")
 
 
 @lru_cache(maxsize=1)
@@ -34,18 +38,22 @@ def readings() -> dict[str, frozenset[str]]:
 
 
 def strip_pinyin_annotations(text: str) -> list[Edit]:
-    """Edits removing ``(syllable)`` after a Han character that the syllable is a reading of.
+    """Edits removing ``(syllables)`` after as many Han characters, each syllable a reading of its character.
 
     >>> [(e.start, e.end, e.after) for e in strip_pinyin_annotations("網(wǎng)站(試行)")]
     [(1, 7, '')]
+    >>> [(e.start, e.end) for e in strip_pinyin_annotations("提出要求(yāo qiú),再说(hǎo)")]
+    [(4, 13)]
     """
     if "(" not in text:
         return []
     table = readings()
     edits = []
     for match in _ANNOTATION.finditer(text):
-        syllable = match.group(1)
-        char = text[match.start() - 1]
-        if syllable in table.get(char, ()):
-            edits.append(Edit(match.start(), match.end(), "", PINYIN_ANNOTATION, evidence=(char, syllable)))
+        syllables = match.group(1).split(" ")
+        annotated = text[max(0, match.start() - len(syllables)) : match.start()]
+        if len(annotated) == len(syllables) and all(
+            syllable in table.get(char, ()) for char, syllable in zip(annotated, syllables, strict=True)
+        ):
+            edits.append(Edit(match.start(), match.end(), "", PINYIN_ANNOTATION, evidence=(annotated, match.group(1))))
     return edits

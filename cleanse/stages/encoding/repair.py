@@ -118,6 +118,8 @@ def _fixers(
 
     plan: list[tuple[bool, str, Callable[[str], list[Edit]]]] = [
         (opts.unescape_html, "html_entities", unescape_html_entities),
+        # tone marks are Latin-1 letters: annotations that read their characters go before the Latin-range repair
+        (opts.strip_pinyin, "pinyin_annotations", strip_pinyin_annotations),
         (opts.fix_cjk_mojibake, "latin_range_mojibake", lambda t: fix_latin_range_mojibake(t, opts.min_gain)),
         (opts.fix_latin_mojibake, "latin_mojibake", fix_latin_mojibake),
         (opts.realign_double_byte, "misaligned_runs", realign),
