@@ -396,3 +396,39 @@ def test_compiled_line_hits_add_long_segments_like_numpy() -> None:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(features, "native", None)
             assert _hits_summary(index, chosen) == compiled
+
+
+@needs_native
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("ab \t\r\n\u3000\x0b\x1c\u2028\u0085新"), max_size=30))
+def test_compiled_line_spans_agree_with_the_split_loop(text: str) -> None:
+    from cleanse.stages.spam import labeller
+
+    compiled = labeller._line_spans(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(labeller, "native", None)
+        assert labeller._line_spans(text) == compiled
+
+
+@needs_native
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=255), max_size=200))
+def test_compiled_prefix_sums_agree_with_numpy(values: list[int]) -> None:
+    from cleanse.stages.spam import features
+
+    classes = np.array(values, dtype=np.uint8)
+    compiled = features._packed_prefix_sums(classes)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(features, "native", None)
+        assert np.array_equal(features._packed_prefix_sums(classes), compiled)
+
+
+@needs_native
+def test_compiled_helpers_reject_bad_input_with_an_error() -> None:
+    from cleanse.stages.spam import features
+
+    assert native is not None
+    with pytest.raises(TypeError, match="takes str"):
+        native.line_spans(b"bytes")
+    with pytest.raises(ValueError, match="out"):
+        native.packed_prefix_sums(np.zeros(3, dtype=np.uint8), features._PACKED_FIELDS, np.zeros(3, dtype=np.uint64))

@@ -50,8 +50,12 @@ _FIELD_MASK = np.uint64(0xFFFF)
 
 
 def _packed_prefix_sums(classes: np.ndarray) -> np.ndarray:
-    """Row ``i`` holds the packed class counts of ``classes[:i]`` (``uint64``, wrapping: differences stay exact)."""
+    """Row ``i`` holds the packed class counts of ``classes[:i]`` (``uint64``, wrapping: differences stay exact);
+    one pass in the compiled core when it was built."""
     prefix = np.zeros((classes.size + 1, 2), dtype=np.uint64)
+    if native is not None and classes.dtype == np.uint8 and classes.flags.c_contiguous:
+        native.packed_prefix_sums(classes, _PACKED_FIELDS, prefix)
+        return prefix
     np.add.accumulate(_PACKED_FIELDS.take(classes, axis=0), axis=0, out=prefix[1:])
     return prefix
 

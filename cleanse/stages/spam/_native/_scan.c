@@ -321,6 +321,70 @@ done:
     return result;
 }
 
+/* line_spans(text) -> (spans, numbers): labeller.py's _line_spans in one pass over the string: each line
+ * (split on "\n") holding a character that is not whitespace (str.isspace), as (start, end) without a
+ * trailing "\r", and its line number. */
+static PyObject *line_spans(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "line_spans() takes str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *spans = PyList_New(0), *numbers = PyList_New(0), *result = NULL;
+    if (spans == NULL || numbers == NULL) goto done;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i < n && PyUnicode_READ(kind, data, i) != '\n') continue;
+        Py_ssize_t j = start;
+        while (j < i && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))) j++;
+        if (j < i) {
+            Py_ssize_t end = PyUnicode_READ(kind, data, i - 1) == '\r' ? i - 1 : i;
+            PyObject *span = Py_BuildValue("(nn)", start, end), *line = PyLong_FromSsize_t(number);
+            int failed = span == NULL || line == NULL || PyList_Append(spans, span) < 0 || PyList_Append(numbers, line) < 0;
+            Py_XDECREF(span);
+            Py_XDECREF(line);
+            if (failed) goto done;
+        }
+        start = i + 1;
+        number++;
+    }
+    result = PyTuple_Pack(2, spans, numbers);
+done:
+    Py_XDECREF(spans);
+    Py_XDECREF(numbers);
+    return result;
+}
+
+/* packed_prefix_sums(classes, fields, out): features.py's _packed_prefix_sums without the (N, 2) gather:
+ * out[i + 1] = out[i] + fields[classes[i]] for both uint64 columns (wrapping, as numpy's uint64 adds). */
+static PyObject *packed_prefix_sums(PyObject *self, PyObject *args) {
+    Py_buffer classes, fields, out;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &classes, &fields, &out)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = classes.len;
+    if (check(&classes, 1, -1, "classes") || check(&fields, 8, 512, "fields") || check(&out, 8, 2 * (n + 1), "out"))
+        goto done;
+    const uint8_t *cls = (const uint8_t *)classes.buf;
+    const uint64_t *field = (const uint64_t *)fields.buf;
+    uint64_t *sums = (uint64_t *)out.buf, low = 0, high = 0;
+    sums[0] = 0;
+    sums[1] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        low += field[2 * cls[i]];
+        high += field[2 * cls[i] + 1];
+        sums[2 * i + 2] = low;
+        sums[2 * i + 3] = high;
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&fields);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
@@ -330,6 +394,8 @@ static PyMethodDef methods[] = {
     {"line_hits", line_hits, METH_VARARGS,
      "line_hits(positions, ids, starts, ends, rows, columns, label_bits, present_column)"
      " -> [(line, mask, sums, offsets, ids)]"},
+    {"line_spans", line_spans, METH_O, "line_spans(text) -> (spans, numbers)"},
+    {"packed_prefix_sums", packed_prefix_sums, METH_VARARGS, "packed_prefix_sums(classes, fields, out) -> None"},
     {NULL, NULL, 0, NULL},
 };
 
