@@ -385,6 +385,51 @@ done:
     return result;
 }
 
+/* gloss_brackets(codes, kinds) -> (opens, closes): normalise.py's _gloss_spans before its Han test: each "("
+ * after the first character whose next ")" closes one to eight characters that all have the pinyin-letter
+ * bit (1) in ``kinds`` (indexed by code point, the last entry for code points past it), one with the
+ * tone-mark bit (2). */
+static PyObject *gloss_brackets(PyObject *self, PyObject *args) {
+    Py_buffer codes, kinds;
+    if (!PyArg_ParseTuple(args, "y*y*", &codes, &kinds)) return NULL;
+    PyObject *opens = NULL, *closes = NULL, *result = NULL;
+    if (check(&codes, 4, -1, "codes") || check(&kinds, 1, -1, "kinds") || kinds.len == 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "kinds: empty table");
+        goto done;
+    }
+    opens = PyList_New(0);
+    closes = PyList_New(0);
+    if (opens == NULL || closes == NULL) goto done;
+    const uint32_t *text = (const uint32_t *)codes.buf;
+    const uint8_t *kind = (const uint8_t *)kinds.buf;
+    Py_ssize_t n = codes.len / 4, last_kind = kinds.len - 1;
+    for (Py_ssize_t open = 1; open < n; open++) {
+        if (text[open] != '(') continue;
+        Py_ssize_t close = open + 1;
+        while (close < n && close <= open + 9 && text[close] != ')') close++;
+        if (close >= n || text[close] != ')' || close - open - 1 < 1 || close - open - 1 > 8) continue;
+        int letters = 1, toned = 0;
+        for (Py_ssize_t j = open + 1; j < close; j++) {
+            uint8_t bits = kind[text[j] < (uint32_t)last_kind ? text[j] : (uint32_t)last_kind];
+            letters &= (bits & 1) != 0;
+            toned |= (bits & 2) != 0;
+        }
+        if (!letters || !toned) continue;
+        PyObject *o = PyLong_FromSsize_t(open), *c = PyLong_FromSsize_t(close);
+        int failed = o == NULL || c == NULL || PyList_Append(opens, o) < 0 || PyList_Append(closes, c) < 0;
+        Py_XDECREF(o);
+        Py_XDECREF(c);
+        if (failed) goto done;
+    }
+    result = PyTuple_Pack(2, opens, closes);
+done:
+    Py_XDECREF(opens);
+    Py_XDECREF(closes);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&kinds);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
@@ -396,6 +441,7 @@ static PyMethodDef methods[] = {
      " -> [(line, mask, sums, offsets, ids)]"},
     {"line_spans", line_spans, METH_O, "line_spans(text) -> (spans, numbers)"},
     {"packed_prefix_sums", packed_prefix_sums, METH_VARARGS, "packed_prefix_sums(classes, fields, out) -> None"},
+    {"gloss_brackets", gloss_brackets, METH_VARARGS, "gloss_brackets(codes, kinds) -> (opens, closes)"},
     {NULL, NULL, 0, NULL},
 };
 
