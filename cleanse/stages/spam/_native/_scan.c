@@ -329,6 +329,9 @@ static PyObject *line_spans(PyObject *self, PyObject *text) {
         PyErr_Format(PyExc_TypeError, "line_spans() takes str, not %.100s", Py_TYPE(text)->tp_name);
         return NULL;
     }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return NULL;
+#endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, number = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
