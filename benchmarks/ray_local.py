@@ -187,7 +187,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ray_docs, ray_seconds = timed(lambda: run_ray(Pipeline.default(), _copies(docs), workers=args.workers))
     print(f"ray: {ray_seconds:.1f} s", flush=True)
     expected = [d.to_json() for d in local_docs]
-    identical = [d.to_json() for d in ray_docs] == expected == [d.to_json() for d in local_jobs_docs]
+    ray_lines = [d.to_json() for d in ray_docs]
+    jobs_lines = [d.to_json() for d in local_jobs_docs]
+    identical = ray_lines == expected
+    differing = sum(a != b for a, b in zip(ray_lines, expected, strict=False)) + abs(len(ray_lines) - len(expected))
 
     cleaned = [d for d in Pipeline(Pipeline.default().document_stages).run(_copies(docs)) if d.kept]
     step = dedup_step_seconds(cleaned, 2 * args.workers)
@@ -214,6 +217,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "local_mb_per_s": round(size / MB / local_seconds, 3),
         "ray_mb_per_s": round(size / MB / ray_seconds, 3),
         "identical_output": identical,
+        "ray_documents_differing_from_local": differing,
+        "local_jobs_identical_to_local": jobs_lines == expected,
         "workers": args.workers,
         "cpus": args.cpus,
         "dedup_step": step,
