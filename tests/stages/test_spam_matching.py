@@ -73,7 +73,7 @@ def test_lexicon_find_on_folded_seeds() -> None:
 _GLOSS_ALPHABET = list("网站首a b()zü〇々豈⺀x1") + list(_TONED) + ["("] * 3 + [")"] * 3
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_GLOSS_ALPHABET), max_size=30).map("".join))
 def test_gloss_spans_match_the_regex(text: str) -> None:
     from cleanse.stages.spam import normalise
@@ -298,7 +298,7 @@ def test_numpy_path_is_leftmost_longest_on_folded_seeds() -> None:
 
 
 @needs_native
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_PIECES, max_size=14))
 def test_compiled_and_numpy_matchers_agree(pieces: list[str]) -> None:
     from cleanse.stages.spam import lexicon
