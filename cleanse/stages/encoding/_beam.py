@@ -29,7 +29,7 @@ PRIVATE_PAIR_PENALTY = 3.0
 _HAN_FIRST, _HAN_LAST = 0x3400, 0x9FFF
 _HAN_BITS = 15
 #: per BMP code point, its offset in the Han blocks the cache keeps, or a negative value outside them
-_HAN_OFFSET = np.full(0x10001, -(1 << 20), dtype=np.int32)
+_HAN_OFFSET = np.full(0x10001, -(1 << 16), dtype=np.int32)  # shifted: still negative in 32 bits
 _HAN_OFFSET[_HAN_FIRST : _HAN_LAST + 1] = np.arange(_HAN_LAST - _HAN_FIRST + 1, dtype=np.int32)
 _LEADS = np.arange(0x81, 0xFF)
 _TRAILS = np.arange(0x40, 0xFF)

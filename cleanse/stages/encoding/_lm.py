@@ -71,9 +71,10 @@ class CharLanguageModel:
         self._is_punctuation[self._punctuation] = True
         self._is_closing = np.zeros(_OUTSIDE + 1, dtype=bool)
         self._is_closing[[ord(c) for c in _CLOSING_MARKS]] = True
-        #: 32-bit keys and look-ups: half the memory a binary search walks through, so fewer cache misses
-        self.keys = keys.astype(np.int32)
-        self.bigram = bigram.astype(np.float32)
+        #: 32-bit keys and look-ups: half the memory a binary search walks through, so fewer cache misses;
+        #: a last key above any look-up, so a search never runs off the end
+        self.keys = np.append(keys.astype(np.int32), np.iinfo(np.int32).max)
+        self.bigram = np.append(bigram.astype(np.float32), -np.inf).astype(np.float32)
         self.size = len(self.codepoints)
         self._bmp_ids = np.full(_OUTSIDE + 1, -1, dtype=np.int64)
         in_bmp = self.codepoints <= 0xFFFF
@@ -174,7 +175,6 @@ class CharLanguageModel:
         right = np.minimum(np.asarray(right, dtype=np.int64), _OUTSIDE)
         keys = self._left_key[left] | self._right_key[right]  # negative when either is unknown
         pos = np.searchsorted(self.keys, keys)
-        np.minimum(pos, len(self.keys) - 1, out=pos)
         inside = np.where(self.keys[pos] == keys, self.bigram[pos], -np.inf)
         right_mark = self._is_punctuation[right]
         right_logp = self._right_logp[right]
