@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam._native import native
 from cleanse.stages.spam.context import SWITCH_COST, _best_segment_sum, _viterbi_runs
-from cleanse.stages.spam.features import may_hold_url, url_lines
 from cleanse.stages.spam.lexicon import Lexicon
 from cleanse.stages.spam.normalise import _TONED, PINYIN_GLOSS, _gloss_spans, code_points, fold, han_mask
+from cleanse.stages.spam.urls import may_hold_url, url_lines
 
 LEXICON = Lexicon.default()
 WORDS = sorted(LEXICON.entries)
@@ -111,24 +111,24 @@ def test_url_precheck_never_skips_a_url(pieces: list[str]) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from("w.az1 新/:"), max_size=40))
 def test_url_precheck_by_dots_agrees_with_the_array_pass(text: str) -> None:
-    from cleanse.stages.spam import features
+    from cleanse.stages.spam import urls
 
     by_dots = may_hold_url(text, code_points(text))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(features, "FEW_DOTS", -1)
+        patch.setattr(urls, "FEW_DOTS", -1)
         assert may_hold_url(text, code_points(text)) == by_dots
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(_URL_PIECES, st.sampled_from(["\n", "\r\n", " ", "新闻"])), max_size=14))
 def test_url_matches_on_candidate_lines_are_the_whole_text_matches(pieces: list[str]) -> None:
-    from cleanse.stages.spam import features
+    from cleanse.stages.spam import urls
 
     text = "".join(pieces)
     whole = [match.span() for match in patterns.URL.finditer(text)]
-    for few_dots in (features.FEW_DOTS, -1):
+    for few_dots in (urls.FEW_DOTS, -1):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(features, "FEW_DOTS", few_dots)
+            patch.setattr(urls, "FEW_DOTS", few_dots)
             lines = url_lines(text, code_points(text))
         assert [match.span() for line in lines for match in patterns.URL.finditer(text, *line)] == whole
         assert bool(lines) == may_hold_url(text, code_points(text))

@@ -12,7 +12,7 @@ PHONE = regex.compile(
 CARD_NUMBER = regex.compile(r"(?<!\d)\d{4,6}(?:[ -]\d{4}){2,4}(?!\d)")
 URL = regex.compile(r"(?:https?://|www\.)[^\s\p{Han},]+|\b[a-z0-9-]+\.(?:com|cn|net|org|cc|top|xyz|vip|info)\b")
 """Every match holds ``://``, or an ASCII dot with ``w`` before it or a letter after it, both inside the match
-(see ``features.may_hold_url``, which skips the pattern on text without one)."""
+(see ``urls.may_hold_url``, which skips the pattern on text without one)."""
 
 ELLIPSIS_ONLY = regex.compile(r"^[\s….·。\-]+$")
 DATE_ONLY = regex.compile(r"^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期[一二三四五六日天])?$|^星期[一二三四五六日天]$")
