@@ -191,14 +191,21 @@ def _best_reading(
 def _cache_bonus(
     run: Run, model: CharLanguageModel, script: Script, cache: DocumentBigrams | None
 ) -> np.ndarray | None:
-    """Nats for each candidate of the run's first character: characters the document uses elsewhere are likelier."""
+    """Nats for each candidate of the run's first character: characters the document uses elsewhere are likelier.
+
+    A cache model: the model's unigram ``p`` becomes ``(1 - w) p + w q``, with ``q`` the
+    character's share among the document's Han characters and ``w`` = ``CHARACTER_CACHE``;
+    the bonus is the log of that ratio (the ``1 - w`` on every candidate alike is dropped).
+    A name the text gives elsewhere then beats a common character that merely fits.
+    """
     if cache is None or CHARACTER_CACHE <= 0 or run.slots[0] is not None:
         return None
     candidates = _candidates(run.codec, None, run.slots[1], 3 in run.unknown_pairs, script, model)
     if candidates is None:
         return None
     share = cache.char_share(candidates[0])
-    return np.log1p(CHARACTER_CACHE / (1 - CHARACTER_CACHE) * share / np.exp(candidates[3]))  # type: ignore[no-any-return]
+    odds = CHARACTER_CACHE / (1 - CHARACTER_CACHE)
+    return np.log1p(odds * share / np.exp(candidates[3]))  # type: ignore[no-any-return]
 
 
 def _quote_bonus(text: str, run: Run) -> tuple[float, float]:

@@ -77,3 +77,28 @@ def test_edits_say_which_kind() -> None:
 def test_real_question_marks_are_left_alone(text: str) -> None:
     edits, _ = realign_double_byte_runs(text)
     assert edits == []
+
+
+SURNAMES = "桂閻聶龔柯戚甄鄧賴雷谷"
+
+
+def _name_recovered(surname: str, context: str) -> bool:
+    sentence = f"據說{surname}老師每天早上都會去公園散步。"
+    damaged = _misalign(sentence, 2, keep_private=True)
+    return repair_encoding(context + damaged, restore_fullwidth_punctuation=False) == context + sentence
+
+
+@pytest.mark.parametrize("surname", SURNAMES)
+def test_a_name_the_document_uses_elsewhere_is_read_back(surname: str) -> None:
+    assert _name_recovered(surname, f"{surname}老師是一位退休教員，今年七十歲。")
+
+
+def test_the_document_character_cache_finds_names_the_pairs_alone_miss(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The surname recurs with another character after it: no shared pair, only the character itself."""
+
+    def recovered() -> int:
+        return sum(_name_recovered(surname, f"退休以後，{surname}先生搬到了鄉下。") for surname in SURNAMES)
+
+    with_cache = recovered()
+    monkeypatch.setattr("cleanse.stages.encoding.misaligned.CHARACTER_CACHE", 0.0)
+    assert recovered() < with_cache
