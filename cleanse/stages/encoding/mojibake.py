@@ -73,24 +73,42 @@ def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
         for codec in ("gb18030", "big5"):
             for span_start, span_end, repaired in _utf8_inside(window, codec):
                 candidates.append((start + span_start, start + span_end, repaired, f"utf-8 read as {codec}"))
-    candidates.extend(_remapped_spans(text, windows, model))
-    return _non_overlapping(_scored_edits(text, candidates, model, min_gain))
+    remapped, remapped_scores = _remapped_spans(text, windows, model)
+    edits = _scored_edits(text, candidates, model, min_gain)
+    edits += _scored_edits(text, remapped, model, min_gain, remapped_scores)
+    return _non_overlapping(edits)
 
 
 def _scored_edits(
-    text: str, candidates: list[tuple[int, int, str, str]], model: CharLanguageModel, min_gain: float
+    text: str,
+    candidates: list[tuple[int, int, str, str]],
+    model: CharLanguageModel,
+    min_gain: float,
+    scores: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> list[Edit]:
-    """Edits for the candidates that read like text and beat the damaged span by ``min_gain``."""
+    """Edits for the candidates that read like text and beat the damaged span by ``min_gain``.
+
+    ``scores`` (repaired with context, damaged with context, repaired alone), when the
+    caller has them, spare scoring every candidate's text again.
+    """
     if not candidates:
         return []
-    contexts = [(text[s - 1] if s else "", text[e] if e < len(text) else "") for s, e, _, _ in candidates]
-    pairs = list(zip(contexts, candidates, strict=True))
-    befores, afters = [b for b, _ in contexts], [a for _, a in contexts]
-    repaired_scores, plain = model.score_in_context(befores, [r for _, _, r, _ in candidates], afters)
-    damaged_scores = model.score_many([b + text[s:e] + a for (b, a), (s, e, _, _) in pairs])
+    if scores is None:
+        contexts = [(text[s - 1] if s else "", text[e] if e < len(text) else "") for s, e, _, _ in candidates]
+        pairs = list(zip(contexts, candidates, strict=True))
+        befores, afters = [b for b, _ in contexts], [a for _, a in contexts]
+        repaired_scores, plain = model.score_in_context(befores, [r for _, _, r, _ in candidates], afters)
+        damaged_scores = model.score_many([b + text[s:e] + a for (b, a), (s, e, _, _) in pairs])
+    else:
+        repaired_scores, damaged_scores, plain = scores
+    gains = np.asarray(repaired_scores, dtype=np.float64) - np.asarray(damaged_scores, dtype=np.float64)
+    lengths = np.array([len(repaired) for _, _, repaired, _ in candidates], dtype=np.float64)
+    # every edit must gain at least min_gain and read like text: most candidates stop here, in one array pass
+    hopeful = np.nonzero((gains >= min_gain) & (np.asarray(plain) / lengths >= MIN_REPAIRED_LOGP))[0]
     edits = []
-    for index, (start, end, repaired, evidence) in enumerate(candidates):
-        gain = float(repaired_scores[index] - damaged_scores[index])
+    for index in hopeful.tolist():
+        start, end, repaired, evidence = candidates[index]
+        gain = float(gains[index])
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
             changed = sum(map(operator.ne, repaired, text[start:end]))
@@ -183,9 +201,15 @@ def _encoded_lengths(codes: np.ndarray, codec: str) -> np.ndarray:
 
 def _remapped_spans(
     text: str, windows: list[tuple[int, int]], model: CharLanguageModel
-) -> list[tuple[int, int, str, str]]:
-    """Per window and wrong reading, the stretch where the other reading gains most (Kadane over gains)."""
-    found = []
+) -> tuple[list[tuple[int, int, str, str]], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per window and wrong reading, the stretch where the other reading gains most (Kadane over gains).
+
+    Returns the candidates and their scores as :func:`_scored_edits` wants them (repaired
+    and damaged with one character of context each side, repaired alone), taken from the
+    windows' own position scores: only the two transitions at a candidate's edges are new.
+    """
+    found: list[tuple[int, int, str, str]] = []
+    inner_repaired, inner_damaged, first_codes, edge_left, edge_right = [], [], [], [], []
     texts = [text[start:end] for start, end in windows]
     base: list[np.ndarray] | None = None  # each window's own scores: the same for both readings
     for written, read in _WRONG_READINGS:
@@ -199,24 +223,83 @@ def _remapped_spans(
             continue
         if base is None:
             base = model.position_logp_many(texts)
-        originals = [texts[index] for index in chosen]
-        starts = [windows[index][0] for index in chosen]
         gains_all = model.position_logp_many(alternatives)
         base_all = [base[index] for index in chosen]
-        lengths = np.array([len(window) for window in originals])
-        spans = _best_stretches(np.concatenate(gains_all) - np.concatenate(base_all), lengths)
-        for start, window, alternative, span in zip(starts, originals, alternatives, spans, strict=True):
+        lengths = np.array([len(alternative) for alternative in alternatives])
+        gains, bases = np.concatenate(gains_all), np.concatenate(base_all)
+        spans = _best_stretches(gains - bases, lengths)
+        # running sums over all windows at once; a window's own sums are differences from its offset
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).tolist()
+        running_gain = np.concatenate(([0.0], np.cumsum(gains, dtype=np.float64))).tolist()
+        running_base = np.concatenate(([0.0], np.cumsum(bases, dtype=np.float64))).tolist()
+        differs = codepoints("".join(alternatives)) != codepoints("".join(texts[index] for index in chosen))
+        running_changes = np.concatenate(([0], np.cumsum(differs))).tolist()
+        for index, alternative, offset, span in zip(chosen, alternatives, offsets, spans, strict=True):
             if span is None:
                 continue
+            start, window = windows[index][0], texts[index]
             # the stretch's edges are scored with the wrong neighbours; let the exact gain pick among shifted edges
             for first in range(max(0, span[0] - 1), min(span[0] + 2, span[1])):
                 for last in range(max(first + 1, span[1] - 1), min(span[1] + 2, len(window) + 1)):
-                    changed = sum(map(operator.ne, alternative[first:last], window[first:last]))
-                    if changed >= 2:
+                    if running_changes[offset + last] - running_changes[offset + first] >= 2:
                         found.append(
                             (start + first, start + last, alternative[first:last], f"{written} read as {read}")
                         )
-    return found
+                        inner_repaired.append(running_gain[offset + last] - running_gain[offset + first + 1])
+                        inner_damaged.append(running_base[offset + last] - running_base[offset + first + 1])
+                        before = text[start + first - 1] if start + first else ""
+                        after = text[start + last] if start + last < len(text) else ""
+                        first_codes.append((ord(alternative[first]), ord(window[first])))
+                        edge_left.append(ord(before) if before else -1)
+                        edge_right.append(
+                            (ord(alternative[last - 1]), ord(window[last - 1]), ord(after) if after else -1)
+                        )
+    empty = np.zeros(0, dtype=np.float64)
+    if not found:
+        return found, (empty, empty, empty)
+    return found, _edge_scores(model, inner_repaired, inner_damaged, first_codes, edge_left, edge_right)
+
+
+def _edge_scores(
+    model: CharLanguageModel,
+    inner_repaired: list[float],
+    inner_damaged: list[float],
+    first_codes: list[tuple[int, int]],
+    edge_left: list[int],
+    edge_right: list[tuple[int, int, int]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of candidates whose inside is known: add their first character and the transitions at both edges.
+
+    Scored as :meth:`CharLanguageModel.score_many` scores ``before + text + after``: the
+    first character (the one before, when there is one) by its unigram, every other by its transition.
+    """
+    n = len(inner_repaired)
+    firsts = np.array(first_codes, dtype=np.int64).reshape(n, 2)
+    rights = np.array(edge_right, dtype=np.int64).reshape(n, 3)
+    before = np.array(edge_left, dtype=np.int64)
+    after = rights[:, 2]
+    # one call: before -> first (repaired, damaged), last -> after (repaired, damaged)
+    left = np.concatenate((before, before, rights[:, 0], rights[:, 1]))
+    right = np.concatenate((firsts[:, 0], firsts[:, 1], after, after))
+    steps = model.transition_logp(left, right, model.unigram_logp(np.maximum(right, 0))).astype(np.float64)
+    into_repaired, into_damaged, out_repaired, out_damaged = steps.reshape(4, n)
+    has_before, has_after = before >= 0, after >= 0
+    before_unigram = np.where(has_before, model.unigram_logp(np.maximum(before, 0)), 0.0)
+    first_unigram = model.unigram_logp(firsts.ravel()).astype(np.float64).reshape(n, 2)
+    plain = first_unigram[:, 0] + np.array(inner_repaired)
+    repaired = (
+        before_unigram
+        + np.where(has_before, into_repaired, first_unigram[:, 0])
+        + np.array(inner_repaired)
+        + np.where(has_after, out_repaired, 0.0)
+    )
+    damaged = (
+        before_unigram
+        + np.where(has_before, into_damaged, first_unigram[:, 1])
+        + np.array(inner_damaged)
+        + np.where(has_after, out_damaged, 0.0)
+    )
+    return repaired, damaged, plain
 
 
 def _best_stretches(values: np.ndarray, lengths: np.ndarray) -> list[tuple[int, int] | None]:
