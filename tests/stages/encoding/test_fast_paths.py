@@ -13,14 +13,9 @@ from hypothesis import strategies as st
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import language_model
+from cleanse.stages.encoding._stretches import best_stretch, best_stretches
 from cleanse.stages.encoding.latin_mojibake import _CP1252_SPECIALS, _LATIN_SCREEN, _latin_runs
-from cleanse.stages.encoding.mojibake import (
-    _best_stretch,
-    _best_stretches,
-    _non_overlapping,
-    _remap,
-    _remap_table,
-)
+from cleanse.stages.encoding.mojibake import _non_overlapping, _remap, _remap_table
 from cleanse.stages.encoding.normalize import _RESTORABLE_MARK
 from cleanse.stages.encoding.repair import _shift_all
 
@@ -154,5 +149,5 @@ def test_transitions_from_tables_match_the_terms_they_stand_for() -> None:
 def test_best_stretches_of_many_pieces_are_each_pieces_own(pieces: list[list[int]]) -> None:
     values = np.array([value for piece in pieces for value in piece], dtype=np.float32)
     lengths = np.array([len(piece) for piece in pieces])
-    expected = [_best_stretch(np.array(piece, dtype=np.float32)) for piece in pieces]
-    assert _best_stretches(values, lengths) == expected
+    expected = [best_stretch(np.array(piece, dtype=np.float32)) for piece in pieces]
+    assert best_stretches(values, lengths) == expected
