@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.__main__ import SUITE, TARGETS, Target, lookup, run_one, verdict, write_summary
+import pytest
+
+from benchmarks.__main__ import NEEDS, SUITE, TARGETS, Target, lookup, run_one, verdict, write_summary
 
 
 def test_verdict_states_the_gap_in_both_directions() -> None:
@@ -31,6 +33,17 @@ def test_every_target_names_a_benchmark_of_the_suite() -> None:
 def test_missing_benchmark_is_reported_not_raised(tmp_path: Path) -> None:
     outcome = run_one("no_such_benchmark", quick=True, timeout=5, results=tmp_path)
     assert outcome["status"] == "missing"
+
+
+def test_full_run_only_benchmarks_and_missing_extras_are_skipped_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick = run_one("ray_local", quick=True, timeout=5, results=tmp_path)
+    assert (quick["status"], quick["detail"]) == ("skipped", "full run only (python -m benchmarks)")
+    monkeypatch.setitem(NEEDS, "ray_local", (("no_such_package_for_cleanse",), "cleanse[ray]"))
+    full = run_one("ray_local", quick=False, timeout=5, results=tmp_path)
+    assert full["status"] == "skipped"
+    assert "no_such_package_for_cleanse" in full["detail"] and "cleanse[ray]" in full["detail"]
 
 
 def test_summary_reports_met_missed_and_missing_targets(tmp_path: Path) -> None:
