@@ -104,6 +104,13 @@ static PyObject *intersections(PyObject *self, PyObject *args) {
     const uint32_t *v = (const uint32_t *)values.buf;
     const int64_t *off = (const int64_t *)offsets.buf, *l = (const int64_t *)left.buf, *r = (const int64_t *)right.buf;
     int64_t *o = (int64_t *)out.buf;
+    Py_ssize_t total = values.len / 4;
+    for (Py_ssize_t u = 0; u < units; u++) {
+        if (off[u] < 0 || off[u] > off[u + 1] || off[u + 1] > total) {
+            PyErr_SetString(PyExc_ValueError, "intersections: offsets out of range");
+            goto done;
+        }
+    }
     for (Py_ssize_t p = 0; p < pairs; p++) {
         if (l[p] < 0 || l[p] >= units || r[p] < 0 || r[p] >= units) {
             PyErr_SetString(PyExc_IndexError, "intersections: unit index out of range");
@@ -172,8 +179,9 @@ done:
 }
 
 /* The shingle hashes of every unit: character n-grams, or word n-grams for word units (words are
- * separated by one space, code 32); a unit shorter than one shingle is one shingle of its whole text.
- * `out` must hold at least sum(max(length, 1)) values; counts[u] receives the number written for u. */
+ * runs of codes other than the space, code 32); a unit shorter than one shingle is one shingle of its whole
+ * text, a word unit without words has none. A unit never gets more shingles than codes, so `out` must hold
+ * sum(lengths) values; counts[u] receives the number written for u. */
 static PyObject *shingle_hashes(PyObject *self, PyObject *args) {
     Py_buffer codes, lengths, words, out, counts;
     long long ngram, word_ngram;
@@ -193,7 +201,10 @@ static PyObject *shingle_hashes(PyObject *self, PyObject *args) {
     }
     Py_ssize_t needed = 0, sum = 0;
     for (Py_ssize_t u = 0; u < units; u++) {
-        if (len[u] < 0) break;
+        if (len[u] < 0 || len[u] > total) {
+            PyErr_SetString(PyExc_ValueError, "shingle_hashes: negative or oversized unit length");
+            goto done;
+        }
         sum += len[u];
         needed += len[u] > 0 ? len[u] : 0;
     }
@@ -219,22 +230,27 @@ static PyObject *shingle_hashes(PyObject *self, PyObject *args) {
                 o[written++] = (uint32_t)(h ^ (h >> 32));
             }
         } else if (n > 0) {
-            /* word starts: position 0 and every position after a space */
-            int64_t tokens = 1;
-            for (int64_t i = 0; i < n; i++) tokens += (t[i] == 32);
-            int64_t shingles = tokens <= word_ngram ? 1 : tokens - word_ngram + 1;
+            /* words are the runs of non-space codes, as the numpy path finds them: a shingle spans from the
+             * start of its first word to the end of its last; never more shingles than words, so never more
+             * than n values for this unit, whatever the spacing */
+            int64_t tokens = 0;
+            for (int64_t i = 0; i < n; i++) tokens += t[i] != 32 && (i == 0 || t[i - 1] == 32);
+            int64_t shingles = tokens == 0 ? 0 : tokens <= word_ngram ? 1 : tokens - word_ngram + 1;
+            int64_t span = tokens < word_ngram ? tokens : word_ngram;
             int64_t first = 0; /* start of the first word of the current shingle */
+            while (first < n && t[first] == 32) first++;
             for (int64_t s = 0; s < shingles; s++) {
                 int64_t end = first, seen = 0;
-                while (end < n) {
-                    if (t[end] == 32 && ++seen == word_ngram) break;
-                    end++;
+                for (;;) {
+                    while (end < n && t[end] != 32) end++;
+                    if (++seen == span || end >= n) break;
+                    while (end < n && t[end] == 32) end++;
                 }
                 uint64_t h = 0;
                 for (int64_t k = first; k < end; k++) h = h * b + t[k];
                 o[written++] = (uint32_t)(h ^ (h >> 32));
                 while (first < n && t[first] != 32) first++;
-                first++;
+                while (first < n && t[first] == 32) first++;
             }
         }
         cnt[u] = written - before;
