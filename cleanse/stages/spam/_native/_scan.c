@@ -448,7 +448,15 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", "Compiled candidate filter of the spam lexicon.",
-                                    -1, methods};
+/* Multi-phase initialisation (PEP 489): the interpreter keeps no reference to the static module definition,
+ * so its garbage collector never reads this file's data pages. A single-phase module's definition sits in the
+ * interpreter's extension cache, and every full collection visits it: when the .so was overwritten in place
+ * (same inode) while a process had it loaded, the kernel drops that page and reads it back unrelocated from the
+ * new file, and the collector followed a NULL type pointer (SIGSEGV in visit_decref, even in processes that
+ * never called this module). Rebuilds must still write a new file and rename it over the old one: code already
+ * mapped cannot be protected. */
+static PyModuleDef_Slot slots[] = {{0, NULL}};
 
-PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&module); }
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", "Compiled candidate filter of the spam lexicon.", 0, methods, slots};
+
+PyMODINIT_FUNC PyInit__scan(void) { return PyModuleDef_Init(&module); }
