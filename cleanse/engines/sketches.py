@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -22,7 +23,7 @@ from cleanse.document import Document
 from cleanse.engines.shuffle import Columns, concat_columns, partition_of, split_columns
 from cleanse.stages.dedup.batch import sign_units_sized
 from cleanse.stages.dedup.stage import NearDupDetector
-from cleanse.stages.dedup.units import paragraph_spans, sentence_spans
+from cleanse.stages.dedup.units import Span, paragraph_spans, sentence_spans
 
 MARK_COLUMNS: Columns = {"a": np.zeros(0, dtype=np.int64)}
 SIGN_CHARS = 200_000
@@ -115,29 +116,11 @@ def sketch_block(tables: list[Any], stage: NearDupDetector) -> list[Any]:
     wanted = sorted((i for i, doc in enumerate(docs) if stage.checks(doc)), key=lambda i: int(seqs[i]))
     texts = [docs[i].text or "" for i in wanted]
     doc_signs, doc_lengths, doc_sizes = _signed(texts, stage)
-    para_doc: list[int] = []
-    para_number: list[int] = []
-    para_texts: list[str] = []
-    if stage.options.level != "documents":
-        for position, (text, length) in enumerate(zip(texts, doc_lengths.tolist(), strict=True)):
-            if length == 0:
-                continue
-            for number, span in enumerate(paragraph_spans(text)):
-                para_doc.append(position)
-                para_number.append(number)
-                para_texts.append(span.text)
+    by_paragraph = stage.options.level != "documents"
+    para_doc, para_number, para_texts = _explode(texts, doc_lengths, paragraph_spans, by_paragraph)
     para_signs, para_lengths, para_sizes = _signed(para_texts, stage)
-    sent_para: list[int] = []
-    sent_number: list[int] = []
-    sent_texts: list[str] = []
-    if stage.options.containment_threshold > 0:
-        for paragraph, (text, length) in enumerate(zip(para_texts, para_lengths.tolist(), strict=True)):
-            if length == 0:
-                continue
-            for number, span in enumerate(sentence_spans(text)):
-                sent_para.append(paragraph)
-                sent_number.append(number)
-                sent_texts.append(span.text)
+    by_sentence = stage.options.containment_threshold > 0
+    sent_para, sent_number, sent_texts = _explode(para_texts, para_lengths, sentence_spans, by_sentence)
     sent_signs, sent_lengths, _ = _signed(sent_texts, stage)
     sketch = BlockSketch(
         seqs=np.asarray([int(seqs[i]) for i in wanted], dtype=np.int64),
@@ -257,3 +240,21 @@ def repeated_ids(parts: list[Columns]) -> list[Any]:
     ids = concat_columns(parts, {"id": np.zeros(0, dtype=object)})["id"]
     names, counts = np.unique(ids.astype(str), return_counts=True)
     return [names[counts > 1][:5].tolist()]
+
+
+def _explode(
+    texts: list[str], lengths: np.ndarray, spans_of: Callable[[str], list[Span]], enabled: bool
+) -> tuple[list[int], list[int], list[str]]:
+    """The smaller units of each non-empty text: (owner position, number within the owner, text) columns."""
+    owners: list[int] = []
+    numbers: list[int] = []
+    parts: list[str] = []
+    if enabled:
+        for position, (text, length) in enumerate(zip(texts, lengths.tolist(), strict=True)):
+            if length == 0:
+                continue
+            for number, span in enumerate(spans_of(text)):
+                owners.append(position)
+                numbers.append(number)
+                parts.append(span.text)
+    return owners, numbers, parts
