@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
+from cleanse.native import load_compiled
 
-def _load() -> ModuleType | None:
-    try:
-        return importlib.import_module("cleanse.stages.spam._native._scan")
-    except ImportError:  # built with optional=True: a failed compile leaves the numpy path
-        return None
-
-
-native: ModuleType | None = _load()
+native: ModuleType | None = load_compiled("cleanse.stages.spam._native._scan")
 
 __all__ = ["native"]
