@@ -139,8 +139,12 @@ def _git(*args: str) -> str | None:
 
 
 def commit_info() -> dict[str, Any]:
-    """The commit the benchmark code ran at, and whether tracked files had uncommitted changes."""
-    status = _git("status", "--porcelain", "--untracked-files=no")
+    """The commit the benchmark code ran at, and whether tracked files had uncommitted changes.
+
+    Result files under ``benchmarks/results/`` do not count: a suite run rewrites them as it goes, and they are
+    what it measures, not what it runs.
+    """
+    status = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)benchmarks/results")
     return {"commit": _git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
 
 
@@ -175,7 +179,9 @@ def write_result(name: str, payload: Mapping[str, Any], directory: Path | None =
     """Write ``payload`` to ``<directory>/<name>.json`` with the machine description and a UTC timestamp.
 
     ``directory`` defaults to ``benchmarks/results`` (or ``$CLEANSE_BENCH_RESULTS`` when set, which the suite
-    runner uses for throw-away quick runs). Returns the path written.
+    runner uses for throw-away quick runs). The record says whether it came from a quick run (``quick``, taken
+    from the payload, else from ``--quick`` on the command line), so a summary never shows it as a full-size
+    claim. Returns the path written.
     """
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"result name must be a plain file stem, got {name!r}")
@@ -183,6 +189,7 @@ def write_result(name: str, payload: Mapping[str, Any], directory: Path | None =
     target.mkdir(parents=True, exist_ok=True)
     record = {
         "benchmark": name,
+        "quick": "--quick" in sys.argv[1:],
         **payload,
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "environment": machine_info(),

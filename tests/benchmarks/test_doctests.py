@@ -14,7 +14,8 @@ MODULES = (
     "benchmarks.reprints.generate",
     "benchmarks.dedup_quality.metrics",
     "benchmarks.scaling",
-    "benchmarks.__main__",
+    "benchmarks.targets",
+    "benchmarks.summary",
 )
 
 

@@ -46,24 +46,29 @@ def test_full_run_only_benchmarks_and_missing_extras_are_skipped_with_a_reason(
     assert "no_such_package_for_cleanse" in full["detail"] and "cleanse[ray]" in full["detail"]
 
 
+HEAD = {"commit": "1" * 40, "dirty": False}
+
+
+def _record(path: Path, payload: dict, commit: str = HEAD["commit"], dirty: bool = False) -> None:
+    path.write_text(json.dumps({**payload, "environment": {"commit": commit, "dirty": dirty}}), encoding="utf-8")
+
+
 def test_summary_reports_met_missed_and_missing_targets(tmp_path: Path) -> None:
-    (tmp_path / "dedup_quality.json").write_text(
-        json.dumps({"detector_ari_min": 0.9, "meets_target": False, "headline": {"paragraph ARI": 0.9}}),
-        encoding="utf-8",
+    _record(
+        tmp_path / "dedup_quality.json",
+        {"detector_ari_min": 0.9, "meets_target": False, "headline": {"paragraph ARI": 0.9}},
     )
-    (tmp_path / "scaling.json").write_text(
-        json.dumps({"run_1m": {"seconds": 80.0, "peak_rss_mb": 900.0}, "time_slope": {}}), encoding="utf-8"
-    )
+    _record(tmp_path / "scaling.json", {"run_1m": {"seconds": 80.0, "peak_rss_mb": 900.0}, "time_slope": {}})
     runs = {
         "dedup_quality": {"status": "ok", "seconds": 1.0},
         "encoding": {"status": "failed", "seconds": 2.0, "detail": "exit 1: boom"},
     }
-    text = write_summary(tmp_path, runs, quick=True, fallback=None).read_text(encoding="utf-8")
+    text = write_summary(tmp_path, runs, quick=False, head=HEAD).read_text(encoding="utf-8")
     assert (
         "| 9 | dedup_quality | reprint clusters, ARI, default config (worst seed, unit) | 0.9 | >= 0.95 "
         "| MISSES by 0.05" in text
     )
     assert "| 80 s | <= 120 s | meets |" in text
-    assert "exit 1: boom" in text
-    assert "| 4 | encoding | lossless kinds, exact recovery | - | >= 0.99 | not measured (no result file) |" in text
+    assert "| 4 | encoding | lossless kinds, exact recovery | - | >= 0.99 | FAILED (failed: exit 1: boom) |" in text
+    assert "| 5 | script | detection, Simplified | - | >= 0.99 | not measured (no result file) |" in text
     assert "**misses its target**" in text and "`paragraph ARI` = 0.9" in text
