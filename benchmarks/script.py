@@ -7,17 +7,19 @@ Claims (issue #5), measured side by side in one process on the same text:
   Measured for the stage's default configuration (tw2s) and for t2s, each engine with the same one.
 It also records how many of OpenCC's golden cases each engine passes, and detection accuracy.
 
-Both baselines install a module named ``opencc``, so they cannot live in one environment. Each is
-installed into its own directory and imported in isolation (``sys.modules`` cleared of ``opencc``
-before and after), so both run in this one process::
+Both baselines install a module named ``opencc`` (the official wheel and opencc-python-reimplemented, a
+dependency of cleanse, clash), so they cannot live in one environment. Each is installed into its own
+directory inside the running Python environment (``sys.prefix``, the virtual environment; never the home
+directory) and imported in isolation (``sys.modules`` cleared of ``opencc`` before and after), so both run in
+this one process. The benchmark installs them itself when they are missing::
 
-    python -m benchmarks.script --install      # pip install --target into ~/.cache/cleanse-bench (once)
+    python -m benchmarks.script --install      # pip install --target into <venv>/cleanse-bench (once)
     python -m benchmarks.script [--mb 2] [--quick]
 
 ``--install`` runs exactly::
 
-    pip install --target ~/.cache/cleanse-bench/opencc-official opencc==1.4.2
-    pip install --no-deps --target ~/.cache/cleanse-bench/opencc-reimplemented opencc-python-reimplemented==0.1.7
+    pip install --target <venv>/cleanse-bench/opencc-official opencc==1.4.2
+    pip install --no-deps --target <venv>/cleanse-bench/opencc-reimplemented opencc-python-reimplemented==0.1.7
 
 (set ``CLEANSE_BENCH_VENDOR`` to use another directory).
 """
@@ -41,7 +43,7 @@ from cleanse.document import Document
 from cleanse.stages.script import ScriptConversion, detect_script, get_converter, to_simplified, to_traditional
 from cleanse.stages.script.stage import config_for
 
-VENDOR = Path(os.environ.get("CLEANSE_BENCH_VENDOR", Path.home() / ".cache" / "cleanse-bench"))
+VENDOR = Path(os.environ.get("CLEANSE_BENCH_VENDOR", Path(sys.prefix) / "cleanse-bench"))
 OFFICIAL = ("opencc-official", ["opencc==1.4.2"])
 REIMPLEMENTED = ("opencc-reimplemented", ["--no-deps", "opencc-python-reimplemented==0.1.7"])
 CONFIGS = ("t2s", "tw2s", "hk2s", "s2t", "s2tw", "s2hk", "s2twp")
@@ -51,13 +53,15 @@ SIMPLIFIED_SEEDS = ("000", "001", "002", "004")
 Convert = Callable[[str], str]
 
 
-def install() -> None:
+def install(only_missing: bool = False) -> None:
     """Install both baselines into their own target directories (the only network use of this script)."""
     for directory, requirement in (OFFICIAL, REIMPLEMENTED):
         target = VENDOR / directory
+        if only_missing and (target / "opencc").is_dir():
+            continue
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target), *requirement]
-        print("$", " ".join(command))
-        subprocess.run(command, check=True)
+        print("$", " ".join(command), file=sys.stderr)
+        subprocess.run(command, check=True, stdout=sys.stderr)
 
 
 def load_isolated(directory: str) -> ModuleType:
@@ -193,29 +197,54 @@ def golden_cases(engines: dict[str, Callable[[str], Convert]]) -> dict[str, Any]
     return table
 
 
-def detection_accuracy() -> dict[str, Any]:
-    """Per-paragraph detection on the seeds, their Traditional conversions and built mixed paragraphs."""
+TRADITIONAL_SEEDS = ("003",)
+_TO_SIMPLIFIED_CONFIGS = ("t2s", "tw2s", "hk2s", "tw2sp")
+
+
+def labelled_by_origin(reimplemented: ModuleType) -> list[tuple[str, str]]:
+    """Texts with their script known from where they come from, never from cleanse's own conversions.
+
+    - OpenCC's test cases: the expected outputs of the ``s2*`` configurations are Traditional and those of the
+      ``*2s`` ones Simplified, as written by OpenCC's authors (only outputs that differ from their input and
+      that the peer library opencc-python-reimplemented would convert back, so the text holds a character
+      whose form differs between the scripts, not only a regional word);
+    - the seeds, by file: 000, 001, 002 and 004 are Simplified pages, 003 a Traditional one. A paragraph counts
+      when the peer library opencc-python-reimplemented would change it (it holds script-specific characters);
+    - mixed: a Simplified seed sentence followed by a sentence of the Traditional seed.
+    """
     texts = {p.name[:3]: p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))}
-    paragraphs = [line for text in texts.values() for line in text.split("\n") if detect_script(line) != "none"]
-    truth = []
-    for line in paragraphs:
-        fixed_s, fixed_t = to_simplified(line) == line, to_traditional(line) == line
-        if fixed_s != fixed_t:
-            truth.append((line, "simplified" if fixed_s else "traditional"))
-    simplified = [
-        line for name in SIMPLIFIED_SEEDS for line in texts[name].split("\n") if detect_script(line) != "none"
+    to_t, to_s = reimplemented.OpenCC("s2t").convert, reimplemented.OpenCC("t2s").convert
+    text = re.sub(r",(\s*[\]}])", r"\1", CASES_FILE.read_text("utf-8"))
+    truth: list[tuple[str, str]] = []
+    for case in json.loads(text)["cases"]:
+        for config, expected in case["expected"].items():
+            if expected == case["input"]:
+                continue
+            if config.startswith("s2") and to_s(expected) != expected:
+                truth.append((expected, "traditional"))
+            elif config in _TO_SIMPLIFIED_CONFIGS and to_t(expected) != expected:
+                truth.append((expected, "simplified"))
+    simplified = [line for name in SIMPLIFIED_SEEDS for line in texts[name].split("\n") if to_t(line) != line]
+    traditional = [line for name in TRADITIONAL_SEEDS for line in texts[name].split("\n") if to_s(line) != line]
+    truth += [(line, "simplified") for line in simplified] + [(line, "traditional") for line in traditional]
+
+    def sentences(names: tuple[str, ...], has_evidence: Convert) -> list[str]:
+        pieces = [s for name in names for s in re.split(r"[。！？\n]", texts[name]) if len(s) >= 15]
+        return [s for s in pieces if has_evidence(s) != s]
+
+    simplified_sentences = sentences(SIMPLIFIED_SEEDS, to_t)
+    traditional_sentences = sentences(TRADITIONAL_SEEDS, to_s)
+    truth += [
+        (a + "。" + traditional_sentences[i % len(traditional_sentences)] + "。", "mixed")
+        for i, a in enumerate(simplified_sentences)
     ]
-    for variant in ("standard", "tw", "twp", "hk"):
-        truth += [(c, "traditional") for c in (to_traditional(p, variant) for p in simplified) if c not in simplified]
-    sentences = [
-        s
-        for name in SIMPLIFIED_SEEDS
-        for s in re.split(r"[。！？\n]", texts[name])
-        if len(s) >= 15 and detect_script(s).simplified >= 3
-    ]
-    truth += [(a + "。" + to_traditional(b) + "。", "mixed") for a, b in zip(sentences, sentences[1:], strict=False)]
+    return truth
+
+
+def detection_accuracy(reimplemented: ModuleType) -> dict[str, Any]:
+    """Per-text detection against labels from the text's known origin (see :func:`labelled_by_origin`)."""
     by_class: dict[str, list[int]] = {}
-    for text, expected in truth:
+    for text, expected in labelled_by_origin(reimplemented):
         counts = by_class.setdefault(expected, [0, 0])
         counts[0] += detect_script(text) == expected
         counts[1] += 1
@@ -234,11 +263,12 @@ def main(argv: list[str] | None = None) -> None:
         install()
         return
     megabytes, repeat = (0.3, 2) if args.quick else (args.mb, 5)
+    install(only_missing=True)
     engines = baselines()
     payload = {
         "speed": speed(engines, megabytes, repeat),
         "golden_cases": golden_cases(engines),
-        "detection": detection_accuracy(),
+        "detection": detection_accuracy(load_isolated(REIMPLEMENTED[0])),
         "baseline_install": {"vendor": str(VENDOR), "official": OFFICIAL[1], "reimplemented": REIMPLEMENTED[1]},
     }
     ratios = payload["speed"]["ratios"]

@@ -1,27 +1,53 @@
-"""Script detection: per-class tests, accuracy on the seeds, their Traditional conversions and built mixes."""
+"""Script detection: per-class tests, and accuracy against labels from each text's known origin (the seed
+file's script, OpenCC's own test cases), never from cleanse's conversions."""
 
 from __future__ import annotations
 
+import json
 import pickle
+import re
+from pathlib import Path
 
+import opencc  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleanse.stages.script import ScriptVerdict, detect_script, paragraph_counts, to_simplified, to_traditional
+from cleanse.stages.script import ScriptVerdict, detect_script, paragraph_counts
 
 SIMPLIFIED_SEEDS = ("000", "001", "002", "004")
+TRADITIONAL_SEEDS = ("003",)
+CASES_FILE = Path(__file__).resolve().parents[1] / "data" / "script" / "opencc_testcases.json"
+_TO_T = opencc.OpenCC("s2t").convert  # the peer library, never cleanse's own conversions, judges evidence
+_TO_S = opencc.OpenCC("t2s").convert
 
 
-def _truth(paragraph: str) -> str:
-    """What the paragraph is written in, judged by which conversion leaves it unchanged."""
-    simplified_fixed = to_simplified(paragraph) == paragraph
-    traditional_fixed = to_traditional(paragraph) == paragraph
-    if simplified_fixed and not traditional_fixed:
-        return "simplified"
-    if traditional_fixed and not simplified_fixed:
-        return "traditional"
-    return "neutral" if simplified_fixed else "mixed"
+def _has_script_evidence(text: str, origin: str) -> bool:
+    """The text holds a character whose form differs between the scripts, as the peer library sees it."""
+    return (_TO_T(text) if origin == "simplified" else _TO_S(text)) != text
+
+
+def _opencc_outputs(origin: str) -> list[str]:
+    """Expected outputs of OpenCC's own test cases: ``s2*`` outputs are Traditional, ``*2s`` ones Simplified."""
+    cases = json.loads(re.sub(r",(\s*[\]}])", r"\1", CASES_FILE.read_text("utf-8")))["cases"]
+    wanted = (lambda c: c.startswith("s2")) if origin == "traditional" else (lambda c: c in ("t2s", "tw2s", "hk2s"))
+    return [
+        out
+        for case in cases
+        for config, out in case["expected"].items()
+        if wanted(config) and out != case["input"] and _has_script_evidence(out, origin)
+    ]
+
+
+def _seed_paragraphs(seed_texts: dict[str, str], names: tuple[str, ...], origin: str) -> list[str]:
+    """Paragraphs of the seeds written in ``origin`` (known per file) that carry script evidence."""
+    return [
+        line
+        for name, text in seed_texts.items()
+        if name[:3] in names
+        for line in text.split("\n")
+        if _has_script_evidence(line, origin)
+    ]
 
 
 def _han_paragraphs(text: str) -> list[str]:
@@ -66,44 +92,47 @@ def test_bad_input_is_a_clear_error() -> None:
 
 
 def test_simplified_seed_paragraphs(seed_texts: dict[str, str]) -> None:
-    paragraphs = [p for name, text in seed_texts.items() if name[:3] in SIMPLIFIED_SEEDS for p in _han_paragraphs(text)]
-    judged = [p for p in paragraphs if _truth(p) != "neutral"]
+    judged = _seed_paragraphs(seed_texts, SIMPLIFIED_SEEDS, "simplified")
     assert len(judged) >= 200
     assert _accuracy(judged, "simplified") >= 0.99
 
 
-@pytest.mark.parametrize("variant", ["standard", "tw", "twp", "hk"])
-def test_traditional_conversions_of_the_simplified_seeds(seed_texts: dict[str, str], variant: str) -> None:
-    """Paragraphs the conversion changed are Traditional; unchanged ones read the same in both scripts."""
-    paragraphs = [p for name, text in seed_texts.items() if name[:3] in SIMPLIFIED_SEEDS for p in _han_paragraphs(text)]
-    converted = [to_traditional(p, variant=variant) for p in paragraphs]
-    judged = [after for before, after in zip(paragraphs, converted, strict=False) if after != before]
-    assert len(judged) >= 0.95 * len(paragraphs)
+def test_traditional_seed_paragraphs(seed_texts: dict[str, str]) -> None:
+    judged = _seed_paragraphs(seed_texts, TRADITIONAL_SEEDS, "traditional")
+    assert len(judged) >= 25
     assert _accuracy(judged, "traditional") >= 0.99
 
 
-def test_seed_paragraphs_against_conversion_truth(seed_texts: dict[str, str]) -> None:
-    """Every seed paragraph, Seed 003 included, labelled as the conversions judge it."""
-    paragraphs = [p for text in seed_texts.values() for p in _han_paragraphs(text)]
-    judged = [(p, _truth(p)) for p in paragraphs]
-    judged = [(p, truth) for p, truth in judged if truth in ("simplified", "traditional")]
-    correct = sum(detect_script(p) == truth for p, truth in judged)
-    assert correct / len(judged) >= 0.99
+@pytest.mark.parametrize("origin", ["simplified", "traditional"])
+def test_outputs_of_opencc_test_cases(origin: str) -> None:
+    """Texts OpenCC's authors wrote as the result of a conversion are in the script converted to."""
+    judged = _opencc_outputs(origin)
+    assert len(judged) >= 50
+    assert _accuracy(judged, origin) >= 0.98
 
 
 def _sentences(text: str) -> list[str]:
     pieces = text.replace("！", "。").replace("？", "。").replace("\n", "。").split("。")
-    return [p for p in pieces if len(p) >= 15 and detect_script(p).simplified >= 3]
+    return [p for p in pieces if len(p) >= 15]
 
 
 def test_built_mixed_paragraphs(seed_texts: dict[str, str]) -> None:
-    """A Simplified sentence joined to the Traditional form of the next one is a mixed paragraph."""
-    sentences = [
-        s for name, text in sorted(seed_texts.items()) if name[:3] in SIMPLIFIED_SEEDS for s in _sentences(text)
+    """A sentence of a Simplified seed joined to a sentence of the Traditional seed is a mixed paragraph."""
+    simplified = [
+        s
+        for name, text in sorted(seed_texts.items())
+        if name[:3] in SIMPLIFIED_SEEDS
+        for s in _sentences(text)
+        if _has_script_evidence(s, "simplified")
     ]
-    mixed = [
-        first + "。" + to_traditional(second) + "。" for first, second in zip(sentences, sentences[1:], strict=False)
+    traditional = [
+        s
+        for name, text in sorted(seed_texts.items())
+        if name[:3] in TRADITIONAL_SEEDS
+        for s in _sentences(text)
+        if _has_script_evidence(s, "traditional")
     ]
+    mixed = [first + "。" + traditional[i % len(traditional)] + "。" for i, first in enumerate(simplified)]
     assert len(mixed) >= 100
     assert _accuracy(mixed, "mixed") >= 0.99
 
