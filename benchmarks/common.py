@@ -160,7 +160,8 @@ def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str
 
 
 def machine_info() -> dict[str, Any]:
-    """Where a result was measured: commit, CPU cores, memory, platform, Python and library versions."""
+    """Where a result was measured: commit, CPU cores, memory, platform, Python, library versions and whether
+    cleanse's compiled cores or its numpy paths ran."""
     memory = _total_memory_bytes()
     return {
         **commit_info(),
@@ -172,7 +173,17 @@ def machine_info() -> dict[str, Any]:
         "processor": platform.machine(),
         "python": platform.python_version(),
         "packages": package_versions(),
+        "compiled_cores": _compiled_cores(),
     }
+
+
+def _compiled_cores() -> dict[str, bool] | None:
+    """Which compiled cores loaded (``False``: the slower numpy path ran); ``None`` if cleanse is not importable."""
+    try:
+        from cleanse.native import core_status
+    except ImportError:
+        return None
+    return core_status()
 
 
 def write_result(name: str, payload: Mapping[str, Any], directory: Path | None = None) -> Path:

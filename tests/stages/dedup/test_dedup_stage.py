@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cleanse.stages.dedup.stage as dedup_stage_module
 from cleanse.document import Document, Edit, replay
 from cleanse.errors import ConfigError
 from cleanse.pipeline import Pipeline
@@ -115,16 +117,19 @@ def test_batch_keep_policies_choose_the_kept_member(keep: str) -> None:
     assert duplicate.duplicate_of in kept and duplicate.status_stage == "dedup"
 
 
-def test_incremental_index_is_saved_loaded_and_expires(tmp_path: Path) -> None:
+def test_incremental_index_is_saved_loaded_and_expires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index_dir = tmp_path / "index"
     run([Document.from_text(STORY, id="day1")], index_path=str(index_dir))
     assert (index_dir / "documents.npz").exists()
     out, _ = run([Document.from_text(TRADITIONAL, id="day2")], index_path=str(index_dir))
     assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
-    time.sleep(0.01)
     out, _ = run([Document.from_text(STORY + "\n附记", id="day2b")], index_path=str(index_dir), keep="longest")
     assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
-    out, stage = run([Document.from_text(TRADITIONAL, id="day3")], index_path=str(index_dir), expire_after=0.005)
+    out, stage = run([Document.from_text(TRADITIONAL, id="day3")], index_path=str(index_dir), expire_after=3600)
+    assert out[0].status == "duplicate" and stage.report()["counts"]["expired"] == 0
+    two_hours_later = time.time() + 7200  # a clock the test controls, not a sleep racing the expiry
+    monkeypatch.setattr(dedup_stage_module, "time", SimpleNamespace(time=lambda: two_hours_later))
+    out, stage = run([Document.from_text(TRADITIONAL, id="day4")], index_path=str(index_dir), expire_after=3600)
     assert out[0].kept and stage.report()["counts"]["expired"] >= 2
 
 
