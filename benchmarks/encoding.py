@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         f"damaged: {timing['damaged_cleanse_mb_per_s']} MB/s wall, {timing['damaged_cleanse_mb_per_s_cpu']} MB/s "
         f"of CPU (target {DAMAGED_SPEED_TARGET_MB_S}); ftfy.fix_text on it {timing['damaged_ftfy_mb_per_s']} MB/s"
     )
-    print(f"wrote {Path(path).relative_to(ROOT)}")
+    print(f"wrote {path}")
     return 0
 
 

@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for confusion in quality["confusions"]:
         print(f"  miss: {confusion}")
     path = write_result("spam", result)
-    print(f"wrote {Path(path).relative_to(ROOT)}")
+    print(f"wrote {path}")
     return result
 
 
