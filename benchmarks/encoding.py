@@ -31,7 +31,6 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import ftfy
