@@ -73,6 +73,9 @@ def _t(
     return Target(issue, benchmark, claim, tuple(path.split(" or ")), bound, direction, unit, full_size)
 
 
+# Dedup precision is measured against the reprint generator's clusters (truth by construction), not against
+# brute-force Jaccard on the same shingles: the detector re-checks every candidate pair's exact Jaccard, so
+# precision against brute force is 1 by construction and cannot fail. Recall against brute force can.
 _TRADITIONAL_RATIO = "speed|ratios|stage_tw2s_vs_reimplemented or speed|ratios|stage_traditional_vs_reimplemented"
 _IDENTICAL_OUTPUT = "speed|identical_to_official|stage_tw2s or speed|identical_to_official|stage_on_traditional"
 TARGETS: tuple[Target, ...] = (
@@ -150,8 +153,8 @@ TARGETS: tuple[Target, ...] = (
     _t(
         8,
         "dedup_quality",
-        "seeds + reprints vs brute force t=0.5, precision",
-        "natural_repeats|by_threshold|0.5|precision",
+        "reprints vs generated truth t=0.5, precision (mean over seeds)",
+        "summary|paragraph|detector_by_threshold_mean|0.5|precision",
         0.99,
         ">=",
     ),
@@ -166,8 +169,8 @@ TARGETS: tuple[Target, ...] = (
     _t(
         8,
         "dedup_quality",
-        "seeds + reprints vs brute force t=0.7, precision",
-        "natural_repeats|by_threshold|0.7|precision",
+        "reprints vs generated truth t=0.7, precision (mean over seeds)",
+        "summary|paragraph|detector_by_threshold_mean|0.7|precision",
         0.99,
         ">=",
     ),
@@ -182,8 +185,8 @@ TARGETS: tuple[Target, ...] = (
     _t(
         8,
         "dedup_quality",
-        "seeds + reprints vs brute force t=0.8, precision",
-        "natural_repeats|by_threshold|0.8|precision",
+        "reprints vs generated truth t=0.8, precision (mean over seeds)",
+        "summary|paragraph|detector_by_threshold_mean|0.8|precision",
         0.99,
         ">=",
     ),
