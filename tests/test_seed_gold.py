@@ -95,8 +95,8 @@ def _main_and_all_kept(docs: list[Document], stem: str) -> tuple[set[str], set[s
 def test_main_story_article_lines_are_kept(outputs: dict[str, list[Document]], stem: str) -> None:
     main, _ = _main_and_all_kept(outputs[stem], stem)
     lines = [line for line in _gold(stem) if line.label == "article" and line.role == "main"]
-    judged = [(line, _share_in(line.text, main)) for line in lines]
-    judged = [(line, share) for line, share in judged if share is not None]
+    shares = [(line, _share_in(line.text, main)) for line in lines]
+    judged = [(line, share) for line, share in shares if share is not None]
     assert len(judged) >= 1
     lost = [f"line {line.number} ({share:.2f}): {line.text[:40]}" for line, share in judged if share < IN]
     assert not lost, "article lines of the main story missing from the output:\n" + "\n".join(lost)
