@@ -177,7 +177,7 @@ def hard_misses(rows: list[Row]) -> list[Row]:
 
 def _split_cell(record: Mapping[str, Any] | None, paths: tuple[str, ...], head: Mapping[str, Any], empty: str) -> str:
     if record is None:
-        return "-"
+        return "not measured (no result file)"
     value = next((v for v in (measure_path(record, p) for p in paths) if v is not None), None)
     if value is None:
         return empty

@@ -282,7 +282,7 @@ def _split(
 SPLITS: tuple[SplitFigure, ...] = (
     _split("encoding", "encoding", "lossless kinds, exact recovery", "lossless_recovery", "lossless_recovery"),
     _split(
-        "encoding",
+        "whole pipeline",
         "no_harm",
         "clean documents unchanged (no-harm)",
         "unchanged_fraction",
