@@ -133,7 +133,8 @@ def _previous_runs(results: Path) -> dict[str, dict[str, Any]]:
     return runs if isinstance(runs, dict) else {}
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m benchmarks``."""
     parser = argparse.ArgumentParser(description="Run the cleanse benchmark suite and write SUMMARY.md.")
     parser.add_argument("--quick", action="store_true", help="CI smoke run (under 3 minutes)")
     parser.add_argument("--only", help="comma-separated benchmark names (default: the whole suite)")
@@ -149,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         help=f"quick run: seconds for the whole suite (default {QUICK_BUDGET_SECONDS:.0f}; CI on a shared "
         "machine gives more); each benchmark's limit grows in proportion",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     results = args.results or (RESULTS_DIR / "quick" if args.quick else RESULTS_DIR)
     results = results.resolve()

@@ -72,3 +72,16 @@ def test_summary_reports_met_missed_and_missing_targets(tmp_path: Path) -> None:
     assert "| 4 | encoding | lossless kinds, exact recovery | - | >= 0.99 | FAILED (failed: exit 1: boom) |" in text
     assert "| 5 | script | detection, Simplified | - | >= 0.99 | not measured (no result file) |" in text
     assert "**misses its target**" in text and "`paragraph ARI` = 0.9" in text
+
+
+def test_the_benchmark_command_of_ci_parses() -> None:
+    """.ci/run's `python -m benchmarks ...` line uses options the runner has."""
+    import shlex
+
+    from benchmarks.__main__ import build_parser
+
+    script = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.split("||")[0] for line in script.splitlines() if line.startswith("python -m benchmarks ")]
+    assert lines, ".ci/run runs the benchmark suite"
+    args = build_parser().parse_args(shlex.split(lines[0])[3:])
+    assert args.quick and args.hard and args.results is not None
