@@ -27,6 +27,10 @@ _LATIN_RUN = regex.compile(
     rf"(?:[{_CP1252_SPECIALS}][\x40-\x7e]?)*[\u0080-\u00ff][\x40-\x7e]?(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)*"
 )
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
+_FTFY_SCREEN = re.compile("[\u0080-\u024f\u0370-\u04ff\u2500-\u257f\u221a\u2260-\u2265\u2020\u2021\u2030\u20ac\u2122]")
+#: a reading of fullwidth or CJK punctuation only (``——``, ``（``): the marks GBK and Big5 put beside digits.
+_CJK_MARKS_ONLY = regex.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]+")
+_LETTER = regex.compile(r"[^\P{L}\p{Han}]")
 _LATIN_RUN_CLASS = rf"[\x40-\x7e\u0080-\u00ff{_CP1252_SPECIALS}]*"
 _LATIN_RUN_REACH = regex.compile(_LATIN_RUN_CLASS)
 _LATIN_RUN_REACH_BACK = regex.compile(rf"(?r){_LATIN_RUN_CLASS}")
@@ -56,7 +60,8 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     if not _LATIN_SCREEN.search(text):
         return []
     model = lm or language_model()
-    runs = [(start, end) for start, end in _latin_runs(text) if end - start >= 2]
+    # one Latin-1 character and an ASCII letter (``·m``) is too little evidence: a real misreading has two or more
+    runs = [(start, end) for start, end in _latin_runs(text) if _non_ascii_count(text, start, end) >= 2]
     options = [
         (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
     ]
@@ -75,7 +80,7 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     )
     best: dict[int, tuple[float, int, str, str]] = {}
     for index, (start, stop, codec, repaired) in enumerate(options):
-        if plain[index] / len(repaired) < MIN_REPAIRED_LOGP:
+        if plain[index] / len(repaired) < MIN_REPAIRED_LOGP or not _credible(text, start, stop, repaired):
             continue
         gain = float(repaired_scores[index] - damaged_scores[index])
         if gain >= min_gain and (start not in best or gain > best[start][0]):
@@ -84,6 +89,32 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
         Edit(start, stop, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
         for start, (gain, stop, repaired, codec) in sorted(best.items())
     ]
+
+
+def _non_ascii_count(text: str, start: int, end: int) -> int:
+    return sum(1 for char in text[start:end] if not char.isascii())
+
+
+def _credible(text: str, start: int, stop: int, repaired: str) -> bool:
+    """Whether a Chinese reading of a Latin-range span has the evidence a rewrite needs.
+
+    One double-byte character read as two Latin-1 characters (``×£``, ``É®``) is two
+    symbols or a letter and a symbol that clean text uses too: the reading is a guess,
+    so a lone Han character is never made from them; nor is Chinese put inside a word
+    of another script (a letter on both sides). Readings of punctuation only
+    (``¡ª¡ª`` for ``——``, ``£¨`` for ``（``) are taken only on a line that holds Chinese.
+    """
+    if len(repaired) == 1 and _HAN.match(repaired):
+        return False
+    before = text[start - 1] if start else ""
+    after = text[stop] if stop < len(text) else ""
+    if _LETTER.match(before) and _LETTER.match(after):
+        return False  # inside a word of another script (``Progresƒ´vie``): Chinese is not written there
+    if _HAN.search(repaired):
+        return True
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_end = min((i for i in (text.find("\n", stop), text.find("\r", stop)) if i >= 0), default=len(text))
+    return bool(_HAN.search(text, line_start, start) or _HAN.search(text, stop, line_end))
 
 
 def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
@@ -102,7 +133,7 @@ def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
                 # well-formed UTF-8 is decisive when it has 3-byte sequences or makes a Latin word: then
                 # without Chinese it is ftfy's job
                 return [(stop, codec, repaired)] if _HAN.search(repaired) else []
-            if _HAN.search(repaired):
+            if _HAN.search(repaired) or _CJK_MARKS_ONLY.fullmatch(repaired):
                 found.append((stop, codec, repaired))
         if found:
             return found
@@ -141,13 +172,18 @@ def _latin_bytes(span: str) -> bytes | None:
 
 
 def fix_latin_mojibake(text: str) -> list[Edit]:
-    """Line edits from ftfy for Latin-script mojibake (``cafÃ©``), with quotes and widths left alone."""
-    if not _LATIN_SCREEN.search(text):
+    """Line edits from ftfy for Latin-script mojibake (``cafÃ©``), with quotes and widths left alone.
+
+    Lines with a character of the ranges mojibake of other single-byte code pages shows in
+    (Latin-1 and Latin Extended, Greek and Cyrillic for cp1253/cp1251, Mac Roman's ``√``
+    and ``≤``, cp437's box drawing) go to ftfy; Chinese lines without them are not looked at.
+    """
+    if not _FTFY_SCREEN.search(text):
         return []
     edits = []
     start = 0
     for line in text.splitlines(keepends=True):
-        if _LATIN_SCREEN.search(line):
+        if _FTFY_SCREEN.search(line):
             fixed = ftfy.fix_text(line, _FTFY_CONFIG)
             if fixed != line:
                 edits.append(Edit(start, start + len(line), fixed, LATIN_MOJIBAKE, evidence=("ftfy",)))

@@ -41,6 +41,9 @@ _FIRST_REMAPPED_CHAR = "\u2000"
 #: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
 #: both readings are real characters, so a small gain is a coin toss, not a repair.
 REMAP_GAIN_PER_CHANGE = 3.0
+#: a remapped span must change at least this many characters: two rare characters side by side (a given
+#: name such as 梓鎔) that happen to be Big5/GBK neighbours of two common ones are a name, not evidence.
+MIN_REMAPPED_CHANGES = 3
 #: a repaired span must read like text: at least this many nats per character on average.
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
@@ -113,6 +116,8 @@ def _scored_edits(
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
             changed = sum(map(operator.ne, repaired, text[start:end]))
+            if changed < MIN_REMAPPED_CHANGES:
+                continue
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
