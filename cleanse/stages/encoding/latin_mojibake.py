@@ -20,6 +20,8 @@ from cleanse.stages.encoding._lm import CharLanguageModel, language_model
 from cleanse.stages.encoding.mojibake import _HAN, CJK_MOJIBAKE, MIN_REPAIRED_LOGP
 
 LATIN_MOJIBAKE = "latin_mojibake"
+#: the flag on a Latin-1 span that may be one misread Chinese character but has too little evidence to rewrite.
+POSSIBLE_LATIN1_MOJIBAKE = "possible_latin1_mojibake"
 _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
 #: a maximal run of Latin-range characters (each maybe with an ASCII trail byte) holding at least one of U+0080-U+00FF;
 #: runs of cp1252 specials alone (“”—… in every Chinese text) never match.
@@ -49,24 +51,36 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None) -> list[Edit]:
     """Edits for Chinese read as Latin-1/cp1252 (GBK, Big5 or UTF-8 bytes shown as ``ÖÐÎÄ``/``ä¸­æ–‡``).
 
-    Well-formed UTF-8 is decisive; between GBK and Big5 readings the language model
-    chooses. A reading is taken only if it reads like Chinese (``MIN_REPAIRED_LOGP`` per
-    character) and beats the Latin text by ``min_gain``. All readings of the text are
-    scored in one batch.
-
     >>> [e.after for e in fix_latin_range_mojibake("他说ÖÐÎÄ很好")]
     ['中文']
     """
+    return latin_range_repairs(text, min_gain, lm)[0]
+
+
+def latin_range_repairs(
+    text: str, min_gain: float = 4.0, lm: CharLanguageModel | None = None
+) -> tuple[list[Edit], list[tuple[int, int]]]:
+    """Edits for Chinese read as Latin-1/cp1252, and the spans whose reading is left in doubt (to flag).
+
+    Well-formed UTF-8 is decisive; between GBK and Big5 readings the language model
+    chooses. A reading is taken only if it reads like Chinese (``MIN_REPAIRED_LOGP`` per
+    character) and beats the Latin text by ``min_gain``; all readings are scored in one
+    batch. A *weak* reading, one Han character from two Latin-1 characters (``×£``,
+    ``É®``, ``Äê``) or a run with a single Latin-1 character (``·m``, ``¦~``), is what clean
+    text with symbols looks like too: it is taken only beside other damage, that is within
+    ``SUPPORT_DISTANCE`` characters of a strong reading or in a cluster of
+    ``MIN_WEAK_CLUSTER`` weak ones on a line of Chinese (``2022Äê4ÔÂ20ÈÕ``); otherwise, on a
+    line with Chinese, its span is returned to be flagged, never rewritten.
+    """
     if not _LATIN_SCREEN.search(text):
-        return []
+        return [], []
     model = lm or language_model()
-    # one Latin-1 character and an ASCII letter (``·m``) is too little evidence: a real misreading has two or more
-    runs = [(start, end) for start, end in _latin_runs(text) if _non_ascii_count(text, start, end) >= 2]
+    runs = list(_latin_runs(text))
     options = [
         (start, stop, codec, repaired) for start, end in runs for stop, codec, repaired in _readings(text, start, end)
     ]
     if not options:
-        return []
+        return [], []
     contexts = [
         (text[start - 1] if start else "", text[stop] if stop < len(text) else "") for start, stop, _, _ in options
     ]
@@ -85,10 +99,69 @@ def fix_latin_range_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
         gain = float(repaired_scores[index] - damaged_scores[index])
         if gain >= min_gain and (start not in best or gain > best[start][0]):
             best[start] = (gain, stop, repaired, codec)
-    return [
-        Edit(start, stop, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",))
-        for start, (gain, stop, repaired, codec) in sorted(best.items())
+    chosen = sorted(best.items())
+    weak = [_weak(text, start, stop, repaired, codec) for start, (_, stop, repaired, codec) in chosen]
+    strong_spans = [(start, stop) for (start, (_, stop, _, _)), is_weak in zip(chosen, weak, strict=True) if not is_weak]
+    weak_spans = [(start, stop) for (start, (_, stop, _, _)), is_weak in zip(chosen, weak, strict=True) if is_weak]
+    edits, doubts = [], []
+    for (start, (gain, stop, repaired, codec)), is_weak in zip(chosen, weak, strict=True):
+        if is_weak and not _supported(text, start, stop, strong_spans, weak_spans):
+            if _line_has_han(text, start, stop):
+                doubts.append((start, stop))
+            continue
+        edits.append(Edit(start, stop, repaired, CJK_MOJIBAKE, round(gain, 2), (f"{codec} read as latin-1",)))
+    return edits, doubts
+
+
+#: how near (in characters) other damage must be for a weak reading to be taken.
+SUPPORT_DISTANCE = 12
+#: weak readings this many in a row (each within SUPPORT_DISTANCE of the next) support each other.
+MIN_WEAK_CLUSTER = 3
+
+
+def _weak(text: str, start: int, stop: int, repaired: str, codec: str) -> bool:
+    """One Han character from two Latin-1 characters, or a run with a single Latin-1 character: little evidence."""
+    if _non_ascii_count(text, start, stop) < 2:
+        return True
+    return codec != "utf-8" and len(repaired) == 1 and bool(_HAN.match(repaired))
+
+
+def _supported(
+    text: str, start: int, stop: int, strong: list[tuple[int, int]], weak: list[tuple[int, int]]
+) -> bool:
+    """Whether other damage on the same line is near: a strong reading, or enough weak ones in a cluster."""
+    line_start, line_end = _line_bounds(text, start, stop)
+    near = [
+        (s, e) for s, e in strong if line_start <= s and e <= line_end and s - SUPPORT_DISTANCE <= stop and start <= e + SUPPORT_DISTANCE
     ]
+    if near:
+        return True
+    cluster = [(start, stop)]
+    index = weak.index((start, stop))
+    for step in (-1, 1):
+        position = index + step
+        edge = cluster[0] if step < 0 else cluster[-1]
+        while 0 <= position < len(weak):
+            s, e = weak[position]
+            gap = edge[0] - e if step < 0 else s - edge[1]
+            if gap > SUPPORT_DISTANCE or s < line_start or e > line_end:
+                break
+            edge = (s, e)
+            cluster.insert(0, edge) if step < 0 else cluster.append(edge)
+            position += step
+    # a cluster of weak readings is evidence on a line of Chinese only: ``$Ì¶6Ì¶3Ì¶`` in English is ftfy's
+    return len(cluster) >= MIN_WEAK_CLUSTER and _line_has_han(text, start, stop)
+
+
+def _line_bounds(text: str, start: int, stop: int) -> tuple[int, int]:
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_end = min((i for i in (text.find("\n", stop), text.find("\r", stop)) if i >= 0), default=len(text))
+    return line_start, line_end
+
+
+def _line_has_han(text: str, start: int, stop: int) -> bool:
+    line_start, line_end = _line_bounds(text, start, stop)
+    return bool(_HAN.search(text, line_start, start) or _HAN.search(text, stop, line_end))
 
 
 def _non_ascii_count(text: str, start: int, end: int) -> int:
@@ -96,25 +169,19 @@ def _non_ascii_count(text: str, start: int, end: int) -> int:
 
 
 def _credible(text: str, start: int, stop: int, repaired: str) -> bool:
-    """Whether a Chinese reading of a Latin-range span has the evidence a rewrite needs.
+    """Whether a Chinese reading of a Latin-range span could be one at all.
 
-    One double-byte character read as two Latin-1 characters (``×£``, ``É®``) is two
-    symbols or a letter and a symbol that clean text uses too: the reading is a guess,
-    so a lone Han character is never made from them; nor is Chinese put inside a word
-    of another script (a letter on both sides). Readings of punctuation only
-    (``¡ª¡ª`` for ``——``, ``£¨`` for ``（``) are taken only on a line that holds Chinese.
+    Chinese is not put inside a word of another script (a letter on both sides:
+    ``Progresƒ´vie``), and readings of punctuation only (``¡ª¡ª`` for ``——``, ``£¨`` for
+    ``（``) are taken only on a line that holds Chinese.
     """
-    if len(repaired) == 1 and _HAN.match(repaired):
-        return False
     before = text[start - 1] if start else ""
     after = text[stop] if stop < len(text) else ""
     if _LETTER.match(before) and _LETTER.match(after):
-        return False  # inside a word of another script (``Progresƒ´vie``): Chinese is not written there
+        return False
     if _HAN.search(repaired):
         return True
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    line_end = min((i for i in (text.find("\n", stop), text.find("\r", stop)) if i >= 0), default=len(text))
-    return bool(_HAN.search(text, line_start, start) or _HAN.search(text, stop, line_end))
+    return _line_has_han(text, start, stop)
 
 
 def _readings(text: str, start: int, end: int) -> list[tuple[int, str, str]]:

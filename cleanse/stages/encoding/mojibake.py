@@ -40,7 +40,7 @@ _FIRST_NON_LATIN = 0x0370
 _FIRST_REMAPPED_CHAR = "\u2000"
 #: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
 #: both readings are real characters, so a small gain is a coin toss, not a repair.
-REMAP_GAIN_PER_CHANGE = 3.0
+REMAP_GAIN_PER_CHANGE = 4.0
 #: a remapped span must change at least this many characters: two rare characters side by side (a given
 #: name such as 梓鎔) that happen to be Big5/GBK neighbours of two common ones are a name, not evidence.
 MIN_REMAPPED_CHANGES = 3
