@@ -38,6 +38,8 @@ RARE_CLUSTER_GAP = 2
 _FIRST_NON_LATIN = 0x0370
 #: a Big5/GBK misreading is undone only towards punctuation, symbols and CJK, never towards Latin letters.
 _FIRST_REMAPPED_CHAR = "\u2000"
+#: Latin-1 marks GBK and Big5 both carry: a misreading is undone towards them too (never towards letters).
+_REMAPPED_LATIN1_MARKS = frozenset("·×÷°±§¨")
 #: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
 #: both readings are real characters, so a small gain is a coin toss, not a repair.
 REMAP_GAIN_PER_CHANGE = 4.0
@@ -53,7 +55,7 @@ _HAN = regex.compile(r"\p{Han}")
 #: how many ends, longest first, a UTF-8 stretch offers for the gain to choose from.
 MAX_UTF8_ENDS = 3
 #: letters of other scripts (Latin-1 up to Greek Extended): never in a Chinese repair.
-_NOT_CHINESE = re.compile("[\u0080-\u1fff]")
+_NOT_CHINESE = re.compile("[\u0080-\u00b6\u00b8-\u1fff]")  # but the middle dot of transliterated names
 _WRONG_READINGS = (("gb18030", "big5"), ("big5", "gb18030"))
 
 
@@ -338,7 +340,10 @@ def _remap(char: str, read: str, written: str) -> str | None:
         original = data.decode(written)
     except UnicodeDecodeError:
         return None
-    return original if len(original) == 1 and original >= _FIRST_REMAPPED_CHAR else None
+    if len(original) != 1:
+        return None
+    # punctuation and symbols of both code tables (the middle dot of transliterated names, ×, °) are remapped too
+    return original if original >= _FIRST_REMAPPED_CHAR or original in _REMAPPED_LATIN1_MARKS else None
 
 
 @lru_cache(maxsize=65536)
