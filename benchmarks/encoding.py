@@ -39,7 +39,7 @@ import ftfy.bad_codecs  # noqa: F401
 import regex
 
 from benchmarks.common import ROOT, throughput_mb_s, utf8_size, write_result
-from cleanse.stages.encoding import repair_encoding
+from cleanse.stages.encoding import EncodingOptions, repair_encoding
 
 SEEDS = ROOT / "seeds"
 SENTENCE = regex.compile(r"[^。！？!?]*[。！？!?]|[^。！？!?]+$")
@@ -229,7 +229,9 @@ def _pooled(per_kind: dict[str, Any], names: list[str], half: str = "") -> float
 
 def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
     lossless = _pooled(per_kind, list(LOSSLESS_KINDS))
-    resynced = _pooled(per_kind, [f"misaligned_{s}resynced{one}" for s in ("", "traditional_") for one in ("", "_one_char")])
+    resynced = _pooled(
+        per_kind, [f"misaligned_{s}resynced{one}" for s in ("", "traditional_") for one in ("", "_one_char")]
+    )
     one_char = _pooled(per_kind, [f"misaligned_{s}resynced_one_char" for s in ("", "traditional_")])
     lost_trail = _pooled(per_kind, ["misaligned_lost_trail", "misaligned_traditional_lost_trail"])
     resynced_shown = _pooled(
@@ -278,7 +280,7 @@ def _verdicts(per_kind: dict[str, Any]) -> dict[str, Any]:
 NOHARM = ROOT / "tests" / "data" / "noharm" / "noharm.jsonl"
 FTFY_CASES = ROOT / "tests" / "data" / "ftfy"
 #: ftfy's cases are run with the options matching the scope of ftfy.fix_encoding, whose answer they state
-FTFY_SCOPE = {"unescape_html": False, "remove_invisible": False}
+FTFY_SCOPE = EncodingOptions(unescape_html=False, remove_invisible=False)
 
 
 def no_harm() -> dict[str, Any]:
@@ -295,7 +297,7 @@ def no_harm() -> dict[str, Any]:
     items = [json.loads(line) for line in NOHARM.read_text(encoding="utf-8").splitlines()]
     tally: dict[str, Counter[str]] = {"tune": Counter(), "test": Counter()}
     by_kind: Counter[str] = Counter()
-    examples = []
+    examples: list[dict[str, str]] = []
     for item in items:
         out = cleanse.repair_encoding(item["text"])
         tally[item["half"]]["strings"] += 1
@@ -304,16 +306,16 @@ def no_harm() -> dict[str, Any]:
             by_kind[item["kind"]] += 1
             if len(examples) < 10:
                 examples.append({"id": item["id"], "text": item["text"], "output": out})
-    cases = []
+    cases: list[dict[str, Any]] = []
     for path in sorted(FTFY_CASES.glob("*.json")):
         cases.extend(case for case in json.loads(path.read_text(encoding="utf-8")) if case["expect"] == "pass")
     ftfy_tally: Counter[str] = Counter()
-    ftfy_failures = []
+    ftfy_failures: list[dict[str, str]] = []
     for case in cases:
         expected = case.get("fixed-encoding", case["fixed"])
         group = "no_harm" if expected == case["original"] else "fixes"
         ftfy_tally[f"{group}_cases"] += 1
-        out = repair_encoding(case["original"], **FTFY_SCOPE)  # type: ignore[arg-type]
+        out = repair_encoding(case["original"], FTFY_SCOPE)
         if out == expected:
             ftfy_tally[f"{group}_passed"] += 1
         elif len(ftfy_failures) < 10:

@@ -31,7 +31,9 @@ _LATIN_RUN = regex.compile(
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
 _FTFY_SCREEN = re.compile("[\u0080-\u024f\u0370-\u04ff\u2500-\u257f\u221a\u2260-\u2265\u2020\u2021\u2030\u20ac\u2122]")
 #: a reading of fullwidth or CJK punctuation only (``——``, ``（``): the marks GBK and Big5 put beside digits.
-_CJK_MARKS_ONLY = regex.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]+")
+_CJK_MARKS_ONLY = regex.compile(
+    "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]+"
+)
 _LETTER = regex.compile(r"[^\P{L}\p{Han}]")
 _LATIN_RUN_CLASS = rf"[\x40-\x7e\u0080-\u00ff{_CP1252_SPECIALS}]*"
 _LATIN_RUN_REACH = regex.compile(_LATIN_RUN_CLASS)
@@ -101,7 +103,9 @@ def latin_range_repairs(
             best[start] = (gain, stop, repaired, codec)
     chosen = sorted(best.items())
     weak = [_weak(text, start, stop, repaired, codec) for start, (_, stop, repaired, codec) in chosen]
-    strong_spans = [(start, stop) for (start, (_, stop, _, _)), is_weak in zip(chosen, weak, strict=True) if not is_weak]
+    strong_spans = [
+        (start, stop) for (start, (_, stop, _, _)), is_weak in zip(chosen, weak, strict=True) if not is_weak
+    ]
     weak_spans = [(start, stop) for (start, (_, stop, _, _)), is_weak in zip(chosen, weak, strict=True) if is_weak]
     edits, doubts = [], []
     for (start, (gain, stop, repaired, codec)), is_weak in zip(chosen, weak, strict=True):
@@ -126,13 +130,13 @@ def _weak(text: str, start: int, stop: int, repaired: str, codec: str) -> bool:
     return codec != "utf-8" and len(repaired) == 1 and bool(_HAN.match(repaired))
 
 
-def _supported(
-    text: str, start: int, stop: int, strong: list[tuple[int, int]], weak: list[tuple[int, int]]
-) -> bool:
+def _supported(text: str, start: int, stop: int, strong: list[tuple[int, int]], weak: list[tuple[int, int]]) -> bool:
     """Whether other damage on the same line is near: a strong reading, or enough weak ones in a cluster."""
     line_start, line_end = _line_bounds(text, start, stop)
     near = [
-        (s, e) for s, e in strong if line_start <= s and e <= line_end and s - SUPPORT_DISTANCE <= stop and start <= e + SUPPORT_DISTANCE
+        (s, e)
+        for s, e in strong
+        if line_start <= s and e <= line_end and s - SUPPORT_DISTANCE <= stop and start <= e + SUPPORT_DISTANCE
     ]
     if near:
         return True

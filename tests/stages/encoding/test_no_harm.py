@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 
 import cleanse
-from cleanse.stages.encoding import repair_encoding
+from cleanse.stages.encoding import EncodingOptions, repair_encoding
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 NOHARM = DATA / "noharm" / "noharm.jsonl"
 FTFY = DATA / "ftfy"
-FTFY_SCOPE = {"unescape_html": False, "remove_invisible": False}
+FTFY_SCOPE = EncodingOptions(unescape_html=False, remove_invisible=False)
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +36,7 @@ def corpus() -> list[dict[str, str]]:
 
 
 def ftfy_cases() -> list[dict[str, Any]]:
-    cases = []
+    cases: list[dict[str, Any]] = []
     for path in sorted(FTFY.glob("*.json")):
         cases.extend(case for case in json.loads(path.read_text(encoding="utf-8")) if case["expect"] == "pass")
     return cases
@@ -59,7 +59,11 @@ def test_the_corpus_is_as_large_and_varied_as_promised() -> None:
 @pytest.mark.parametrize("half", ["tune", "test"])
 def test_no_string_of_the_corpus_is_harmed(half: str) -> None:
     items = [item for item in corpus() if item["half"] == half]
-    harmed = [(item["id"], item["text"], out) for item in items if (out := cleanse.repair_encoding(item["text"])) != item["text"]]
+    harmed = [
+        (item["id"], item["text"], out)
+        for item in items
+        if (out := cleanse.repair_encoding(item["text"])) != item["text"]
+    ]
     assert harmed == []
 
 
@@ -75,14 +79,14 @@ def test_the_stage_leaves_the_corpus_unchanged_with_fullwidth_restoration_off_to
 def test_ftfy_no_harm_cases_all_pass() -> None:
     cases = [case for case in ftfy_cases() if _expected(case) == case["original"]]
     assert len(cases) == 48
-    harmed = [case["label"] for case in cases if repair_encoding(case["original"], **FTFY_SCOPE) != case["original"]]
+    harmed = [case["label"] for case in cases if repair_encoding(case["original"], FTFY_SCOPE) != case["original"]]
     assert harmed == []
 
 
 def test_ftfy_fix_cases_all_pass() -> None:
     cases = [case for case in ftfy_cases() if _expected(case) != case["original"]]
     assert len(cases) == 103
-    failed = [case["label"] for case in cases if repair_encoding(case["original"], **FTFY_SCOPE) != _expected(case)]
+    failed = [case["label"] for case in cases if repair_encoding(case["original"], FTFY_SCOPE) != _expected(case)]
     assert failed == []
 
 
