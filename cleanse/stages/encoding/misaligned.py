@@ -79,12 +79,17 @@ def realign_double_byte_runs(
             runs += _parse_runs(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
+        one_character_readings: list[tuple[float, str]] = []
         for run in runs:
             reading = _best_reading(text, run, model, cache, script)
-            if reading is not None and run.one_character and reading[2] < ONE_CHARACTER_MARGIN:
-                reading = None  # no clear winner among the characters the trail byte allows: flag, not guess
+            if reading is not None and run.one_character:
+                one_character_readings.append((reading[0], reading[1]))
+                if reading[2] < ONE_CHARACTER_MARGIN:
+                    reading = None  # no clear winner among the characters the trail byte allows: flag, not guess
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
+        if best is not None and best[2].one_character and _contested(best[0], best[1], one_character_readings):
+            best = None  # GBK and Big5 spell different characters about as well: flag, not guess
         if best is not None and best[0] >= min_gain and _in_chinese(text, best[2]):
             gain, repaired, run = best
             kind = "resynced" if run.resynced else "lost_trail"
@@ -244,6 +249,11 @@ def _quote_bonus(text: str, run: Run) -> tuple[float, float]:
     opening = QUOTE_BALANCE if closes_first and not open_before else 0.0
     closing = QUOTE_BALANCE if open_before and not closes_first else 0.0
     return opening, closing
+
+
+def _contested(gain: float, reading: str, readings: list[tuple[float, str]]) -> bool:
+    """Whether another codec's reading of the same one-character run, a different character, comes close."""
+    return any(other != reading and gain - other_gain < ONE_CHARACTER_MARGIN for other_gain, other in readings)
 
 
 def _between_chinese(text: str, before: int, after: int) -> bool:

@@ -43,8 +43,8 @@ def readings() -> dict[str, frozenset[str]]:
 def strip_pinyin_annotations(text: str) -> list[Edit]:
     """Edits removing ``(syllables)`` after as many Han characters, each syllable a reading of its character.
 
-    >>> [(e.start, e.end, e.after) for e in strip_pinyin_annotations("網(wǎng)站(試行)")]
-    [(1, 7, '')]
+    >>> [(e.start, e.end, e.after) for e in strip_pinyin_annotations("網(wǎng)站(試行)，創(chuàng)新")]
+    [(1, 7, ''), (14, 22, '')]
     >>> [(e.start, e.end) for e in strip_pinyin_annotations("提出要求(yāo qiú),再说(hǎo),网(wǎng)")]
     [(4, 13), (23, 29)]
     >>> strip_pinyin_annotations("本报记者王明(wáng míng)报道")  # one gloss: a writer's, kept

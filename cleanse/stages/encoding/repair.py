@@ -44,7 +44,7 @@ class RepairPlan:
 def repair_encoding(text: str, options: EncodingOptions | None = None, **overrides: object) -> str:
     """Repair encoding damage in ``text`` and return the repaired text.
 
-    >>> repair_encoding("網(wǎng)站:" + "全国".encode("utf-8").decode("gbk") + "人民")
+    >>> repair_encoding("網(wǎng)站(zhàn):" + "全国".encode("utf-8").decode("gbk") + "人民")
     '網站：全国人民'
     """
     return repair_and_explain(text, options, **overrides).text
