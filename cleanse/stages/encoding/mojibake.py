@@ -26,7 +26,7 @@ import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
-from cleanse.stages.encoding._script import Script, script_of, wrong_script_penalty
+from cleanse.stages.encoding._script import Script, script_and_strangers, script_of, wrong_script_penalty
 from cleanse.stages.encoding._stretches import best_stretches
 
 CJK_MOJIBAKE = "cjk_mojibake"
@@ -165,18 +165,15 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
     """Windows of non-ASCII text around clusters of rare characters; good text yields none.
 
     One rare character alone (a name, a rare word) opens no window: mojibake always puts
-    several rare characters close together.
+    several rare characters close together. A character only the other script uses (``輪``
+    in Simplified text) counts as rare: Big5 read as GBK and back makes common characters too.
     """
     codes = codepoints(text)
     candidates = np.nonzero(codes >= _FIRST_NON_LATIN)[0]
     if not len(candidates):
         return
-    # rare characters, and characters of the other script than the text's (輪 in Simplified text)
-    odd = model.unigram_logp(codes[candidates]) < RARE_LOGP
-    script = script_of(text)
-    if script != "unknown":
-        odd |= wrong_script_penalty(codes[candidates], script) < 0
-    rare = candidates[odd]
+    candidate_codes = codes[candidates]
+    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | script_and_strangers(candidate_codes)[1]]
     if len(rare) < 2:
         return
     close = np.diff(rare) <= RARE_CLUSTER_GAP
