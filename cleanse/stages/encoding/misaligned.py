@@ -74,8 +74,8 @@ def realign_double_byte_runs(
         runs = _parse_runs(text, start, "gb18030")
         end = max((run.end for run in runs), default=start + 1)
         script = script_of(text[max(0, start - SCRIPT_CONTEXT) : end + SCRIPT_CONTEXT])
-        # Big5 spells no Simplified-only character: a Simplified text was not Big5
-        if script != "simplified" or not runs:
+        # Big5 spells no Simplified-only character, nor any other it lacks (爲, 着): such a text was not Big5
+        if (script != "simplified" or not runs) and _could_be_big5(text, start, end):
             runs += _parse_runs(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
@@ -249,6 +249,16 @@ def _quote_bonus(text: str, run: Run) -> tuple[float, float]:
     opening = QUOTE_BALANCE if closes_first and not open_before else 0.0
     closing = QUOTE_BALANCE if open_before and not closes_first else 0.0
     return opening, closing
+
+
+def _could_be_big5(text: str, start: int, end: int) -> bool:
+    """Whether every Han character around the run has a Big5 (or Big5-HKSCS) encoding."""
+    around = text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT]
+    try:
+        "".join(_HAN.findall(around)).encode("big5hkscs")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _contested(gain: float, reading: str, readings: list[tuple[float, str]]) -> bool:
