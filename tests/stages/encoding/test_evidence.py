@@ -94,3 +94,26 @@ def test_spelling_characters_and_nfc_singletons_stay(text: str) -> None:
 
 def test_invisible_characters_and_decomposed_letters_in_chinese_still_cleaned() -> None:
     assert repair_encoding("中\u200b文\u200d字 Cafe\u0301") == "中文字 Café"
+
+
+@pytest.mark.parametrize(
+    ("written", "read", "sentence"),
+    [
+        ("big5", "gb18030", "美國參議院民主黨領袖查克·舒默16日表示支持"),
+        ("gbk", "big5", "学校组织学生参观博物馆，芭芭拉·李当天在社交媒体上表示"),
+        ("utf-8", "gb18030", "美国参议院民主党领袖查克·舒默表示支持"),
+    ],
+)
+def test_the_middle_dot_of_transliterated_names_is_repaired_too(written: str, read: str, sentence: str) -> None:
+    damaged = sentence.encode(written).decode(read)
+    assert repair_encoding("他说：" + damaged + "。") == "他说：" + sentence + "。"
+
+
+def test_a_one_character_run_is_not_read_as_big5_in_text_big5_cannot_encode() -> None:
+    """爲 has no Big5 encoding: the text was not Big5, so ``?@`` is GBK's 這 (not Big5's 一, A4 40)."""
+    text = "他們認爲這次會議很重要，大家都同意。"
+    data = text.encode("gb18030")
+    lost = text.index("這") * 2
+    damaged = (data[:lost] + b"?" + data[lost + 1 :]).decode("gb18030", errors="replace")
+    assert damaged == "他們認爲?@次會議很重要，大家都同意。"
+    assert repair_encoding(damaged) == text
