@@ -47,6 +47,8 @@ class Run:
     start: int
     end: int
     resynced: bool
+    #: a run of one character between Han characters: its lead byte lost (``?``), its trail byte an ASCII letter
+    one_character: bool = False
 
 
 class DocumentBigrams:

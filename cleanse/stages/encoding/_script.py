@@ -33,10 +33,11 @@ class _Members:
     beyond: np.ndarray
 
     def __call__(self, codes: np.ndarray) -> np.ndarray:
-        found = self.bmp[np.minimum(codes, _OUTSIDE)]
-        if len(codes) and int(codes.max()) >= _OUTSIDE:
-            found = found | np.isin(codes, self.beyond)
-        return found
+        if not len(codes):
+            return np.zeros(0, dtype=bool)
+        if int(codes.max()) < _OUTSIDE:
+            return self.bmp[codes]  # type: ignore[no-any-return]
+        return self.bmp[np.minimum(codes, _OUTSIDE)] | np.isin(codes, self.beyond)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +60,20 @@ def _members(table: _Members, codes: np.ndarray) -> np.ndarray:
 
 def script_of(text: str) -> Script:
     """The script the text is clearly in, or "unknown"."""
+    return script_and_strangers(codepoints(text))[0]
+
+
+def script_and_strangers(codes: np.ndarray) -> tuple[Script, np.ndarray]:
+    """The script of the characters, and which of them belong only to the other script (none if "unknown")."""
     simplified, traditional = _script_tables()
-    codes = codepoints(text)
-    simp = int(_members(simplified, codes).sum())
-    trad = int(_members(traditional, codes).sum())
+    simp_mask = _members(simplified, codes)
+    trad_mask = _members(traditional, codes)
+    simp, trad = int(simp_mask.sum()), int(trad_mask.sum())
     if trad >= _MIN_EVIDENCE and trad > 3 * simp:
-        return "traditional"
+        return "traditional", simp_mask
     if simp >= _MIN_EVIDENCE and simp > 3 * trad:
-        return "simplified"
-    return "unknown"
+        return "simplified", trad_mask
+    return "unknown", np.zeros(len(codes), dtype=bool)
 
 
 def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._beam import DocumentBigrams, Run, _candidates, search
@@ -44,6 +45,10 @@ _LONE_TRAIL = 0x80
 #: the context a run at the start of a text or line is scored after.
 SENTENCE_END = "。"
 _UNFOLD_PUNCTUATION = str.maketrans(",;:?!()", "，；：？！（）")
+_HAN = regex.compile(r"\p{Han}")
+_CHINESE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》「」『』【】—…")
+#: a one-character run's best reading must beat the next best by this many nats, or the run is only flagged
+ONE_CHARACTER_MARGIN = 2.0
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
@@ -69,15 +74,22 @@ def realign_double_byte_runs(
         runs = _parse_runs(text, start, "gb18030")
         end = max((run.end for run in runs), default=start + 1)
         script = script_of(text[max(0, start - SCRIPT_CONTEXT) : end + SCRIPT_CONTEXT])
-        # Big5 spells no Simplified-only character: a Simplified text was not Big5
-        if script != "simplified" or not runs:
+        # Big5 spells no Simplified-only character, nor any other it lacks (爲, 着): such a text was not Big5
+        if (script != "simplified" or not runs) and _could_be_big5(text, start, end):
             runs += _parse_runs(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
+        one_character_readings: list[tuple[float, str]] = []
         for run in runs:
             reading = _best_reading(text, run, model, cache, script)
+            if reading is not None and run.one_character:
+                one_character_readings.append((reading[0], reading[1]))
+                if reading[2] < ONE_CHARACTER_MARGIN:
+                    reading = None  # no clear winner among the characters the trail byte allows: flag, not guess
             if reading is not None and (best is None or reading[0] > best[0]):
                 best = (reading[0], reading[1], run)
+        if best is not None and best[2].one_character and _contested(best[0], best[1], one_character_readings):
+            best = None  # GBK and Big5 spell different characters about as well: flag, not guess
         if best is not None and best[0] >= min_gain and _in_chinese(text, best[2]):
             gain, repaired, run = best
             kind = "resynced" if run.resynced else "lost_trail"
@@ -141,6 +153,9 @@ def _parse_runs(text: str, start: int, codec: str) -> list[Run]:
             if 0x40 <= code <= 0x7E and wide:
                 ending = (*slots, code)
                 runs.append(Run(codec, ending, frozenset(unknown_pairs), start, position + 1, resynced=True))
+            elif 0x40 <= code <= 0x7E and units == 0 and _between_chinese(text, start - 1, position + 1):
+                # one character whose lead byte was lost and whose trail byte is this letter, between Han characters
+                runs.append(Run(codec, (None, code), frozenset(), start, position + 1, True, one_character=True))
             encoded = encode_char(_IDEOGRAPHIC_SPACE if char == " " else chr(code + 0xFEE0), codec)
             if encoded is None or len(encoded) != 2:
                 return runs
@@ -159,8 +174,12 @@ def _parse_runs(text: str, start: int, codec: str) -> list[Run]:
 
 def _best_reading(
     text: str, run: Run, model: CharLanguageModel, cache: DocumentBigrams | None = None, script: Script = "unknown"
-) -> tuple[float, str] | None:
-    """The most probable reading of the run and its gain over the damaged text, in nats."""
+) -> tuple[float, str, float] | None:
+    """The most probable reading of the run, its gain over the damaged text and its margin over the next best, in nats.
+
+    A one-character run is scored against the text read as it most charitably can be:
+    its ``?`` a question mark of the Chinese text (``吗?A股`` is ``吗？A股``, not damage).
+    """
     table = pair_table(run.codec)
     before = text[run.start - 1] if run.start > 0 else ""
     if not before or before in _LINE_BREAKS:
@@ -173,7 +192,10 @@ def _best_reading(
     if beam is None:
         return None
     # one model call for the damaged text's transitions (from the same context) and each state's into ``after``
-    damaged = codepoints(before + text[run.start : run.end] + after)
+    as_it_stands = text[run.start : run.end]
+    if run.one_character:
+        as_it_stands = as_it_stands.translate(_UNFOLD_PUNCTUATION)
+    damaged = codepoints(before + as_it_stands + after)
     n_states = len(beam.last_codes) if after else 0
     left = np.concatenate((damaged[:-1], beam.last_codes[:n_states]))
     right = np.concatenate((damaged[1:], np.full(n_states, damaged[-1])))
@@ -185,7 +207,8 @@ def _best_reading(
             scores = scores + cache.bonus(left[len(damaged) - 1 :], right[len(damaged) - 1 :])
     best = int(np.argmax(scores))
     best_text = "".join(map(chr, beam.trace(best)))
-    return float(scores[best]) - float(steps[: len(damaged) - 1].sum()), best_text
+    margin = float(scores[best] - np.partition(scores, -2)[-2]) if len(scores) > 1 else float("inf")
+    return float(scores[best]) - float(steps[: len(damaged) - 1].sum()), best_text, margin
 
 
 def _cache_bonus(
@@ -226,6 +249,31 @@ def _quote_bonus(text: str, run: Run) -> tuple[float, float]:
     opening = QUOTE_BALANCE if closes_first and not open_before else 0.0
     closing = QUOTE_BALANCE if open_before and not closes_first else 0.0
     return opening, closing
+
+
+def _could_be_big5(text: str, start: int, end: int) -> bool:
+    """Whether every Han character around the run has a Big5 (or Big5-HKSCS) encoding."""
+    around = text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT]
+    try:
+        "".join(_HAN.findall(around)).encode("big5hkscs")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _contested(gain: float, reading: str, readings: list[tuple[float, str]]) -> bool:
+    """Whether another codec's reading of the same one-character run, a different character, comes close."""
+    return any(other != reading and gain - other_gain < ONE_CHARACTER_MARGIN for other_gain, other in readings)
+
+
+def _between_chinese(text: str, before: int, after: int) -> bool:
+    """Han on one side and Han or Chinese punctuation (or, before, a line start) on the other."""
+    left = text[before] if before >= 0 else "\n"
+    right = text[after] if after < len(text) else ""
+    han_left, han_right = bool(_HAN.match(left)), bool(right and _HAN.match(right))
+    chinese_left = han_left or left in _LINE_BREAKS or left in _CHINESE_PUNCTUATION
+    chinese_right = han_right or (bool(right) and right in _CHINESE_PUNCTUATION)
+    return (han_left or han_right) and chinese_left and chinese_right
 
 
 @lru_cache(maxsize=4)

@@ -26,6 +26,7 @@ import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
+from cleanse.stages.encoding._script import Script, script_and_strangers, script_of, wrong_script_penalty
 from cleanse.stages.encoding._stretches import best_stretches
 
 CJK_MOJIBAKE = "cjk_mojibake"
@@ -38,19 +39,26 @@ RARE_CLUSTER_GAP = 2
 _FIRST_NON_LATIN = 0x0370
 #: a Big5/GBK misreading is undone only towards punctuation, symbols and CJK, never towards Latin letters.
 _FIRST_REMAPPED_CHAR = "\u2000"
+#: Latin-1 marks GBK and Big5 both carry: a misreading is undone towards them too (never towards letters).
+_REMAPPED_LATIN1_MARKS = frozenset("·×÷°±§¨")
 #: a remapped span (Big5 and GBK read as each other) must gain this much per character it changes:
 #: both readings are real characters, so a small gain is a coin toss, not a repair.
-REMAP_GAIN_PER_CHANGE = 3.0
+REMAP_GAIN_PER_CHANGE = 4.0
+#: a remapped span must change at least this many characters: two rare characters side by side (a given
+#: name such as 梓鎔) that happen to be Big5/GBK neighbours of two common ones are a name, not evidence.
+MIN_REMAPPED_CHANGES = 3
 #: a repaired span must read like text: at least this many nats per character on average.
 MIN_REPAIRED_LOGP = -10.5
 MAX_WINDOW = 320
+#: characters each side of a window that decide its script (Simplified or Traditional)
+SCRIPT_CONTEXT = 200
 
 _UTF8_RUN = regex.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}){2,}")
 _HAN = regex.compile(r"\p{Han}")
 #: how many ends, longest first, a UTF-8 stretch offers for the gain to choose from.
 MAX_UTF8_ENDS = 3
 #: letters of other scripts (Latin-1 up to Greek Extended): never in a Chinese repair.
-_NOT_CHINESE = re.compile("[\u0080-\u1fff]")
+_NOT_CHINESE = re.compile("[\u0080-\u00b6\u00b8-\u1fff]")  # but the middle dot of transliterated names
 _WRONG_READINGS = (("gb18030", "big5"), ("big5", "gb18030"))
 
 
@@ -77,7 +85,39 @@ def fix_double_byte_mojibake(text: str, min_gain: float = 4.0, lm: CharLanguageM
     remapped, remapped_scores = _remapped_spans(text, windows, model)
     edits = _scored_edits(text, candidates, model, min_gain)
     edits += _scored_edits(text, remapped, model, min_gain, remapped_scores)
-    return _non_overlapping(edits)
+    return [_without_lone_edges(text, edit, model) for edit in _non_overlapping(edits)]
+
+
+def _without_lone_edges(text: str, edit: Edit, model: CharLanguageModel) -> Edit:
+    """A remapped stretch without an edge change cut off from its other changes that does not pay its own way.
+
+    Every changed character must gain ``REMAP_GAIN_PER_CHANGE``; one at the edge of a stretch,
+    separated from the stretch's other changes by a Han character both readings share (``認爲,拜``:
+    ``爲`` unchanged, then ``拜`` read as ``問``), sits in clean Chinese text and is judged alone:
+    the stretch is cut before it unless keeping it gains that much. ASCII digits and marks between
+    changes (``11る12ら``) are the same in every encoding and say nothing.
+    """
+    if len(edit.after) != edit.end - edit.start or edit.score is None:
+        return edit
+    before = text[edit.start : edit.end]
+    changed = [i for i, (a, b) in enumerate(zip(before, edit.after, strict=True)) if a != b]
+    if len(changed) <= MIN_REMAPPED_CHANGES:
+        return edit
+    start, end, gain = edit.start, edit.end, edit.score
+    if _HAN.search(before, changed[-2] + 1, changed[-1]):
+        trimmed_end = edit.start + changed[-2] + 1
+        trimmed_gain = _gain(text, start, trimmed_end, edit.after[: trimmed_end - edit.start], model)
+        if gain - trimmed_gain < REMAP_GAIN_PER_CHANGE:
+            end, gain = trimmed_end, trimmed_gain
+    if _HAN.search(before, changed[0] + 1, changed[1]):
+        trimmed_start = edit.start + changed[1]
+        trimmed_gain = _gain(text, trimmed_start, end, edit.after[trimmed_start - edit.start : end - edit.start], model)
+        if gain - trimmed_gain < REMAP_GAIN_PER_CHANGE:
+            start, gain = trimmed_start, trimmed_gain
+    if (start, end) == (edit.start, edit.end):
+        return edit
+    after = edit.after[start - edit.start : end - edit.start]
+    return Edit(start, end, after, edit.reason, round(gain, 2), edit.evidence)
 
 
 def _scored_edits(
@@ -113,6 +153,8 @@ def _scored_edits(
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
             changed = sum(map(operator.ne, repaired, text[start:end]))
+            if changed < MIN_REMAPPED_CHANGES:
+                continue
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
@@ -123,13 +165,15 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
     """Windows of non-ASCII text around clusters of rare characters; good text yields none.
 
     One rare character alone (a name, a rare word) opens no window: mojibake always puts
-    several rare characters close together.
+    several rare characters close together. A character only the other script uses (``輪``
+    in Simplified text) counts as rare: Big5 read as GBK and back makes common characters too.
     """
     codes = codepoints(text)
     candidates = np.nonzero(codes >= _FIRST_NON_LATIN)[0]
     if not len(candidates):
         return
-    rare = candidates[model.unigram_logp(codes[candidates]) < RARE_LOGP]
+    candidate_codes = codes[candidates]
+    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | script_and_strangers(candidate_codes)[1]]
     if len(rare) < 2:
         return
     close = np.diff(rare) <= RARE_CLUSTER_GAP
@@ -213,6 +257,7 @@ def _remapped_spans(
     inner_repaired, inner_damaged, first_codes, edge_left, edge_right = [], [], [], [], []
     texts = [text[start:end] for start, end in windows]
     base: list[np.ndarray] | None = None  # each window's own scores: the same for both readings
+    scripts: list[Script] = []
     for written, read in _WRONG_READINGS:
         chosen, alternatives = [], []
         for index, window in enumerate(texts):
@@ -235,6 +280,13 @@ def _remapped_spans(
         running_base = np.concatenate(([0.0], np.cumsum(bases, dtype=np.float64))).tolist()
         differs = codepoints("".join(alternatives)) != codepoints("".join(texts[index] for index in chosen))
         running_changes = np.concatenate(([0], np.cumsum(differs))).tolist()
+        # a character of the other script than the text around it (問 in Simplified text) is likelier damage than
+        # text: weighed in the candidates' scores, not in finding the stretch (there it moves edges the wrong way)
+        if not scripts:
+            # the script of the text around the window, not of the window: its damage has a script of its own
+            scripts = [_script_around(text, a, b) for a, b in windows]
+        penalty_repaired = _running_penalties(alternatives, [scripts[index] for index in chosen])
+        penalty_damaged = _running_penalties([texts[index] for index in chosen], [scripts[index] for index in chosen])
         for index, alternative, offset, span in zip(chosen, alternatives, offsets, spans, strict=True):
             if span is None:
                 continue
@@ -246,8 +298,18 @@ def _remapped_spans(
                         found.append(
                             (start + first, start + last, alternative[first:last], f"{written} read as {read}")
                         )
-                        inner_repaired.append(running_gain[offset + last] - running_gain[offset + first + 1])
-                        inner_damaged.append(running_base[offset + last] - running_base[offset + first + 1])
+                        inner_repaired.append(
+                            running_gain[offset + last]
+                            - running_gain[offset + first + 1]
+                            + penalty_repaired[offset + last]
+                            - penalty_repaired[offset + first]
+                        )
+                        inner_damaged.append(
+                            running_base[offset + last]
+                            - running_base[offset + first + 1]
+                            + penalty_damaged[offset + last]
+                            - penalty_damaged[offset + first]
+                        )
                         before = text[start + first - 1] if start + first else ""
                         after = text[start + last] if start + last < len(text) else ""
                         first_codes.append((ord(alternative[first]), ord(window[first])))
@@ -259,6 +321,18 @@ def _remapped_spans(
     if not found:
         return found, (empty, empty, empty)
     return found, _edge_scores(model, inner_repaired, inner_damaged, first_codes, edge_left, edge_right)
+
+
+def _script_around(text: str, start: int, end: int) -> Script:
+    """The script of the text on both sides of a window (up to ``SCRIPT_CONTEXT`` characters each)."""
+    return script_of(text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT])
+
+
+def _running_penalties(texts: list[str], scripts: list[Script]) -> list[float]:
+    """Running sums (from 0) of the wrong-script penalty over the texts laid end to end."""
+    penalties = [wrong_script_penalty(codepoints(piece), script) for piece, script in zip(texts, scripts, strict=True)]
+    flat = np.concatenate(penalties) if penalties else np.zeros(0)
+    return np.concatenate(([0.0], np.cumsum(flat, dtype=np.float64))).tolist()  # type: ignore[no-any-return]
 
 
 def _edge_scores(
@@ -333,7 +407,10 @@ def _remap(char: str, read: str, written: str) -> str | None:
         original = data.decode(written)
     except UnicodeDecodeError:
         return None
-    return original if len(original) == 1 and original >= _FIRST_REMAPPED_CHAR else None
+    if len(original) != 1:
+        return None
+    # punctuation and symbols of both code tables (the middle dot of transliterated names, ×, °) are remapped too
+    return original if original >= _FIRST_REMAPPED_CHAR or original in _REMAPPED_LATIN1_MARKS else None
 
 
 @lru_cache(maxsize=65536)

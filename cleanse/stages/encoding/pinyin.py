@@ -5,7 +5,8 @@ An annotation of ``n`` space-separated syllables is removed only when each sylla
 reading of the corresponding one of the ``n`` Han characters right before it (readings
 from pypinyin's table, shipped in ``cleanse/data/encoding/pinyin.tsv.gz``), so real
 parentheses such as ``(試行)``, ``(上接1版)``, ``(li hao)`` after other characters or
-``(2021)`` stay.
+``(2021)`` stay; and only when the text holds at least two such annotations: a single
+gloss (``王明(wáng míng)``) is the writer's, not a converter's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from cleanse.document import Edit
 PINYIN_ANNOTATION = "pinyin_annotation"
 _TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ"
 MAX_SYLLABLES = 8
+#: annotations that read their characters, in one text, before any is taken for a converter's.
+MIN_ANNOTATIONS = 2
 _SYLLABLE = rf"[a-z{_TONE_LETTERS}]{{1,7}}"
 _ANNOTATION = regex.compile(rf"(?<=\p{{Han}})\(({_SYLLABLE}(?: {_SYLLABLE}){{0,{MAX_SYLLABLES - 1}}})\)")
 
@@ -40,10 +43,12 @@ def readings() -> dict[str, frozenset[str]]:
 def strip_pinyin_annotations(text: str) -> list[Edit]:
     """Edits removing ``(syllables)`` after as many Han characters, each syllable a reading of its character.
 
-    >>> [(e.start, e.end, e.after) for e in strip_pinyin_annotations("網(wǎng)站(試行)")]
-    [(1, 7, '')]
-    >>> [(e.start, e.end) for e in strip_pinyin_annotations("提出要求(yāo qiú),再说(hǎo)")]
-    [(4, 13)]
+    >>> [(e.start, e.end, e.after) for e in strip_pinyin_annotations("網(wǎng)站(試行)，創(chuàng)新")]
+    [(1, 7, ''), (14, 22, '')]
+    >>> [(e.start, e.end) for e in strip_pinyin_annotations("提出要求(yāo qiú),再说(hǎo),网(wǎng)")]
+    [(4, 13), (23, 29)]
+    >>> strip_pinyin_annotations("本报记者王明(wáng míng)报道")  # one gloss: a writer's, kept
+    []
     """
     if "(" not in text:
         return []
@@ -56,4 +61,5 @@ def strip_pinyin_annotations(text: str) -> list[Edit]:
             syllable in table.get(char, ()) for char, syllable in zip(annotated, syllables, strict=True)
         ):
             edits.append(Edit(match.start(), match.end(), "", PINYIN_ANNOTATION, evidence=(annotated, match.group(1))))
-    return edits
+    # a converter annotates many characters; a writer glosses one name or word, and the gloss is text
+    return edits if len(edits) >= MIN_ANNOTATIONS else []

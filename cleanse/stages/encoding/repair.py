@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cleanse.document import Edit
 from cleanse.stages.encoding.damage import find_damage
-from cleanse.stages.encoding.latin_mojibake import fix_latin_mojibake, fix_latin_range_mojibake
+from cleanse.stages.encoding.latin_mojibake import POSSIBLE_LATIN1_MOJIBAKE, fix_latin_mojibake, latin_range_repairs
 from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN, realign_double_byte_runs
 from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake
 from cleanse.stages.encoding.normalize import (
@@ -44,7 +44,7 @@ class RepairPlan:
 def repair_encoding(text: str, options: EncodingOptions | None = None, **overrides: object) -> str:
     """Repair encoding damage in ``text`` and return the repaired text.
 
-    >>> repair_encoding("網(wǎng)站:" + "全国".encode("utf-8").decode("gbk") + "人民")
+    >>> repair_encoding("網(wǎng)站(zhàn):" + "全国".encode("utf-8").decode("gbk") + "人民")
     '網站：全国人民'
     """
     return repair_and_explain(text, options, **overrides).text
@@ -116,11 +116,16 @@ def _fixers(
         pending.extend((start, end, UNREADABLE_MISALIGNED_RUN) for start, end in unreadable)
         return edits
 
+    def latin_range(text: str) -> list[Edit]:
+        edits, doubts = latin_range_repairs(text, opts.min_gain)
+        pending.extend((start, end, POSSIBLE_LATIN1_MOJIBAKE) for start, end in doubts)
+        return edits
+
     plan: list[tuple[bool, str, Callable[[str], list[Edit]]]] = [
         (opts.unescape_html, "html_entities", unescape_html_entities),
         # tone marks are Latin-1 letters: annotations that read their characters go before the Latin-range repair
         (opts.strip_pinyin, "pinyin_annotations", strip_pinyin_annotations),
-        (opts.fix_cjk_mojibake, "latin_range_mojibake", lambda t: fix_latin_range_mojibake(t, opts.min_gain)),
+        (opts.fix_cjk_mojibake, "latin_range_mojibake", latin_range),
         (opts.fix_latin_mojibake, "latin_mojibake", fix_latin_mojibake),
         (opts.realign_double_byte, "misaligned_runs", realign),
         (opts.strip_pinyin, "pinyin_annotations", strip_pinyin_annotations),

@@ -13,14 +13,29 @@ from cleanse.stages.encoding.pinyin import PINYIN_ANNOTATION, strip_pinyin_annot
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("他们对质量提出了新要求(yāo qiú)，大家都同意。", "他们对质量提出了新要求，大家都同意。"),
-        ("本报记者王明(wáng míng)报道", "本报记者王明报道"),
+        ("他们对质量提出了新要求(yāo qiú)，大家都同(tóng)意。", "他们对质量提出了新要求，大家都同意。"),
+        ("本报记者王明(wáng míng)报道，李浩(lǐ hào)摄影", "本报记者王明报道，李浩摄影"),
         ("城市交通網(wǎng)絡(luò)正在完善", "城市交通網絡正在完善"),
-        ("这座桥梁(qiáo liáng)连接两岸", "这座桥梁连接两岸"),
+        ("这座桥梁(qiáo liáng)连接两岸(liǎng àn)", "这座桥梁连接两岸"),
     ],
 )
 def test_annotations_that_read_their_characters_are_removed(text: str, expected: str) -> None:
     assert repair_encoding(text, restore_fullwidth_punctuation=False) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本报记者王明(wáng míng)报道",
+        "这座桥梁(qiáo liáng)连接两岸",
+        "他叫张喆(zhé)，是一名工程师。",
+        "他们对质量提出了新要求(yāo qiú)，大家都同意。",
+    ],
+)
+def test_a_single_gloss_is_the_writers_and_stays(text: str) -> None:
+    """A converter annotates many characters; one gloss of a name or word is text, kept."""
+    assert strip_pinyin_annotations(text) == []
+    assert repair_encoding(text, restore_fullwidth_punctuation=False) == text
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_stage_log_replays_to_output(case: dict[str, str]) -> None:
 
 
 def test_every_step_has_a_reason_and_span() -> None:
-    plan = repair_and_explain("他说ÖÐÎÄ很重要,網(wǎng)站")
+    plan = repair_and_explain("他说ÖÐÎÄ很重要,網(wǎng)站(zhàn)")
     reasons = {edit.reason for _, edits in plan.steps for edit in edits}
     assert reasons == {"cjk_mojibake", "pinyin_annotation", "fullwidth_punctuation"}
 
