@@ -9,6 +9,7 @@ a run never stops half way because of one bad document.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ class Pipeline:
         self.stages = list(stages)
         self.intake = intake or IntakeOptions()
         self.stats = RunStats([s.name for s in self.stages])
+        self._pending_children = 0
 
     @classmethod
     def default(cls, **options: Mapping[str, Any]) -> Pipeline:
@@ -62,15 +64,24 @@ class Pipeline:
         """Run the per-document stages on one document (used by ``cleanse.clean``)."""
         return _process_chain(self.document_stages, doc, self.intake)
 
-    def run(self, documents: Iterable[Document], jobs: int = 1, progress: bool = False) -> Iterator[Document]:
-        """Stream documents through every stage; yields each input document exactly once."""
+    def run(
+        self, documents: Iterable[Document], jobs: int = 1, progress: bool = False, resume: bool = False
+    ) -> Iterator[Document]:
+        """Stream documents through every stage; yields each input document exactly once.
+
+        ``resume=True`` continues from the state :meth:`restore` installed: the counts and the corpus
+        stages' indexes carry on, and ``documents`` must be the input after the documents already done.
+        """
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
-        self.stats = RunStats([s.name for s in self.stages])
-        self.stats.started = time.time()
+        if not resume:
+            self.stats = RunStats([s.name for s in self.stages])
+            self.stats.started = time.time()
+        self._pending_children = 0
         head, tail = _split_head(self.stages)
-        stream = self._count_inputs(documents)
+        stream = _measure_sizes(documents)
         stream = _map_chain(head, stream, jobs, self.intake)
+        stream = self._count_inputs(stream)
         stream = self._record(stream, [s.name for s in head])
         stream = self._expand(stream)
         for stage in tail:
@@ -89,7 +100,33 @@ class Pipeline:
 
         return run_ray(self, dataset, **options)
 
+    @property
+    def at_boundary(self) -> bool:
+        """Whether every document that entered the corpus stages has also left the pipeline.
+
+        True between two input documents (and their split-off children) when every corpus stage
+        streams; then :meth:`snapshot` plus ``stats.documents_in`` describe the run exactly.
+        """
+        head, tail = _split_head(self.stages)
+        streaming = all(getattr(stage, "streaming", True) for stage in tail)
+        return streaming and self._pending_children == 0
+
+    def snapshot(self) -> bytes:
+        """The run's state after the documents output so far: counts and the stages after the head."""
+        head, tail = _split_head(self.stages)
+        return pickle.dumps((tail, self.stats), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, state: bytes) -> None:
+        """Install a :meth:`snapshot` taken by an identical pipeline; then ``run(..., resume=True)``."""
+        head, tail = _split_head(self.stages)
+        restored_tail, stats = pickle.loads(state)
+        if [s.name for s in restored_tail] != [s.name for s in tail]:
+            raise ValueError("the saved state was taken by a pipeline with other stages")
+        self.stages = [*head, *restored_tail]
+        self.stats = stats
+
     def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """Count each input as it leaves the per-document stages (in step with the output)."""
         for doc in documents:
             self.stats.count_input(doc)
             yield doc
@@ -98,6 +135,7 @@ class Pipeline:
         """Turn segments a stage asked to emit (``metadata["emit"]``) into documents of their own."""
         for doc in docs:
             emitted = doc.metadata.pop("emit", None) or ()
+            self._pending_children = len(emitted)
             yield doc
             for number, segment in enumerate(emitted, 1):
                 child = Document.from_text(
@@ -108,12 +146,21 @@ class Pipeline:
                     source=doc.metadata.get("source"),
                 )
                 self.stats.count_derived(child)
+                self._pending_children -= 1
                 yield child
 
     def _record(self, docs: Iterable[Document], names: list[str]) -> Iterator[Document]:
         for doc in docs:
             self.stats.count_stages(doc, names)
             yield doc
+
+
+def _measure_sizes(documents: Iterable[Document]) -> Iterator[Document]:
+    """Record each input's size in bytes before decoding (``metadata["size"]``)."""
+    for doc in documents:
+        if "size" not in doc.metadata:
+            doc.metadata["size"] = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+        yield doc
 
 
 def _defer_label_actions(stages: list[str], options: dict[str, dict[str, Any]]) -> None:

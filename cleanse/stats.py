@@ -44,8 +44,10 @@ class RunStats:
 
     def count_input(self, doc: Document) -> None:
         self.documents_in += 1
-        size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
-        doc.metadata.setdefault("size", size)
+        size = doc.metadata.get("size")
+        if not isinstance(size, int):
+            size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+            doc.metadata["size"] = size
         self.bytes_in += size
 
     def count_derived(self, doc: Document) -> None:
