@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cleanse.errors import CleanseError, InputError
 
 if TYPE_CHECKING:
+    from cleanse.document import Document
     from cleanse.pipeline import Pipeline
 
 
@@ -123,7 +124,7 @@ def _explain(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError(f"file not found: {path}")
     if path.suffix == ".jsonl":
-        found = False
+        records = []
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 try:
@@ -132,16 +133,40 @@ def _explain(args: argparse.Namespace) -> int:
                 except (ValueError, KeyError, TypeError) as exc:
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is None or doc.id == args.id:
-                    found = True
-                    print(doc.explain())
-        if args.id is not None and not found:
+                    records.append(record)
+        if args.id is not None and not records:
             raise InputError(f"no document with id {args.id!r} in {path}")
+        for doc in documents_with_changes(path, records):
+            print(doc.explain())
         return 0
     pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
     single = Pipeline(pipeline.document_stages)
     for doc in single.run(read_text_files(path)):
         print(doc.explain())
     return 0
+
+
+def documents_with_changes(records_file: Path, records: list[dict]) -> list[Document]:
+    """The documents of output records, each with its full change log: stored (``--changes full``)
+    or recomputed from the run's input (compact records); a recomputed document that no longer ends
+    as its record did is reported on stderr."""
+    from cleanse.document import Document
+    from cleanse.io.records import has_change_log
+    from cleanse.recompute import load_run_report, recompute_documents, same_outcome
+
+    compact = [record for record in records if not has_change_log(record)]
+    recomputed = recompute_documents(load_run_report(records_file), compact) if compact else {}
+    documents = []
+    for record in records:
+        doc = recomputed.get(str(record["id"])) if not has_change_log(record) else None
+        if doc is None:
+            if not has_change_log(record):
+                print(f"cleanse: warning: {record['id']} not found in the run's input", file=sys.stderr)
+            doc = Document.from_record(record)
+        elif not same_outcome(record, doc):
+            print(f"cleanse: warning: {record['id']}: recomputed result differs from the record", file=sys.stderr)
+        documents.append(doc)
+    return documents
 
 
 if __name__ == "__main__":  # pragma: no cover

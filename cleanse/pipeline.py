@@ -57,6 +57,11 @@ class Pipeline:
     def document_stages(self) -> list[DocumentStage]:
         return [s for s in self.stages if isinstance(s, DocumentStage)]
 
+    @property
+    def head_stages(self) -> list[DocumentStage]:
+        """The per-document stages before the first corpus stage: the part that runs in workers."""
+        return _split_head(self.stages)[0]
+
     def describe(self) -> list[dict[str, Any]]:
         return [stage.describe() for stage in self.stages]
 

@@ -113,6 +113,7 @@ def build_report(pipeline: Pipeline, source: str | Path, options: RunOptions, co
     return {
         "version": __version__,
         "input": str(source),
+        "input_path": run_parameters(pipeline, source, options)["input"],
         "config": config,
         "jobs": options.jobs,
         "changes": options.changes,

@@ -108,7 +108,8 @@ class RunDirectory:
             for name in RECORD_FILES:
                 (self.path / (name + PARTIAL)).unlink(missing_ok=True)
             (self.path / CHECKPOINT).unlink(missing_ok=True)
-            _write_atomic(self.path / IN_PROGRESS, json.dumps(dict(params), ensure_ascii=False, indent=2).encode())
+            marker = json.dumps(dict(params), ensure_ascii=False, indent=2, default=str)
+            _write_atomic(self.path / IN_PROGRESS, marker.encode("utf-8"))
         return checkpoint
 
     def _resumable(self, params: Mapping[str, Any]) -> Checkpoint:
@@ -116,7 +117,8 @@ class RunDirectory:
             started = json.loads((self.path / IN_PROGRESS).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise InputError(f"{self.path / IN_PROGRESS} is unreadable ({exc}); use --overwrite") from None
-        different = sorted(k for k in set(started) | set(params) if started.get(k) != params.get(k))
+        wanted = json.loads(json.dumps(dict(params), default=str))
+        different = sorted(k for k in set(started) | set(wanted) if started.get(k) != wanted.get(k))
         if different:
             raise InputError(
                 f"{self.path} holds a run started with other settings ({', '.join(different)}); "

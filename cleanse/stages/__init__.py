@@ -10,8 +10,7 @@ from cleanse.stages.spam import SpamLabeller
 from cleanse.stages.splice import SpliceSplitter
 
 REGISTRY: dict[str, type[Stage]] = {
-    stage.name: stage
-    for stage in (EncodingRepair, ScriptConversion, SpamLabeller, SpliceSplitter, NearDupDetector)
+    stage.name: stage for stage in (EncodingRepair, ScriptConversion, SpamLabeller, SpliceSplitter, NearDupDetector)
 }
 
 __all__ = [
