@@ -22,7 +22,6 @@ from cleanse.config import load_config
 from cleanse.document import Document
 from cleanse.intake import INTAKE, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
-from cleanse.stages.encoding import ensure_decoded
 from cleanse.stats import RunStats
 
 DEFAULT_STAGES = ("encoding", "script", "spam", "splice", "dedup")
@@ -194,7 +193,10 @@ def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
 def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: IntakeOptions) -> Document:
     current: str = INTAKE
     try:
-        ensure_decoded(doc)
+        if doc.text is None:
+            from cleanse.stages.encoding import ensure_decoded
+
+            ensure_decoded(doc)
         check_intake(doc, intake)
         for stage in stages:
             if not doc.kept:

@@ -156,3 +156,16 @@ def test_run_streams_an_endless_input(jobs):
     assert [d.id for d in first] == [str(i) for i in range(1, 51)]
     assert consumed < 50 + 8 * 4 * jobs + 8
     stream.close()
+
+
+def test_import_cleanse_loads_no_heavy_modules():
+    """``import cleanse`` (and ``cleanse --version``) load no stage, numpy or scipy until one is used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cleanse, cleanse.cli; cleanse.cli._parser(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'scipy') or m.startswith('cleanse.stages.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "['cleanse.stages.base']"
