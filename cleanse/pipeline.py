@@ -13,7 +13,6 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
@@ -229,13 +228,19 @@ def _work(chunk: list[Document]) -> list[Document]:
     return [_process_chain(stages, doc, intake) for doc in chunk]
 
 
+CHUNK_BYTES = 256 * 1024
+CHUNK_DOCUMENTS = 1024
+
+
 def _map_chain(
-    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions, chunksize: int = 8
+    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions
 ) -> Iterator[Document]:
     """Run the per-document chain, in order; with ``jobs > 1`` in worker processes.
 
-    Only ``jobs * 4`` chunks are in flight at once (``Pool.imap`` would read the whole input
-    ahead), so memory stays bounded on an endless stream.
+    Workers get whole chunks of about :data:`CHUNK_BYTES` of input (at most :data:`CHUNK_DOCUMENTS`
+    documents), so the cost of sending work and results stays small next to the work, for a few long
+    pages as for many short posts. Only ``jobs * 3`` chunks are in flight at once (``Pool.imap`` would
+    read the whole input ahead), so memory stays bounded on an endless stream.
     """
     if jobs == 1:
         for doc in docs:
@@ -244,13 +249,26 @@ def _map_chain(
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pending: deque[AsyncResult[list[Document]]] = deque()
     with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake)) as pool:
-        iterator = iter(docs)
-        while chunk := list(islice(iterator, chunksize)):
+        for chunk in _chunks(docs, CHUNK_BYTES, CHUNK_DOCUMENTS):
             pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= jobs * 4:
+            if len(pending) >= jobs * 3:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+def _chunks(docs: Iterable[Document], max_bytes: int, max_documents: int) -> Iterator[list[Document]]:
+    """Consecutive documents grouped until their input size reaches ``max_bytes`` (or ``max_documents``)."""
+    chunk: list[Document] = []
+    size = 0
+    for doc in docs:
+        chunk.append(doc)
+        size += int(doc.metadata.get("size", 0)) or 1
+        if size >= max_bytes or len(chunk) >= max_documents:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _with_progress(docs: Iterable[Document]) -> Iterator[Document]:
