@@ -22,7 +22,7 @@ def test_dict_config_works_like_toml():
         ('stages = ["encoding"]\n[bogus]\nx = 1\n', "unknown key 'bogus'"),
         ('stages = "encoding"', "must be a list"),
         ("stages = [", "invalid TOML"),
-        ("[encoding]\nno_such_option = 1\n", "no_such_option"),
+        ('[encoding]\nno_such_option = 1\n', "no_such_option"),
     ],
 )
 def test_bad_configs_raise_config_error_naming_the_problem(tmp_path, text, message):

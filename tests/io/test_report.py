@@ -5,15 +5,8 @@ from cleanse.io.report import render_markdown
 
 def _report(corpus: dict) -> dict:
     stats = {
-        "documents_in": 2,
-        "derived": 0,
-        "kept": 1,
-        "dropped": 0,
-        "duplicates": 1,
-        "balanced": True,
-        "seconds": 0.1,
-        "stages": {},
-        "corpus_reports": {"dedup": corpus},
+        "documents_in": 2, "derived": 0, "kept": 1, "dropped": 0, "duplicates": 1, "balanced": True,
+        "seconds": 0.1, "stages": {}, "corpus_reports": {"dedup": corpus},
     }
     return {"input": "in", "version": "x", "stats": stats}
 
@@ -21,12 +14,9 @@ def _report(corpus: dict) -> dict:
 def test_clusters_render_as_a_table_and_the_rest_as_json():
     corpus = {
         "counts": {"documents": 2},
-        "documents": {
-            "clusters_total": 1,
-            "clusters": [
-                {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["同一|篇\n文章"]},
-            ],
-        },
+        "documents": {"clusters_total": 1, "clusters": [
+            {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["同一|篇\n文章"]},
+        ]},
         "options": {"threshold": 0.5},
     }
     text = render_markdown(_report(corpus))
