@@ -96,6 +96,9 @@ class _Matcher:
         self.table = CharacterTable(characters)
         keys = [key for level in self.levels for key in level.phrases]
         self.screen = _BigramScreen(keys) if keys else None
+        self.hashes = [_KeyHashes(level.phrases) for level in self.levels]
+        self.prefix_hashes = _KeyHashes({key[:end]: "" for key in keys for end in range(1, len(key))})
+        self.longest_key = max((len(key) for key in keys), default=0)
 
     def longest_match(self, text: str, at: int) -> tuple[int, str] | None:
         """The end and conversion of the phrase OpenCC would take at ``at``, or None."""
@@ -118,19 +121,70 @@ class _Matcher:
         return None
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
-        """Every phrase taken by forward maximum matching, as ``(start, end, conversion)``."""
+        """Every phrase taken by forward maximum matching, as ``(start, end, conversion)``.
+
+        The longest key at every candidate position is found for all positions at once, by hashing the
+        text from each position one character at a time and looking the hashes up among the keys' hashes
+        of that length; the walk then visits only positions where some key matched, and every phrase it
+        takes is checked by a dict lookup (a hash collision falls back to :meth:`longest_match`).
+        """
         if self.screen is None:
             return []
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        positions = self.screen.candidate_array(codes)
+        if positions.size == 0:
+            return []
+        starts, lengths, levels = self._longest_keys(codes, positions)
         found: list[tuple[int, int, str]] = []
         cursor = 0
-        for at in self.screen.candidates(text):
+        for at, length, level in zip(starts.tolist(), lengths.tolist(), levels.tolist(), strict=True):
             if at < cursor:
                 continue
-            match = self.longest_match(text, at)
-            if match is not None:
-                found.append((at, match[0], match[1]))
-                cursor = match[0]
+            end = at + length
+            value = self.levels[level].phrases.get(text[at:end])
+            if value is None:
+                match = self.longest_match(text, at)
+                if match is None:
+                    continue
+                end, value = match
+            found.append((at, end, value))
+            cursor = end
         return found
+
+    def _longest_keys(self, codes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each position where a key matches: the position, the length of the longest key of the first
+        level with a match there, and that level (positions without a match are left out).
+
+        A position stays in the search only while the text from it is a prefix of some longer key, so
+        after two or three characters only a few positions remain.
+        """
+        size = len(codes)
+        longest = np.zeros((len(self.levels), len(positions)), dtype=np.int64)
+        active = np.arange(len(positions))
+        starts = positions
+        hashes = np.zeros(len(positions), dtype=np.uint64)
+        wide = codes.astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for length in range(1, self.longest_key + 1):
+                inside = starts + length <= size
+                if not inside.all():
+                    active, starts, hashes = active[inside], starts[inside], hashes[inside]
+                if active.size == 0:
+                    break
+                hashes = hashes * _HASH_BASE + wide[starts + length - 1]
+                for level, table in enumerate(self.hashes):
+                    hit = table.contains(length, hashes)
+                    if hit is not None:
+                        longest[level, active[hit]] = length
+                going_on = self.prefix_hashes.contains(length, hashes)
+                if going_on is None:
+                    break
+                active, starts, hashes = active[going_on], starts[going_on], hashes[going_on]
+        matched = longest > 0
+        first = np.argmax(matched, axis=0)
+        keep = matched.any(axis=0)
+        chosen = longest[first, np.arange(len(positions))]
+        return positions[keep], chosen[keep], first[keep]
 
     def run(self, text: str, convert: bool, mark: str | None) -> str:
         """Convert (or, with ``convert=False``, only segment) ``text``; ``mark`` brackets each phrase."""
@@ -152,29 +206,88 @@ class _Matcher:
 class _BigramScreen:
     """Positions where some key may start: its first two characters (or a one-character key) are there.
 
-    Every bigram of the text is packed into one integer and looked up in the sorted array of the
-    keys' first bigrams with ``np.searchsorted``, so the Python walk visits only those positions.
+    Every bigram of the text is packed into one integer and tested against a bit filter of the keys'
+    first bigrams, so the search visits only those positions (and, the filter being a filter, a few
+    more, which the exact key lookup of :meth:`_Matcher._longest_keys` then rejects).
     """
 
     def __init__(self, keys: list[str]) -> None:
-        self.bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.int64))
+        bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.uint64))
+        self.bigrams = _BitFilter(_slots(bigrams, 2))
         self.starts = np.zeros(0x110000, dtype=bool)
         self.starts[[ord(key[0]) for key in keys]] = True
         self.singles = np.zeros(0x110000, dtype=bool)
         self.singles[[ord(key) for key in keys if len(key) == 1]] = True
         self.has_singles = bool(self.singles.any())
 
-    def candidates(self, text: str) -> list[int]:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    def candidate_array(self, codes: np.ndarray) -> np.ndarray:
+        """Sorted positions of the text (given as code points) where some key may start."""
         if len(codes) < 2:
-            return np.flatnonzero(self.singles[codes]).tolist()
+            return np.flatnonzero(self.singles[codes])
         possible = np.flatnonzero(self.starts[codes[:-1]])
-        pairs = (codes[possible].astype(np.int64) << 21) | codes[possible + 1]
-        found = np.minimum(np.searchsorted(self.bigrams, pairs), max(len(self.bigrams) - 1, 0))
-        hits = possible[self.bigrams[found] == pairs] if len(self.bigrams) else possible[:0]
+        pairs = (codes[possible].astype(np.uint64) << np.uint64(21)) | codes[possible + 1]
+        hits = possible[self.bigrams.test(_slots(pairs, 2))]
         if self.has_singles:
             hits = np.union1d(hits, np.flatnonzero(self.singles[codes]))
-        return hits.tolist()
+        return hits
+
+
+class _BitFilter:
+    """A set of slot numbers below ``2**_FILTER_BITS`` kept as bits: 1 MB whatever the number of keys."""
+
+    def __init__(self, slots: np.ndarray) -> None:
+        self.bits = np.zeros(1 << (_FILTER_BITS - 3), dtype=np.uint8)
+        np.bitwise_or.at(self.bits, slots >> 3, (1 << (slots & 7)).astype(np.uint8))
+
+    def test(self, slots: np.ndarray) -> np.ndarray:
+        result: np.ndarray = ((self.bits[slots >> 3] >> (slots & 7).astype(np.uint8)) & 1).astype(bool)
+        return result
+
+
+_HASH_BASE = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_FILTER_BITS = 23
+
+
+class _KeyHashes:
+    """The keys of one level as sorted arrays of 64-bit polynomial hashes, one array per key length.
+
+    The hash of ``c0 c1 ... ck`` is ``((c0 * B + c1) * B + ...) + ck`` modulo 2**64, the same recurrence
+    :meth:`_Matcher._longest_keys` runs over the text. A bitmap indexed by the mixed hash and length
+    answers "certainly not a key" for most queries before the exact binary search.
+    """
+
+    def __init__(self, phrases: dict[str, str]) -> None:
+        by_length: dict[int, list[int]] = {}
+        mask = (1 << 64) - 1
+        base = int(_HASH_BASE)
+        for key in phrases:
+            value = 0
+            for character in key:
+                value = (value * base + ord(character)) & mask
+            by_length.setdefault(len(key), []).append(value)
+        self.tables = {length: np.unique(np.array(values, dtype=np.uint64)) for length, values in by_length.items()}
+        slots = [_slots(table, length) for length, table in self.tables.items()]
+        self.filter = _BitFilter(np.concatenate(slots) if slots else np.zeros(0, dtype=np.intp))
+
+    def contains(self, length: int, hashes: np.ndarray) -> np.ndarray | None:
+        """Which ``hashes`` are hashes of keys of ``length`` characters (None: no key has that length)."""
+        table = self.tables.get(length)
+        if table is None:
+            return None
+        found = self.filter.test(_slots(hashes, length))
+        maybe = np.flatnonzero(found)
+        if maybe.size:
+            candidates = hashes[maybe]
+            at = np.minimum(np.searchsorted(table, candidates), len(table) - 1)
+            found[maybe] = table[at] == candidates
+        return found
+
+
+def _slots(hashes: np.ndarray, length: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        mixed = (hashes + np.uint64(length)) * _MIX
+    return (mixed >> np.uint64(64 - _FILTER_BITS)).astype(np.intp)
 
 
 def _pack(first: str, second: str) -> int:
