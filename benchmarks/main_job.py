@@ -20,7 +20,10 @@ Rows, each measured in this run, against a baseline of the same run where there 
 * ``jobs``: wall time of the same run with ``jobs=1`` and ``jobs=2`` (target >= 1.7x on a quiet 2-core machine;
   the load average at the start is recorded, since the machine is shared);
 * ``dedup``: the dedup stage alone over the cleaned news documents in MB/s, next to ``cleanse.find_duplicates``
-  over the same texts (target >= 15 MB/s for the stage).
+  over the same texts (target >= 15 MB/s for the stage);
+* ``legacy_decoding``: the news documents saved as GBK, GB18030 or Big5 files, decoded by ``cleanse.decode``
+  and by ``chardet.detect`` + ``bytes.decode`` (CPU ratio, and how many come back exactly; target >= 1.0x at
+  equal accuracy).
 
     python -m benchmarks.main_job [--quick] [--mb 3]
 """
@@ -217,6 +220,49 @@ def dedup_stage(texts: list[str]) -> dict[str, Any]:
     }
 
 
+def legacy_decoding(texts: list[str], limit: int) -> dict[str, Any]:
+    """``cleanse.decode`` against ``chardet.detect`` + ``bytes.decode`` on the same GBK, GB18030 and Big5
+    files (the news documents, the Traditional ones converted with official-compatible ``to_traditional``);
+    a file counts as right when the decoded text equals the text it was encoded from."""
+    import chardet
+
+    import cleanse
+
+    files: list[tuple[str, bytes, str]] = []
+    for number, text in enumerate(texts[:limit]):
+        encoding = ("gbk", "gb18030", "big5")[number % 3]
+        source = cleanse.to_traditional(text) if encoding == "big5" else text
+        data = source.encode(encoding, errors="ignore")
+        files.append((encoding, data, data.decode(encoding)))
+    cleanse.decode("中文".encode("gbk") * 50)  # warm-up: the language model loads once
+
+    def with_cleanse() -> list[str]:
+        return [cleanse.decode(data).text for _, data, _ in files]
+
+    def with_chardet() -> list[str]:
+        decoded = []
+        for _, data, _ in files:
+            guess = chardet.detect(data)["encoding"] or "utf-8"
+            decoded.append(data.decode(guess, errors="replace"))
+        return decoded
+
+    ours_cpu, _, ours = _cpu(with_cleanse)
+    theirs_cpu, _, theirs = _cpu(with_chardet)
+    right = [truth for _, _, truth in files]
+    return {
+        "files": len(files),
+        "megabytes": round(sum(len(data) for _, data, _ in files) / 1e6, 2),
+        "cleanse_cpu_s": round(ours_cpu, 3),
+        "chardet_cpu_s": round(theirs_cpu, 3),
+        "ratio_vs_chardet": round(theirs_cpu / ours_cpu, 3),
+        "cleanse_correct": sum(a == b for a, b in zip(ours, right, strict=True)),
+        "chardet_correct": sum(a == b for a, b in zip(theirs, right, strict=True)),
+        "target_met": theirs_cpu / ours_cpu >= 1.0
+        and sum(a == b for a, b in zip(ours, right, strict=True))
+        >= sum(a == b for a, b in zip(theirs, right, strict=True)),
+    }
+
+
 def _guarded(name: str, function: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         row = function()
@@ -242,6 +288,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "pipeline_vs_ftfy": _guarded("pipeline_vs_ftfy", lambda: pipeline_vs_ftfy(texts)),
             "jobs": _guarded("jobs", lambda: jobs_scaling(texts)),
             "dedup": _guarded("dedup", lambda: dedup_stage(texts)),
+            "legacy_decoding": _guarded("legacy_decoding", lambda: legacy_decoding(texts, 60 if args.quick else 300)),
         }
     payload = {
         "quick": args.quick,
@@ -254,6 +301,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "pipeline_vs_ftfy": "whole default pipeline, jobs=1, process CPU >= 1.0x ftfy.fix_text",
             "jobs": ">= 1.7x wall from jobs=1 to jobs=2 on a quiet 2-core machine",
             "dedup": "dedup stage >= 15 MB/s",
+            "legacy_decoding": "GBK/GB18030/Big5 files: cleanse.decode >= 1.0x chardet CPU, at least as many right",
         },
     }
     path = write_result("main_job", payload)
