@@ -45,11 +45,17 @@ class RunOptions:
             raise InputError(f"--jobs must be at least 1, got {self.jobs}")
 
 
-def run_parameters(pipeline: Pipeline, source: str | Path, options: RunOptions) -> dict[str, Any]:
-    """What makes two runs give the same output; a resumed run must match the one it continues."""
+def run_parameters(
+    pipeline: Pipeline, source: str | Path, options: RunOptions, directory: RunDirectory | None = None
+) -> dict[str, Any]:
+    """What makes two runs give the same output; a resumed run must match the one it continues.
+
+    With ``directory``, the input's fingerprint too (number, total size and latest change of its files),
+    so a resume over an input that changed since is refused.
+    """
     from cleanse import __version__
 
-    return {
+    parameters = {
         "version": __version__,
         "input": str(Path(source).resolve()) if not _is_glob(source) else str(source),
         "text_field": options.text_field,
@@ -58,6 +64,30 @@ def run_parameters(pipeline: Pipeline, source: str | Path, options: RunOptions) 
         "engine": options.engine,
         "stages": pipeline.describe(),
         "intake": {"max_line_chars": pipeline.intake.max_line_chars},
+    }
+    if directory is not None:
+        parameters["input_fingerprint"] = input_fingerprint(source, directory)
+    return parameters
+
+
+def input_fingerprint(source: str | Path, directory: RunDirectory) -> dict[str, int]:
+    """Files, bytes and the latest modification time of the input (the output directory left out)."""
+    path = Path(source)
+    if path.is_file():
+        files = [path]
+    elif path.is_dir():
+        files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    else:
+        import glob
+
+        files = [Path(p) for p in glob.glob(str(source), recursive=True) if Path(p).is_file()]
+    inside = path.exists() and directory.contains(path)
+    files = [p for p in files if not (directory.is_own_file(p) if inside else directory.contains(p))]
+    stats = [p.stat() for p in files]
+    return {
+        "files": len(stats),
+        "bytes": sum(s.st_size for s in stats),
+        "modified_ns": max((s.st_mtime_ns for s in stats), default=0),
     }
 
 
@@ -74,7 +104,7 @@ def run_to_directory(
     directory = RunDirectory(out_dir)
     _check_input(source, directory)
     check_index_paths(pipeline)
-    params = run_parameters(pipeline, source, options)
+    params = run_parameters(pipeline, source, options, directory)
     checkpoint = directory.open(params, options.mode)
     if checkpoint is not None and checkpoint.report is not None:
         complete(directory.path, checkpoint.report)

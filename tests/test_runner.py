@@ -211,3 +211,13 @@ def test_disk_full_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, seed_pa
     err = capsys.readouterr().err
     assert err.startswith("cleanse: error: No space left on device") and len(err.strip().splitlines()) == 1
     assert (tmp_path / "out" / IN_PROGRESS).exists(), "a failed run stays marked as not finished"
+
+
+def test_resume_over_a_changed_input_is_refused(tmp_path, corpus, capsys):
+    folder = tmp_path / "in"
+    shutil.copytree(corpus, folder)
+    out = tmp_path / "out"
+    assert _killed_run(folder, out, "write", 3) == -signal.SIGKILL
+    (folder / "zz_new.txt").write_text("新的一篇文章。", "utf-8")
+    assert main(["run", str(folder), "-o", str(out), "--no-progress", "--resume"]) == 2
+    assert "input_fingerprint" in capsys.readouterr().err
