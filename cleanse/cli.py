@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from cleanse.errors import CleanseError, InputError
 
 if TYPE_CHECKING:
-    from cleanse.document import Document
     from cleanse.pipeline import Pipeline
 
 
@@ -136,6 +135,8 @@ def _explain(args: argparse.Namespace) -> int:
                     records.append(record)
         if args.id is not None and not records:
             raise InputError(f"no document with id {args.id!r} in {path}")
+        from cleanse.recompute import documents_with_changes
+
         for doc in documents_with_changes(path, records):
             print(doc.explain())
         return 0
@@ -144,29 +145,6 @@ def _explain(args: argparse.Namespace) -> int:
     for doc in single.run(read_text_files(path)):
         print(doc.explain())
     return 0
-
-
-def documents_with_changes(records_file: Path, records: list[dict]) -> list[Document]:
-    """The documents of output records, each with its full change log: stored (``--changes full``)
-    or recomputed from the run's input (compact records); a recomputed document that no longer ends
-    as its record did is reported on stderr."""
-    from cleanse.document import Document
-    from cleanse.io.records import has_change_log
-    from cleanse.recompute import load_run_report, recompute_documents, same_outcome
-
-    compact = [record for record in records if not has_change_log(record)]
-    recomputed = recompute_documents(load_run_report(records_file), compact) if compact else {}
-    documents = []
-    for record in records:
-        doc = recomputed.get(str(record["id"])) if not has_change_log(record) else None
-        if doc is None:
-            if not has_change_log(record):
-                print(f"cleanse: warning: {record['id']} not found in the run's input", file=sys.stderr)
-            doc = Document.from_record(record)
-        elif not same_outcome(record, doc):
-            print(f"cleanse: warning: {record['id']}: recomputed result differs from the record", file=sys.stderr)
-        documents.append(doc)
-    return documents
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ the start up to it. A saved dedup index (``index_path``) is not read: a replay s
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,25 @@ def same_outcome(record: Mapping[str, Any], doc: Document) -> bool:
         and record.get("status", "kept") == doc.status
         and record.get("reason") == (doc.status_reason if doc.status != "kept" else None)
     )
+
+
+def documents_with_changes(records_file: str | Path, records: list[dict[str, Any]]) -> list[Document]:
+    """The documents of output records of a run, each with its full change log: stored (``--changes
+    full``) or recomputed from the run's input (compact records). A compact record whose document is
+    not found in the input, or whose recomputed document no longer ends as the record did (the input
+    or cleanse changed since the run), is reported on stderr; the record is shown as stored."""
+    from cleanse.io.records import has_change_log
+
+    compact = [record for record in records if not has_change_log(record)]
+    recomputed = recompute_documents(load_run_report(records_file), compact) if compact else {}
+    documents = []
+    for record in records:
+        doc = None if has_change_log(record) else recomputed.get(str(record["id"]))
+        if doc is None:
+            if not has_change_log(record):
+                print(f"cleanse: warning: {record['id']} not found in the run's input", file=sys.stderr)
+            doc = Document.from_record(record)
+        elif not same_outcome(record, doc):
+            print(f"cleanse: warning: {record['id']}: recomputed result differs from the record", file=sys.stderr)
+        documents.append(doc)
+    return documents

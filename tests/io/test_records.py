@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cleanse.cli import documents_with_changes, main
+from cleanse.cli import main
 from cleanse.document import Document
 from cleanse.io.records import CHANGE_COUNTS, DETAIL_KEYS, change_counts, compact_record
+from cleanse.recompute import documents_with_changes
 
 
 def _records(path: Path) -> list[dict]:
