@@ -12,7 +12,7 @@ import multiprocessing
 import pickle
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
@@ -68,12 +68,20 @@ class Pipeline:
         return _process_chain(self.document_stages, doc, self.intake)
 
     def run(
-        self, documents: Iterable[Document], jobs: int = 1, progress: bool = False, resume: bool = False
+        self,
+        documents: Iterable[Document],
+        jobs: int = 1,
+        progress: bool = False,
+        resume: bool = False,
+        drop_metadata: Collection[str] = (),
     ) -> Iterator[Document]:
         """Stream documents through every stage; yields each input document exactly once.
 
         ``resume=True`` continues from the state :meth:`restore` installed: the counts and the corpus
         stages' indexes carry on, and ``documents`` must be the input after the documents already done.
+        ``drop_metadata``: metadata keys the per-document stages keep for one another and the caller does
+        not want (compact output); they are removed where those stages ran, before documents travel back
+        from worker processes.
         """
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
@@ -83,7 +91,9 @@ class Pipeline:
         self._pending_children = 0
         head, tail = _split_head(self.stages)
         stream = _measure_sizes(documents)
-        stream = _map_chain(head, stream, jobs, self.intake)
+        later_document_stages = any(isinstance(stage, DocumentStage) for stage in tail)
+        drop = () if later_document_stages else tuple(drop_metadata)  # a later stage may read them
+        stream = _map_chain(head, stream, jobs, self.intake, drop)
         stream = self._count_inputs(stream)
         stream = self._record(stream, [s.name for s in head])
         stream = self._expand(stream)
@@ -215,17 +225,23 @@ def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
         yield from stage.run(docs)
 
 
-_WORKER: tuple[list[DocumentStage], IntakeOptions] = ([], IntakeOptions())
+_WORKER: tuple[list[DocumentStage], IntakeOptions, tuple[str, ...]] = ([], IntakeOptions(), ())
 
 
-def _init_worker(stages: list[DocumentStage], intake: IntakeOptions) -> None:
+def _init_worker(stages: list[DocumentStage], intake: IntakeOptions, drop: tuple[str, ...]) -> None:
     global _WORKER
-    _WORKER = (stages, intake)
+    _WORKER = (stages, intake, drop)
 
 
 def _work(chunk: list[Document]) -> list[Document]:
-    stages, intake = _WORKER
-    return [_process_chain(stages, doc, intake) for doc in chunk]
+    stages, intake, drop = _WORKER
+    return [_without(_process_chain(stages, doc, intake), drop) for doc in chunk]
+
+
+def _without(doc: Document, keys: tuple[str, ...]) -> Document:
+    for key in keys:
+        doc.metadata.pop(key, None)
+    return doc
 
 
 CHUNK_BYTES = 256 * 1024
@@ -233,7 +249,7 @@ CHUNK_DOCUMENTS = 1024
 
 
 def _map_chain(
-    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions
+    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions, drop: tuple[str, ...] = ()
 ) -> Iterator[Document]:
     """Run the per-document chain, in order; with ``jobs > 1`` in worker processes.
 
@@ -244,11 +260,11 @@ def _map_chain(
     """
     if jobs == 1:
         for doc in docs:
-            yield _process_chain(stages, doc, intake)
+            yield _without(_process_chain(stages, doc, intake), drop)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pending: deque[AsyncResult[list[Document]]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake)) as pool:
+    with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake, drop)) as pool:
         for chunk in _chunks(docs, CHUNK_BYTES, CHUNK_DOCUMENTS):
             pending.append(pool.apply_async(_work, (chunk,)))
             if len(pending) >= jobs * 3:

@@ -18,7 +18,7 @@ from typing import Any
 
 from cleanse.document import Document
 from cleanse.errors import InputError
-from cleanse.io.records import CHANGE_MODES
+from cleanse.io.records import CHANGE_MODES, DETAIL_KEYS
 from cleanse.io.rundir import Checkpoint, Mode, RunDirectory, complete
 from cleanse.pipeline import Pipeline
 from cleanse.stats import RunStats
@@ -123,7 +123,10 @@ def run_to_directory(
             stream = pipeline.run_ray(documents, address=options.address, workers=jobs)
             every = None
         else:
-            stream = pipeline.run(documents, jobs=options.jobs, progress=options.progress, resume=resumed)
+            drop = DETAIL_KEYS if options.changes == "compact" else ()
+            stream = pipeline.run(
+                documents, jobs=options.jobs, progress=options.progress, resume=resumed, drop_metadata=drop
+            )
             every = options.checkpoint_seconds
         last = time.monotonic()
         for doc in stream:
