@@ -22,3 +22,7 @@ class MissingDependencyError(CleanseError, ImportError):
         super().__init__(f'this feature needs {package!r}: pip install "cleanse[{extra}]"')
         self.package = package
         self.extra = extra
+
+
+class WorkerLostError(CleanseError, RuntimeError):
+    """A worker process running per-document stages died (killed, or out of memory)."""

@@ -13,12 +13,14 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
+from cleanse.errors import WorkerLostError
 from cleanse.intake import INTAKE, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
 from cleanse.stats import RunStats
@@ -263,14 +265,26 @@ def _map_chain(
             yield _without(_process_chain(stages, doc, intake), drop)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pending: deque[AsyncResult[list[Document]]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake, drop)) as pool:
+    pending: deque[Future[list[Document]]] = deque()
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(stages, intake, drop))
+    try:
         for chunk in _chunks(docs, CHUNK_BYTES, CHUNK_DOCUMENTS):
-            pending.append(pool.apply_async(_work, (chunk,)))
+            pending.append(executor.submit(_work, chunk))
             if len(pending) >= jobs * 3:
-                yield from pending.popleft().get()
+                yield from _chunk_result(pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from _chunk_result(pending.popleft())
+    finally:  # also when the consumer stops early: queued chunks are dropped, running ones finish
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunk_result(future: Future[list[Document]]) -> list[Document]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerLostError(
+            "a worker process died (killed, or out of memory); the run stopped, rerun with --resume to continue"
+        ) from None
 
 
 def _chunks(docs: Iterable[Document], max_bytes: int, max_documents: int) -> Iterator[list[Document]]:
