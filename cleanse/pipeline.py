@@ -13,10 +13,8 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
@@ -24,6 +22,9 @@ from cleanse.errors import WorkerLostError
 from cleanse.intake import INTAKE, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
 from cleanse.stats import RunStats
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DEFAULT_STAGES = ("encoding", "script", "spam", "splice", "dedup")
 
@@ -264,6 +265,8 @@ def _map_chain(
         for doc in docs:
             yield _without(_process_chain(stages, doc, intake), drop)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pending: deque[Future[list[Document]]] = deque()
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(stages, intake, drop))
@@ -279,6 +282,8 @@ def _map_chain(
 
 
 def _chunk_result(future: Future[list[Document]]) -> list[Document]:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool:
