@@ -115,3 +115,23 @@ def test_change_counts_count_every_change():
     doc.apply_many("encoding", [(0, 1, "甲甲", "fix", None, ())])
     assert change_counts(doc) == {"spam": {"label:article": 2}, "encoding": {"fix": 1}}
     assert compact_record(doc)["metadata"][CHANGE_COUNTS] == change_counts(doc)
+
+
+def test_recompute_from_jsonl_input_with_own_ids(tmp_path, seed_paths):
+    """A crawl export: ids and extra fields from JSONL; explain on compact output equals the full log."""
+    source = tmp_path / "crawl.jsonl"
+    with source.open("w", encoding="utf-8") as handle:
+        for number, path in enumerate(seed_paths[:3]):
+            record = {"id": f"page-{number}", "url": f"https://example.org/{number}", "text": path.read_text("utf-8")}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.write("not json\n")
+    outs = {}
+    for mode in ("compact", "full"):
+        outs[mode] = tmp_path / mode
+        assert main(["run", str(source), "-o", str(outs[mode]), "--no-progress", "--changes", mode]) == 0
+    kept = _records(outs["compact"] / "kept.jsonl")
+    assert kept[0]["metadata"]["url"] == "https://example.org/0"
+    for name in ("kept.jsonl", "rejects.jsonl"):
+        stored = documents_with_changes(outs["full"] / name, _records(outs["full"] / name))
+        recomputed = documents_with_changes(outs["compact"] / name, _records(outs["compact"] / name))
+        assert [d.explain() for d in recomputed] == [d.explain() for d in stored] and stored
