@@ -9,7 +9,9 @@ a run never stops half way because of one bad document.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
+import threading
 import time
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -234,6 +236,16 @@ _WORKER: tuple[list[DocumentStage], IntakeOptions, tuple[str, ...]] = ([], Intak
 def _init_worker(stages: list[DocumentStage], intake: IntakeOptions, drop: tuple[str, ...]) -> None:
     global _WORKER
     _WORKER = (stages, intake, drop)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed with SIGKILL, say), instead of
+    waiting for work forever."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _work(chunk: list[Document]) -> list[Document]:

@@ -77,6 +77,24 @@ def _killed_run(corpus: Path, out: Path, where: str, n: int, *extra: str) -> int
     return result.returncode
 
 
+def _workers_gone(out: Path, wait: float = 10.0) -> bool:
+    """Whether no process still runs with ``out`` on its command line (forked workers share it)."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and str(out).encode() in (entry / "cmdline").read_bytes():
+                    alive.append(entry.name)
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return not alive
+        time.sleep(0.2)
+
+
 def _stats(out: Path) -> dict:
     stats = json.loads((out / REPORT_JSON).read_text("utf-8"))["stats"]
     stats.pop("seconds")
@@ -99,6 +117,8 @@ def test_resume_after_sigkill_gives_the_uninterrupted_output(tmp_path, corpus, r
     assert _killed_run(corpus, out, where, n, *extra) == -signal.SIGKILL
     assert (out / IN_PROGRESS).exists(), "a killed run must leave the directory marked as in progress"
     assert not (out / REPORT_JSON).exists()
+    if "--jobs" in extra:
+        assert _workers_gone(out), "worker processes end when the run they served was killed"
     if n >= 2 or where == "complete":
         assert (out / CHECKPOINT).exists(), "the kill came after a checkpoint: resume starts from it"
     if where == "write":
