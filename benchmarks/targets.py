@@ -32,6 +32,7 @@ SUITE: tuple[tuple[str, int], ...] = (
     ("scaling", 9),
     ("pipeline", 9),
     ("ray_local", 10),
+    ("main_job", 16),
 )
 #: Benchmarks the quick (CI) run leaves out: starting Ray alone takes a large share of its budget.
 FULL_RUN_ONLY = frozenset({"ray_local"})
@@ -220,6 +221,14 @@ TARGETS: tuple[Target, ...] = (
         "<=",
     ),
     _t(10, "ray_local", "default pipeline, Ray 2 workers vs local: identical output", "identical_output", 1, ">="),
+    _t(16, "main_job", "seeds: compact output / input bytes", "results|output_size|seeds|compact|ratio", 1.5, "<="),
+    _t(16, "main_job", "news: compact output / input bytes", "results|output_size|news|compact|ratio", 1.5, "<="),
+    _t(16, "main_job", "import cleanse (importtime)", "results|import|importtime_cumulative_s", 0.3, "<=", " s"),
+    _t(16, "main_job", "whole pipeline vs ftfy, CPU", "results|pipeline_vs_ftfy|ratio_vs_ftfy", 1.0, ">=", "x"),
+    _t(16, "main_job", "jobs 1 -> 2 wall speed-up (quiet machine)", "results|jobs|speedup", 1.7, ">=", "x"),
+    _t(16, "main_job", "dedup stage throughput, CPU", "results|dedup|stage_mb_per_cpu_s", 15, ">=", " MB/s"),
+    _t(16, "main_job", "GBK/Big5 decoding vs chardet, CPU", "results|legacy_decoding|ratio_vs_chardet", 1.0, ">=", "x"),
+    _t(16, "script", "s2t vs official OpenCC", "speed|ratios|s2t_vs_official", 1.0, ">=", "x"),
 )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cleanse.errors import CleanseError, InputError
+
+if TYPE_CHECKING:
+    from cleanse.pipeline import Pipeline
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except CleanseError as exc:
         print(f"cleanse: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the environment: disk full, permissions, a vanished input
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"cleanse: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cleanse: interrupted", file=sys.stderr)
@@ -42,7 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--text-field", default="text", help="JSONL/Parquet field holding the text")
     run.add_argument("--id-field", default="id", help="JSONL/Parquet field holding the id")
     run.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
-    run.add_argument("--no-changes", action="store_true", help="leave change logs out of the JSONL output")
+    run.add_argument(
+        "--changes",
+        choices=("compact", "full"),
+        default="compact",
+        help="compact (default): counts of changes per stage and reason; full: every change logged "
+        "(`cleanse explain` recomputes a compact document's log from the input on demand)",
+    )
+    run.add_argument("--no-changes", dest="changes", action="store_const", const="compact", help=argparse.SUPPRESS)
+    run.add_argument(
+        "--no-split", action="store_true", help="do not emit the stories cut from a page as documents <id>#<n>"
+    )
+    run.add_argument("--overwrite", action="store_true", help="replace the run files in a non-empty output directory")
+    run.add_argument("--resume", action="store_true", help="continue an interrupted run in the output directory")
+    run.add_argument(
+        "--checkpoint-every", type=float, default=30.0, metavar="SECONDS", help="seconds between checkpoints"
+    )
     run.set_defaults(func=_run)
 
     explain = sub.add_parser("explain", help="show every change made to a document, with before, after and reason")
@@ -54,41 +76,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from cleanse import __version__
-    from cleanse.io import OutputWriter, read_inputs
-    from cleanse.pipeline import Pipeline
+    from cleanse.runner import RunOptions, run_to_directory
 
-    if args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.address and args.engine != "ray":
         raise InputError("--address needs --engine ray")
-    pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
-    documents = read_inputs(args.input, args.text_field, args.id_field)
-    started = time.time()
-    with OutputWriter(args.output, with_changes=not args.no_changes) as writer:
-        progress = not args.no_progress and sys.stderr.isatty()
-        if args.engine == "ray":
-            stream = pipeline.run_ray(documents, address=args.address, workers=args.jobs if args.jobs > 1 else None)
-        else:
-            stream = pipeline.run(documents, jobs=args.jobs, progress=progress)
-        for doc in stream:
-            writer.write(doc)
-        report = {
-            "version": __version__,
-            "input": str(args.input),
-            "config": args.config,
-            "jobs": args.jobs,
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
-            "stages": pipeline.describe(),
-            "stats": pipeline.stats.to_dict(),
-        }
-        writer.write_report(report)
-    stats = pipeline.stats
+    if args.resume and args.overwrite:
+        raise InputError("--resume and --overwrite exclude each other")
+    if args.engine == "ray" and args.resume:
+        raise InputError("--resume needs --engine local")
+    options = RunOptions(
+        text_field=args.text_field,
+        id_field=args.id_field,
+        changes=args.changes,
+        jobs=args.jobs,
+        progress=not args.no_progress and sys.stderr.isatty(),
+        mode="resume" if args.resume else "overwrite" if args.overwrite else "new",
+        checkpoint_seconds=args.checkpoint_every,
+        engine=args.engine,
+        address=args.address,
+    )
+    pipeline = _pipeline(args.config, split=not args.no_split)
+    stats = run_to_directory(pipeline, args.input, args.output, options, config=args.config)
     print(
-        f"{stats.documents_in} documents: {stats.kept} kept, {stats.dropped} rejected, "
-        f"{stats.duplicates} duplicates -> {args.output}"
+        f"{stats.documents_in} documents (+ {stats.derived} split off): {stats.kept} kept, "
+        f"{stats.dropped} rejected, {stats.duplicates} duplicates -> {args.output}"
     )
     return 0 if stats.balanced else 1
+
+
+def _pipeline(config: str | None, split: bool = True) -> Pipeline:
+    from cleanse.pipeline import Pipeline
+
+    pipeline = Pipeline.from_config(config) if config else Pipeline.default()
+    if split:
+        return pipeline
+    stages = [type(s)(s.options, split_documents=False) if s.name == "splice" else s for s in pipeline.stages]
+    return Pipeline(stages, pipeline.intake)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -100,7 +123,7 @@ def _explain(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError(f"file not found: {path}")
     if path.suffix == ".jsonl":
-        found = False
+        records = []
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 try:
@@ -109,10 +132,13 @@ def _explain(args: argparse.Namespace) -> int:
                 except (ValueError, KeyError, TypeError) as exc:
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is None or doc.id == args.id:
-                    found = True
-                    print(doc.explain())
-        if args.id is not None and not found:
+                    records.append(record)
+        if args.id is not None and not records:
             raise InputError(f"no document with id {args.id!r} in {path}")
+        from cleanse.recompute import documents_with_changes
+
+        for doc in documents_with_changes(path, records):
+            print(doc.explain())
         return 0
     pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
     single = Pipeline(pipeline.document_stages)

@@ -19,6 +19,10 @@ class MissingDependencyError(CleanseError, ImportError):
     """An optional feature needs a package that is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(f"this feature needs {package!r}: pip install \"cleanse[{extra}]\"")
+        super().__init__(f'this feature needs {package!r}: pip install "cleanse[{extra}]"')
         self.package = package
         self.extra = extra
+
+
+class WorkerLostError(CleanseError, RuntimeError):
+    """A worker process running per-document stages died (killed, or out of memory)."""

@@ -9,20 +9,24 @@ a run never stops half way because of one bad document.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
+import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
-from multiprocessing.pool import AsyncResult
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
+from cleanse.errors import WorkerLostError
 from cleanse.intake import INTAKE, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
-from cleanse.stages.encoding import ensure_decoded
 from cleanse.stats import RunStats
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 DEFAULT_STAGES = ("encoding", "script", "spam", "splice", "dedup")
 
@@ -37,6 +41,7 @@ class Pipeline:
         self.stages = list(stages)
         self.intake = intake or IntakeOptions()
         self.stats = RunStats([s.name for s in self.stages])
+        self._pending_children = 0
 
     @classmethod
     def default(cls, **options: Mapping[str, Any]) -> Pipeline:
@@ -55,6 +60,11 @@ class Pipeline:
     def document_stages(self) -> list[DocumentStage]:
         return [s for s in self.stages if isinstance(s, DocumentStage)]
 
+    @property
+    def head_stages(self) -> list[DocumentStage]:
+        """The per-document stages before the first corpus stage: the part that runs in workers."""
+        return _split_head(self.stages)[0]
+
     def describe(self) -> list[dict[str, Any]]:
         return [stage.describe() for stage in self.stages]
 
@@ -62,15 +72,34 @@ class Pipeline:
         """Run the per-document stages on one document (used by ``cleanse.clean``)."""
         return _process_chain(self.document_stages, doc, self.intake)
 
-    def run(self, documents: Iterable[Document], jobs: int = 1, progress: bool = False) -> Iterator[Document]:
-        """Stream documents through every stage; yields each input document exactly once."""
+    def run(
+        self,
+        documents: Iterable[Document],
+        jobs: int = 1,
+        progress: bool = False,
+        resume: bool = False,
+        drop_metadata: Collection[str] = (),
+    ) -> Iterator[Document]:
+        """Stream documents through every stage; yields each input document exactly once.
+
+        ``resume=True`` continues from the state :meth:`restore` installed: the counts and the corpus
+        stages' indexes carry on, and ``documents`` must be the input after the documents already done.
+        ``drop_metadata``: metadata keys the per-document stages keep for one another and the caller does
+        not want (compact output); they are removed where those stages ran, before documents travel back
+        from worker processes.
+        """
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
-        self.stats = RunStats([s.name for s in self.stages])
-        self.stats.started = time.time()
+        if not resume:
+            self.stats = RunStats([s.name for s in self.stages])
+            self.stats.started = time.time()
+        self._pending_children = 0
         head, tail = _split_head(self.stages)
-        stream = self._count_inputs(documents)
-        stream = _map_chain(head, stream, jobs, self.intake)
+        stream = _measure_sizes(documents)
+        later_document_stages = any(isinstance(stage, DocumentStage) for stage in tail)
+        drop = () if later_document_stages else tuple(drop_metadata)  # a later stage may read them
+        stream = _map_chain(head, stream, jobs, self.intake, drop)
+        stream = self._count_inputs(stream)
         stream = self._record(stream, [s.name for s in head])
         stream = self._expand(stream)
         for stage in tail:
@@ -89,7 +118,33 @@ class Pipeline:
 
         return run_ray(self, dataset, **options)
 
+    @property
+    def at_boundary(self) -> bool:
+        """Whether every document that entered the corpus stages has also left the pipeline.
+
+        True between two input documents (and their split-off children) when every corpus stage
+        streams; then :meth:`snapshot` plus ``stats.documents_in`` describe the run exactly.
+        """
+        head, tail = _split_head(self.stages)
+        streaming = all(getattr(stage, "streaming", True) for stage in tail)
+        return streaming and self._pending_children == 0
+
+    def snapshot(self) -> bytes:
+        """The run's state after the documents output so far: counts and the stages after the head."""
+        head, tail = _split_head(self.stages)
+        return pickle.dumps((tail, self.stats), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, state: bytes) -> None:
+        """Install a :meth:`snapshot` taken by an identical pipeline; then ``run(..., resume=True)``."""
+        head, tail = _split_head(self.stages)
+        restored_tail, stats = pickle.loads(state)
+        if [s.name for s in restored_tail] != [s.name for s in tail]:
+            raise ValueError("the saved state was taken by a pipeline with other stages")
+        self.stages = [*head, *restored_tail]
+        self.stats = stats
+
     def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
+        """Count each input as it leaves the per-document stages (in step with the output)."""
         for doc in documents:
             self.stats.count_input(doc)
             yield doc
@@ -98,6 +153,7 @@ class Pipeline:
         """Turn segments a stage asked to emit (``metadata["emit"]``) into documents of their own."""
         for doc in docs:
             emitted = doc.metadata.pop("emit", None) or ()
+            self._pending_children = len(emitted)
             yield doc
             for number, segment in enumerate(emitted, 1):
                 child = Document.from_text(
@@ -108,12 +164,21 @@ class Pipeline:
                     source=doc.metadata.get("source"),
                 )
                 self.stats.count_derived(child)
+                self._pending_children -= 1
                 yield child
 
     def _record(self, docs: Iterable[Document], names: list[str]) -> Iterator[Document]:
         for doc in docs:
             self.stats.count_stages(doc, names)
             yield doc
+
+
+def _measure_sizes(documents: Iterable[Document]) -> Iterator[Document]:
+    """Record each input's size in bytes before decoding (``metadata["size"]``)."""
+    for doc in documents:
+        if "size" not in doc.metadata:
+            doc.metadata["size"] = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+        yield doc
 
 
 def _defer_label_actions(stages: list[str], options: dict[str, dict[str, Any]]) -> None:
@@ -142,7 +207,10 @@ def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
 def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: IntakeOptions) -> Document:
     current: str = INTAKE
     try:
-        ensure_decoded(doc)
+        if doc.text is None:
+            from cleanse.stages.encoding import ensure_decoded
+
+            ensure_decoded(doc)
         check_intake(doc, intake)
         for stage in stages:
             if not doc.kept:
@@ -162,41 +230,92 @@ def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:
         yield from stage.run(docs)
 
 
-_WORKER: tuple[list[DocumentStage], IntakeOptions] = ([], IntakeOptions())
+_WORKER: tuple[list[DocumentStage], IntakeOptions, tuple[str, ...]] = ([], IntakeOptions(), ())
 
 
-def _init_worker(stages: list[DocumentStage], intake: IntakeOptions) -> None:
+def _init_worker(stages: list[DocumentStage], intake: IntakeOptions, drop: tuple[str, ...]) -> None:
     global _WORKER
-    _WORKER = (stages, intake)
+    _WORKER = (stages, intake, drop)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed with SIGKILL, say), instead of
+    waiting for work forever."""
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _work(chunk: list[Document]) -> list[Document]:
-    stages, intake = _WORKER
-    return [_process_chain(stages, doc, intake) for doc in chunk]
+    stages, intake, drop = _WORKER
+    return [_without(_process_chain(stages, doc, intake), drop) for doc in chunk]
+
+
+def _without(doc: Document, keys: tuple[str, ...]) -> Document:
+    for key in keys:
+        doc.metadata.pop(key, None)
+    return doc
+
+
+CHUNK_BYTES = 256 * 1024
+CHUNK_DOCUMENTS = 1024
 
 
 def _map_chain(
-    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions, chunksize: int = 8
+    stages: list[DocumentStage], docs: Iterable[Document], jobs: int, intake: IntakeOptions, drop: tuple[str, ...] = ()
 ) -> Iterator[Document]:
     """Run the per-document chain, in order; with ``jobs > 1`` in worker processes.
 
-    Only ``jobs * 4`` chunks are in flight at once (``Pool.imap`` would read the whole input
-    ahead), so memory stays bounded on an endless stream.
+    Workers get whole chunks of about :data:`CHUNK_BYTES` of input (at most :data:`CHUNK_DOCUMENTS`
+    documents), so the cost of sending work and results stays small next to the work, for a few long
+    pages as for many short posts. Only ``jobs * 3`` chunks are in flight at once (``Pool.imap`` would
+    read the whole input ahead), so memory stays bounded on an endless stream.
     """
     if jobs == 1:
         for doc in docs:
-            yield _process_chain(stages, doc, intake)
+            yield _without(_process_chain(stages, doc, intake), drop)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pending: deque[AsyncResult[list[Document]]] = deque()
-    with context.Pool(jobs, initializer=_init_worker, initargs=(stages, intake)) as pool:
-        iterator = iter(docs)
-        while chunk := list(islice(iterator, chunksize)):
-            pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= jobs * 4:
-                yield from pending.popleft().get()
+    pending: deque[Future[list[Document]]] = deque()
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(stages, intake, drop))
+    try:
+        for chunk in _chunks(docs, CHUNK_BYTES, CHUNK_DOCUMENTS):
+            pending.append(executor.submit(_work, chunk))
+            if len(pending) >= jobs * 3:
+                yield from _chunk_result(pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from _chunk_result(pending.popleft())
+    finally:  # also when the consumer stops early: queued chunks are dropped, running ones finish
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunk_result(future: Future[list[Document]]) -> list[Document]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerLostError(
+            "a worker process died (killed, or out of memory); the run stopped, rerun with --resume to continue"
+        ) from None
+
+
+def _chunks(docs: Iterable[Document], max_bytes: int, max_documents: int) -> Iterator[list[Document]]:
+    """Consecutive documents grouped until their input size reaches ``max_bytes`` (or ``max_documents``)."""
+    chunk: list[Document] = []
+    size = 0
+    for doc in docs:
+        chunk.append(doc)
+        size += int(doc.metadata.get("size", 0)) or 1
+        if size >= max_bytes or len(chunk) >= max_documents:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _with_progress(docs: Iterable[Document]) -> Iterator[Document]:

@@ -44,8 +44,10 @@ class RunStats:
 
     def count_input(self, doc: Document) -> None:
         self.documents_in += 1
-        size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
-        doc.metadata.setdefault("size", size)
+        size = doc.metadata.get("size")
+        if not isinstance(size, int):
+            size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+            doc.metadata["size"] = size
         self.bytes_in += size
 
     def count_derived(self, doc: Document) -> None:
@@ -54,13 +56,16 @@ class RunStats:
         doc.metadata.setdefault("size", len((doc.text or "").encode("utf-8")))
 
     def count_stages(self, doc: Document, names: list[str]) -> None:
+        """Count the changes ``names`` (the stages that just ran on ``doc``) logged: the tail of its log."""
         wanted = set(names)
         if doc.status_stage == "intake":
             wanted.add("intake")
         changed: set[str] = set()
-        for change in doc.changes:
-            if change.stage not in wanted:
-                continue
+        changes = doc.changes
+        start = len(changes)
+        while start and changes[start - 1].stage in wanted:  # the stages just run logged last
+            start -= 1
+        for change in changes[start:]:
             stats = self.stages[change.stage]
             stats.reasons[change.reason] = stats.reasons.get(change.reason, 0) + 1
             if change.is_verdict:

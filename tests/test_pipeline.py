@@ -154,5 +154,50 @@ def test_run_streams_an_endless_input(jobs):
     stream = pipeline.run(endless(), jobs=jobs)
     first = [next(stream) for _ in range(50)]
     assert [d.id for d in first] == [str(i) for i in range(1, 51)]
-    assert consumed < 50 + 8 * 4 * jobs + 8
+    from cleanse.pipeline import CHUNK_DOCUMENTS
+
+    assert consumed <= 50 + CHUNK_DOCUMENTS * (3 * jobs + 1), "read-ahead is bounded by the chunks in flight"
     stream.close()
+
+
+def test_import_cleanse_loads_no_heavy_modules():
+    """``import cleanse`` (and ``cleanse --version``) load no stage, numpy or scipy until one is used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cleanse, cleanse.cli; cleanse.cli._parser(); "
+        "heavy = ('numpy', 'scipy'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith('cleanse.stages.')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "['cleanse.stages.base']"
+
+
+class DiesOnSeven(DocumentStage):
+    """Kills the worker process it runs in (as the kernel's OOM killer would) at document 7."""
+
+    name = "dies"
+
+    def process(self, doc: Document) -> Document:
+        if doc.id == "7":
+            import os
+
+            os._exit(1)
+        return doc
+
+
+def test_a_dead_worker_stops_the_run_with_an_error_not_a_hang():
+    from cleanse.errors import WorkerLostError
+
+    documents = (Document.from_text(f"段落 {n}", id=str(n)) for n in range(20))
+    with pytest.raises(WorkerLostError, match="--resume"):
+        list(Pipeline([DiesOnSeven()]).run(documents, jobs=2))
+
+
+def test_stopping_early_never_hangs():
+    """Closing the stream while chunks are queued and running ends the workers (five times over)."""
+    for _ in range(5):
+        stream = Pipeline([Upper()]).run((Document.from_text("段落" * 50, id=str(n)) for n in range(50_000)), jobs=2)
+        assert next(stream).id == "0"
+        stream.close()

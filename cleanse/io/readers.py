@@ -10,6 +10,7 @@ import glob
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 from cleanse.document import Document
 from cleanse.errors import InputError, MissingDependencyError
@@ -17,8 +18,22 @@ from cleanse.errors import InputError, MissingDependencyError
 READER = "reader"
 
 
-def read_inputs(source: str | Path, text_field: str = "text", id_field: str = "id") -> Iterator[Document]:
-    """Pick a reader by what ``source`` is: a directory, a glob, a text file, ``.jsonl`` or ``.parquet``."""
+class Excluded(Protocol):
+    """Files a reader must skip: the output directory of the run (see :class:`cleanse.io.rundir.RunDirectory`)."""
+
+    def contains(self, candidate: str | Path) -> bool: ...
+
+    def is_own_file(self, candidate: str | Path) -> bool: ...
+
+
+def read_inputs(
+    source: str | Path, text_field: str = "text", id_field: str = "id", exclude: Excluded | None = None
+) -> Iterator[Document]:
+    """Pick a reader by what ``source`` is: a directory, a glob, a text file, ``.jsonl`` or ``.parquet``.
+
+    ``exclude``: an output directory whose files are never read as input (all of it when it lies
+    inside ``source``; only the files a run writes when ``source`` lies inside it).
+    """
     path = Path(source)
     name = str(source)
     if path.is_file() and path.suffix in {".jsonl", ".ndjson"}:
@@ -26,8 +41,17 @@ def read_inputs(source: str | Path, text_field: str = "text", id_field: str = "i
     if path.is_file() and path.suffix == ".parquet":
         return read_parquet(path, text_field, id_field)
     if path.exists() or glob.has_magic(name):
-        return read_text_files(source)
+        files = _list_files(source)
+        if exclude is not None:
+            files = _without_output(files, path, exclude)
+        return _read_files(files)
     raise InputError(f"input not found: {source}")
+
+
+def _without_output(files: list[Path], source: Path, exclude: Excluded) -> list[Path]:
+    if source.exists() and exclude.contains(source):
+        return [p for p in files if not exclude.is_own_file(p)]
+    return [p for p in files if not exclude.contains(p)]
 
 
 def _list_files(source: str | Path) -> list[Path]:

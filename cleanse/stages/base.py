@@ -64,6 +64,12 @@ class DocumentStage(Stage):
 class CorpusStage(Stage):
     """A stage that needs the stream: it keeps an index and yields every document it receives."""
 
+    @property
+    def streaming(self) -> bool:
+        """True when the stage yields each document before it reads the next one and keeps all its
+        state on itself, so a pickled copy taken between documents can carry on a run (resume)."""
+        return False
+
     @abstractmethod
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Yield every input document, marked as needed; keep only an index in memory."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import quad
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -29,11 +28,15 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
 
 
 def _false_positive_area(threshold: float, bands: int, rows: int) -> float:
+    from scipy.integrate import quad  # loaded on first use: half a second of import time
+
     area, _ = quad(lambda s: 1 - (1 - s ** float(rows)) ** float(bands), 0.0, threshold)
     return float(area)
 
 
 def _false_negative_area(threshold: float, bands: int, rows: int) -> float:
+    from scipy.integrate import quad
+
     area, _ = quad(lambda s: 1 - (1 - (1 - s ** float(rows)) ** float(bands)), threshold, 1.0)
     return float(area)
 

@@ -92,6 +92,10 @@ class NearDupDetector(CorpusStage):
             yield from self._check_batch(docs)
         self._save_indexes()
 
+    @property
+    def streaming(self) -> bool:
+        return self.options.keep == "first"
+
     def checks(self, doc: Document) -> bool:
         """Whether the stage compares ``doc``: kept, not empty, and not a split-off segment unless asked."""
         return self._wanted(doc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -212,36 +213,72 @@ def _raw_split_utf8(data: bytes) -> list[tuple[bool, bytes]]:
     return out
 
 
+CLEAR_SCORE = -8.5
+"""Per-character language-model score a strict reading must reach to be taken without asking chardet
+(Chinese text read in its own encoding scores about -6; Korean EUC-KR read as GB18030 about -10.6)."""
+CLEAR_MARGIN = 3.0
+"""How far the other legacy reading must score below it (a wrong GBK/Big5 reading scores about -15)."""
+CLEAR_MIN_CHARS = 200
+CLEAR_CONFIDENCE = 0.99
+
+
 def _decode_legacy(data: bytes, detect: bool = True) -> DecodeResult:
     """Pick among chardet's guess, GB18030 and Big5: strict decoders first, then the language model.
 
-    Short fragments of a mixed document skip chardet (too little to go on) and choose
-    between GB18030 and Big5 by the language model alone.
+    The screen first: when one of GB18030 and Big5 reads the bytes strictly as fluent Chinese and the
+    other does not come close, that reading is taken and chardet is not asked (it would only add a
+    candidate scoring below it). Short fragments of a mixed document skip chardet too (too little to
+    go on) and choose between GB18030 and Big5 by the language model alone.
     """
+    model = language_model()
+    readings = {encoding: _reading(data, encoding, model) for encoding in _LEGACY_CANDIDATES}
     name, confidence = "", 0.0
     if detect:
+        clear = _clear_reading(readings)
+        if clear is not None:
+            return _legacy_result(clear, readings[clear], CLEAR_CONFIDENCE)
         import chardet
 
         guess = chardet.detect(data[:DETECTION_SAMPLE])
         name = (guess.get("encoding") or "").lower()
         confidence = float(guess.get("confidence") or 0.0)
     guessed = _CHARDET_NAMES.get(name, name)
-    candidates = [c for c in dict.fromkeys([*_LEGACY_CANDIDATES, guessed]) if c and _known(c)]
-    model = language_model()
-    best: tuple[float, str, str, bool] | None = None
-    for encoding in candidates:
-        try:
-            text, strict = data.decode(encoding), True
-        except UnicodeDecodeError:
-            text, strict = data.decode(encoding, errors="replace"), False
-        sample = text[:2000]
-        score = model.score(sample) / max(1, len(sample))
-        if best is None or score > best[0]:
-            best = (score, encoding, text, strict)
-    _, encoding, text, strict = best or (0.0, "gb18030", data.decode("gb18030", errors="replace"), False)
-    chosen_confidence = confidence if encoding == guessed else 0.5
+    if guessed and guessed not in readings and _known(guessed):
+        readings[guessed] = _reading(data, guessed, model)
+    best: str | None = None
+    for encoding, (score, _, _) in readings.items():
+        if best is None or score > readings[best][0]:
+            best = encoding
+    if best is None:
+        return DecodeResult(data.decode("gb18030", errors="replace"), "gb18030", 0.0, [])
+    return _legacy_result(best, readings[best], confidence if best == guessed else 0.5)
+
+
+def _reading(data: bytes, encoding: str, model: Any) -> tuple[float, str, bool]:
+    """The language-model score per character of ``data`` read as ``encoding``, the text, and whether it
+    decoded without errors."""
+    try:
+        text, strict = data.decode(encoding), True
+    except UnicodeDecodeError:
+        text, strict = data.decode(encoding, errors="replace"), False
+    sample = text[:2000]
+    return model.score(sample) / max(1, len(sample)), text, strict
+
+
+def _clear_reading(readings: dict[str, tuple[float, str, bool]]) -> str | None:
+    ranked = sorted(readings, key=lambda encoding: -readings[encoding][0])
+    best = ranked[0]
+    score, text, strict = readings[best]
+    runner_up = readings[ranked[1]][0] if len(ranked) > 1 else float("-inf")
+    if strict and len(text) >= CLEAR_MIN_CHARS and score >= CLEAR_SCORE and score - runner_up >= CLEAR_MARGIN:
+        return best
+    return None
+
+
+def _legacy_result(encoding: str, reading: tuple[float, str, bool], confidence: float) -> DecodeResult:
+    _, text, strict = reading
     damaged = [] if strict else [(m.start(), m.end()) for m in regex.finditer("\ufffd+", text)]
-    return DecodeResult(text, codecs.lookup(encoding).name, chosen_confidence, damaged)
+    return DecodeResult(text, codecs.lookup(encoding).name, confidence, damaged)
 
 
 def _known(encoding: str) -> bool:

@@ -48,6 +48,14 @@ class CharacterTable:
                 lookup[code] = ord(value)
             self.lookup = lookup
 
+    def apply_codes(self, codes: np.ndarray) -> np.ndarray:
+        """The mapping over an array of code points, as a new array (one-to-one mappings only)."""
+        if self.lookup is None:
+            return codes.copy()
+        size = len(self.lookup)
+        mapped: np.ndarray = np.where(codes < size, self.lookup[np.minimum(codes, size - 1)], codes)
+        return mapped.astype(np.uint32)
+
     def apply(self, text: str) -> str:
         if not self.mapping or text.isascii():
             return text
@@ -96,6 +104,9 @@ class _Matcher:
         self.table = CharacterTable(characters)
         keys = [key for level in self.levels for key in level.phrases]
         self.screen = _BigramScreen(keys) if keys else None
+        self.hashes = [_KeyHashes(level.phrases) for level in self.levels]
+        self.prefix_hashes = _KeyHashes({key[:end]: "" for key in keys for end in range(1, len(key))})
+        self.longest_key = max((len(key) for key in keys), default=0)
 
     def longest_match(self, text: str, at: int) -> tuple[int, str] | None:
         """The end and conversion of the phrase OpenCC would take at ``at``, or None."""
@@ -119,11 +130,23 @@ class _Matcher:
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
         """Every phrase taken by forward maximum matching, as ``(start, end, conversion)``."""
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        taken = self._taken(codes)
+        if taken is None:
+            return self._walk(text)
+        starts, ends, levels, indexes = taken
+        rows = zip(starts.tolist(), ends.tolist(), levels.tolist(), indexes.tolist(), strict=True)
+        return [(start, end, self.hashes[level].value(end - start, index)) for start, end, level, index in rows]
+
+    def _walk(self, text: str) -> list[tuple[int, int, str]]:
+        """Forward maximum matching position by position: the reference the vectorised search must equal,
+        and its fallback if two keys of one length ever share a hash."""
         if self.screen is None:
             return []
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         found: list[tuple[int, int, str]] = []
         cursor = 0
-        for at in self.screen.candidates(text):
+        for at in self.screen.candidate_array(codes).tolist():
             if at < cursor:
                 continue
             match = self.longest_match(text, at)
@@ -132,8 +155,94 @@ class _Matcher:
                 cursor = match[0]
         return found
 
+    def _taken(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The phrases forward maximum matching takes, as arrays: starts, ends, levels, key indexes.
+
+        The longest key at every candidate position is found for all positions at once
+        (:meth:`_longest_keys`) and checked against the key's code points. Matching then takes, in
+        order, every match that starts at or after the end of the last one taken: a match that starts
+        after every earlier match has ended is taken for certain (found with one cumulative maximum);
+        only matches overlapping an earlier one are decided one by one. None when a hash matched
+        text that is not the key (a collision), so the caller walks instead.
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        if self.screen is None or len(codes) == 0:
+            return empty, empty, empty, empty
+        positions = self.screen.candidate_array(codes)
+        if positions.size == 0:
+            return empty, empty, empty, empty
+        starts, lengths, levels, indexes = self._longest_keys(codes, positions)
+        for level, table in enumerate(self.hashes):
+            if not table.verify(codes, starts, lengths, levels == level, indexes):
+                return None
+        ends = starts + lengths
+        if starts.size == 0:
+            return starts, ends, levels, indexes
+        reach = np.maximum.accumulate(ends)
+        covered = np.concatenate(([0], reach[:-1]))
+        taken = starts >= covered
+        overlapping = np.flatnonzero(~taken)
+        if overlapping.size:
+            order = np.where(taken, np.arange(len(starts)), -1)
+            last_free = np.concatenate(([-1], np.maximum.accumulate(order)[:-1]))[overlapping]
+            free_end = np.where(last_free >= 0, ends[np.maximum(last_free, 0)], 0).tolist()
+            last = 0
+            for position, start, end, before in zip(
+                overlapping.tolist(), starts[overlapping].tolist(), ends[overlapping].tolist(), free_end, strict=True
+            ):
+                if start >= max(before, last):
+                    taken[position] = True
+                    last = end
+        return starts[taken], ends[taken], levels[taken], indexes[taken]
+
+    def _longest_keys(
+        self, codes: np.ndarray, positions: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each position where a key matches: the position, the length of the longest key of the first
+        level with a match there, that level and the key's index in its level's table (positions without
+        a match are left out).
+
+        A position stays in the search only while the text from it is a prefix of some longer key, so
+        after two or three characters only a few positions remain.
+        """
+        size = len(codes)
+        longest = np.zeros((len(self.levels), len(positions)), dtype=np.int64)
+        index = np.zeros((len(self.levels), len(positions)), dtype=np.int64)
+        active = np.arange(len(positions))
+        starts = positions
+        hashes = np.zeros(len(positions), dtype=np.uint64)
+        wide = codes.astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for length in range(1, self.longest_key + 1):
+                inside = starts + length <= size
+                if not inside.all():
+                    active, starts, hashes = active[inside], starts[inside], hashes[inside]
+                if active.size == 0:
+                    break
+                hashes = hashes * _HASH_BASE + wide[starts + length - 1]
+                for level, table in enumerate(self.hashes):
+                    found = table.lookup(length, hashes)
+                    if found is not None:
+                        hit, at = found
+                        longest[level, active[hit]] = length
+                        index[level, active[hit]] = at[hit]
+                going_on = self.prefix_hashes.lookup(length, hashes)
+                if going_on is None:
+                    break
+                active, starts, hashes = active[going_on[0]], starts[going_on[0]], hashes[going_on[0]]
+        matched = longest > 0
+        first = np.argmax(matched, axis=0)
+        keep = matched.any(axis=0)
+        columns = np.arange(len(positions))
+        chosen, chosen_index = longest[first, columns], index[first, columns]
+        return positions[keep], chosen[keep], first[keep], chosen_index[keep]
+
     def run(self, text: str, convert: bool, mark: str | None) -> str:
         """Convert (or, with ``convert=False``, only segment) ``text``; ``mark`` brackets each phrase."""
+        if convert and mark is None:
+            converted = self._convert_in_place(text)
+            if converted is not None:
+                return converted
         matches = self._matches(text)
         characters = self.table.apply(text) if convert else text
         if not matches:
@@ -148,33 +257,162 @@ class _Matcher:
         pieces.append(characters[cursor:])
         return "".join(pieces)
 
+    def _convert_in_place(self, text: str) -> str | None:
+        """Conversion with array operations alone, when every character and every phrase taken keeps its
+        length (nearly always); None otherwise."""
+        if self.table.lookup is None and self.table.mapping:
+            return None
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        taken = self._taken(codes)
+        if taken is None:
+            return None
+        starts, ends, levels, indexes = taken
+        if starts.size == 0:
+            return self.table.apply(text)
+        output = self.table.apply_codes(codes)
+        for level, table in enumerate(self.hashes):
+            if not table.write_values(output, starts, ends - starts, levels == level, indexes):
+                return None
+        return output.tobytes().decode("utf-32-le", "surrogatepass")
+
 
 class _BigramScreen:
     """Positions where some key may start: its first two characters (or a one-character key) are there.
 
-    Every bigram of the text is packed into one integer and looked up in the sorted array of the
-    keys' first bigrams with ``np.searchsorted``, so the Python walk visits only those positions.
+    Every bigram of the text is packed into one integer and tested against a bit filter of the keys'
+    first bigrams, so the search visits only those positions (and, the filter being a filter, a few
+    more, which the exact key lookup of :meth:`_Matcher._longest_keys` then rejects).
     """
 
     def __init__(self, keys: list[str]) -> None:
-        self.bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.int64))
+        bigrams = np.unique(np.array([_pack(key[0], key[1]) for key in keys if len(key) > 1], dtype=np.uint64))
+        self.bigrams = _BitFilter(_slots(bigrams, 2))
         self.starts = np.zeros(0x110000, dtype=bool)
         self.starts[[ord(key[0]) for key in keys]] = True
         self.singles = np.zeros(0x110000, dtype=bool)
         self.singles[[ord(key) for key in keys if len(key) == 1]] = True
         self.has_singles = bool(self.singles.any())
 
-    def candidates(self, text: str) -> list[int]:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    def candidate_array(self, codes: np.ndarray) -> np.ndarray:
+        """Sorted positions of the text (given as code points) where some key may start."""
         if len(codes) < 2:
-            return np.flatnonzero(self.singles[codes]).tolist()
+            return np.flatnonzero(self.singles[codes])
         possible = np.flatnonzero(self.starts[codes[:-1]])
-        pairs = (codes[possible].astype(np.int64) << 21) | codes[possible + 1]
-        found = np.minimum(np.searchsorted(self.bigrams, pairs), max(len(self.bigrams) - 1, 0))
-        hits = possible[self.bigrams[found] == pairs] if len(self.bigrams) else possible[:0]
+        pairs = (codes[possible].astype(np.uint64) << np.uint64(21)) | codes[possible + 1]
+        hits = possible[self.bigrams.test(_slots(pairs, 2))]
         if self.has_singles:
             hits = np.union1d(hits, np.flatnonzero(self.singles[codes]))
-        return hits.tolist()
+        return hits
+
+
+class _BitFilter:
+    """A set of slot numbers below ``2**_FILTER_BITS`` kept as bits: 1 MB whatever the number of keys."""
+
+    def __init__(self, slots: np.ndarray) -> None:
+        self.bits = np.zeros(1 << (_FILTER_BITS - 3), dtype=np.uint8)
+        np.bitwise_or.at(self.bits, slots >> 3, (1 << (slots & 7)).astype(np.uint8))
+
+    def test(self, slots: np.ndarray) -> np.ndarray:
+        result: np.ndarray = ((self.bits[slots >> 3] >> (slots & 7).astype(np.uint8)) & 1).astype(bool)
+        return result
+
+
+_HASH_BASE = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_FILTER_BITS = 23
+
+
+class _KeyHashes:
+    """The keys of one level as sorted arrays of 64-bit polynomial hashes, one array per key length,
+    with each key's code points and its value alongside (for checking matches and writing conversions).
+
+    The hash of ``c0 c1 ... ck`` is ``((c0 * B + c1) * B + ...) + ck`` modulo 2**64, the same recurrence
+    :meth:`_Matcher._longest_keys` runs over the text. A bitmap indexed by the mixed hash and length
+    answers "certainly not a key" for most queries before the exact binary search.
+    """
+
+    def __init__(self, phrases: dict[str, str]) -> None:
+        by_length: dict[int, list[tuple[int, str, str]]] = {}
+        mask = (1 << 64) - 1
+        base = int(_HASH_BASE)
+        for key, value in phrases.items():
+            hashed = 0
+            for character in key:
+                hashed = (hashed * base + ord(character)) & mask
+            by_length.setdefault(len(key), []).append((hashed, key, value))
+        self.tables: dict[int, np.ndarray] = {}
+        self.keys: dict[int, np.ndarray] = {}
+        self.values: dict[int, list[str]] = {}
+        self.value_codes: dict[int, np.ndarray] = {}
+        self.same_length: dict[int, np.ndarray] = {}
+        for length, entries in by_length.items():
+            entries.sort()
+            self.tables[length] = np.array([hashed for hashed, _, _ in entries], dtype=np.uint64)
+            self.keys[length] = _code_matrix([key for _, key, _ in entries], length)
+            self.values[length] = [value for _, _, value in entries]
+            same = np.array([len(value) == length for _, _, value in entries], dtype=bool)
+            self.same_length[length] = same
+            self.value_codes[length] = _code_matrix(
+                [v if len(v) == length else "\0" * length for v in self.values[length]], length
+            )
+        slots = [_slots(table, length) for length, table in self.tables.items()]
+        self.filter = _BitFilter(np.concatenate(slots) if slots else np.zeros(0, dtype=np.intp))
+
+    def lookup(self, length: int, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Which ``hashes`` are hashes of keys of ``length`` characters, and where they sit in the table
+        (None: no key has that length). Two keys with one hash keep only one entry; :meth:`verify`
+        then finds the other's matches false."""
+        table = self.tables.get(length)
+        if table is None:
+            return None
+        found = self.filter.test(_slots(hashes, length))
+        at = np.zeros(len(hashes), dtype=np.int64)
+        maybe = np.flatnonzero(found)
+        if maybe.size:
+            candidates = hashes[maybe]
+            places = np.minimum(np.searchsorted(table, candidates), len(table) - 1)
+            found[maybe] = table[places] == candidates
+            at[maybe] = places
+        return found, at
+
+    def value(self, length: int, index: int) -> str:
+        return self.values[length][index]
+
+    def verify(
+        self, codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mine: np.ndarray, indexes: np.ndarray
+    ) -> bool:
+        """Whether the text at each of this level's matches is exactly the key its hash found."""
+        for length in np.unique(lengths[mine]).tolist():
+            group = mine & (lengths == length)
+            spans = starts[group][:, None] + np.arange(length)
+            if not np.array_equal(codes[spans], self.keys[length][indexes[group]]):
+                return False
+        return True
+
+    def write_values(
+        self, output: np.ndarray, starts: np.ndarray, lengths: np.ndarray, mine: np.ndarray, indexes: np.ndarray
+    ) -> bool:
+        """Write the conversions of this level's matches into ``output``; False (nothing written for the
+        offending group) when one of them changes length."""
+        for length in np.unique(lengths[mine]).tolist():
+            group = mine & (lengths == length)
+            chosen = indexes[group]
+            if not self.same_length[length][chosen].all():
+                return False
+            output[starts[group][:, None] + np.arange(length)] = self.value_codes[length][chosen]
+        return True
+
+
+def _code_matrix(strings: list[str], length: int) -> np.ndarray:
+    """Strings of ``length`` characters as a ``(len(strings), length)`` array of code points."""
+    joined = "".join(strings).encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(joined, dtype=np.uint32).reshape(len(strings), length)
+
+
+def _slots(hashes: np.ndarray, length: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        mixed = (hashes + np.uint64(length)) * _MIX
+    return (mixed >> np.uint64(64 - _FILTER_BITS)).astype(np.intp)
 
 
 def _pack(first: str, second: str) -> int:

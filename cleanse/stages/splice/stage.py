@@ -46,7 +46,7 @@ class SpliceOptions:
     how poorly a paragraph must fit its story to count as inserted.
     """
 
-    split_documents: bool = False
+    split_documents: bool = True
     emit_roles: tuple[str, ...] = (OFF_TOPIC, CONTINUATION, INSERTED)
     mend_breaks: bool = True
     use_spam_labels: bool = True

@@ -77,3 +77,31 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     assert isinstance(result.text, str)
     doc = EncodingRepair().process(Document.from_bytes(data))
     assert doc.status in ("kept", "dropped")
+
+
+def test_clear_chinese_readings_skip_chardet_and_others_still_ask_it(monkeypatch) -> None:
+    """The screen: fluent GBK or Big5 Chinese is decided without chardet; text that is not clearly
+    Chinese in either reading (Korean, Japanese) still goes through chardet, as before."""
+    import chardet
+
+    from cleanse.stages.encoding import decoding
+
+    calls: list[int] = []
+    real = chardet.detect
+
+    def counting(data: bytes) -> dict:
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(chardet, "detect", counting)
+    for data, text in (
+        (SIMPLIFIED.encode("gbk") * 5, SIMPLIFIED * 5),
+        (TRADITIONAL.encode("big5") * 5, TRADITIONAL * 5),
+    ):
+        assert decoding.decode(data).text == text
+    assert calls == []
+    korean = "대한민국은 민주공화국이다. 모든 권력은 국민으로부터 나온다. 서울은 수도이다. " * 8
+    japanese = "どこで生れたかとんと見当がつかぬ。東京都の天気予報によると、明日は雨が降るでしょう。" * 8
+    for data in (korean.encode("euc-kr"), japanese.encode("shift_jis")):
+        decoding.decode(data)
+    assert len(calls) == 2
