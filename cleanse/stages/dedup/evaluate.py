@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix, triu
 
-from cleanse.stages.dedup.batch import sketch_units, verified_pairs
+from cleanse.stages.dedup.batch import exact_groups, sketch_units, verified_pairs
 from cleanse.stages.dedup.edges import EdgeRule
 from cleanse.stages.dedup.options import DedupOptions
-from cleanse.stages.dedup.unionfind import UnionFind
+from cleanse.stages.dedup.stars import star_clusters
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def brute_force_pairs(
 
 
 def brute_force_clusters(texts: Sequence[str], options: DedupOptions | None = None) -> list[list[int]]:
-    """Clusters of the edge rule applied to every pair of texts (no LSH): what ``find_duplicates`` approximates.
+    """Stars of the edge rule applied to every pair of texts (no LSH): what ``find_duplicates`` approximates.
 
     >>> brute_force_clusters(["春季植树造林活动经验交流座谈会", "春季植树造林活动经验交流会议", "无关的文字"])
     [[0, 1]]
@@ -76,9 +76,9 @@ def brute_force_clusters(texts: Sequence[str], options: DedupOptions | None = No
     settings = options or DedupOptions()
     left, right, common, sizes = _shared_counts(texts, settings)
     edge = EdgeRule.from_options(settings).joins(common, sizes[left], sizes[right])
-    clusters = UnionFind(len(texts))
-    clusters.union(left[edge], right[edge])
-    return clusters.groups()
+    exact, _ = exact_groups(sketch_units(texts, settings))
+    keep = edge & (exact[left] == left) & (exact[right] == right)
+    return star_clusters(len(texts), left[keep], right[keep], common[keep], sizes, exact).groups()
 
 
 def compare_with_brute_force(texts: Sequence[str], threshold: float, **options: object) -> PairScore:
