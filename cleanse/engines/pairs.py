@@ -33,7 +33,7 @@ import numpy as np
 
 from cleanse.engines._optional import EngineError
 from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
-from cleanse.stages.dedup.edges import EdgeRule, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, signature_covers, signature_edges
 
 EDGE_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
@@ -179,6 +179,52 @@ def verify_similar(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: 
         "b": units["ordinal"][earlier],
         "b_id": units["name"][earlier],
         "similarity": similarity,
+    }
+    return split_columns(edges, partition_of(edges["a"], partitions), partitions)
+
+
+COVER_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "b": np.zeros(0, dtype=np.int64),
+    "b_id": np.zeros(0, dtype=object),
+    "similarity": np.zeros(0, dtype=np.float64),
+    "jaccard": np.zeros(0, dtype=bool),
+    "score": np.zeros(0, dtype=np.float64),
+}
+
+
+def verify_covers(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int) -> list[Columns]:
+    """Edges ``a -> b``: the later unit ``a`` covered by the earlier ``b`` (``a`` would be its duplicate if
+    ``b`` is kept), decided by :func:`cleanse.stages.dedup.edges.signature_covers` as the local index does.
+    All of them, split by ``a``: which earlier units are kept is decided afterwards, in stream order."""
+    units, key, unit = _units_and_keys(parts)
+    if not units:
+        return [dict(COVER_COLUMNS) for _ in range(partitions)]
+    found: dict[str, list[np.ndarray]] = {"jaccard": [], "score": []}
+
+    def check(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        covered = np.empty(len(later), dtype=bool)
+        similarity = np.empty(len(later), dtype=np.float64)
+        by_jaccard = np.empty(len(later), dtype=bool)
+        score = np.empty(len(later), dtype=np.float64)
+        signs, sizes = units["sign"], units["size"]
+        for lo in range(0, len(later), PAIR_CHUNK):
+            a, b, chunk = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK], slice(lo, lo + PAIR_CHUNK)
+            covered[chunk], similarity[chunk], by_jaccard[chunk], score[chunk] = signature_covers(
+                signs[a], signs[b], sizes[a], sizes[b], rule
+            )
+        found["jaccard"].append(by_jaccard[covered])
+        found["score"].append(score[covered])
+        return covered, similarity
+
+    later, earlier, similarity = checked_pairs(key, unit, len(units["ordinal"]), check)
+    edges = {
+        "a": units["ordinal"][later],
+        "b": units["ordinal"][earlier],
+        "b_id": units["name"][earlier],
+        "similarity": similarity,
+        "jaccard": np.concatenate([np.zeros(0, dtype=bool), *found["jaccard"]]),
+        "score": np.concatenate([np.zeros(0, dtype=np.float64), *found["score"]]),
     }
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 

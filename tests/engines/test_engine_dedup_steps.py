@@ -150,6 +150,10 @@ def _documents(seed: int, count: int) -> list[Document]:
             text = rng.choice(["", "。。。", "   "])
         elif roll < 0.2 and docs:
             text = rng.choice(docs).text or ""
+        elif roll < 0.3 and len(docs) >= 2:
+            text = "\n".join(doc.text or "" for doc in rng.sample(docs, 2))  # a digest of two earlier pages
+        elif roll < 0.4 and docs:
+            text = (rng.choice(docs).text or "") + "\n" + rng.choice(paragraphs)  # an earlier page plus news
         else:
             parts = rng.sample(paragraphs, rng.randint(1, 2))
             parts += ["".join(rng.sample(sentences, 6)) for _ in range(3)]  # mostly this document's own text
@@ -197,6 +201,8 @@ OPTION_SETS = [
     {"remove_paragraphs": True},
     {"containment_threshold": 0.0},
     {"reprint_containment": 0.0, "threshold": 0.7},
+    {"digest": "new_parts"},
+    {"new_content_chars": 60, "remove_paragraphs": True},
 ]
 
 
@@ -225,7 +231,7 @@ def test_the_generated_documents_exercise_every_verdict():
     docs = _documents(1, 60)
     distributed, report = _inline(docs, [7] * 9, 3)
     reasons = {change.reason for doc in distributed for change in doc.changes}
-    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence"} <= reasons
+    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence", "digest"} <= reasons
     assert {doc.status for doc in distributed} == {"kept", "duplicate"}
     assert report["counts"]["empty_units"] > 0 and report["paragraphs"]["clusters_total"] > 0
 
