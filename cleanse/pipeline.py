@@ -19,7 +19,7 @@ from typing import Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
-from cleanse.intake import INTAKE, IntakeOptions, check_intake
+from cleanse.intake import INTAKE, InputAdmission, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
 from cleanse.stages.encoding import ensure_decoded
 from cleanse.stats import RunStats
@@ -63,9 +63,18 @@ class Pipeline:
         return _process_chain(self.document_stages, doc, self.intake)
 
     def run(self, documents: Iterable[Document], jobs: int = 1, progress: bool = False) -> Iterator[Document]:
-        """Stream documents through every stage; yields each input document exactly once."""
+        """Stream documents through every stage; yields each input document exactly once.
+
+        Every run starts from a clean state: corpus stages forget the documents of earlier runs
+        (``reset``), unless they were configured with an index to load (``[dedup] index_path``).
+        Inputs are admitted first (:class:`cleanse.intake.InputAdmission`): ids unique within the run.
+        """
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
+        for stage in self.stages:
+            reset = getattr(stage, "reset", None)
+            if isinstance(stage, CorpusStage) and callable(reset):
+                reset()
         self.stats = RunStats([s.name for s in self.stages])
         self.stats.started = time.time()
         head, tail = _split_head(self.stages)
@@ -90,7 +99,9 @@ class Pipeline:
         return run_ray(self, dataset, **options)
 
     def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
-        for doc in documents:
+        admission = InputAdmission()
+        for position, item in enumerate(documents):
+            doc = admission.admit(item, position)
             self.stats.count_input(doc)
             yield doc
 
@@ -98,6 +109,12 @@ class Pipeline:
         """Turn segments a stage asked to emit (``metadata["emit"]``) into documents of their own."""
         for doc in docs:
             emitted = doc.metadata.pop("emit", None) or ()
+            if not isinstance(emitted, (list, tuple)) or not all(
+                isinstance(s, dict) and isinstance(s.get("text"), str) for s in emitted
+            ):
+                if doc.kept:
+                    doc.drop("pipeline", "error: invalid emit metadata (a list of segments with text expected)")
+                emitted = ()
             yield doc
             for number, segment in enumerate(emitted, 1):
                 child = Document.from_text(

@@ -44,14 +44,14 @@ class RunStats:
 
     def count_input(self, doc: Document) -> None:
         self.documents_in += 1
-        size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+        size = len(doc.raw) if doc.raw is not None else _utf8_size(doc.text)
         doc.metadata.setdefault("size", size)
         self.bytes_in += size
 
     def count_derived(self, doc: Document) -> None:
         """A document split off another one (a spliced article emitted on its own)."""
         self.derived += 1
-        doc.metadata.setdefault("size", len((doc.text or "").encode("utf-8")))
+        doc.metadata.setdefault("size", _utf8_size(doc.text))
 
     def count_stages(self, doc: Document, names: list[str]) -> None:
         wanted = set(names)
@@ -108,3 +108,9 @@ class RunStats:
             "stages": {name: asdict(stats) for name, stats in self.stages.items()},
             "corpus_reports": self.corpus_reports,
         }
+
+
+def _utf8_size(text: object) -> int:
+    """Bytes of ``text`` in UTF-8, counting a lone surrogate as its 3 bytes (intake rejects it); 0 if not text."""
+    return len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
+
