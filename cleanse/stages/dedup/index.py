@@ -160,6 +160,39 @@ class NearDupIndex:
             for i in order.tolist()
         ]
 
+    def best_covers(self, signs: np.ndarray, sizes: np.ndarray, rule: EdgeRule, keys: np.ndarray) -> list[Match | None]:
+        """For many queries at once (rows of ``signs``, ``sizes``, ``keys``): the first match
+        :meth:`query_covers` would return for each row, or ``None``; one pass over the buckets."""
+        count = len(sizes)
+        by_key = getattr(self.storage, "buckets_by_key", None)
+        if by_key is None or not count:
+            found = [self.query_covers(signs[i], int(sizes[i]), rule, keys[i]) for i in range(count)]
+            return [matches[0] if matches else None for matches in found]
+        bands = keys.shape[1]
+        entries, where = by_key(np.ascontiguousarray(keys).ravel())
+        if not len(entries):
+            return [None] * count
+        width = int(entries.max()) + 1
+        code = np.unique((where // bands).astype(np.int64) * width + entries)
+        owner, entries = code // width, code % width
+        live = self.storage.alive(entries)
+        owner, entries = owner[live], entries[live]
+        covered, similarity, by_jaccard, score = signature_covers(
+            np.asarray(signs)[owner], self.storage.signatures(entries), np.asarray(sizes)[owner],
+            self.storage.sizes(entries), rule,
+        )
+        rows = np.flatnonzero(covered)
+        rows = rows[np.lexsort((entries[rows], -similarity[rows], owner[rows]))]
+        best: list[Match | None] = [None] * count
+        for row in rows.tolist():
+            query = int(owner[row])
+            if best[query] is None:
+                rule_name = "jaccard" if by_jaccard[row] else "reprint_containment"
+                best[query] = self._match(int(entries[row]), float(similarity[row]))._replace(
+                    rule=rule_name, score=float(score[row])
+                )
+        return best
+
     def query_containment(
         self, signature: np.ndarray, size: int, threshold: float, keys: np.ndarray | None = None
     ) -> list[Match]:

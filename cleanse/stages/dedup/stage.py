@@ -34,7 +34,7 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units, sign_units_sized
-from cleanse.stages.dedup.edges import EdgeRule
+from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.report import ClusterReport
@@ -144,9 +144,13 @@ class NearDupDetector(CorpusStage):
         first = 1 + len(paragraphs)
         units = _Paragraphs(signs[1:first], lengths[1:first], sizes[1:first], self.paragraphs.keys(signs[1:first]))
         remove = self.options.remove_paragraphs
+        earlier: list[Match | None] | None = None
         if level != "paragraphs":
             best = self._document_match(signs[0], int(sizes[0]))
-            new_chars = self._new_content(units) if best is not None and level == "both" else 0
+            new_chars = 0
+            if best is not None and level == "both":
+                earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+                new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
             outcome = self.judge_document(doc, best, new_chars)
             if outcome == "duplicate":
                 return
@@ -158,7 +162,7 @@ class NearDupDetector(CorpusStage):
                 _Signed(group, signs[lo:hi], lengths[lo:hi])
                 for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
             ]
-            self._check_paragraphs(doc, paragraphs, units, signed, remove)
+            self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -176,14 +180,6 @@ class NearDupDetector(CorpusStage):
     def _document_match(self, signature: np.ndarray, size: int) -> Match | None:
         matches = self.documents.query_covers(signature, size, self.rule)
         return matches[0] if matches else None
-
-    def _new_content(self, units: _Paragraphs) -> int:
-        """Normalised characters of the paragraphs no kept paragraph covers (what dropping would lose)."""
-        new = 0
-        for signature, length, size, keys in zip(units.signs, units.lengths.tolist(), units.sizes.tolist(), units.keys):
-            if length and not self.paragraphs.query_covers(signature, size, self.rule, keys=keys):
-                new += length
-        return new
 
     def judge_document(self, doc: Document, best: Match | None, new_chars: int) -> str:
         """The document verdict once its best kept match and its new content are known: ``"kept"``,
@@ -205,10 +201,22 @@ class NearDupDetector(CorpusStage):
         return "duplicate"
 
     def _check_paragraphs(
-        self, doc: Document, spans: list[Span], units: _Paragraphs, sentences: list[_Signed], remove: bool
+        self,
+        doc: Document,
+        spans: list[Span],
+        units: _Paragraphs,
+        sentences: list[_Signed],
+        remove: bool,
+        earlier: list[Match | None] | None = None,
     ) -> None:
+        """Each paragraph against the kept paragraphs: those indexed before this document (one batched
+        query, ``earlier`` when already made) and the ones of this document kept so far; the best of both
+        is what one query per paragraph, in order, would return."""
         text = doc.text or ""
         edits: list[Edit] = []
+        if earlier is None:
+            earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+        own: list[int] = []
         rows = zip(spans, units.signs, units.lengths.tolist(), units.sizes.tolist(), units.keys, strict=True)
         for number, (span, signature, length, size, keys) in enumerate(rows):
             self.counts["paragraphs"] += 1
@@ -216,15 +224,48 @@ class NearDupDetector(CorpusStage):
                 self.counts["empty_units"] += 1
                 continue
             name = f"{doc.id}:{number}"
-            matches = self.paragraphs.query_covers(signature, size, self.rule, keys=keys)
-            if matches:
-                self.repeat(doc, text, name, span, matches[0], edits, remove)
+            best = self._best_of(earlier[number], self._own_match(doc.id, number, units, own))
+            if best is not None:
+                self.repeat(doc, text, name, span, best, edits, remove)
                 continue
+            own.append(number)
             self.paragraphs.add(name, signature, size=size, keys=keys)
             if self.options.containment_threshold > 0:
                 self._check_containment(doc, name, span, length, sentences[number])
         if edits:
             doc.apply(self.name, edits)
+
+    def _own_match(self, doc_id: str, number: int, units: _Paragraphs, own: list[int]) -> Match | None:
+        """The best of this document's kept paragraphs ``own`` sharing a band key with paragraph ``number``
+        and covering it (they are the latest entries, so they lose ties to earlier ones)."""
+        if not own:
+            return None
+        candidates = np.asarray(own)
+        shares = (units.keys[candidates] == units.keys[number][None, :]).any(axis=1)
+        candidates = candidates[shares]
+        if not len(candidates):
+            return None
+        covered, similarity, by_jaccard, score = signature_covers(
+            np.broadcast_to(units.signs[number], (len(candidates), units.signs.shape[1])),
+            units.signs[candidates],
+            np.full(len(candidates), units.sizes[number]),
+            units.sizes[candidates],
+            self.rule,
+        )
+        if not covered.any():
+            return None
+        rows = np.flatnonzero(covered)
+        row = int(rows[np.lexsort((candidates[rows], -similarity[rows]))[0]])
+        name = f"{doc_id}:{int(candidates[row])}"
+        rule = "jaccard" if by_jaccard[row] else "reprint_containment"
+        return Match(name, float(similarity[row]), name, rule, float(score[row]))
+
+    @staticmethod
+    def _best_of(first: Match | None, second: Match | None) -> Match | None:
+        """The more similar match; the earlier entry (``first``) on a tie."""
+        if first is None or (second is not None and second.similarity > first.similarity):
+            return second
+        return first
 
     def repeat(
         self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit], remove: bool = False
