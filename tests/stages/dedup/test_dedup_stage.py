@@ -272,3 +272,33 @@ def test_public_names_for_other_engines_behave_as_the_private_ones() -> None:
     doc = Document.from_text(paragraph, id="w")
     stage.containment_verdict(doc, span, len(paragraph), sentences, lengths, whole)
     assert [(c.reason, c.evidence) for c in doc.changes] == [(CONTAINED_PARAGRAPH, ("in b:0",))]
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_a_recrawled_document_replaces_its_entries_in_a_saved_index(tmp_path: Path, keep: str) -> None:
+    from benchmarks.dedup_digests import load_articles
+
+    other = load_articles()[0]
+    index = str(tmp_path / "index")
+    run([Document.from_text(STORY, id="page")], index_path=index, keep=keep)
+    out, stage = run([Document.from_text(other, id="page")], index_path=index, keep=keep)  # re-crawled, new text
+    assert out[0].kept and stage.report()["index"]["documents"] == 1
+    out, _ = run([Document.from_text(STORY, id="elsewhere")], index_path=index, keep=keep)
+    assert out[0].kept  # the old text of "page" left the index, with its paragraphs
+    assert not [c for c in out[0].changes if c.reason == DUPLICATE_PARAGRAPH]
+    out, _ = run([Document.from_text(other, id="copy")], index_path=index, keep=keep)
+    assert out[0].status == "duplicate" and out[0].duplicate_of == "page"
+
+
+def test_the_threshold_bounds_every_clause_and_the_reason_names_it() -> None:
+    lines = STORY.split("\n")
+    shorter = "\n".join(lines[:-1]) + "\n市民们纷纷表示，这样的服务让人感到温暖。"
+    docs = [Document.from_text(STORY, id="k"), Document.from_text(shorter, id="d")]
+    out, _ = run(docs, level="documents")
+    reason = out[1].status_reason or ""
+    assert out[1].status == "duplicate" and reason.startswith("near_duplicate: jaccard 0.")
+    assert reason.endswith(" of this document with k") and float(reason.split()[2]) < 0.95
+    for threshold in (0.9, 0.95):  # no clause may fire below the configured threshold
+        docs = [Document.from_text(STORY, id="k"), Document.from_text(shorter, id="d")]
+        out, _ = run(docs, level="documents", threshold=threshold)
+        assert out[1].kept
