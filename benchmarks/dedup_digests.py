@@ -134,8 +134,13 @@ def evaluate(bundles: list[Bundle], settings: dict[str, Any], orders: int | None
             if missing and len(examples) < 3:
                 examples.append(missing[0][:60])
     chains = sum(chained(bundle, cleanse.find_duplicates(list(bundle.texts))) for bundle in bundles)
-    return {"runs": runs, "runs_losing_a_paragraph": lost_runs, "paragraphs_lost": lost, "chained": chains,
-            "examples": examples}
+    return {
+        "runs": runs,
+        "runs_losing_a_paragraph": lost_runs,
+        "paragraphs_lost": lost,
+        "chained": chains,
+        "examples": examples,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -64,9 +64,7 @@ def corpus() -> list[str]:
 def export(revision: str, target: Path) -> None:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    subprocess.run(
-        [sys.executable, "setup.py", "build_ext", "--inplace"], cwd=target, check=True, capture_output=True
-    )
+    subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=target, check=True, capture_output=True)
 
 
 def time_once(source: Path, data: Path) -> dict[str, Any]:

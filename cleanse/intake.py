@@ -112,4 +112,3 @@ class InputAdmission:
         doc.metadata["given_id"] = given
         doc.id = candidate
         self.seen.add(candidate)
-

@@ -113,4 +113,3 @@ class RunStats:
 def _utf8_size(text: object) -> int:
     """Bytes of ``text`` in UTF-8, counting a lone surrogate as its 3 bytes (intake rejects it); 0 if not text."""
     return len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
-

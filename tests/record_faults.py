@@ -20,7 +20,15 @@ LINES = [
     _dump({"id": "a", "text": OTHER}),  # same id, other text: kept under a new id
     '{"id": "s", "text": "bad \\udc80 text"}',  # a lone surrogate escape in the text
     '{"id": "s2", "text": "正文内容", "note": "\\udc80"}',  # ... in another field
-    _dump({"id": "e", "text": "正文内容足够长的一段话，测试保留字段。", "emit": [{"text": "x"}], "source": "http://x.cn", "size": "big"}),
+    _dump(
+        {
+            "id": "e",
+            "text": "正文内容足够长的一段话，测试保留字段。",
+            "emit": [{"text": "x"}],
+            "source": "http://x.cn",
+            "size": "big",
+        }
+    ),
     _dump({"id": "e2", "text": "另一段正文，用来测试错误的值。", "emit": "nonsense"}),
     '{"id": "deep", "text": "x", "m": ' + "[" * 50_000 + "]" * 50_000 + "}",
     '{"id": "deep2", "text": "x", "m": ' + "[" * 500 + "]" * 500 + "}",

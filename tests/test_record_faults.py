@@ -32,9 +32,18 @@ def test_cleanse_run_on_a_file_of_faults_exits_0_and_accounts_for_every_record(t
     assert by_id["a~2"]["duplicate_of"] == "a" and by_id["a~2"]["metadata"]["given_id"] == "a"
     assert by_id["a~3"]["status"] == "kept" and by_id["a~3"]["text"] == OTHER
     reasons = " | ".join(r.get("reason") or "" for r in records)
-    for expected in ("lone surrogate U+DC80 in field 'text'", "in field 'note'", "nested deeper than 100",
-                     "field 'text' is int", "field 'text' is NoneType", "field 'text' is list",
-                     "field 'id' is list", "record is not a JSON object", "invalid JSON", "missing field 'text'"):
+    for expected in (
+        "lone surrogate U+DC80 in field 'text'",
+        "in field 'note'",
+        "nested deeper than 100",
+        "field 'text' is int",
+        "field 'text' is NoneType",
+        "field 'text' is list",
+        "field 'id' is list",
+        "record is not a JSON object",
+        "invalid JSON",
+        "missing field 'text'",
+    ):
         assert expected in reasons
     reserved = by_id["e"]
     assert reserved["status"] == "kept" and reserved["metadata"]["source"] == str(source)

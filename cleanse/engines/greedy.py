@@ -128,8 +128,7 @@ def _columns(rows: list[list[Any]], template: Columns) -> Columns:
         return {name: values[:0] for name, values in template.items()}
     columns = list(zip(*rows, strict=True))
     return {
-        name: np.asarray(values, dtype=template[name].dtype)
-        for name, values in zip(template, columns, strict=True)
+        name: np.asarray(values, dtype=template[name].dtype) for name, values in zip(template, columns, strict=True)
     }
 
 

@@ -184,4 +184,3 @@ def signature_covers(
     by_jaccard = np.where(known, by_jaccard, jaccard_only)
     score = np.where(by_jaccard, similarity, np.where(known, score, similarity))
     return covered, similarity, by_jaccard, score
-

@@ -178,8 +178,11 @@ class NearDupIndex:
         live = self.storage.alive(entries)
         owner, entries = owner[live], entries[live]
         covered, similarity, by_jaccard, score = signature_covers(
-            np.asarray(signs)[owner], self.storage.signatures(entries), np.asarray(sizes)[owner],
-            self.storage.sizes(entries), rule,
+            np.asarray(signs)[owner],
+            self.storage.signatures(entries),
+            np.asarray(sizes)[owner],
+            self.storage.sizes(entries),
+            rule,
         )
         rows = np.flatnonzero(covered)
         rows = rows[np.lexsort((entries[rows], -similarity[rows], owner[rows]))]

@@ -33,13 +33,13 @@ import numpy as np
 from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.batch import sign_units, sign_units_sized
+from cleanse.stages.dedup.batch import sign_units_sized
 from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 from cleanse.stages.dedup.storage import MemoryStorage
+from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 
 NEAR_DUPLICATE = "near_duplicate"
 EXACT_DUPLICATE = "exact_duplicate"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.dedup_quality.metrics import score_clusters
 from benchmarks.reprints import generate_reprints, seed_paragraphs
 from cleanse.document import Document
 from cleanse.stages.dedup import (

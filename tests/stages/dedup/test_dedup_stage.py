@@ -123,7 +123,10 @@ def test_incremental_index_is_saved_loaded_and_expires(tmp_path: Path) -> None:
     assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
     time.sleep(0.01)
     out, _ = run(
-        [Document.from_text(STORY + "\n附记", id="day2b")], index_path=str(index_dir), keep="longest", new_content_chars=20
+        [Document.from_text(STORY + "\n附记", id="day2b")],
+        index_path=str(index_dir),
+        keep="longest",
+        new_content_chars=20,
     )
     assert out[0].status == "duplicate" and out[0].duplicate_of == "day1"
     out, stage = run([Document.from_text(TRADITIONAL, id="day3")], index_path=str(index_dir), expire_after=0.005)
