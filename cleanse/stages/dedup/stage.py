@@ -84,12 +84,15 @@ class NearDupDetector(CorpusStage):
     def reset(self) -> None:
         """Forget every document seen: empty indexes, reports and counts (``index_path`` is read again
         at the next run). ``Pipeline.run`` calls this before each run, so a second run on the same
-        stage does not remember the first one's documents unless an index is configured."""
+        stage does not remember the first one's documents unless an index is configured: a saved one
+        (``index_path``) or a shared one (``use_redis_index``: indexes not in memory are kept)."""
         opts = self.options
         self.rule = EdgeRule.from_options(opts)
-        self.documents = NearDupIndex.for_options(opts)
-        self.paragraphs = NearDupIndex.for_options(opts)
-        self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
+        shared = hasattr(self, "documents") and not isinstance(self.documents.storage, MemoryStorage)
+        if not shared:
+            self.documents = NearDupIndex.for_options(opts)
+            self.paragraphs = NearDupIndex.for_options(opts)
+            self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
