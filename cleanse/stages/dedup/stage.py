@@ -193,7 +193,7 @@ class NearDupDetector(CorpusStage):
             return "kept"
         if new_chars >= self.options.new_content_chars:
             evidence = (f"holds {best.name}: {best.describe('document')}", f"{new_chars} new characters")
-            doc.flag(self.name, 0, len(doc.text or ""), DIGEST, best.score, evidence)
+            doc.flag(self.name, 0, 0, DIGEST, best.score, evidence)  # document-level: empty span, no copy of the text
             doc.metadata[CLUSTER_KEY] = doc.id
             self.counts["digests"] += 1
             return DIGEST
