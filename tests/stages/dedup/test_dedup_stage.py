@@ -305,3 +305,23 @@ def test_the_threshold_bounds_every_clause_and_the_reason_names_it() -> None:
         docs = [Document.from_text(STORY, id="k"), Document.from_text(shorter, id="d")]
         out, _ = run(docs, level="documents", threshold=threshold)
         assert out[1].kept
+
+
+@pytest.mark.parametrize("digest", ["keep", "new_parts"])
+def test_a_page_holding_a_kept_article_plus_a_new_one_is_a_digest_never_a_duplicate(digest: str) -> None:
+    from benchmarks.dedup_digests import load_articles
+
+    articles = sorted(load_articles(), key=len)
+    short, long = articles[0], articles[-1]  # the page is mostly the kept article: covered at document level
+    page = long + "\n" + short
+    out, stage = run([Document.from_text(long, id="a"), Document.from_text(page, id="page")], digest=digest)
+    assert [d.status for d in out] == ["kept", "kept"]
+    (verdict,) = [c for c in out[1].changes if c.reason == "digest"]
+    assert verdict.evidence[0].startswith("holds a: ") and verdict.before == ""
+    assert int(verdict.evidence[1].split()[0]) > 0 and stage.report()["counts"]["digests"] == 1
+    if digest == "keep":
+        assert out[1].text == page
+    else:
+        assert out[1].text == short and replay(out[1].original or "", out[1].changes) == short
+    alone, _ = run([Document.from_text(long, id="a"), Document.from_text(page, id="page")], new_content_chars=10**6)
+    assert alone[1].status == "duplicate"  # the check that keeps it: without it the new article would be lost
