@@ -1,19 +1,19 @@
 """The dedup stage as distributed steps on Ray, reproducing its streaming "first seen" result at every level.
 
-The local stage (``keep="first"``) streams documents past three indexes: a document is a duplicate when an
-earlier one shares a band key and reaches the threshold; the paragraphs of the others are checked the
-same way against earlier paragraphs; the sentences of paragraphs that are not repeats are checked for
-containment against the sentences of earlier paragraphs. Each decision depends only on pairs (later unit,
-earlier unit) and on the level before it, so on Ray no node needs an index:
+The local stage (``keep="first"``) streams documents past three indexes of *kept* units: a document is a
+duplicate when an earlier kept one shares a band key and covers it (unless it holds paragraphs no kept
+paragraph covers: a digest); the paragraphs of kept documents are checked the same way against earlier
+kept paragraphs; the sentences of paragraphs that are not repeats are checked for containment against
+the sentences of earlier paragraphs. On Ray no node needs an index:
 
 1. every block of documents is signed once where it lies (:func:`cleanse.engines.sketches.sketch_block`);
    the driver reads only each block's seq range and unit counts, and gives it ordinal offsets;
-2. per level, each block emits band-key rows; one shuffle for all bands at once groups them by key and
-   verifies the pairs in each group (:mod:`cleanse.engines.pairs`); a shuffle by the later unit keeps its
-   best edge; connected components of those edges (:mod:`cleanse.engines.components`) give every unit its
-   cluster's first unit; a last shuffle sends each match to the block of its unit;
-3. the next level's rows leave out what this level marked (duplicate documents, repeated paragraphs);
-4. each block applies its matches to its documents (:mod:`cleanse.engines.verdicts`), through the same
+2. for documents and paragraphs, each block emits band-key rows; one shuffle for all bands at once groups
+   them by key and verifies every pair "later unit covered by earlier unit" (:mod:`cleanse.engines.pairs`);
+3. which units are kept depends on the decisions before them, so the driver gathers those edges (integers
+   and floats, never texts) and replays the stream (:func:`cleanse.engines.greedy.kept_first`);
+4. the sentence rows leave out duplicate documents and repeated paragraphs, and are verified the same way;
+5. each block applies its matches to its documents (:mod:`cleanse.engines.verdicts`), through the same
    Document API as the stage, so statuses, metadata and change logs are the local run's.
 
 Every step is a Ray task (:mod:`cleanse.engines.shuffle`): retried when its worker dies, and able to report
@@ -48,9 +48,8 @@ from cleanse.engines.sketches import (
 )
 from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.index import Match
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector, link_clusters
+from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
 DUPLICATE_IDS = "duplicate_ids"
 COUNTERS = (
@@ -262,9 +261,8 @@ class DedupReport:
             for report, members in ((documents, [record.document]), (paragraphs, record.paragraphs)):
                 for member in members:
                     if member is not None:
-                        first, name, preview, similarity, links = member
-                        report.add(first, name, preview, similarity)
-                        link_clusters(report, [Match(name, similarity, first)] + [Match("", 0.0, c) for c in links])
+                        first, name, preview, score, _ = member
+                        report.add(first, name, preview, score)
         return {
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),

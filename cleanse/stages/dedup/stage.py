@@ -76,6 +76,9 @@ class NearDupDetector(CorpusStage):
     name = "dedup"
     Options = DedupOptions
     options: DedupOptions
+    documents: NearDupIndex
+    paragraphs: NearDupIndex
+    sentences: NearDupIndex
 
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         super().__init__(options, **overrides)
@@ -420,11 +423,3 @@ def _removal_span(text: str, span: Span, previous_end: int) -> tuple[int, int]:
     if span.start > previous_end and text[span.start - 1 : span.start] == "\n":
         return span.start - 1, span.end
     return span.start, span.end
-
-
-def link_clusters(report: ClusterReport, matches: list[Match]) -> None:
-    """A unit that matches members of several clusters joins the first; the report links the others to it."""
-    best = matches[0].cluster
-    for match in matches[1:]:
-        if match.cluster != best:
-            report.link(best, match.cluster)
