@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--quick", action="store_true", help="fewer bundles and settings (CI smoke run)")
     args = parser.parse_args(argv)
     articles = load_articles()
-    pairs = pair_bundles(articles, 100 if args.quick else 300)
-    triples = triple_bundles(articles, 20 if args.quick else 60)
+    pairs = pair_bundles(articles, 40 if args.quick else 300)
+    triples = triple_bundles(articles, 8 if args.quick else 60)
     settings = {"default (digest=keep)": {}} if args.quick else SETTINGS
     started = time.perf_counter()
     results: dict[str, Any] = {}
