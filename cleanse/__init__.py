@@ -128,7 +128,13 @@ def split_articles(text: str) -> list[Segment]:
 
 
 def find_duplicates(texts: Sequence[str], threshold: float = 0.5) -> list[list[int]]:
-    """Cluster near-duplicate texts; each cluster is a sorted list of input indices (size two or more)."""
+    """Cluster near-duplicate texts; each cluster is a sorted list of input indices (size two or more).
+
+    Every member of a cluster matches the cluster's representative directly (Jaccard >= ``threshold``
+    of normalised 5-gram sets, or one text mostly inside the other) and holds more than half of it, so
+    clusters never chain through a third text: an article A, a digest A + B and an article B that shares
+    nothing with A never put A and B together. See docs/dedup.md.
+    """
     from cleanse.stages import dedup
 
     return dedup.find_duplicates(texts, threshold=threshold)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cleanse.config import load_config
 from cleanse.document import Document
 from cleanse.errors import WorkerLostError
-from cleanse.intake import INTAKE, IntakeOptions, check_intake
+from cleanse.intake import INTAKE, InputAdmission, IntakeOptions, check_intake
 from cleanse.stages import REGISTRY, CorpusStage, DocumentStage, Stage
 from cleanse.stats import RunStats
 
@@ -41,6 +41,7 @@ class Pipeline:
         self.stages = list(stages)
         self.intake = intake or IntakeOptions()
         self.stats = RunStats([s.name for s in self.stages])
+        self._admission = InputAdmission()
         self._pending_children = 0
 
     @classmethod
@@ -82,20 +83,28 @@ class Pipeline:
     ) -> Iterator[Document]:
         """Stream documents through every stage; yields each input document exactly once.
 
-        ``resume=True`` continues from the state :meth:`restore` installed: the counts and the corpus
-        stages' indexes carry on, and ``documents`` must be the input after the documents already done.
-        ``drop_metadata``: metadata keys the per-document stages keep for one another and the caller does
-        not want (compact output); they are removed where those stages ran, before documents travel back
-        from worker processes.
+        Every run starts from a clean state: corpus stages forget the documents of earlier runs
+        (``reset``), unless they were configured with an index to load (``[dedup] index_path``).
+        Inputs are admitted first (:class:`cleanse.intake.InputAdmission`): ids unique within the run.
+        ``resume=True`` continues from the state :meth:`restore` installed: the counts, the admitted ids and
+        the corpus stages' indexes carry on, and ``documents`` must be the input after the documents already
+        done. ``drop_metadata``: metadata keys the per-document stages keep for one another and the caller
+        does not want (compact output); they are removed where those stages ran, before documents travel
+        back from worker processes.
         """
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         if not resume:
+            for stage in self.stages:
+                reset = getattr(stage, "reset", None)
+                if isinstance(stage, CorpusStage) and callable(reset):
+                    reset()
             self.stats = RunStats([s.name for s in self.stages])
             self.stats.started = time.time()
+            self._admission = InputAdmission()
         self._pending_children = 0
         head, tail = _split_head(self.stages)
-        stream = _measure_sizes(documents)
+        stream = _measure_sizes(self._admit(documents))
         later_document_stages = any(isinstance(stage, DocumentStage) for stage in tail)
         drop = () if later_document_stages else tuple(drop_metadata)  # a later stage may read them
         stream = _map_chain(head, stream, jobs, self.intake, drop)
@@ -132,16 +141,22 @@ class Pipeline:
     def snapshot(self) -> bytes:
         """The run's state after the documents output so far: counts and the stages after the head."""
         head, tail = _split_head(self.stages)
-        return pickle.dumps((tail, self.stats), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((tail, self.stats, self._admission), protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, state: bytes) -> None:
         """Install a :meth:`snapshot` taken by an identical pipeline; then ``run(..., resume=True)``."""
         head, tail = _split_head(self.stages)
-        restored_tail, stats = pickle.loads(state)
+        restored_tail, stats, admission = pickle.loads(state)
         if [s.name for s in restored_tail] != [s.name for s in tail]:
             raise ValueError("the saved state was taken by a pipeline with other stages")
         self.stages = [*head, *restored_tail]
         self.stats = stats
+        self._admission = admission
+
+    def _admit(self, documents: Iterable[object]) -> Iterator[Document]:
+        """Every input as a document with an id unique in the run, or rejected with a reason (never a crash)."""
+        for position, item in enumerate(documents, self.stats.documents_in):
+            yield self._admission.admit(item, position)
 
     def _count_inputs(self, documents: Iterable[Document]) -> Iterator[Document]:
         """Count each input as it leaves the per-document stages (in step with the output)."""
@@ -153,7 +168,13 @@ class Pipeline:
         """Turn segments a stage asked to emit (``metadata["emit"]``) into documents of their own."""
         for doc in docs:
             emitted = doc.metadata.pop("emit", None) or ()
-            self._pending_children = len(emitted)
+            self._pending_children = len(emitted) if isinstance(emitted, (list, tuple)) else 0
+            if not isinstance(emitted, (list, tuple)) or not all(
+                isinstance(s, dict) and isinstance(s.get("text"), str) for s in emitted
+            ):
+                if doc.kept:
+                    doc.drop("pipeline", "error: invalid emit metadata (a list of segments with text expected)")
+                emitted = ()
             yield doc
             for number, segment in enumerate(emitted, 1):
                 child = Document.from_text(

@@ -46,14 +46,14 @@ class RunStats:
         self.documents_in += 1
         size = doc.metadata.get("size")
         if not isinstance(size, int):
-            size = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+            size = len(doc.raw) if doc.raw is not None else _utf8_size(doc.text)
             doc.metadata["size"] = size
         self.bytes_in += size
 
     def count_derived(self, doc: Document) -> None:
         """A document split off another one (a spliced article emitted on its own)."""
         self.derived += 1
-        doc.metadata.setdefault("size", len((doc.text or "").encode("utf-8")))
+        doc.metadata.setdefault("size", _utf8_size(doc.text))
 
     def count_stages(self, doc: Document, names: list[str]) -> None:
         """Count the changes ``names`` (the stages that just ran on ``doc``) logged: the tail of its log."""
@@ -113,3 +113,8 @@ class RunStats:
             "stages": {name: asdict(stats) for name, stats in self.stages.items()},
             "corpus_reports": self.corpus_reports,
         }
+
+
+def _utf8_size(text: object) -> int:
+    """Bytes of ``text`` in UTF-8, counting a lone surrogate as its 3 bytes (intake rejects it); 0 if not text."""
+    return len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0

@@ -30,7 +30,7 @@ def bad_run(tmp_path_factory):
     for name in ("kept.jsonl", "rejects.jsonl"):
         for line in (out / name).read_text("utf-8").splitlines():
             record = json.loads(line)
-            records[record["id"]] = record
+            records[record["id"].removesuffix(".txt")] = record  # file ids are relative paths
     return code, records, json.loads((out / "report.json").read_text("utf-8"))
 
 
@@ -67,7 +67,7 @@ def _run_ids(source, out) -> dict[str, dict]:
     for name in ("kept.jsonl", "rejects.jsonl"):
         for text_line in (out / name).open(encoding="utf-8"):
             record = json.loads(text_line)
-            records[record["id"]] = record
+            records[record["id"].removesuffix(".txt")] = record  # file ids are relative paths
     return records
 
 

@@ -21,7 +21,7 @@ def test_run_on_seeds_accounts_for_every_document(tmp_path, seed_paths):
     kept, rejects = _read_jsonl(out / "kept.jsonl"), _read_jsonl(out / "rejects.jsonl")
     report = json.loads((out / "report.json").read_text("utf-8"))
     parents = {r["id"].split("#")[0] for r in kept + rejects}
-    assert parents == {p.stem for p in seed_paths}
+    assert parents == {p.name for p in seed_paths}
     assert report["stats"]["documents_in"] == 5 and report["stats"]["balanced"]
     assert len(kept) + len(rejects) == 5 + report["stats"]["derived"]
     assert [s["name"] for s in report["stages"]] == ["encoding", "script", "spam", "splice", "dedup"]
@@ -39,12 +39,12 @@ def test_run_with_two_jobs_matches_one(tmp_path, seed_paths):
 
 def test_explain_a_text_file_and_a_run_output(tmp_path, seed_paths, capsys):
     assert main(["explain", str(seed_paths[3])]) == 0
-    assert capsys.readouterr().out.startswith(f"document {seed_paths[3].stem}:")
+    assert capsys.readouterr().out.startswith(f"document {seed_paths[3].name}:")
     out = tmp_path / "out"
     main(["run", str(seed_paths[0].parent), "-o", str(out), "--no-progress"])
     capsys.readouterr()
-    assert main(["explain", str(out / "kept.jsonl"), "--id", seed_paths[0].stem]) == 0
-    assert f"document {seed_paths[0].stem}" in capsys.readouterr().out
+    assert main(["explain", str(out / "kept.jsonl"), "--id", seed_paths[0].name]) == 0
+    assert f"document {seed_paths[0].name}" in capsys.readouterr().out
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -1,14 +1,10 @@
 """The reduce side of distributed dedup: key groups verified into edges, edges reduced to matches.
 
-The local stage answers, for each unit in stream order, "which earlier units share a band key with it and
-pass the check?" and keeps the best answer (most similar, then earliest). Those answers depend only on
-pairs (later unit, earlier unit), so here each partition of band-key rows yields its verified pairs as
-edges ``a -> b`` (``a`` the later ordinal), and a shuffle by ``a`` brings all of a unit's edges together:
+Each partition of band-key rows yields its verified pairs as edges ``a -> b`` (``a`` the later ordinal):
 
-- documents and paragraphs: :func:`verify_similar` keeps the pairs the stage's edge rule joins, decided by
-  the function the local index calls (:func:`cleanse.stages.dedup.edges.signature_edges`);
-  :func:`best_edges` keeps each unit's best edge, the forest whose roots are
-  the first-seen members of their clusters (:mod:`cleanse.engines.components` finds the roots);
+- documents and paragraphs: :func:`verify_covers` keeps every pair whose later unit the earlier one covers,
+  decided by the function the local index calls (:func:`cleanse.stages.dedup.edges.signature_covers`);
+  which earlier units are kept is decided afterwards, in stream order (:mod:`cleanse.engines.greedy`);
 - sentences: :func:`verify_contained` keeps pairs from an earlier paragraph with the containment estimate
   of ``NearDupIndex.query_containment``, :func:`sentence_matches` keeps each sentence's best source and
   every paragraph it was found in, what the containment verdict needs.
@@ -18,43 +14,27 @@ edges ``a -> b`` (``a`` the later ordinal), and a shuffle by ``a`` brings all of
 >>> part = {"units": {"ordinal": np.array([4, 9]), "name": np.array(["x", "y"], dtype=object),
 ...                   "size": np.array([30, 30]), "sign": np.array([[1, 2, 3, 4], [1, 2, 3, 5]], dtype=np.uint32)},
 ...         "keys": {"key": np.array([7, 7], dtype=np.uint64), "unit": np.array([0, 1])}}
->>> edges = verify_similar([part], EdgeRule(0.7), 1)[0]
->>> edges["a"].tolist(), edges["b"].tolist(), edges["similarity"].tolist()
-([9], [4], [0.75])
+>>> edges = verify_covers([part], EdgeRule(0.7), 1)[0]
+>>> edges["a"].tolist(), edges["b"].tolist(), edges["similarity"].tolist(), edges["b_id"].tolist()
+([9], [4], [0.75], ['x'])
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
-from cleanse.engines._optional import EngineError
 from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
-from cleanse.stages.dedup.edges import EdgeRule, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 
-EDGE_COLUMNS: Columns = {
-    "a": np.zeros(0, dtype=np.int64),
-    "a_id": np.zeros(0, dtype=object),
-    "b": np.zeros(0, dtype=np.int64),
-    "b_id": np.zeros(0, dtype=object),
-    "similarity": np.zeros(0, dtype=np.float64),
-}
 CONTAINED_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
     "b": np.zeros(0, dtype=np.int64),
     "owner": np.zeros(0, dtype=object),
     "contained": np.zeros(0, dtype=np.float64),
 }
-STAR_COLUMNS: Columns = {
-    "u": np.zeros(0, dtype=np.int64),
-    "u_id": np.zeros(0, dtype=object),
-    "v": np.zeros(0, dtype=np.int64),
-    "v_id": np.zeros(0, dtype=object),
-}
-BEST_COLUMNS: Columns = {"a": np.zeros(0, dtype=np.int64), "similarity": np.zeros(0, dtype=np.float64)}
 SENTENCE_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
     "contained": np.zeros(0, dtype=np.float64),
@@ -151,34 +131,48 @@ def _similarity(signs: np.ndarray, later: np.ndarray, earlier: np.ndarray) -> np
     return out
 
 
-def _rule_edges(
-    units: Columns, later: np.ndarray, earlier: np.ndarray, rule: EdgeRule
-) -> tuple[np.ndarray, np.ndarray]:
-    edge = np.empty(len(later), dtype=bool)
-    similarity = np.empty(len(later), dtype=np.float64)
-    signs, sizes = units["sign"], units["size"]
-    for lo in range(0, len(later), PAIR_CHUNK):
-        a, b = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK]
-        edge[lo : lo + PAIR_CHUNK], similarity[lo : lo + PAIR_CHUNK] = signature_edges(
-            signs[a], signs[b], sizes[a], sizes[b], rule
-        )
-    return edge, similarity
+COVER_COLUMNS: Columns = {
+    "a": np.zeros(0, dtype=np.int64),
+    "b": np.zeros(0, dtype=np.int64),
+    "b_id": np.zeros(0, dtype=object),
+    "similarity": np.zeros(0, dtype=np.float64),
+    "jaccard": np.zeros(0, dtype=bool),
+    "score": np.zeros(0, dtype=np.float64),
+}
 
 
-def verify_similar(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int) -> list[Columns]:
-    """Edges ``a -> b`` (later to earlier) that ``rule`` joins, split by ``a``."""
+def verify_covers(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int) -> list[Columns]:
+    """Edges ``a -> b``: the later unit ``a`` covered by the earlier ``b`` (``a`` would be its duplicate if
+    ``b`` is kept), decided by :func:`cleanse.stages.dedup.edges.signature_covers` as the local index does.
+    All of them, split by ``a``: which earlier units are kept is decided afterwards, in stream order."""
     units, key, unit = _units_and_keys(parts)
     if not units:
-        return [dict(EDGE_COLUMNS) for _ in range(partitions)]
-    later, earlier, similarity = checked_pairs(
-        key, unit, len(units["ordinal"]), lambda a, b: _rule_edges(units, a, b, rule)
-    )
+        return [dict(COVER_COLUMNS) for _ in range(partitions)]
+    found: dict[str, list[np.ndarray]] = {"jaccard": [], "score": []}
+
+    def check(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        covered = np.empty(len(later), dtype=bool)
+        similarity = np.empty(len(later), dtype=np.float64)
+        by_jaccard = np.empty(len(later), dtype=bool)
+        score = np.empty(len(later), dtype=np.float64)
+        signs, sizes = units["sign"], units["size"]
+        for lo in range(0, len(later), PAIR_CHUNK):
+            a, b, chunk = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK], slice(lo, lo + PAIR_CHUNK)
+            covered[chunk], similarity[chunk], by_jaccard[chunk], score[chunk] = signature_covers(
+                signs[a], signs[b], sizes[a], sizes[b], rule
+            )
+        found["jaccard"].append(by_jaccard[covered])
+        found["score"].append(score[covered])
+        return covered, similarity
+
+    later, earlier, similarity = checked_pairs(key, unit, len(units["ordinal"]), check)
     edges = {
         "a": units["ordinal"][later],
-        "a_id": units["name"][later],
         "b": units["ordinal"][earlier],
         "b_id": units["name"][earlier],
         "similarity": similarity,
+        "jaccard": np.concatenate([np.zeros(0, dtype=bool), *found["jaccard"]]),
+        "score": np.concatenate([np.zeros(0, dtype=np.float64), *found["score"]]),
     }
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 
@@ -212,89 +206,9 @@ def verify_contained(parts: list[dict[str, Columns]], threshold: float, partitio
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 
 
-def both_directions(edges: Columns) -> Columns:
-    """Each undirected edge as two rows keyed by either endpoint (``u``), ready to group by ``u``."""
-    return {
-        "u": np.concatenate([edges["a"], edges["b"]]).astype(np.int64),
-        "u_id": np.concatenate([edges["a_id"], edges["b_id"]]).astype(object),
-        "v": np.concatenate([edges["b"], edges["a"]]).astype(np.int64),
-        "v_id": np.concatenate([edges["b_id"], edges["a_id"]]).astype(object),
-    }
-
-
-def best_edges(parts: list[Columns], partitions: int) -> list[Any]:
-    """Each unit's best edge (most similar, then earliest), and its other edges in that order.
-
-    Returns ``partitions`` star-input parts (best edges, by ``u``), the best scores, then ``partitions``
-    parts of the other edges by their earlier unit ``b`` (with their rank), whose clusters the report links.
-    """
-    edges = concat_columns(parts, EDGE_COLUMNS)
-    order = np.lexsort((edges["b"], -edges["similarity"], edges["a"]))
-    starts = group_starts(edges["a"][order])
-    first = order[starts[:-1]]
-    best = {name: values[first] for name, values in edges.items()}
-    rows = both_directions(best)
-    stars = split_columns(rows, partition_of(rows["u"], partitions), partitions)
-    rank = np.arange(len(order)) - np.repeat(starts[:-1], np.diff(starts))
-    others = order[rank > 0]
-    links = {"a": edges["a"][others], "rank": rank[rank > 0], "b": edges["b"][others], "b_id": edges["b_id"][others]}
-    linked = split_columns(links, partition_of(links["b"], partitions), partitions)
-    return [*stars, {"a": best["a"], "similarity": best["similarity"]}, *linked]
-
-
-LINK_COLUMNS: Columns = {
-    "a": np.zeros(0, dtype=np.int64),
-    "rank": np.zeros(0, dtype=np.int64),
-    "b": np.zeros(0, dtype=np.int64),
-    "b_id": np.zeros(0, dtype=object),
-}
-
-
-def _roots(stars: list[Columns]) -> dict[int, Any]:
-    """Node -> name of its cluster's first unit, for every node that is not itself first."""
-    rows = concat_columns(stars, STAR_COLUMNS)
-    pointing = rows["u"] > rows["v"]
-    return dict(zip(rows["u"][pointing].tolist(), rows["v_id"][pointing].tolist(), strict=True))
-
-
-def link_clusters_of(stars: list[Columns], links: list[Columns], partitions: int) -> list[Columns]:
-    """The cluster of each other edge's earlier unit (itself when it is first), split by the later unit."""
-    roots = _roots(stars)
-    rows = concat_columns(links, LINK_COLUMNS)
-    clusters = np.array(
-        [roots.get(b, name) for b, name in zip(rows["b"].tolist(), rows["b_id"].tolist(), strict=True)], dtype=object
-    )
-    out = {"a": rows["a"], "rank": rows["rank"], "cluster": clusters}
-    return split_columns(out, partition_of(out["a"], partitions), partitions)
-
-
 def block_of(ordinals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """The block each ordinal belongs to, from the blocks' first ordinals (``bounds``, with the total last)."""
     return np.searchsorted(bounds, ordinals, side="right") - 1
-
-
-def join_marks(stars: list[Columns], best: Columns, links: list[Columns], bounds: np.ndarray) -> list[Columns]:
-    """Each matched unit with its cluster's first unit, its best similarity and the clusters of its other
-    matches (in rank order), split by block."""
-    firsts = _roots(stars)
-    marks = {"a": np.asarray(best["a"], dtype=np.int64), "similarity": np.asarray(best["similarity"])}
-    try:
-        marks["first"] = np.array([firsts[a] for a in marks["a"].tolist()], dtype=object)
-    except KeyError as missing:
-        raise EngineError(f"unit {missing} matched an earlier one but got no cluster") from None
-    rows = concat_columns(
-        links, {"a": LINK_COLUMNS["a"], "rank": LINK_COLUMNS["rank"], "cluster": LINK_COLUMNS["b_id"]}
-    )
-    order = np.lexsort((rows["rank"], rows["a"]))
-    grouped: dict[int, list[Any]] = {}
-    for a, cluster in zip(rows["a"][order].tolist(), rows["cluster"][order].tolist(), strict=True):
-        grouped.setdefault(a, []).append(cluster)
-    also = np.empty(len(marks["a"]), dtype=object)
-    for position, a in enumerate(marks["a"].tolist()):
-        also[position] = tuple(grouped.get(a, ()))
-    marks["links"] = also
-    blocks = len(bounds) - 1
-    return split_columns(marks, block_of(marks["a"], bounds), blocks)
 
 
 def sentence_matches(parts: list[Columns], bounds: np.ndarray) -> list[Columns]:

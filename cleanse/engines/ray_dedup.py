@@ -1,19 +1,19 @@
 """The dedup stage as distributed steps on Ray, reproducing its streaming "first seen" result at every level.
 
-The local stage (``keep="first"``) streams documents past three indexes: a document is a duplicate when an
-earlier one shares a band key and reaches the threshold; the paragraphs of the others are checked the
-same way against earlier paragraphs; the sentences of paragraphs that are not repeats are checked for
-containment against the sentences of earlier paragraphs. Each decision depends only on pairs (later unit,
-earlier unit) and on the level before it, so on Ray no node needs an index:
+The local stage (``keep="first"``) streams documents past three indexes of *kept* units: a document is a
+duplicate when an earlier kept one shares a band key and covers it (unless it holds paragraphs no kept
+paragraph covers: a digest); the paragraphs of kept documents are checked the same way against earlier
+kept paragraphs; the sentences of paragraphs that are not repeats are checked for containment against
+the sentences of earlier paragraphs. On Ray no node needs an index:
 
 1. every block of documents is signed once where it lies (:func:`cleanse.engines.sketches.sketch_block`);
    the driver reads only each block's seq range and unit counts, and gives it ordinal offsets;
-2. per level, each block emits band-key rows; one shuffle for all bands at once groups them by key and
-   verifies the pairs in each group (:mod:`cleanse.engines.pairs`); a shuffle by the later unit keeps its
-   best edge; connected components of those edges (:mod:`cleanse.engines.components`) give every unit its
-   cluster's first unit; a last shuffle sends each match to the block of its unit;
-3. the next level's rows leave out what this level marked (duplicate documents, repeated paragraphs);
-4. each block applies its matches to its documents (:mod:`cleanse.engines.verdicts`), through the same
+2. for documents and paragraphs, each block emits band-key rows; one shuffle for all bands at once groups
+   them by key and verifies every pair "later unit covered by earlier unit" (:mod:`cleanse.engines.pairs`);
+3. which units are kept depends on the decisions before them, so the driver gathers those edges (integers
+   and floats, never texts) and replays the stream (:func:`cleanse.engines.greedy.kept_first`);
+4. the sentence rows leave out duplicate documents and repeated paragraphs, and are verified the same way;
+5. each block applies its matches to its documents (:mod:`cleanse.engines.verdicts`), through the same
    Document API as the stage, so statuses, metadata and change logs are the local run's.
 
 Every step is a Ray task (:mod:`cleanse.engines.shuffle`): retried when its worker dies, and able to report
@@ -32,19 +32,13 @@ from typing import Any
 import numpy as np
 
 from cleanse.engines._optional import EngineError, require_ray
-from cleanse.engines.components import components
-from cleanse.engines.pairs import (
-    best_edges,
-    join_marks,
-    link_clusters_of,
-    sentence_matches,
-    verify_contained,
-    verify_similar,
-)
-from cleanse.engines.shuffle import Steps
+from cleanse.engines.greedy import gather_edges, kept_first
+from cleanse.engines.pairs import block_of, sentence_matches, verify_contained, verify_covers
+from cleanse.engines.shuffle import Steps, split_columns
 from cleanse.engines.sketches import (
     Offsets,
     Summary,
+    block_layout,
     document_ids,
     document_rows,
     paragraph_rows,
@@ -54,9 +48,8 @@ from cleanse.engines.sketches import (
 )
 from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.index import Match
 from cleanse.stages.dedup.report import ClusterReport
-from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector, link_clusters
+from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
 DUPLICATE_IDS = "duplicate_ids"
 COUNTERS = (
@@ -67,6 +60,7 @@ COUNTERS = (
     "duplicate_sentences",
     "empty_units",
     "expired",
+    "digests",
 )
 
 
@@ -150,31 +144,57 @@ class DistributedDedup:
         plan = layout(self.steps.get([refs[1] for refs in sketched]))
         self._check_unique_ids(sketches)
         count = len(blocks)
-        nothing: list[list[Any]] = [[] for _ in blocks]
-        documents = paragraphs = sentences = nothing
         size = self.partitions
-        if self.options.level != "paragraphs":
+        level = self.options.level
+        document_edges = paragraph_edges = None
+        if level != "paragraphs":
             parts = [
-                self.steps.launch(
-                    "documents: keys", document_rows, self.partitions, sketch, off, stage, self.partitions
-                )
+                self.steps.launch("documents: keys", document_rows, size, sketch, off, stage, size)
                 for sketch, off in zip(sketches, plan.offsets, strict=True)
             ]
-            documents = self._similar("documents", parts, plan.documents, count)
-        if self.options.level != "documents":
+            document_edges = self._covers("documents", parts)
+        if level != "documents":
             parts = [
-                self.steps.launch("paragraphs: keys", paragraph_rows, size, sketch, off, marks, stage, size)
-                for sketch, off, marks in zip(sketches, plan.offsets, documents, strict=True)
+                self.steps.launch("paragraphs: keys", paragraph_rows, size, sketch, off, [], stage, size)
+                for sketch, off in zip(sketches, plan.offsets, strict=True)
             ]
-            paragraphs = self._similar("paragraphs", parts, plan.paragraphs, count)
-            if self.options.containment_threshold > 0:
-                sentences = self._contained(sketches, plan, documents, paragraphs, stage)
+            paragraph_edges = self._covers("paragraphs", parts)
+        shapes = self.steps.get(
+            [
+                self.steps.launch("layout", block_layout, 1, sketch, off)[0]
+                for sketch, off in zip(sketches, plan.offsets, strict=True)
+            ]
+        )
+        owner = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[0] for shape in shapes)])
+        lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[1] for shape in shapes)])
+        doc_lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[2] for shape in shapes)])
+        doc_marks, para_marks = kept_first(
+            int(plan.documents[-1]),
+            document_edges,
+            paragraph_edges,
+            owner,
+            lengths,
+            level,
+            self.options.new_content_chars,
+            doc_lengths,
+        )
+        documents = [[part] for part in split_columns(doc_marks, block_of(doc_marks["a"], plan.documents), count)]
+        paragraphs = [[part] for part in split_columns(para_marks, block_of(para_marks["a"], plan.paragraphs), count)]
+        sentences: list[list[Any]] = [[] for _ in blocks]
+        if level != "documents" and self.options.containment_threshold > 0:
+            duplicates = [[{"a": part[0]["a"][part[0]["duplicate"]]}] for part in documents]
+            sentences = self._contained(sketches, plan, duplicates, paragraphs, stage)
         return [
             self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage)[0]
             for block, sketch, off, doc, para, sent in zip(
                 blocks, sketches, plan.offsets, documents, paragraphs, sentences, strict=True
             )
         ]
+
+    def _covers(self, level: str, parts: list[list[Any]]) -> Any:
+        """Every edge of one level (later unit covered by an earlier one), gathered on the driver."""
+        verified = self.steps.shuffle(f"{level}: verify", verify_covers, 1, parts, self.stage.rule, 1)
+        return gather_edges(self.steps.get([refs[0] for refs in verified]))
 
     def _check_unique_ids(self, sketches: list[Any]) -> None:
         """The local index lets a document replace an earlier one with its id (a re-crawl); this does not."""
@@ -188,38 +208,6 @@ class DistributedDedup:
                 f"{DUPLICATE_IDS}: documents {shown} occur more than once; the local engine lets a later copy "
                 "replace an earlier one in the dedup index, the Ray engine does not: give documents unique ids"
             )
-
-    def _similar(self, level: str, parts: list[list[Any]], bounds: np.ndarray, blocks: int) -> list[list[Any]]:
-        """Matches of one level (unit -> cluster's first unit, similarity, other clusters), per block."""
-        size = self.partitions
-        rule = self.stage.rule
-        verified = self.steps.shuffle(f"{level}: verify", verify_similar, size, parts, rule, size)
-        best = self.steps.shuffle(f"{level}: best", best_edges, 2 * size + 1, verified, size)
-        stars = components(self.steps, [refs[:size] for refs in best], size)
-        linked = [
-            self.steps.launch(
-                f"{level}: link",
-                link_clusters_of,
-                size,
-                [refs[j] for refs in stars],
-                [refs[size + 1 + j] for refs in best],
-                size,
-            )
-            for j in range(size)
-        ]
-        joined = [
-            self.steps.launch(
-                f"{level}: join",
-                join_marks,
-                blocks,
-                [refs[j] for refs in stars],
-                best[j][size],
-                [refs[j] for refs in linked],
-                bounds,
-            )
-            for j in range(size)
-        ]
-        return _by_block(joined, blocks)
 
     def _contained(
         self, sketches: list[Any], plan: Layout, documents: list[list[Any]], paragraphs: list[list[Any]], stage: Any
@@ -273,9 +261,8 @@ class DedupReport:
             for report, members in ((documents, [record.document]), (paragraphs, record.paragraphs)):
                 for member in members:
                     if member is not None:
-                        first, name, preview, similarity, links = member
-                        report.add(first, name, preview, similarity)
-                        link_clusters(report, [Match(name, similarity, first)] + [Match("", 0.0, c) for c in links])
+                        first, name, preview, score, _ = member
+                        report.add(first, name, preview, score)
         return {
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),

@@ -173,10 +173,12 @@ def to_dataset(data: Any, options: RayOptions, stats: RunStats | None = None) ->
             offset += size
         dataset = ray.data.from_arrow_refs(converted) if converted else ray.data.from_items([])
         return dataset, offset
+    from cleanse.intake import InputAdmission
+
     rows = []
-    for position, doc in enumerate(data):
-        if not isinstance(doc, Document):
-            raise TypeError(f"run_ray needs Documents or a Ray Dataset; item {position} is {type(doc).__name__}")
+    admission = InputAdmission()
+    for position, item in enumerate(data):
+        doc = admission.admit(item, position)
         if stats is not None:
             stats.count_input(doc)
         rows.append(to_row(doc, order_key(position)))

@@ -142,6 +142,13 @@ def sketch_block(tables: list[Any], stage: NearDupDetector) -> list[Any]:
     return [sketch, sketch.summary()]
 
 
+def block_layout(sketch: BlockSketch, offsets: Offsets) -> list[Any]:
+    """For the driver's stream-order pass: each paragraph's document ordinal and normalised length, and
+    each document's normalised length (:func:`cleanse.engines.greedy.kept_first`)."""
+    owner = offsets.documents + np.asarray(sketch.para_doc, dtype=np.int64)
+    return [(owner, np.asarray(sketch.para_lengths, dtype=np.int64), np.asarray(sketch.doc_lengths, dtype=np.int64))]
+
+
 def keyed_parts(units: Columns, keys: np.ndarray, partitions: int) -> list[dict[str, Columns]]:
     """Band-key rows split by key: each part holds its key rows and, once, the units they point to."""
     count, bands = keys.shape
@@ -186,7 +193,8 @@ def live_paragraphs(sketch: BlockSketch, offsets: Offsets, duplicates: np.ndarra
 def paragraph_rows(
     sketch: BlockSketch, offsets: Offsets, document_marks: list[Columns], stage: NearDupDetector, partitions: int
 ) -> list[Any]:
-    """Paragraph level: the non-empty paragraphs of documents that are not duplicates."""
+    """Paragraph level: the non-empty paragraphs of documents not in ``document_marks`` (pass none to
+    emit every paragraph: which documents are duplicates is decided after the paragraph edges are known)."""
     keep = live_paragraphs(sketch, offsets, _marked(document_marks))
     units = {
         "ordinal": offsets.paragraphs + keep,

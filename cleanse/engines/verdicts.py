@@ -18,28 +18,16 @@ from typing import Any
 import numpy as np
 
 from cleanse.document import Document, Edit
+from cleanse.engines.greedy import DOCUMENT_MARKS, PARAGRAPH_MARKS
 from cleanse.engines.pairs import SENTENCE_COLUMNS
 from cleanse.engines.shuffle import Columns, concat_columns
 from cleanse.engines.sketches import BlockSketch, Offsets, block_documents
 from cleanse.stages.dedup.index import Match
 from cleanse.stages.dedup.report import PREVIEW_CHARS
-from cleanse.stages.dedup.stage import (
-    CLUSTER_KEY,
-    CONTAINED_PARAGRAPH,
-    DUPLICATE_SENTENCE,
-    EXACT_DUPLICATE,
-    NEAR_DUPLICATE,
-    NearDupDetector,
-)
+from cleanse.stages.dedup.stage import CONTAINED_PARAGRAPH, DIGEST, DUPLICATE_SENTENCE, NearDupDetector
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 
 REPORT_COLUMN = "dedup_report"
-MARK_COLUMNS: Columns = {
-    "a": np.zeros(0, dtype=np.int64),
-    "first": np.zeros(0, dtype=object),
-    "similarity": np.zeros(0, dtype=np.float64),
-    "links": np.zeros(0, dtype=object),
-}
 
 
 @dataclass
@@ -88,8 +76,8 @@ class BlockVerdicts:
     ) -> None:
         self.sketch = sketch
         self.offsets = offsets
-        self.documents = _lookup(documents, MARK_COLUMNS)
-        self.paragraphs = _lookup(paragraphs, MARK_COLUMNS)
+        self.documents = _lookup(documents, DOCUMENT_MARKS)
+        self.paragraphs = _lookup(paragraphs, PARAGRAPH_MARKS)
         self.sentences = _lookup(sentences, SENTENCE_COLUMNS)
         self.para_start = np.searchsorted(sketch.para_doc, np.arange(len(sketch.seqs) + 1))
         self.sent_start = np.searchsorted(sketch.sent_para, np.arange(len(sketch.para_doc) + 1))
@@ -101,27 +89,33 @@ class BlockVerdicts:
         if self.sketch.doc_lengths[position] == 0:
             record.count("empty_units")
             return record
+        remove = stage.options.remove_paragraphs
         if stage.options.level != "paragraphs":
-            record.index("documents")
-            if self._document(doc, position, stage, record):
+            outcome = self._document(doc, position, stage, record)
+            if outcome == "duplicate":
                 return record
+            record.index("documents")
+            remove = remove or (outcome == DIGEST and stage.options.digest == "new_parts")
         if stage.options.level != "documents":
-            self._paragraphs(doc, position, stage, record)
+            self._paragraphs(doc, position, stage, record, remove)
         return record
 
-    def _document(self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord) -> bool:
+    def _document(self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord) -> str:
         found = self.documents.get(self.offsets.documents + position)
         if found is None:
-            doc.metadata[CLUSTER_KEY] = doc.id
-            return False
-        first, similarity, links = found
-        reason = EXACT_DUPLICATE if similarity == 1.0 else NEAR_DUPLICATE
-        doc.mark_duplicate(stage.name, of=first, reason=reason, score=similarity)
-        doc.metadata[CLUSTER_KEY] = first
-        record.document = (first, doc.id, _short(doc.text or ""), similarity, tuple(links))
-        return True
+            return stage.judge_document(doc, None, 0)
+        first, similarity, by_jaccard, score, _, new_chars = found
+        best = Match(first, similarity, first, "jaccard" if by_jaccard else "reprint_containment", score)
+        outcome = stage.judge_document(doc, best, int(new_chars))
+        if outcome == "duplicate":
+            record.document = (first, doc.id, _short(doc.text or ""), score, ())
+        elif outcome == DIGEST:
+            record.count("digests")
+        return outcome
 
-    def _paragraphs(self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord) -> None:
+    def _paragraphs(
+        self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord, remove: bool
+    ) -> None:
         text = doc.text or ""
         spans = paragraph_spans(text)
         first = int(self.para_start[position])
@@ -134,16 +128,17 @@ class BlockVerdicts:
             if self.sketch.para_lengths[paragraph] == 0:
                 record.count("empty_units")
                 continue
-            record.index("paragraphs")
             name = f"{doc.id}:{number}"
             found = self.paragraphs.get(self.offsets.paragraphs + paragraph)
             if found is not None:
-                cluster, similarity, links = found
-                stage.repeat(doc, text, name, span, Match(cluster, similarity, cluster), edits)
-                record.paragraphs.append((cluster, name, _short(span.text), similarity, tuple(links)))
-                if stage.options.remove_paragraphs:
+                cluster, similarity, by_jaccard, score = found
+                best = Match(cluster, similarity, cluster, "jaccard" if by_jaccard else "reprint_containment", score)
+                stage.repeat(doc, text, name, span, best, edits, remove)
+                record.paragraphs.append((cluster, name, _short(span.text), score, ()))
+                if remove:
                     record.count("removed_paragraphs")
                 continue
+            record.index("paragraphs")
             if stage.options.containment_threshold > 0:
                 self._containment(doc, paragraph, span, stage, record)
         if edits:

@@ -1,21 +1,36 @@
 """Readers: text files as bytes (decoding is the encoding stage's job), JSONL and Parquet.
 
-Readers never fail half way on one bad record: a line of JSONL that does not parse
-becomes a document already dropped with the reason, so it reaches the rejects file.
+Readers never fail half way on one bad record: a JSONL line that does not parse, nests deeper than
+:data:`MAX_DEPTH`, holds a lone surrogate escape (``"\\udc80"``, text no UTF-8 file can hold), or has a
+text or id of the wrong type becomes a document already dropped with the reason, so it reaches the
+rejects file.
+
+Ids: a text file's id is its path relative to the input (``a/page.txt``; a glob's is relative to the
+directory before its first wildcard), so two files never share one. A record's id is its ``id_field``
+(a string or an integer), else ``<file stem>:<line>``. Other fields become metadata, except fields
+named like the metadata the readers and the pipeline record themselves (:data:`RESERVED_FIELDS`:
+``source``, ``line``, ``emit``...): those are kept under ``metadata["input_fields"]``, so a record's
+``source`` never overwrites the path it was read from.
 """
 
 from __future__ import annotations
 
 import glob
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+import regex
 
 from cleanse.document import Document
 from cleanse.errors import InputError, MissingDependencyError
 
 READER = "reader"
+MAX_DEPTH = 100  # JSON records nested deeper are rejected (no text nests like that; recursion limits do)
+RESERVED_FIELDS = frozenset({"source", "line", "row", "size", "emit", "parent", "role", "input_fields"})
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
 class Excluded(Protocol):
@@ -44,7 +59,7 @@ def read_inputs(
         files = _list_files(source)
         if exclude is not None:
             files = _without_output(files, path, exclude)
-        return _read_files(files)
+        return _read_files(files, _base_of(source))
     raise InputError(f"input not found: {source}")
 
 
@@ -67,21 +82,48 @@ def _list_files(source: str | Path) -> list[Path]:
 
 
 def read_text_files(source: str | Path) -> Iterator[Document]:
-    """Yield one document per file, holding the file's raw bytes; the id is the file's stem."""
+    """Yield one document per file, holding the file's raw bytes; the id is the path relative to the input."""
     files = _list_files(source)
-    return _read_files(files)
+    return _read_files(files, _base_of(source))
 
 
-def _read_files(files: list[Path]) -> Iterator[Document]:
+def _base_of(source: str | Path) -> Path:
+    """The directory ids are relative to: the input directory, a file's folder, or a glob's fixed prefix."""
+    path = Path(source)
+    if path.is_dir():
+        return path
+    if path.is_file():
+        return path.parent
+    parts = []
+    for part in Path(str(source)).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")
+
+
+def file_id(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` with forward slashes (``a/page.txt``); the path itself when outside it."""
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:
+        relative = str(path)
+    if relative.startswith(".."):
+        relative = str(path)
+    return Path(relative).as_posix()
+
+
+def _read_files(files: list[Path], base: Path) -> Iterator[Document]:
     for path in files:
+        name = file_id(path, base)
         try:
             data = path.read_bytes()
         except OSError as exc:
-            doc = Document(id=path.stem, text="", metadata={"source": str(path)})
+            doc = Document(id=name, text="", metadata={"source": str(path)})
             doc.drop(READER, f"unreadable: {exc.strerror or exc}")
             yield doc
             continue
-        yield Document.from_bytes(data, id=path.stem, source=str(path))
+        yield Document.from_bytes(data, id=name, source=str(path))
 
 
 def read_jsonl(path: str | Path, text_field: str = "text", id_field: str = "id") -> Iterator[Document]:
@@ -92,31 +134,98 @@ def read_jsonl(path: str | Path, text_field: str = "text", id_field: str = "id")
     return _read_jsonl(path, text_field, id_field)
 
 
+class RecordError(ValueError):
+    """One record cannot become a document; the message is the reject reason."""
+
+
 def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Document]:
     with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             fallback_id = f"{path.stem}:{number}"
+            place = {"source": str(path), "line": number}
             try:
-                record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ValueError("record is not a JSON object")
-                text = record.pop(text_field)
-            except (ValueError, KeyError) as exc:
-                doc = Document(id=fallback_id, text="", metadata={"source": str(path), "line": number})
-                reason = f"missing field {text_field!r}" if isinstance(exc, KeyError) else f"invalid JSON: {exc}"
-                doc.drop(READER, reason)
+                record = _parse(line)
+                yield record_document(record, text_field, id_field, fallback_id, place)
+            except RecordError as exc:
+                doc = Document(id=fallback_id, text="", metadata=dict(place))
+                doc.drop(READER, str(exc))
                 yield doc
-                continue
-            doc_id = str(record.pop(id_field, fallback_id))
-            metadata = {"source": str(path), "line": number, **record}
-            if isinstance(text, str):
-                yield Document(id=doc_id, text=text, metadata=metadata)
-            else:
-                doc = Document(id=doc_id, text="", metadata=metadata)
-                doc.drop(READER, f"field {text_field!r} is {type(text).__name__}, not a string")
-                yield doc
+
+
+def _parse(line: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except RecursionError:
+        raise RecordError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:
+        raise RecordError(f"invalid JSON: {exc}") from None
+    if not isinstance(record, dict):
+        raise RecordError("invalid JSON: record is not a JSON object")
+    return record
+
+
+def record_document(
+    record: dict[str, Any], text_field: str, id_field: str, fallback_id: str, place: dict[str, Any]
+) -> Document:
+    """One parsed record as a document, or :class:`RecordError` naming what is wrong with it."""
+    if _depth(record) > MAX_DEPTH:
+        raise RecordError(f"invalid JSON: nested deeper than {MAX_DEPTH} levels")
+    bad = _first_surrogate(record)
+    if bad is not None:
+        raise RecordError(f"invalid text: lone surrogate U+{ord(bad[1]):04X} in field {bad[0]!r}")
+    if text_field not in record:
+        raise RecordError(f"missing field {text_field!r}")
+    text = record.pop(text_field)
+    raw_id = record.pop(id_field, None)
+    if raw_id is None or raw_id == "":
+        doc_id = fallback_id
+    elif isinstance(raw_id, str) or (isinstance(raw_id, int) and not isinstance(raw_id, bool)):
+        doc_id = str(raw_id)
+    else:
+        raise RecordError(f"field {id_field!r} is {type(raw_id).__name__}, not a string or an integer")
+    if not isinstance(text, str):
+        raise RecordError(f"field {text_field!r} is {type(text).__name__}, not a string")
+    reserved = {key: record.pop(key) for key in [key for key in record if key in RESERVED_FIELDS]}
+    metadata = {**record, **place}
+    if reserved:
+        metadata["input_fields"] = reserved
+    return Document(id=doc_id, text=text, metadata=metadata)
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests lists and objects (iteratively: no recursion limit to hit)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _first_surrogate(record: dict[str, Any]) -> tuple[str, str] | None:
+    """``(field, character)`` of the first lone surrogate in any key or string of the record."""
+    stack: list[tuple[str, Any]] = [(key, value) for key, value in record.items()]
+    for key in record:
+        if isinstance(key, str) and (found := _SURROGATE.search(key)):
+            return key, found.group()
+    while stack:
+        field, item = stack.pop()
+        if isinstance(item, str):
+            if found := _SURROGATE.search(item):
+                return field, found.group()
+        elif isinstance(item, dict):
+            stack.extend((field, k) for k in item)
+            stack.extend((field, v) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((field, v) for v in item)
+    return None
 
 
 def read_parquet(path: str | Path, text_field: str = "text", id_field: str = "id") -> Iterator[Document]:
@@ -138,7 +247,10 @@ def _read_parquet(parquet, path: Path, text_field: str, id_field: str) -> Iterat
             row += 1
             text = record.pop(text_field, None)
             doc_id = str(record.pop(id_field, f"{path.stem}:{row}"))
-            metadata = {"source": str(path), "row": row, **record}
+            reserved = {key: record.pop(key) for key in [key for key in record if key in RESERVED_FIELDS]}
+            metadata = {**record, "source": str(path), "row": row}
+            if reserved:
+                metadata["input_fields"] = reserved
             if isinstance(text, str):
                 yield Document(id=doc_id, text=text, metadata=metadata)
             elif isinstance(text, bytes):

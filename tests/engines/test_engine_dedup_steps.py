@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleanse.document import Document
 from cleanse.engines import EngineError
-from cleanse.engines.pairs import best_edges, checked_pairs, join_marks, sentence_matches, verify_contained
+from cleanse.engines.pairs import checked_pairs, sentence_matches, verify_contained
 from cleanse.engines.ray_dedup import DedupReport, DistributedDedup, block_groups, layout
 from cleanse.engines.rows import order_key
 from cleanse.engines.shuffle import InlineSteps, flatten, partition_of, split_columns, unflatten
@@ -49,31 +49,25 @@ def test_a_key_shared_by_many_units_is_paired_tile_by_tile_and_completely():
     assert len(odd) == (size // 2) * ((size + 1) // 2)  # pairs of one even and one odd unit
 
 
-def test_the_best_edge_is_the_most_similar_then_the_earliest():
-    edges = {
-        "a": np.array([9, 9, 9, 4]),
-        "a_id": np.array(["x", "x", "x", "w"], dtype=object),
-        "b": np.array([5, 2, 7, 1]),
-        "b_id": np.array(["e", "b", "g", "a"], dtype=object),
-        "similarity": np.array([0.9, 0.9, 0.95, 0.6]),
-    }
-    stars_part, best, links = best_edges([edges], 1)
-    stars = [stars_part]
-    assert dict(zip(best["a"].tolist(), best["similarity"].tolist(), strict=True)) == {4: 0.6, 9: 0.95}
-    assert (links["a"].tolist(), links["rank"].tolist(), links["b_id"].tolist()) == ([9, 9], [1, 2], ["b", "e"])
-    pointing = stars[0]["u"] > stars[0]["v"]
-    assert sorted(zip(stars[0]["u"][pointing].tolist(), stars[0]["v"][pointing].tolist(), strict=True)) == [
-        (4, 1),
-        (9, 7),
-    ]
+def test_the_stream_replay_keeps_the_first_and_judges_against_kept_units_only():
+    from cleanse.engines.greedy import kept_first
 
+    def edges(rows: list[tuple[int, int, float]]) -> dict[str, np.ndarray]:
+        return {
+            "a": np.array([r[0] for r in rows], dtype=np.int64),
+            "b": np.array([r[1] for r in rows], dtype=np.int64),
+            "b_id": np.array([f"d{r[1]}" for r in rows], dtype=object),
+            "similarity": np.array([r[2] for r in rows]),
+            "jaccard": np.ones(len(rows), dtype=bool),
+            "score": np.array([r[2] for r in rows]),
+        }
 
-def test_a_match_without_a_cluster_is_an_error_not_a_silent_drop():
-    best = {"a": np.array([5]), "similarity": np.array([0.8])}
-    stars = {name: np.zeros(0, dtype=dtype) for name, dtype in (("u", int), ("u_id", object), ("v", int))}
-    stars["v_id"] = np.zeros(0, dtype=object)
-    with pytest.raises(EngineError, match="unit 5 matched an earlier one but got no cluster"):
-        join_marks([stars], best, [], np.array([0, 10]))
+    # 1 is covered by 0; 2 is covered by 1 only (a duplicate, not kept: 2 stays); 3 by 0 and 2, 2 the better
+    found = edges([(1, 0, 0.9), (2, 1, 0.8), (3, 0, 0.7), (3, 2, 0.95)])
+    none = np.zeros(0, dtype=np.int64)
+    marks, _ = kept_first(4, found, None, none, none, "documents", 1)
+    assert marks["a"].tolist() == [1, 3] and marks["first"].tolist() == ["d0", "d2"]
+    assert marks["duplicate"].tolist() == [True, True]
 
 
 def test_containment_scores_are_the_local_index_scores():
@@ -150,6 +144,10 @@ def _documents(seed: int, count: int) -> list[Document]:
             text = rng.choice(["", "。。。", "   "])
         elif roll < 0.2 and docs:
             text = rng.choice(docs).text or ""
+        elif roll < 0.3 and len(docs) >= 2:
+            text = "\n".join(doc.text or "" for doc in rng.sample(docs, 2))  # a digest of two earlier pages
+        elif roll < 0.4 and docs:
+            text = (rng.choice(docs).text or "") + "\n" + rng.choice(paragraphs)  # an earlier page plus news
         else:
             parts = rng.sample(paragraphs, rng.randint(1, 2))
             parts += ["".join(rng.sample(sentences, 6)) for _ in range(3)]  # mostly this document's own text
@@ -197,6 +195,8 @@ OPTION_SETS = [
     {"remove_paragraphs": True},
     {"containment_threshold": 0.0},
     {"reprint_containment": 0.0, "threshold": 0.7},
+    {"digest": "new_parts"},
+    {"new_content_chars": 60, "remove_paragraphs": True},
 ]
 
 
@@ -225,7 +225,7 @@ def test_the_generated_documents_exercise_every_verdict():
     docs = _documents(1, 60)
     distributed, report = _inline(docs, [7] * 9, 3)
     reasons = {change.reason for doc in distributed for change in doc.changes}
-    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence"} <= reasons
+    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence", "digest"} <= reasons
     assert {doc.status for doc in distributed} == {"kept", "duplicate"}
     assert report["counts"]["empty_units"] > 0 and report["paragraphs"]["clusters_total"] > 0
 

@@ -259,3 +259,21 @@ def test_a_dedup_step_whose_worker_dies_is_run_again(ray_session, tmp_path):
     assert [m.step for m in steps.memory_report()] == ["crash"]
     with pytest.raises(ray_session.exceptions.WorkerCrashedError):
         ray_session.get(Steps(retries=0).launch("crash", crash_once, 1, str(tmp_path / "second"))[0])
+
+
+def test_a_file_of_record_faults_runs_on_ray_as_on_the_local_engine(ray_session, tmp_path):
+    from cleanse.cli import main
+    from cleanse.io import read_jsonl
+    from tests.record_faults import LINES, read_outputs, write_faults
+
+    source = write_faults(tmp_path / "faults.jsonl")
+    assert main(["run", str(source), "-o", str(tmp_path / "local"), "--no-progress"]) == 0
+    assert main(["run", str(source), "-o", str(tmp_path / "ray"), "--engine", "ray", "--jobs", "2"]) == 0
+    local, remote = read_outputs(tmp_path / "local"), read_outputs(tmp_path / "ray")
+    assert len(remote) == len(LINES) and remote == local
+    assert all(r["reason"] for r in remote if r["status"] != "kept")
+    assert json.loads((tmp_path / "ray" / "report.json").read_text("utf-8"))["stats"]["balanced"]
+    pipeline = Pipeline.default()
+    out = list(pipeline.run_ray(read_jsonl(source), workers=2))
+    assert len(out) == len(LINES) and pipeline.stats.balanced
+    assert len({doc.id for doc in out}) == len(LINES)

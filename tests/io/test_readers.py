@@ -10,7 +10,7 @@ from cleanse.io import read_inputs, read_jsonl, read_text_files
 
 def test_directory_is_read_as_bytes(seed_paths):
     docs = list(read_text_files(seed_paths[0].parent))
-    assert [d.id for d in docs] == [p.stem for p in seed_paths]
+    assert [d.id for d in docs] == [p.name for p in seed_paths]
     assert all(d.text is None and d.raw == p.read_bytes() for d, p in zip(docs, seed_paths, strict=True))
 
 

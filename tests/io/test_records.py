@@ -24,7 +24,7 @@ def corpus(tmp_path_factory, seed_paths) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     for path in seed_paths:
         shutil.copy(path, folder / path.name)
-    lines = seed_paths[1].read_text("utf-8").splitlines()
+    lines = seed_paths[2].read_text("utf-8").splitlines()  # 002: a paragraph a line
     (folder / "zz_copy.txt").write_text("\n".join(lines[: len(lines) * 3 // 4]), "utf-8")
     mixed = [*lines[len(lines) // 2 :], "一段新的文字，与别处不同。"]
     (folder / "zz_mixed.txt").write_text("\n\n".join(mixed), "utf-8")

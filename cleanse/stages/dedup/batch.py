@@ -4,7 +4,7 @@ Map (:func:`sketch_units`): normalise, shingle, sign and band every unit; each u
 on that unit alone, so chunks can run anywhere and be concatenated. Reduce (:func:`cluster_units`):
 collapse exact duplicates by the hash of the normalised unit, group band keys by sorting, verify
 every candidate pair on exact shingle sets with the edge rule (:mod:`cleanse.stages.dedup.edges`)
-and merge the edges with union-find.
+and gather the units around representatives (:mod:`cleanse.stages.dedup.stars`).
 
 >>> find_duplicates(["春季植树造林活动综述", "春季植樹造林活動綜述！", "完全不同的一段文字"])
 [[0, 1]]
@@ -25,7 +25,7 @@ from cleanse.stages.dedup.minhash import signatures
 from cleanse.stages.dedup.normalise import normalise_batch
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.shingles import hash_shingles
-from cleanse.stages.dedup.unionfind import UnionFind
+from cleanse.stages.dedup.stars import StarClusters, star_clusters
 from cleanse.stages.dedup.units import sentence_spans
 from cleanse.stages.dedup.verify import ShingleSets, containment, intersections, jaccard
 
@@ -165,25 +165,40 @@ def candidate_pairs(sketches: UnitSketches, units: np.ndarray) -> list[tuple[np.
     return result
 
 
-def cluster_units(sketches: UnitSketches, rule: EdgeRule | float) -> UnionFind:
-    """The reduce step: exact groups, then LSH candidates verified by the edge rule, merged with union-find.
+def candidate_edges(sketches: UnitSketches, rule: EdgeRule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every LSH candidate pair of distinct normalised units that ``rule`` joins, with its shared shingles.
+
+    Exact copies are collapsed first (only the first unit of each exact group takes part); candidate pairs
+    of all bands are pooled, filtered on set sizes, then verified on their exact shingle sets.
+    """
+    _, reps = exact_groups(sketches)
+    sizes = sketches.sets.sizes()
+    lefts, rights = [], []
+    for band in range(sketches.keys.shape[1]):
+        left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
+        left, right = reps[left], reps[right]
+        possible = rule.possible(sizes[left], sizes[right])
+        lefts.append(left[possible])
+        rights.append(right[possible])
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    left, right = unique_pairs(np.concatenate(lefts), np.concatenate(rights))
+    common = intersections(sketches.sets, left, right)
+    edge = rule.joins(common, sizes[left], sizes[right])
+    return left[edge], right[edge], common[edge]
+
+
+def cluster_units(sketches: UnitSketches, rule: EdgeRule | float) -> StarClusters:
+    """The reduce step: exact groups, LSH candidates verified by the edge rule, then stars around
+    representatives (:mod:`cleanse.stages.dedup.stars`: every member matches its representative directly).
 
     ``rule`` is an :class:`~cleanse.stages.dedup.edges.EdgeRule`, or a bare Jaccard threshold.
     """
     rule = rule if isinstance(rule, EdgeRule) else EdgeRule(rule)
-    clusters = UnionFind(len(sketches))
-    representative, reps = exact_groups(sketches)
-    valid = np.flatnonzero(representative >= 0)
-    clusters.union(valid, representative[valid])
-    sizes = sketches.sets.sizes()
-    for band in range(sketches.keys.shape[1]):
-        left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
-        left, right = reps[left], reps[right]
-        pending = (clusters.find(left) != clusters.find(right)) & rule.possible(sizes[left], sizes[right])
-        left, right = left[pending], right[pending]
-        edge = rule.joins(intersections(sketches.sets, left, right), sizes[left], sizes[right])
-        clusters.union(left[edge], right[edge])
-    return clusters
+    representative, _ = exact_groups(sketches)
+    left, right, common = candidate_edges(sketches, rule)
+    return star_clusters(len(sketches), left, right, common, sketches.sets.sizes(), representative)
 
 
 def verified_pairs(sketches: UnitSketches, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -272,10 +287,14 @@ def find_pairs(texts: Sequence[str], threshold: float = 0.8, **options: object) 
 def find_duplicates(texts: Sequence[str], threshold: float = 0.5, **options: object) -> list[list[int]]:
     """Clusters of near-duplicate texts (size two or more), each sorted, ordered by first index.
 
-    Two texts are joined by the edge rule of :mod:`cleanse.stages.dedup.edges`: Jaccard similarity of
-    normalised character 5-gram sets (word 3-grams for mostly Latin text) at least ``threshold``, or the
-    shorter one mostly inside the longer (a reprint with sentences added or dropped; pass
-    ``reprint_containment=0`` for Jaccard alone). ``options`` are any other :class:`DedupOptions` fields.
+    Every cluster has a representative, and every other member matches it **directly**: by the edge rule
+    of :mod:`cleanse.stages.dedup.edges` (Jaccard similarity of normalised character 5-gram sets, word
+    3-grams for mostly Latin text, at least ``threshold``; or one text at least ``reprint_containment``
+    inside the other, a reprint with sentences added or dropped; ``reprint_containment=0`` for Jaccard
+    alone), and holding more than half of the representative's shingles. Clusters never chain through a
+    third text: for an article A, a digest page A + B and an article B sharing nothing with A, A and B
+    are never in one cluster (:mod:`cleanse.stages.dedup.stars`). ``options`` are any other
+    :class:`DedupOptions` fields.
     """
     settings = DedupOptions(threshold=threshold, **options)  # type: ignore[arg-type]
     return cluster_units(sketch_units(texts, settings), EdgeRule.from_options(settings)).groups()

@@ -39,7 +39,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EdgeRule:
-    """The edge rule; ``containment=0`` turns the reprint clause off (Jaccard only)."""
+    """The edge rule; ``containment=0`` turns the reprint clause off (Jaccard only).
+
+    Every clause honours ``threshold``: the reprint clause asks for containment of at least
+    :attr:`cover_threshold`, ``max(threshold, containment)``, so raising ``threshold`` makes every clause
+    stricter (``threshold=0.95`` never joins a unit only 0.9 inside another).
+    """
 
     threshold: float
     containment: float = 0.0
@@ -57,11 +62,17 @@ class EdgeRule:
         )
 
     @property
+    def cover_threshold(self) -> float:
+        """The containment the reprint clause asks for: ``max(threshold, containment)``."""
+        return max(self.threshold, self.containment)
+
+    @property
     def jaccard_floor(self) -> float:
         """The lowest Jaccard similarity an edge can have (what LSH candidates must reach)."""
         if self.containment <= 0:
             return self.threshold
-        return min(self.threshold, self.containment / (1.0 + self.length_ratio - self.containment))
+        cover = self.cover_threshold
+        return min(self.threshold, cover / (1.0 + self.length_ratio - cover))
 
     def possible(self, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
         """Pairs that can be an edge at all, judged on the set sizes alone (skips needless intersections)."""
@@ -72,22 +83,49 @@ class EdgeRule:
         by_containment = (large <= self.length_ratio * small) & (small >= self.min_shared)
         return np.asarray(by_jaccard | by_containment)
 
-    def joins(self, common: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
-        """Whether each pair is an edge, from its shingles in common and the two set sizes."""
+    def covers(
+        self, common: np.ndarray, size_x: np.ndarray, size_k: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Whether unit X is covered by unit K (X a duplicate of K), the clause that decides, and its score.
+
+        Directional: with the reprint clause on, X is covered when at least :attr:`cover_threshold` of
+        X's own shingles lie in K (and they share ``min_shared`` shingles or reach Jaccard ``threshold``,
+        and K is at most ``length_ratio`` times X). A longer X holding K plus new content is not
+        covered by K. The clause is Jaccard (score: the Jaccard similarity) when the pair also reaches
+        Jaccard ``threshold``, else ``reprint_containment`` (score: the share of X inside K). With the
+        reprint clause off, X is covered when the Jaccard similarity reaches ``threshold``.
+
+        Returns three arrays: covered, ``True`` where the clause is Jaccard, and the score.
+
+        >>> rule = EdgeRule(threshold=0.5, containment=0.6)
+        >>> [a.tolist() for a in rule.covers(np.array([100, 100]), np.array([100, 200]), np.array([200, 100]))]
+        [[True, False], [True, False], [0.5, 0.5]]
+        """
         common = np.asarray(common, dtype=np.float64)
-        size_a = np.asarray(size_a, dtype=np.float64)
-        size_b = np.asarray(size_b, dtype=np.float64)
-        union = size_a + size_b - common
-        edge = np.where(union > 0, common >= self.threshold * union - 1e-9, True)
+        size_x = np.asarray(size_x, dtype=np.float64)
+        size_k = np.asarray(size_k, dtype=np.float64)
+        union = size_x + size_k - common
+        similarity = np.where(union > 0, common / np.maximum(union, 1e-12), 1.0)
+        by_jaccard = np.where(union > 0, common >= self.threshold * union - 1e-9, True)
         if self.containment <= 0:
-            return np.asarray(edge)
-        small, large = np.minimum(size_a, size_b), np.maximum(size_a, size_b)
-        reprint = (
-            (common >= self.containment * small - 1e-9)
-            & (common >= self.min_shared)
-            & (large <= self.length_ratio * small)
+            return np.asarray(by_jaccard), np.asarray(by_jaccard), similarity
+        share = np.where(size_x > 0, common / np.maximum(size_x, 1e-12), 0.0)
+        covered = (
+            (common >= self.cover_threshold * size_x - 1e-9)
+            & ((common >= self.min_shared) | by_jaccard)
+            & (size_k <= self.length_ratio * size_x)
         )
-        return np.asarray(edge | reprint)
+        return covered, covered & by_jaccard, np.where(by_jaccard, similarity, np.minimum(share, 1.0))
+
+    def joins(self, common: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
+        """Whether each pair is an edge (one of the two is covered by the other), from shared shingles and sizes.
+
+        With the defaults (``threshold <= containment``) this is the rule measured in docs/dedup.md:
+        Jaccard >= ``threshold``, or the shorter unit at least ``containment`` inside the longer one.
+        """
+        forward = self.covers(common, size_a, size_b)[0]
+        backward = self.covers(common, size_b, size_a)[0]
+        return np.asarray(forward | backward)
 
 
 def estimated_common(similarity: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
@@ -118,3 +156,31 @@ def signature_edges(
     by_rule = rule.joins(common, np.where(known, size_a, 1.0), np.where(known, size_b, 1.0))
     edge = np.where(known, by_rule, similarity >= rule.threshold)
     return edge, similarity
+
+
+def signature_covers(
+    signs_x: np.ndarray, signs_k: np.ndarray, size_x: np.ndarray, size_k: np.ndarray, rule: EdgeRule
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For rows of two signature arrays: whether X is covered by K (:meth:`EdgeRule.covers` on counts
+    estimated from the signatures), the estimated Jaccard, whether the clause is Jaccard, and the score.
+
+    The streaming index and the Ray engine decide every duplicate with this one function, so both give
+    the same verdict on the same pair. A size of 0 (an entry saved without sizes) allows Jaccard only.
+
+    >>> a = np.array([[1, 2, 3, 4]], dtype=np.uint32)
+    >>> [v.tolist() for v in signature_covers(a, a, np.array([30]), np.array([30]), EdgeRule(0.5, 0.6))]
+    [[True], [1.0], [True], [1.0]]
+    """
+    signs_x = np.asarray(signs_x).reshape(-1, np.asarray(signs_x).shape[-1])
+    signs_k = np.asarray(signs_k).reshape(-1, np.asarray(signs_k).shape[-1])
+    similarity = (signs_x == signs_k).mean(axis=1)
+    size_x = np.broadcast_to(np.asarray(size_x, dtype=np.float64), similarity.shape)
+    size_k = np.broadcast_to(np.asarray(size_k, dtype=np.float64), similarity.shape)
+    known = (size_x > 0) & (size_k > 0)
+    common = estimated_common(similarity, size_x, size_k)
+    covered, by_jaccard, score = rule.covers(common, np.where(known, size_x, 1.0), np.where(known, size_k, 1.0))
+    jaccard_only = similarity >= rule.threshold
+    covered = np.where(known, covered, jaccard_only)
+    by_jaccard = np.where(known, by_jaccard, jaccard_only)
+    score = np.where(by_jaccard, similarity, np.where(known, score, similarity))
+    return covered, similarity, by_jaccard, score

@@ -11,10 +11,10 @@ is saved to disk and loaded again between runs.
 >>> texts = ["春季植树造林活动综述报告", "春季植樹造林活動綜述報告"]
 >>> signs = sketch_units(texts, DedupOptions(), keep_signs=True).signs
 >>> index = NearDupIndex(threshold=0.8)
->>> index.add("a", signs[0])
-Match(name='a', similarity=1.0, cluster='a')
->>> index.query(signs[1])
-[Match(name='a', similarity=1.0, cluster='a')]
+>>> index.add("a", signs[0]).name
+'a'
+>>> [(m.name, m.similarity) for m in index.query(signs[1])]
+[('a', 1.0)]
 >>> index.remove("a"); index.query(signs[1])
 []
 """
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, signature_covers, signature_edges
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
@@ -39,11 +39,20 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 
 
 class Match(NamedTuple):
-    """An indexed entry similar to the query: its name, estimated Jaccard and its cluster's first entry."""
+    """An indexed entry similar to the query: its name, estimated Jaccard and its cluster's first entry;
+    for :meth:`NearDupIndex.query_covers`, also the clause that matched (``"jaccard"`` or
+    ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry)."""
 
     name: str
     similarity: float
     cluster: str
+    rule: str = "jaccard"
+    score: float = 1.0
+
+    def describe(self, unit: str) -> str:
+        """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``."""
+        where = "with" if self.rule == "jaccard" else "in"
+        return f"{self.rule} {self.score:.3f} of this {unit} {where} {self.name}"
 
 
 class NearDupIndex:
@@ -123,6 +132,69 @@ class NearDupIndex:
         query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
         edge, similarity = signature_edges(query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule)
         return self._ranked(entries[edge], similarity[edge], 0.0)
+
+    def query_covers(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> list[Match]:
+        """Indexed entries that cover the query (the query is their duplicate), most similar first.
+
+        Directional (:meth:`cleanse.stages.dedup.edges.EdgeRule.covers`): an entry covers the query
+        when the query's own content lies in it; an entry that the query merely contains does not.
+        Decided by :func:`cleanse.stages.dedup.edges.signature_covers`, the function the Ray engine uses.
+        """
+        keys = self.keys(signature)[0] if keys is None else keys
+        entries = np.unique(self.storage.buckets(keys))
+        entries = entries[self.storage.alive(entries)]
+        signs = self.storage.signatures(entries)
+        query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
+        covered, similarity, by_jaccard, score = signature_covers(
+            query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule
+        )
+        entries, similarity = entries[covered], similarity[covered]
+        by_jaccard, score = by_jaccard[covered], score[covered]
+        order = np.lexsort((entries, -similarity))
+        return [
+            self._match(int(entries[i]), float(similarity[i]))._replace(
+                rule="jaccard" if by_jaccard[i] else "reprint_containment", score=float(score[i])
+            )
+            for i in order.tolist()
+        ]
+
+    def best_covers(self, signs: np.ndarray, sizes: np.ndarray, rule: EdgeRule, keys: np.ndarray) -> list[Match | None]:
+        """For many queries at once (rows of ``signs``, ``sizes``, ``keys``): the first match
+        :meth:`query_covers` would return for each row, or ``None``; one pass over the buckets."""
+        count = len(sizes)
+        by_key = getattr(self.storage, "buckets_by_key", None)
+        if by_key is None or not count:
+            found = [self.query_covers(signs[i], int(sizes[i]), rule, keys[i]) for i in range(count)]
+            return [matches[0] if matches else None for matches in found]
+        bands = keys.shape[1]
+        entries, where = by_key(np.ascontiguousarray(keys).ravel())
+        if not len(entries):
+            return [None] * count
+        width = int(entries.max()) + 1
+        code = np.unique((where // bands).astype(np.int64) * width + entries)
+        owner, entries = code // width, code % width
+        live = self.storage.alive(entries)
+        owner, entries = owner[live], entries[live]
+        covered, similarity, by_jaccard, score = signature_covers(
+            np.asarray(signs)[owner],
+            self.storage.signatures(entries),
+            np.asarray(sizes)[owner],
+            self.storage.sizes(entries),
+            rule,
+        )
+        rows = np.flatnonzero(covered)
+        rows = rows[np.lexsort((entries[rows], -similarity[rows], owner[rows]))]
+        best: list[Match | None] = [None] * count
+        for row in rows.tolist():
+            query = int(owner[row])
+            if best[query] is None:
+                rule_name = "jaccard" if by_jaccard[row] else "reprint_containment"
+                best[query] = self._match(int(entries[row]), float(similarity[row]))._replace(
+                    rule=rule_name, score=float(score[row])
+                )
+        return best
 
     def query_containment(
         self, signature: np.ndarray, size: int, threshold: float, keys: np.ndarray | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cleanse.stages.dedup.normalise import check_script_fold
 
 LEVELS = ("both", "documents", "paragraphs")
+DIGEST_POLICIES = ("keep", "new_parts")
 KEEP_POLICIES = ("first", "longest", "cleanest")
 
 
@@ -38,6 +39,13 @@ class DedupOptions:
         (fewest changes by earlier stages per character); the last two buffer the run (batch mode).
     segments: also compare the segments other stages split off (documents with a ``parent``).
     remove_paragraphs: delete repeated paragraphs (as logged edits) instead of only flagging them.
+    digest: what happens to a document that matches a kept document but holds paragraphs no kept
+        paragraph covers (a digest page bundling a kept article with new ones; with ``level="both"``):
+        "keep" (default) keeps it whole with a ``digest`` verdict, its repeated paragraphs flagged;
+        "new_parts" keeps it with its repeated paragraphs removed (logged edits), so only the new parts
+        stay. Neither loses a paragraph that no kept document holds.
+    new_content_chars: a matched document holding at least this many normalised characters in paragraphs
+        no kept paragraph covers is a digest, not a duplicate (1: any new paragraph keeps it).
     index_path: a saved index to load before the run and to save after it (incremental mode).
     expire_after: seconds after which index entries expire (None keeps them forever).
     jobs: threads for the batch map step (signatures of chunks of units in parallel).
@@ -62,6 +70,8 @@ class DedupOptions:
     keep: str = "first"
     segments: bool = False
     remove_paragraphs: bool = False
+    digest: str = "keep"
+    new_content_chars: int = 1
     index_path: str | None = None
     expire_after: float | None = None
     jobs: int = 1
@@ -90,6 +100,10 @@ class DedupOptions:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
         if self.level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {self.level!r}")
+        if self.digest not in DIGEST_POLICIES:
+            raise ValueError(f"digest must be one of {', '.join(DIGEST_POLICIES)}, got {self.digest!r}")
+        if self.new_content_chars < 1:
+            raise ValueError(f"new_content_chars must be at least 1, got {self.new_content_chars!r}")
         if self.keep not in KEEP_POLICIES:
             raise ValueError(f"keep must be one of {', '.join(KEEP_POLICIES)}, got {self.keep!r}")
         if self.expire_after is not None and self.expire_after <= 0:

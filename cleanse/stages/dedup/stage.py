@@ -1,15 +1,23 @@
 """The pipeline stage: near-duplicate documents and paragraphs, streaming or in batch.
 
-With ``keep="first"`` the stage streams: each document is checked against an index of everything
-seen before it (and of a saved index, in incremental mode), then added to it. ``keep="longest"``
-and ``keep="cleanest"`` must see a whole cluster before choosing, so they buffer the run and use
-the batch functions (exact verification on shingle sets).
+Verdicts are directional: a unit (document, paragraph) is a duplicate only when its own content is
+covered by one *kept* unit (:meth:`cleanse.stages.dedup.edges.EdgeRule.covers`), and only kept units
+are indexed, so a verdict never chains through a unit that was itself a duplicate. A document that
+matches a kept document but still holds paragraphs no kept paragraph covers (a digest page: a kept
+article plus new ones) is not a duplicate: it is kept with a ``digest`` verdict, whole
+(``digest="keep"``, the default) or with its repeated paragraphs removed (``digest="new_parts"``).
 
-Document level: a duplicate gets ``doc.mark_duplicate("dedup", of=<kept id>, score=...)``; every compared
-document gets ``metadata["dedup_cluster"]``, the id of its cluster's kept document (its own when kept).
-Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict with evidence
-``"of <doc id>:<paragraph>"`` (or is removed by a logged edit with ``remove_paragraphs``); a paragraph
-whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
+With ``keep="first"`` the stage streams: each document is checked against the index of the kept units
+before it (and of a saved index, in incremental mode). ``keep="longest"`` and ``keep="cleanest"``
+buffer the run and check the documents in that order (the longest or cleanest first), then yield them
+in input order.
+
+Document level: a duplicate gets ``doc.mark_duplicate`` with the reason naming the clause and score
+(``near_duplicate: reprint_containment 0.910 of this document in <kept id>``); every compared document
+gets ``metadata["dedup_cluster"]``, the id of the kept document it duplicates (its own when kept).
+Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict whose evidence names the
+clause, score and kept paragraph (or is removed by a logged edit with ``remove_paragraphs``); a
+paragraph whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
 """
 
 from __future__ import annotations
@@ -25,13 +33,13 @@ import numpy as np
 from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
-from cleanse.stages.dedup.batch import cluster_units, sign_units, sign_units_sized, sketch_units
-from cleanse.stages.dedup.edges import EdgeRule
+from cleanse.stages.dedup.batch import sign_units_sized
+from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.report import ClusterReport
+from cleanse.stages.dedup.storage import MemoryStorage
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
-from cleanse.stages.dedup.verify import jaccard
 
 NEAR_DUPLICATE = "near_duplicate"
 EXACT_DUPLICATE = "exact_duplicate"
@@ -39,6 +47,7 @@ DUPLICATE_PARAGRAPH = "duplicate_paragraph"
 CONTAINED_PARAGRAPH = "contained_paragraph"
 DUPLICATE_SENTENCE = "duplicate_sentence"
 REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
+DIGEST = "digest"
 CLUSTER_KEY = "dedup_cluster"  # metadata: the id of the kept document of the document's cluster
 SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
 INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
@@ -52,20 +61,41 @@ class _Signed(NamedTuple):
     lengths: np.ndarray
 
 
+class _Paragraphs(NamedTuple):
+    """The paragraphs of one document: signatures, normalised lengths, shingle counts and band keys."""
+
+    signs: np.ndarray
+    lengths: np.ndarray
+    sizes: np.ndarray
+    keys: np.ndarray
+
+
 class NearDupDetector(CorpusStage):
     """Near-duplicate documents and paragraphs with MinHash LSH (stage name ``"dedup"``)."""
 
     name = "dedup"
     Options = DedupOptions
     options: DedupOptions
+    documents: NearDupIndex
+    paragraphs: NearDupIndex
+    sentences: NearDupIndex
 
     def __init__(self, options: Any = None, **overrides: Any) -> None:
         super().__init__(options, **overrides)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every document seen: empty indexes, reports and counts (``index_path`` is read again
+        at the next run). ``Pipeline.run`` calls this before each run, so a second run on the same
+        stage does not remember the first one's documents unless an index is configured: a saved one
+        (``index_path``) or a shared one (``use_redis_index``: indexes not in memory are kept)."""
         opts = self.options
         self.rule = EdgeRule.from_options(opts)
-        self.documents = NearDupIndex.for_options(opts)
-        self.paragraphs = NearDupIndex.for_options(opts)
-        self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
+        shared = hasattr(self, "documents") and not isinstance(self.documents.storage, MemoryStorage)
+        if not shared:
+            self.documents = NearDupIndex.for_options(opts)
+            self.paragraphs = NearDupIndex.for_options(opts)
+            self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -76,8 +106,10 @@ class NearDupDetector(CorpusStage):
             "duplicate_sentences": 0,
             "empty_units": 0,
             "expired": 0,
+            "digests": 0,
         }
         self._index_loaded = False
+        self._loaded_units: dict[str, list[tuple[str, str]]] = {}
 
     # -- running -------------------------------------------------------------------------------
 
@@ -108,7 +140,8 @@ class NearDupDetector(CorpusStage):
     def _check_stream(self, doc: Document) -> None:
         """Sign the document, its paragraphs and their sentences in one map call, then check each level."""
         text = doc.text or ""
-        paragraphs = paragraph_spans(text) if self.options.level != "documents" else []
+        level = self.options.level
+        paragraphs = paragraph_spans(text) if level != "documents" else []
         containment = self.options.containment_threshold > 0
         sentences = [sentence_spans(p.text) if containment else [] for p in paragraphs]
         flat = [sentence.text for group in sentences for sentence in group]
@@ -117,83 +150,146 @@ class NearDupDetector(CorpusStage):
         if lengths[0] == 0:
             self.counts["empty_units"] += 1
             return
-        if self.options.level != "paragraphs" and self._check_document(doc, signs[0], int(sizes[0])):
-            return
+        self.forget(doc.id, len(paragraphs))
+        first = 1 + len(paragraphs)
+        units = _Paragraphs(signs[1:first], lengths[1:first], sizes[1:first], self.paragraphs.keys(signs[1:first]))
+        remove = self.options.remove_paragraphs
+        earlier: list[Match | None] | None = None
+        if level != "paragraphs":
+            best = self._document_match(signs[0], int(sizes[0]))
+            new_chars = 0
+            if best is not None and level == "both":
+                earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+                new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
+            outcome = self.judge_document(doc, best, new_chars)
+            if outcome == "duplicate":
+                return
+            self.documents.add(doc.id, signs[0], size=int(sizes[0]))
+            remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
-            first = 1 + len(paragraphs)
             bounds = np.concatenate(([0], np.cumsum([len(group) for group in sentences]))) + first
             signed = [
                 _Signed(group, signs[lo:hi], lengths[lo:hi])
                 for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
             ]
-            self._check_paragraphs(doc, paragraphs, signs[1:first], lengths[1:first], sizes[1:first], signed)
+            self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
 
-    def _check_document(self, doc: Document, signature: np.ndarray, size: int) -> bool:
-        """Mark ``doc`` as a duplicate of the best earlier match by the edge rule; index it either way."""
-        if doc.id in self.documents:
-            self.documents.remove(doc.id)  # the same id seen again (a re-crawl): the new copy replaces it
-        matches = self.documents.query_edges(signature, size, self.rule)
-        if not matches:
-            self.documents.add(doc.id, signature, size=size)
+    def forget(self, name: str, paragraphs: int = 0) -> None:
+        """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
+        the new copy replaces it, as docs/dedup.md promises for incremental indexes)."""
+        if name in self.documents:
+            self.documents.remove(name)
+        for attribute, entry in self._loaded_units.pop(name, ()):
+            index = getattr(self, attribute)
+            if entry in index:
+                index.remove(entry)
+        for number in range(paragraphs):
+            if f"{name}:{number}" in self.paragraphs:
+                self.paragraphs.remove(f"{name}:{number}")
+
+    def _document_match(self, signature: np.ndarray, size: int) -> Match | None:
+        matches = self.documents.query_covers(signature, size, self.rule)
+        return matches[0] if matches else None
+
+    def judge_document(self, doc: Document, best: Match | None, new_chars: int) -> str:
+        """The document verdict once its best kept match and its new content are known: ``"kept"``,
+        ``"digest"`` (it holds a kept document plus ``new_content_chars`` or more new characters; kept,
+        with a ``digest`` verdict) or ``"duplicate"``. The Ray engine calls this too."""
+        if best is None:
             doc.metadata[CLUSTER_KEY] = doc.id
-            return False
-        best = matches[0]
+            return "kept"
+        if new_chars >= self.options.new_content_chars:
+            evidence = (f"holds {best.name}: {best.describe('document')}", f"{new_chars} new characters")
+            doc.flag(self.name, 0, 0, DIGEST, best.score, evidence)  # document-level: empty span, no copy of the text
+            doc.metadata[CLUSTER_KEY] = doc.id
+            self.counts["digests"] += 1
+            return DIGEST
         reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
-        doc.mark_duplicate(self.name, of=best.cluster, reason=reason, score=best.similarity)
+        doc.mark_duplicate(self.name, of=best.cluster, reason=f"{reason}: {best.describe('document')}")
         doc.metadata[CLUSTER_KEY] = best.cluster
-        self.documents.add(doc.id, signature, cluster=best.cluster, size=size)
-        self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.similarity)
-        link_clusters(self.document_clusters, matches)
-        return True
+        self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.score)
+        return "duplicate"
 
     def _check_paragraphs(
         self,
         doc: Document,
         spans: list[Span],
-        signs: np.ndarray,
-        lengths: np.ndarray,
-        sizes: np.ndarray,
+        units: _Paragraphs,
         sentences: list[_Signed],
+        remove: bool,
+        earlier: list[Match | None] | None = None,
     ) -> None:
+        """Each paragraph against the kept paragraphs: those indexed before this document (one batched
+        query, ``earlier`` when already made) and the ones of this document kept so far; the best of both
+        is what one query per paragraph, in order, would return."""
         text = doc.text or ""
         edits: list[Edit] = []
-        all_keys = self.paragraphs.keys(signs)
-        units = zip(spans, signs, lengths.tolist(), sizes.tolist(), strict=True)
-        for number, (span, signature, length, size) in enumerate(units):
+        if earlier is None:
+            earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+        own: list[int] = []
+        rows = zip(spans, units.signs, units.lengths.tolist(), units.sizes.tolist(), units.keys, strict=True)
+        for number, (span, signature, length, size, keys) in enumerate(rows):
             self.counts["paragraphs"] += 1
             if length == 0:
                 self.counts["empty_units"] += 1
                 continue
             name = f"{doc.id}:{number}"
-            if name in self.paragraphs:
-                self.paragraphs.remove(name)
-            keys = all_keys[number]
-            matches = self.paragraphs.query_edges(signature, size, self.rule, keys=keys)
-            if matches:
-                self._repeat(doc, text, name, span, matches[0], edits)
-                self.paragraphs.add(name, signature, cluster=matches[0].cluster, size=size, keys=keys)
-                link_clusters(self.paragraph_clusters, matches)
+            best = self._best_of(earlier[number], self._own_match(doc.id, number, units, own))
+            if best is not None:
+                self.repeat(doc, text, name, span, best, edits, remove)
                 continue
+            own.append(number)
             self.paragraphs.add(name, signature, size=size, keys=keys)
             if self.options.containment_threshold > 0:
                 self._check_containment(doc, name, span, length, sentences[number])
         if edits:
             doc.apply(self.name, edits)
 
-    def repeat(self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit]) -> None:
-        """A repeated paragraph: a ``duplicate_paragraph`` verdict, or (``remove_paragraphs``) a removal
-        edit appended to ``edits``, recorded in the paragraph cluster report either way."""
-        self._repeat(doc, text, name, span, best, edits)
+    def _own_match(self, doc_id: str, number: int, units: _Paragraphs, own: list[int]) -> Match | None:
+        """The best of this document's kept paragraphs ``own`` sharing a band key with paragraph ``number``
+        and covering it (they are the latest entries, so they lose ties to earlier ones)."""
+        if not own:
+            return None
+        candidates = np.asarray(own)
+        shares = (units.keys[candidates] == units.keys[number][None, :]).any(axis=1)
+        candidates = candidates[shares]
+        if not len(candidates):
+            return None
+        covered, similarity, by_jaccard, score = signature_covers(
+            np.broadcast_to(units.signs[number], (len(candidates), units.signs.shape[1])),
+            units.signs[candidates],
+            np.full(len(candidates), units.sizes[number]),
+            units.sizes[candidates],
+            self.rule,
+        )
+        if not covered.any():
+            return None
+        rows = np.flatnonzero(covered)
+        row = int(rows[np.lexsort((candidates[rows], -similarity[rows]))[0]])
+        name = f"{doc_id}:{int(candidates[row])}"
+        rule = "jaccard" if by_jaccard[row] else "reprint_containment"
+        return Match(name, float(similarity[row]), name, rule, float(score[row]))
 
-    def _repeat(self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit]) -> None:
-        evidence = (f"of {best.cluster}",)
-        self.paragraph_clusters.add(best.cluster, name, span.text, best.similarity)
-        if self.options.remove_paragraphs:
+    @staticmethod
+    def _best_of(first: Match | None, second: Match | None) -> Match | None:
+        """The more similar match; the earlier entry (``first``) on a tie."""
+        if first is None or (second is not None and second.similarity > first.similarity):
+            return second
+        return first
+
+    def repeat(
+        self, doc: Document, text: str, name: str, span: Span, best: Match, edits: list[Edit], remove: bool = False
+    ) -> None:
+        """A repeated paragraph: a ``duplicate_paragraph`` verdict, or (``remove``) a removal edit appended
+        to ``edits``, recorded in the paragraph cluster report either way."""
+        evidence = (best.describe("paragraph"),)
+        self.paragraph_clusters.add(best.cluster, name, span.text, best.score)
+        if remove:
             start, end = _removal_span(text, span, edits[-1].end if edits else 0)
-            edits.append(Edit(start, end, "", REMOVED_DUPLICATE_PARAGRAPH, best.similarity, evidence))
+            edits.append(Edit(start, end, "", REMOVED_DUPLICATE_PARAGRAPH, best.score, evidence))
             self.counts["removed_paragraphs"] += 1
         else:
-            doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.similarity, evidence)
+            doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.score, evidence)
 
     def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
         """Sentences seen before in another paragraph: query the sentence index, index these sentences,
@@ -263,49 +359,12 @@ class NearDupDetector(CorpusStage):
     # -- batch policies ------------------------------------------------------------------------
 
     def _check_batch(self, docs: Iterable[Document]) -> Iterator[Document]:
+        """Check the buffered documents in keep order (longest or cleanest first), yield them in input order."""
         buffered = list(docs)
-        wanted = [doc for doc in buffered if self._wanted(doc)]
-        self.counts["documents"] += len(wanted)
-        if self.options.level != "paragraphs":
-            wanted = self._batch_documents(wanted)
-        if self.options.level != "documents":
-            self._batch_paragraphs(wanted)
+        wanted = [(position, doc) for position, doc in enumerate(buffered) if self._wanted(doc)]
+        for _, doc in sorted(wanted, key=lambda item: self._keep_rank(item[1], item[0])):
+            self._check_stream(doc)
         yield from buffered
-
-    def _batch_documents(self, docs: list[Document]) -> list[Document]:
-        """Cluster whole documents; keep one per cluster by the policy; return the kept ones."""
-        docs = self._against_loaded_index(docs)
-        sketches = sketch_units([doc.text or "" for doc in docs], self.options, keep_signs=True)
-        groups = cluster_units(sketches, self.rule).groups()
-        for group in groups:
-            keeper = min(group, key=lambda i: self._keep_rank(docs[i], i))
-            others = np.array([i for i in group if i != keeper], dtype=np.int64)
-            scores = jaccard(sketches.sets, np.full(len(others), keeper), others)
-            for other, score in zip(others.tolist(), scores.tolist(), strict=True):
-                reason = EXACT_DUPLICATE if score == 1.0 else NEAR_DUPLICATE
-                docs[other].mark_duplicate(self.name, of=docs[keeper].id, reason=reason, score=score)
-                docs[other].metadata[CLUSTER_KEY] = docs[keeper].id
-                self.document_clusters.add(
-                    docs[keeper].id, docs[other].id, docs[other].text or "", score, kept_text=docs[keeper].text
-                )
-        for doc in docs:
-            doc.metadata.setdefault(CLUSTER_KEY, doc.id)
-        signs = sketches.signs if sketches.signs is not None else np.zeros((0, self.options.num_perm), np.uint32)
-        sizes = sketches.sets.sizes().tolist()
-        for doc, signature, length, size in zip(docs, signs, sketches.lengths.tolist(), sizes, strict=True):
-            if doc.kept and length > 0 and doc.id not in self.documents:
-                self.documents.add(doc.id, signature, size=size)
-        return [doc for doc in docs if doc.kept]
-
-    def _against_loaded_index(self, docs: list[Document]) -> list[Document]:
-        """In incremental batch runs, documents matching an earlier crawl are duplicates of it first."""
-        if not len(self.documents):
-            return docs
-        signs, lengths, sizes = sign_units_sized([doc.text or "" for doc in docs], self.options)
-        for doc, signature, length, size in zip(docs, signs, lengths.tolist(), sizes.tolist(), strict=True):
-            if length > 0 and doc.id not in self.documents:
-                self._check_document(doc, signature, size)
-        return [doc for doc in docs if doc.kept]
 
     def _keep_rank(self, doc: Document, position: int) -> tuple[float, ...]:
         length = len(doc.text or "")
@@ -313,50 +372,6 @@ class NearDupDetector(CorpusStage):
             return (-length, position)
         changes = sum(1 for c in doc.changes if c.stage != self.name)
         return (changes / max(length, 1), -length, position)
-
-    def _batch_paragraphs(self, docs: list[Document]) -> None:
-        """Cluster all paragraphs of the kept documents; every member after a cluster's first is a repeat."""
-        owners: list[tuple[int, int, Span]] = []
-        for position, doc in enumerate(docs):
-            owners += [(position, number, span) for number, span in enumerate(paragraph_spans(doc.text or ""))]
-        self.counts["paragraphs"] += len(owners)
-        if not owners:
-            return
-        sketches = sketch_units([span.text for _, _, span in owners], self.options, keep_signs=True)
-        repeats: dict[int, list[tuple[int, Span, Match]]] = {}
-        for group in cluster_units(sketches, self.rule).groups():
-            first = group[0]
-            scores = jaccard(sketches.sets, np.full(len(group) - 1, first), np.array(group[1:], dtype=np.int64))
-            kept_name = f"{docs[owners[first][0]].id}:{owners[first][1]}"
-            for member, score in zip(group[1:], scores.tolist(), strict=True):
-                position, number, span = owners[member]
-                repeats.setdefault(position, []).append((number, span, Match(kept_name, score, kept_name)))
-        if self.options.containment_threshold > 0:
-            self._batch_containment(docs, owners, sketches.lengths, repeats)
-        for position, found in repeats.items():
-            doc = docs[position]
-            edits: list[Edit] = []
-            for number, span, best in sorted(found, key=lambda item: item[1].start):
-                self._repeat(doc, doc.text or "", f"{doc.id}:{number}", span, best, edits)
-            if edits:
-                doc.apply(self.name, edits)
-
-    def _batch_containment(
-        self,
-        docs: list[Document],
-        owners: list[tuple[int, int, Span]],
-        lengths: np.ndarray,
-        repeats: dict[int, list[tuple[int, Span, Match]]],
-    ) -> None:
-        """Sentence containment in document order, as in streaming, for paragraphs that are not repeats."""
-        skip = {(position, number) for position, found in repeats.items() for number, _, _ in found}
-        for (position, number, span), length in zip(owners, lengths.tolist(), strict=True):
-            if (position, number) in skip or length == 0:
-                continue
-            sentences = sentence_spans(span.text)
-            signs, sentence_lengths = sign_units([sentence.text for sentence in sentences], self.options)
-            name = f"{docs[position].id}:{number}"
-            self._check_containment(docs[position], name, span, length, _Signed(sentences, signs, sentence_lengths))
 
     # -- incremental index ---------------------------------------------------------------------
 
@@ -376,6 +391,13 @@ class NearDupDetector(CorpusStage):
             cutoff = time.time() - self.options.expire_after
             for attribute in INDEX_FILES:
                 self.counts["expired"] += getattr(self, attribute).expire(cutoff)
+        for attribute in ("paragraphs", "sentences"):
+            storage = getattr(self, attribute).storage
+            if isinstance(storage, MemoryStorage):
+                for entry in np.flatnonzero(storage.alive(np.arange(len(storage.added())))).tolist():
+                    name = storage.entry_name(entry)
+                    owner = name.rsplit(":", 1 if attribute == "paragraphs" else 2)[0]
+                    self._loaded_units.setdefault(owner, []).append((attribute, name))
 
     def _save_indexes(self) -> None:
         if self.options.index_path is None:
@@ -405,11 +427,3 @@ def _removal_span(text: str, span: Span, previous_end: int) -> tuple[int, int]:
     if span.start > previous_end and text[span.start - 1 : span.start] == "\n":
         return span.start - 1, span.end
     return span.start, span.end
-
-
-def link_clusters(report: ClusterReport, matches: list[Match]) -> None:
-    """A unit that matches members of several clusters joins the first; the report links the others to it."""
-    best = matches[0].cluster
-    for match in matches[1:]:
-        if match.cluster != best:
-            report.link(best, match.cluster)

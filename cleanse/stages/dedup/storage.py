@@ -189,6 +189,21 @@ class MemoryStorage(IndexStorage):
         hi = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="right"))
         return self._sorted_entries[lo:hi].tolist() + self._recent.get(key, [])
 
+    def buckets_by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entries filed under ``keys`` and, for each, the position in ``keys`` of the key it was found under."""
+        lo = np.searchsorted(self._sorted_keys, keys, side="left")
+        hi = np.searchsorted(self._sorted_keys, keys, side="right")
+        sizes = hi - lo
+        positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        found, owners = self._sorted_entries[positions], np.repeat(np.arange(len(keys)), sizes)
+        if not self._recent:
+            return found, owners
+        pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
+        if not pairs:
+            return found, owners
+        recent = np.asarray(pairs, dtype=np.int64)
+        return np.concatenate((found, recent[:, 0])), np.concatenate((owners, recent[:, 1]))
+
     def buckets(self, keys: np.ndarray) -> np.ndarray:
         lo = np.searchsorted(self._sorted_keys, keys, side="left")
         hi = np.searchsorted(self._sorted_keys, keys, side="right")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.dedup_quality.metrics import score_clusters
 from benchmarks.reprints import generate_reprints, seed_paragraphs
 from cleanse.document import Document
 from cleanse.stages.dedup import (
@@ -135,49 +133,33 @@ def test_no_false_merge_among_the_seeds_natural_paragraphs_headings_and_lines() 
     assert clusters == find_duplicates(units, reprint_containment=0.0)
 
 
-def test_streaming_documents_agree_with_batch_clusters_on_generated_documents() -> None:
+def test_streaming_duplicates_name_an_earlier_kept_document_that_covers_them() -> None:
     corpus = generate_reprints(seed=0, unit="document", clusters=25, copies=4, singletons=15)
     docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(corpus.texts)]
     out = list(NearDupDetector(level="documents").run(docs))
-    members: dict[str, list[int]] = {}
-    for number, doc in enumerate(out):
-        members.setdefault(doc.metadata["dedup_cluster"], []).append(number)
-    streamed = sorted(group for group in members.values() if len(group) > 1)
-    assert streamed == find_duplicates(corpus.texts)
+    kept_before: set[str] = set()
+    duplicates = 0
+    for doc in out:
+        if doc.kept:
+            kept_before.add(doc.id)
+            continue
+        duplicates += 1
+        assert doc.duplicate_of in kept_before
+        assert int(doc.id) in next(c for c in corpus.clusters() if int(doc.duplicate_of or -1) in c)
+    assert duplicates >= 40
 
 
-def test_a_later_document_matching_two_kept_clusters_links_them_in_the_report() -> None:
+def test_a_document_joining_two_kept_documents_is_kept_and_never_clusters_them() -> None:
     first = "城东新区的地铁三号线今天开通运营，沿线设车站十八座，全程运行约四十分钟，市民出行更加方便快捷。"
     second = "市图书馆的新馆舍本月对外开放，馆内藏书超过两百万册，还设有少儿阅览区和自习室，每天开放十二小时。"
     joined = first + second
     docs = [Document.from_text(text, id=name) for name, text in (("a", first), ("b", second), ("c", joined))]
     stage = NearDupDetector(level="documents")
     out = list(stage.run(docs))
-    assert [doc.status for doc in out] == ["kept", "kept", "duplicate"]
-    assert find_duplicates([first, second, joined]) == [[0, 1, 2]]
-    report = stage.report()["documents"]
-    assert report["clusters_total"] == 1
-    (cluster,) = report["clusters"]
-    assert (cluster["kept"], cluster["also_kept"], cluster["size"]) == ("a", ["b"], 3)
-    assert stage.document_clusters.root("b") == "a"
-
-
-def test_streaming_paragraph_clusters_reach_the_ari_target_once_the_report_links_them() -> None:
-    corpus = generate_reprints(seed=2, unit="paragraph")
-    stage = NearDupDetector(level="documents")
-    docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(corpus.texts)]
-    assigned = [doc.metadata["dedup_cluster"] for doc in stage.run(docs)]
-
-    def clusters(name_of: Callable[[str], str]) -> list[list[int]]:
-        members: dict[str, list[int]] = {}
-        for number, cluster in enumerate(assigned):
-            members.setdefault(name_of(cluster), []).append(number)
-        return sorted(group for group in members.values() if len(group) > 1)
-
-    unlinked = score_clusters(clusters(str), corpus.labels)["ari"]
-    linked = score_clusters(clusters(stage.document_clusters.root), corpus.labels)["ari"]
-    assert unlinked < linked
-    assert linked >= 0.95
+    assert [doc.status for doc in out] == ["kept", "kept", "kept"]
+    clusters = find_duplicates([first, second, joined])
+    assert not any(0 in cluster and 1 in cluster for cluster in clusters)
+    assert stage.report()["documents"]["clusters_total"] == 0
 
 
 def test_the_stage_index_uses_the_bands_of_the_candidate_threshold() -> None:

@@ -34,3 +34,22 @@ def test_brute_force_itself_is_exact() -> None:
     texts = ["甲乙丙丁戊己庚辛", "甲乙丙丁戊己庚子", "天地玄黄宇宙洪荒"]
     assert brute_force_pairs(texts, 0.5) == {(0, 1)}  # 4 shingles, 3 shared: 3 / 5 = 0.6
     assert brute_force_pairs(texts, 0.7) == set()
+
+
+def test_the_precision_check_can_fail_when_the_detector_shingles_collide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The truth is built from shingle strings, not the detector's hashes: a detector whose shingle hashes
+    collide (here: cut to 6 bits) finds pairs the truth does not have, and precision drops below 1."""
+    import dataclasses
+
+    import cleanse.stages.dedup.batch as batch
+
+    real = batch.hash_shingles
+
+    def colliding(*args, **kwargs):  # type: ignore[no-untyped-def]
+        shingles = real(*args, **kwargs)
+        return dataclasses.replace(shingles, hashes=shingles.hashes & 0x3F)
+
+    texts = [text for _, text in seed_paragraphs()][:150]
+    assert compare_with_brute_force(texts, 0.5).precision == 1.0
+    monkeypatch.setattr(batch, "hash_shingles", colliding)
+    assert compare_with_brute_force(texts, 0.5).precision < 1.0
