@@ -48,8 +48,12 @@ def clean_dataset(
     chain = chain_config(config)
     if chain.get("splice", {}).get("split_documents"):
         raise ConfigError("clean_dataset keeps one row per input row: splice.split_documents is not supported")
+    features = ds.features.copy()
+    for column in (text_column, STATUS, REASON, DUPLICATE_OF):
+        features[column] = datasets.Value("string")
     cleaned = ds.map(
         _clean_batch,
+        features=features,
         batched=True,
         batch_size=batch_size,
         num_proc=num_proc if num_proc > 1 else None,
@@ -68,6 +72,7 @@ def clean_dataset(
     marks = {v.index: (v.reason, ids[v.kept]) for v in verdicts}
     return cleaned.map(
         _mark_duplicates,
+        features=features,
         batched=True,
         batch_size=batch_size,
         with_indices=True,

@@ -1,0 +1,81 @@
+"""data-juicer recipes naming cleanse operators, run by data-juicer's executor: native outcomes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("data_juicer", reason='data-juicer tests need the extra: pip install "cleanse[data-juicer]"')
+
+import cleanse.integrations.data_juicer  # noqa: E402,F401  (registers the operators)
+from data_juicer.config import init_configs  # noqa: E402
+from data_juicer.core import DefaultExecutor  # noqa: E402
+from data_juicer.core.data import NestedDataset  # noqa: E402
+from data_juicer.ops.base_op import OPERATORS  # noqa: E402
+from data_juicer.utils.constant import Fields  # noqa: E402
+
+from .conftest import Outcome, assert_same_outcomes  # noqa: E402
+
+MARKING = """
+  - cleanse_chain_mapper:
+  - cleanse_minhash_deduplicator:
+      id_key: id
+      mark_only: true
+"""
+DROPPING = """
+  - cleanse_chain_mapper:
+  - cleanse_status_filter:
+  - cleanse_minhash_deduplicator:
+      threshold: 0.5
+"""
+
+
+def _run_recipe(corpus: list[dict[str, str]], folder: Path, process: str) -> list[dict]:
+    folder.mkdir()
+    with open(folder / "input.jsonl", "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in corpus)
+    recipe = folder / "recipe.yaml"
+    recipe.write_text(
+        f"project_name: cleanse-test\ndataset_path: {folder / 'input.jsonl'}\nexport_path: {folder / 'out' / 'result.jsonl'}\n"
+        f"work_dir: {folder / 'work'}\nnp: 1\nkeep_stats_in_res_ds: true\nprocess:{process}",
+        encoding="utf-8",
+    )
+    DefaultExecutor(init_configs(["--config", str(recipe)])).run()
+    lines = (folder / "out" / "result.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_operators_are_registered_by_name() -> None:
+    names = {"cleanse_chain_mapper", "cleanse_status_filter", "cleanse_spam_filter", "cleanse_minhash_deduplicator"}
+    names |= {f"cleanse_{stage}_mapper" for stage in ("encoding", "script", "spam", "splice")}
+    assert names <= set(OPERATORS.modules)
+
+
+def test_marking_recipe_equals_the_native_pipeline(corpus, native, tmp_path: Path) -> None:
+    rows = _run_recipe(corpus, tmp_path / "marking", MARKING)
+    found = {}
+    for row in rows:
+        stats = row[Fields.stats]
+        found[row["id"]] = Outcome(
+            stats["cleanse_status"], stats["cleanse_reason"] or None, row["text"], stats["cleanse_duplicate_of"] or None
+        )
+    assert_same_outcomes(found, native)
+
+
+def test_dropping_recipe_keeps_the_native_kept_texts(corpus, native, tmp_path: Path) -> None:
+    rows = _run_recipe(corpus, tmp_path / "dropping", DROPPING)
+    kept = {key: outcome.text for key, outcome in native.items() if outcome.status == "kept"}
+    assert {row["id"]: row["text"] for row in rows} == kept
+
+
+def test_spam_filter_drops_spam_documents_with_the_reason_in_stats(corpus, native) -> None:
+    rejected = {key for key, outcome in native.items() if outcome.status == "dropped" and outcome.reason != "empty_document"}
+    data = NestedDataset.from_list([r for r in corpus if r["id"] in rejected or r["id"].startswith("seed-")])
+    spam_filter = OPERATORS.modules["cleanse_spam_filter"]()
+    stats = spam_filter.compute_stats(data.map(lambda s: {Fields.stats: {}}).to_list()[0])
+    assert "cleanse_spam_share" in stats[Fields.stats]
+    result = spam_filter.run(data)
+    kept_ids = set(result["id"])
+    assert kept_ids == {r["id"] for r in corpus if r["id"].startswith("seed-")}
