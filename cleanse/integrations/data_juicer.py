@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from cleanse.errors import MissingDependencyError
-from cleanse.integrations.chain import chain_config, reason_code, run_chain
+from cleanse.integrations.chain import chain_config, run_chain
 from cleanse.integrations.dedup import cluster, dedup_options, duplicate_verdicts, sketch_batches
 
 try:
@@ -156,14 +156,14 @@ class CleanseMinhashDeduplicator(Deduplicator):
         verdicts = duplicate_verdicts(cluster(sketches, self.settings), sketches)
         pairs = {}
         for verdict in verdicts[:show_num]:
-            pairs[verdict.index] = [dataset[verdict.kept], dataset[verdict.index]]
+            pairs[verdict.unit] = [dataset[verdict.kept], dataset[verdict.unit]]
         if not verdicts:
             return dataset, pairs
         if not self.mark_only:
-            drop = {v.index for v in verdicts}
+            drop = {v.unit for v in verdicts}
             return dataset.filter(lambda _, index: index not in drop, with_indices=True), pairs
         kept_ids = self._ids(dataset, sorted({v.kept for v in verdicts}))
-        marks = {v.index: (v.reason, kept_ids[v.kept]) for v in verdicts}
+        marks = {v.unit: (v.reason, kept_ids[v.kept]) for v in verdicts}
         if Fields.stats not in dataset.column_names:
             dataset = dataset.map(lambda sample: {Fields.stats: {}})
         return dataset.map(_Marker(marks), with_indices=True), pairs
@@ -205,7 +205,9 @@ class _Marker:
 def _stage_mapper(stage: str) -> type[CleanseStageMapper]:
     name = f"Cleanse{stage.title()}Mapper"
     doc = f"The ``{stage}`` stage alone; ``options`` is its ``[{stage}]`` table."
-    return type(name, (CleanseStageMapper,), {"_stage": stage, "_stages": (stage,), "__doc__": doc, "__module__": __name__})
+    return type(
+        name, (CleanseStageMapper,), {"_stage": stage, "_stages": (stage,), "__doc__": doc, "__module__": __name__}
+    )
 
 
 OPERATOR_NAMES: dict[str, type] = {

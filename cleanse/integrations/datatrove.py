@@ -40,7 +40,12 @@ except ImportError:
 
 __all__ = ["Clean", "DedupClusters", "DedupFilter", "DedupSignatures", "Deduplicate"]
 
-STATUS_KEY, STAGE_KEY, REASON_KEY, DUPLICATE_OF_KEY = "cleanse_status", "cleanse_stage", "cleanse_reason", "duplicate_of"
+STATUS_KEY, STAGE_KEY, REASON_KEY, DUPLICATE_OF_KEY = (
+    "cleanse_status",
+    "cleanse_stage",
+    "cleanse_reason",
+    "duplicate_of",
+)
 DUPLICATES_FILE = "duplicates.json"
 CLUSTERS_FILE = "clusters.json"
 SIGN_BATCH = 1000
@@ -166,7 +171,7 @@ class DedupClusters(PipelineStep):
         with self.output_folder.open(CLUSTERS_FILE, "wt") as handle:
             json.dump([[ids[i] for i in group] for group in groups], handle, ensure_ascii=False)
         with self.output_folder.open(DUPLICATES_FILE, "wt") as handle:
-            json.dump({ids[v.index]: [ids[v.kept], v.reason] for v in verdicts}, handle, ensure_ascii=False)
+            json.dump({ids[v.unit]: [ids[v.kept], v.reason] for v in verdicts}, handle, ensure_ascii=False)
         if data:
             yield from data
 

@@ -26,10 +26,10 @@ CLOSEST_AMONG = 64
 
 
 class DuplicateVerdict(NamedTuple):
-    """Unit ``index`` duplicates unit ``kept`` (its cluster's first member); ``similarity`` is the exact
+    """Unit ``unit`` duplicates unit ``kept`` (its cluster's first member); ``similarity`` is the exact
     Jaccard similarity to the closest earlier member, ``closest`` (as the native stage reports its best match)."""
 
-    index: int
+    unit: int
     kept: int
     similarity: float
     closest: int
@@ -84,7 +84,9 @@ def duplicate_verdicts(groups: Sequence[Sequence[int]], sketches: UnitSketches) 
             earlier = members[max(0, position - CLOSEST_AMONG) : position]
             scores = jaccard(sketches.sets, np.full(len(earlier), members[position]), earlier)
             best = int(np.argmax(scores))
-            verdicts.append(DuplicateVerdict(int(members[position]), int(members[0]), float(scores[best]), int(earlier[best])))
+            verdicts.append(
+                DuplicateVerdict(int(members[position]), int(members[0]), float(scores[best]), int(earlier[best]))
+            )
     return sorted(verdicts)
 
 
@@ -110,9 +112,9 @@ def save_sketches(target: str | Path | BinaryIO, sketches: UnitSketches) -> None
         arrays["signs"] = sketches.signs
     if isinstance(target, (str, Path)):
         with open(target, "wb") as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
     else:
-        np.savez(target, **arrays)
+        np.savez(target, **arrays)  # type: ignore[arg-type]
 
 
 def load_sketches(source: str | Path | BinaryIO) -> UnitSketches:

@@ -69,7 +69,7 @@ def clean_dataset(
     if not verdicts:
         return cleaned
     ids = _ids(cleaned, id_column, [v.kept for v in verdicts])
-    marks = {v.index: (v.reason, ids[v.kept]) for v in verdicts}
+    marks = {v.unit: (v.reason, ids[v.kept]) for v in verdicts}
     return cleaned.map(
         _mark_duplicates,
         features=features,
@@ -118,7 +118,9 @@ def _mark_duplicates(
 def _kept_texts(ds: datasets.Dataset, column: str, batch_size: int) -> Iterator[list[str]]:
     """Each batch's texts, with "" (never compared) for the rows the chain dropped."""
     for batch in ds.select_columns([column, STATUS]).iter(batch_size=batch_size):
-        yield [t if s == "kept" and isinstance(t, str) else "" for t, s in zip(batch[column], batch[STATUS], strict=True)]
+        yield [
+            t if s == "kept" and isinstance(t, str) else "" for t, s in zip(batch[column], batch[STATUS], strict=True)
+        ]
 
 
 def _column_batches(ds: datasets.Dataset, column: str, batch_size: int) -> Iterator[list[str]]:

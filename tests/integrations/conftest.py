@@ -41,7 +41,9 @@ def corpus() -> list[dict[str, str]]:
 
     from benchmarks.reprints import generate_reprints
 
-    records = [{"id": f"seed-{p.stem[:3]}", "text": p.read_text("utf-8")} for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    records = [
+        {"id": f"seed-{p.stem[:3]}", "text": p.read_text("utf-8")} for p in sorted((ROOT / "seeds").glob("*.txt"))
+    ]
     reprints = generate_reprints(seed=7, clusters=12, copies=3, singletons=6, unit="document")
     records += [{"id": f"reprint-{i:03d}", "text": text} for i, text in enumerate(reprints.texts)]
     records += [{"id": f"reject-{i}", "text": text} for i, text in enumerate(_REJECTS)]

@@ -9,12 +9,13 @@ import pytest
 
 pytest.importorskip("data_juicer", reason='data-juicer tests need the extra: pip install "cleanse[data-juicer]"')
 
-import cleanse.integrations.data_juicer  # noqa: E402,F401  (registers the operators)
 from data_juicer.config import init_configs  # noqa: E402
 from data_juicer.core import DefaultExecutor  # noqa: E402
 from data_juicer.core.data import NestedDataset  # noqa: E402
 from data_juicer.ops.base_op import OPERATORS  # noqa: E402
 from data_juicer.utils.constant import Fields  # noqa: E402
+
+import cleanse.integrations.data_juicer  # noqa: E402,F401  (registers the operators)
 
 from .conftest import Outcome, assert_same_outcomes  # noqa: E402
 
@@ -38,7 +39,8 @@ def _run_recipe(corpus: list[dict[str, str]], folder: Path, process: str) -> lis
         handle.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in corpus)
     recipe = folder / "recipe.yaml"
     recipe.write_text(
-        f"project_name: cleanse-test\ndataset_path: {folder / 'input.jsonl'}\nexport_path: {folder / 'out' / 'result.jsonl'}\n"
+        f"project_name: cleanse-test\ndataset_path: {folder / 'input.jsonl'}\n"
+        f"export_path: {folder / 'out' / 'result.jsonl'}\n"
         f"work_dir: {folder / 'work'}\nnp: 1\nkeep_stats_in_res_ds: true\nprocess:{process}",
         encoding="utf-8",
     )
@@ -71,7 +73,9 @@ def test_dropping_recipe_keeps_the_native_kept_texts(corpus, native, tmp_path: P
 
 
 def test_spam_filter_drops_spam_documents_with_the_reason_in_stats(corpus, native) -> None:
-    rejected = {key for key, outcome in native.items() if outcome.status == "dropped" and outcome.reason != "empty_document"}
+    rejected = {
+        key for key, outcome in native.items() if outcome.status == "dropped" and outcome.reason != "empty_document"
+    }
     data = NestedDataset.from_list([r for r in corpus if r["id"] in rejected or r["id"].startswith("seed-")])
     spam_filter = OPERATORS.modules["cleanse_spam_filter"]()
     stats = spam_filter.compute_stats(data.map(lambda s: {Fields.stats: {}}).to_list()[0])

@@ -83,7 +83,9 @@ def test_outcomes_equal_the_native_pipeline(datatrove_run: Path, native) -> None
     for folder in ("rejects", "duplicates"):
         for row in _read(datatrove_run / folder):
             meta = row["metadata"]
-            found[row["id"]] = Outcome(meta["cleanse_status"], meta["cleanse_reason"], row["text"], meta.get("duplicate_of"))
+            found[row["id"]] = Outcome(
+                meta["cleanse_status"], meta["cleanse_reason"], row["text"], meta.get("duplicate_of")
+            )
     assert_same_outcomes(found, native)
 
 

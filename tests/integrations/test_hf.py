@@ -20,10 +20,7 @@ def cleaned(corpus) -> Dataset:
 
 
 def test_outcomes_equal_the_native_pipeline(cleaned: Dataset, native) -> None:
-    found = {
-        row["id"]: Outcome(row["status"], row["reason"], row["text"], row["duplicate_of"])
-        for row in cleaned
-    }
+    found = {row["id"]: Outcome(row["status"], row["reason"], row["text"], row["duplicate_of"]) for row in cleaned}
     assert_same_outcomes(found, native)
 
 
