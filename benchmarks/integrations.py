@@ -19,6 +19,11 @@ Jaccard threshold (0.5):
 - cleanse in data-juicer: ``cleanse_minhash_deduplicator`` (``mark_only``: duplicates carry the kept id);
 - cleanse ``find_duplicates`` called directly, for the cost of the executors around it.
 
+Needs ``pip install "cleanse[integrations-bench]"`` (the three extras, plus tokenizers, which
+``datatrove.pipeline.dedup`` imports, and spaCy with jieba for datatrove's ``zh`` tokenizer); rows whose
+packages are missing are listed as skipped. With xxhash 4 (which ``datasets`` allows and datatrove's
+``str`` input does not), datatrove's MinHash hashes shingles with its sha1 option; the record says which.
+
 Scores are pair precision and recall against the generator's clusters. CPU time is this process's plus its
 children's (all executors run with one worker, in process), around the whole executor run, I/O included.
 """
@@ -304,23 +309,24 @@ def run(quick: bool = False, seed: int = 0) -> dict[str, Any]:
         from datatrove.pipeline.dedup.minhash import MinhashConfig
 
         hashing = _datatrove_hashing()
-
         if _available("spacy", "jieba"):
             methods["datatrove MinHash, default config, language=zh (word 5-grams, 14x8)"] = lambda w: (
                 datatrove_minhash(w, MinhashConfig(hash_config=hashing), "zh")
             )
         else:
             skipped["datatrove MinHash, default config, language=zh"] = (
-                "needs spacy and jieba (pip install spacy jieba)"
+                'needs spacy, jieba: "cleanse[integrations-bench]"'
             )
+        characters = MinhashConfig(n_grams=5, num_buckets=25, hashes_per_bucket=5, hash_config=hashing)
         methods["datatrove MinHash, character 5-grams (25x5)"] = lambda w: datatrove_minhash(
-            w,
-            MinhashConfig(n_grams=5, num_buckets=25, hashes_per_bucket=5, hash_config=hashing),
-            _character_tokenizer(),
+            w, characters, _character_tokenizer()
         )
+    else:
+        skipped["datatrove MinHash"] = 'needs datatrove and tokenizers: pip install "cleanse[integrations-bench]"'
+    if _available("datatrove", "orjson"):
         methods["cleanse Deduplicate in datatrove"] = datatrove_cleanse
     else:
-        skipped["datatrove"] = 'needs pip install "cleanse[datatrove]" tokenizers'
+        skipped["cleanse Deduplicate in datatrove"] = 'needs pip install "cleanse[datatrove]"'
     if _available("data_juicer"):
         methods["data-juicer document_minhash_deduplicator (character 5-grams)"] = lambda w: data_juicer_minhash(
             w, rows
