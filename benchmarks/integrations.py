@@ -47,9 +47,10 @@ from benchmarks.common import write_result
 from benchmarks.reprints import generate_reprints
 
 THRESHOLD = 0.5
+Method = Callable[[Path, list[dict[str, str]]], list[list[str]]]
 TASKS = 2
-#: Reprint corpora per seed, and how many seeds are joined (one seed's corpus is small: its filler runs out).
-FULL = ({"clusters": 60, "copies": 5, "singletons": 40}, 30)
+#: The reprint corpus of each seed, and how many seeds (one corpus is small: the generator's filler runs out).
+FULL = ({"clusters": 60, "copies": 5, "singletons": 40}, 10)
 QUICK = ({"clusters": 30, "copies": 4, "singletons": 20}, 1)
 
 
@@ -72,16 +73,6 @@ def pairs_of(clusters: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     for cluster in clusters:
         found.update(tuple(sorted(pair)) for pair in itertools.combinations(sorted(set(cluster)), 2))  # type: ignore[misc]
     return found
-
-
-def score(predicted: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
-    hits = len(predicted & truth)
-    return {
-        "precision": hits / len(predicted) if predicted else 1.0,
-        "recall": hits / len(truth) if truth else 1.0,
-        "predicted_pairs": len(predicted),
-        "true_pairs_found": hits,
-    }
 
 
 def _write_shards(rows: list[dict[str, str]], folder: Path) -> None:
@@ -280,84 +271,95 @@ def _available(*modules: str) -> bool:
     return all(importlib.util.find_spec(module) is not None for module in modules)
 
 
-def reprint_rows(params: dict[str, int], seeds: range) -> tuple[list[dict[str, str]], set[tuple[str, str]]]:
-    """Rows ``{"id", "text"}`` of several generated corpora joined, and the true pairs.
-
-    Two texts are copies when the generator made them from the same seed story (``sources``), so the
-    truth holds across the joined corpora too.
-    """
-    rows: list[dict[str, str]] = []
-    story: dict[str, list[str]] = {}
-    for seed in seeds:
-        corpus = generate_reprints(seed=seed, unit="paragraph", **params)  # type: ignore[arg-type]
-        for text, source in zip(corpus.texts, corpus.sources, strict=True):
-            key = str(len(rows))
-            rows.append({"id": key, "text": text})
-            story.setdefault(source, []).append(key)
-    return rows, pairs_of(story.values())
-
-
-def run(quick: bool = False, seed: int = 0) -> dict[str, Any]:
-    params, count = QUICK if quick else FULL
-    seeds = range(seed, seed + count)
-    rows, truth = reprint_rows(params, seeds)
-    methods: dict[str, Callable[[Path], list[list[str]]]] = {
-        "cleanse find_duplicates (no executor)": lambda _: cleanse_direct(rows)
-    }
+def _methods() -> tuple[dict[str, Method], dict[str, str]]:
+    """The methods whose packages are installed, and why the others are skipped."""
+    methods: dict[str, Method] = {"cleanse find_duplicates (no executor)": lambda _, rows: cleanse_direct(rows)}
     skipped: dict[str, str] = {}
     if _available("datatrove", "orjson", "tokenizers"):  # datatrove.pipeline.dedup imports tokenizers
         from datatrove.pipeline.dedup.minhash import MinhashConfig
 
         hashing = _datatrove_hashing()
         if _available("spacy", "jieba"):
-            methods["datatrove MinHash, default config, language=zh (word 5-grams, 14x8)"] = lambda w: (
-                datatrove_minhash(w, MinhashConfig(hash_config=hashing), "zh")
+            default = MinhashConfig(hash_config=hashing)
+            methods["datatrove MinHash, default config, language=zh (word 5-grams, 14x8)"] = lambda work, _: (
+                datatrove_minhash(work, default, "zh")
             )
         else:
             skipped["datatrove MinHash, default config, language=zh"] = (
                 'needs spacy, jieba: "cleanse[integrations-bench]"'
             )
         characters = MinhashConfig(n_grams=5, num_buckets=25, hashes_per_bucket=5, hash_config=hashing)
-        methods["datatrove MinHash, character 5-grams (25x5)"] = lambda w: datatrove_minhash(
-            w, characters, _character_tokenizer()
+        methods["datatrove MinHash, character 5-grams (25x5)"] = lambda work, _: datatrove_minhash(
+            work, characters, _character_tokenizer()
         )
     else:
         skipped["datatrove MinHash"] = 'needs datatrove and tokenizers: pip install "cleanse[integrations-bench]"'
     if _available("datatrove", "orjson"):
-        methods["cleanse Deduplicate in datatrove"] = datatrove_cleanse
+        methods["cleanse Deduplicate in datatrove"] = lambda work, _: datatrove_cleanse(work)
     else:
         skipped["cleanse Deduplicate in datatrove"] = 'needs pip install "cleanse[datatrove]"'
     if _available("data_juicer"):
-        methods["data-juicer document_minhash_deduplicator (character 5-grams)"] = lambda w: data_juicer_minhash(
-            w, rows
-        )
-        methods["cleanse_minhash_deduplicator in data-juicer"] = lambda w: data_juicer_cleanse(w, rows)
+        methods["data-juicer document_minhash_deduplicator (character 5-grams)"] = data_juicer_minhash
+        methods["cleanse_minhash_deduplicator in data-juicer"] = data_juicer_cleanse
     else:
         skipped["data-juicer"] = 'needs pip install "cleanse[data-juicer]"'
-    results: dict[str, Any] = {}
+    return methods, skipped
+
+
+def run(quick: bool = False, seed: int = 0) -> dict[str, Any]:
+    """Every method on each seed's corpus in turn; counts and CPU time summed over the corpora.
+
+    Corpora are scored one by one, not joined: joined corpora reuse the generator's filler sentences
+    across different stories, which links texts that are not copies.
+    """
+    params, count = QUICK if quick else FULL
+    seeds = range(seed, seed + count)
+    methods, skipped = _methods()
+    totals: dict[str, dict[str, Any]] = {name: {"predicted": 0, "hits": 0, "cpu": 0.0, "wall": 0.0} for name in methods}
+    texts = true_pairs = 0
     cleanse_direct([{"id": "0", "text": "春季植树造林活动综述"}] * 2)  # warm up: imports, compiled core
     with tempfile.TemporaryDirectory(prefix="cleanse-integrations-") as scratch:
-        for number, (name, method) in enumerate(methods.items()):
-            work = Path(scratch) / f"m{number}"
-            _write_shards(rows, work / "input")
-            try:
-                measured = _measured(lambda method=method, work=work: method(work))  # type: ignore[misc]
-            except Exception as exc:  # a failed method is a failed row, never a missing one
-                results[name] = {"error": f"{type(exc).__name__}: {exc}"}
-                continue
-            results[name] = {
-                **score(pairs_of(measured["clusters"]), truth),  # type: ignore[arg-type]
-                "cpu_seconds": round(measured["cpu_seconds"], 3),
-                "wall_seconds": round(measured["wall_seconds"], 3),
-                "clusters": len(measured["clusters"]),
-            }
+        for corpus_seed in seeds:
+            corpus = generate_reprints(seed=corpus_seed, unit="paragraph", **params)  # type: ignore[arg-type]
+            rows = [{"id": str(i), "text": text} for i, text in enumerate(corpus.texts)]
+            truth = pairs_of([str(i), str(j)] for i, j in corpus.pairs())  # ids ordered as pairs_of orders them
+            texts, true_pairs = texts + len(rows), true_pairs + len(truth)
+            for number, (name, method) in enumerate(methods.items()):
+                total = totals[name]
+                if "error" in total:
+                    continue
+                work = Path(scratch) / f"s{corpus_seed}-m{number}"
+                _write_shards(rows, work / "input")
+                try:
+                    measured = _measured(lambda method=method, work=work, rows=rows: method(work, rows))  # type: ignore[misc]
+                except Exception as exc:  # a failed method is a failed row, never a missing one
+                    total["error"] = f"seed {corpus_seed}: {type(exc).__name__}: {exc}"
+                    continue
+                predicted = pairs_of(measured["clusters"])
+                total["predicted"] += len(predicted)
+                total["hits"] += len(predicted & truth)
+                total["cpu"] += measured["cpu_seconds"]
+                total["wall"] += measured["wall_seconds"]
+    results: dict[str, Any] = {}
+    for name, total in totals.items():
+        if "error" in total:
+            results[name] = {"error": total["error"]}
+            continue
+        results[name] = {
+            "recall": total["hits"] / true_pairs if true_pairs else 1.0,
+            "precision": total["hits"] / total["predicted"] if total["predicted"] else 1.0,
+            "predicted_pairs": total["predicted"],
+            "true_pairs_found": total["hits"],
+            "cpu_seconds": round(total["cpu"], 3),
+            "wall_seconds": round(total["wall"], 3),
+        }
     return {
         "quick": quick,
         "threshold": THRESHOLD,
         "input": f"benchmarks.reprints.generate_reprints(seed=s, unit='paragraph', **{params}) for s in {seeds}",
-        "truth": "texts made from the same seed story (the generator's sources), across the joined corpora",
-        "texts": len(rows),
-        "true_pairs": len(truth),
+        "truth": "the generator's clusters (copies of one story), corpus by corpus",
+        "texts": texts,
+        "true_pairs": true_pairs,
         "tasks": TASKS,
         "datatrove_hash": str(_datatrove_hashing()) if _available("datatrove") else None,
         "methods": results,
