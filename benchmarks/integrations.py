@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import write_result
+from benchmarks.common import package_versions, write_result
 from benchmarks.reprints import generate_reprints
 
 THRESHOLD = 0.5
@@ -362,6 +362,7 @@ def run(quick: bool = False, seed: int = 0) -> dict[str, Any]:
         "true_pairs": true_pairs,
         "tasks": TASKS,
         "datatrove_hash": str(_datatrove_hashing()) if _available("datatrove") else None,
+        "peer_versions": package_versions(("datatrove", "py-data-juicer", "datasets", "spacy", "jieba", "xxhash")),
         "methods": results,
         "skipped": skipped,
     }
