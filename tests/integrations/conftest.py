@@ -52,10 +52,19 @@ def corpus() -> list[dict[str, str]]:
 
 
 def native_outcomes(records: list[dict[str, str]]) -> dict[str, Outcome]:
+    """``Pipeline.default().run`` on the records, in order."""
+    return _outcomes(records, Pipeline.default())
+
+
+def native_outcomes_of(records: list[dict[str, str]], config: dict) -> dict[str, Outcome]:
+    """``Pipeline.from_config(config).run`` on the records, in order."""
+    return _outcomes(records, Pipeline.from_config(config))
+
+
+def _outcomes(records: list[dict[str, str]], pipeline: Pipeline) -> dict[str, Outcome]:
     docs = [Document.from_text(r["text"], id=r["id"]) for r in records]
     return {
-        doc.id: Outcome(doc.status, doc.status_reason, doc.text or "", doc.duplicate_of)
-        for doc in Pipeline.default().run(docs)
+        doc.id: Outcome(doc.status, doc.status_reason, doc.text or "", doc.duplicate_of) for doc in pipeline.run(docs)
     }
 
 

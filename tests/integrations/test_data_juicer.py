@@ -83,3 +83,18 @@ def test_spam_filter_drops_spam_documents_with_the_reason_in_stats(corpus, nativ
     result = spam_filter.run(data)
     kept_ids = set(result["id"])
     assert kept_ids == {r["id"] for r in corpus if r["id"].startswith("seed-")}
+
+
+@pytest.mark.parametrize("stage", ["encoding", "script", "spam", "splice"])
+def test_each_stage_mapper_equals_that_stage_run_natively(stage: str, corpus) -> None:
+    from .conftest import native_outcomes_of
+
+    native = native_outcomes_of(corpus, {"stages": [stage]})
+    mapper = OPERATORS.modules[f"cleanse_{stage}_mapper"]()
+    result = mapper.run(NestedDataset.from_list(corpus))
+    for row in result:
+        expected = native[row["id"]]
+        stats = row[Fields.stats]
+        assert (stats["cleanse_status"], stats["cleanse_reason"] or None) == (expected.status, expected.reason)
+        if expected.status == "kept":
+            assert row["text"] == expected.text

@@ -106,3 +106,22 @@ def test_clusters_equal_find_duplicates(datatrove_run: Path) -> None:
     expected = [[cleaned[i]["id"] for i in group] for group in cleanse.find_duplicates([r["text"] for r in cleaned])]
     found = json.loads((datatrove_run / "dedup" / "clusters" / "clusters.json").read_text())
     assert expected and found == expected
+
+
+def test_clean_takes_the_toml_options(corpus, tmp_path: Path) -> None:
+    from datatrove.data import Document as DatatroveDocument
+
+    from .conftest import native_outcomes_of
+
+    config = tmp_path / "cleanse.toml"
+    config.write_text(
+        'stages = ["encoding", "script", "spam", "splice"]\n\n[script]\ntarget = "traditional"\n', "utf-8"
+    )
+    records = [record for record in corpus if record["text"]]
+    step = Clean(config=str(config))
+    kept = {doc.id: doc.text for doc in step.run(DatatroveDocument(text=r["text"], id=r["id"]) for r in records)}
+    native = native_outcomes_of(
+        records, {"stages": ["encoding", "script", "spam", "splice"], "script": {"target": "traditional"}}
+    )
+    assert kept == {key: o.text for key, o in native.items() if o.status == "kept"}
+    assert any(text != r["text"] for r in records if r["id"] in kept for text in [kept[r["id"]]])
