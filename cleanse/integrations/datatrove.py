@@ -202,12 +202,12 @@ class DedupFilter(BaseFilter):
 
 
 class Deduplicate:
-    """The three dedup steps sharing one working folder and one set of options.
+    """The three dedup steps sharing one working folder and one set of options (``[dedup]`` table keys)::
 
-    >>> dedup = Deduplicate("/tmp/cleanse-dedup")  # doctest: +SKIP
-    >>> LocalPipelineExecutor([reader, Clean(), writer, dedup.signatures()], tasks=4).run()  # doctest: +SKIP
-    >>> LocalPipelineExecutor([dedup.clusters()], tasks=1).run()  # doctest: +SKIP
-    >>> LocalPipelineExecutor([reader2, dedup.filter(), writer2], tasks=4).run()  # doctest: +SKIP
+        dedup = Deduplicate("work/dedup")
+        LocalPipelineExecutor([reader, Clean(), writer, dedup.signatures()], tasks=4).run()
+        LocalPipelineExecutor([dedup.clusters()], tasks=1).run()
+        LocalPipelineExecutor([reader_of_writer_output, dedup.filter(), final_writer], tasks=4).run()
     """
 
     def __init__(self, folder: DataFolderLike, options: DedupOptions | Mapping[str, Any] | None = None) -> None:
