@@ -204,10 +204,10 @@ class DedupFilter(BaseFilter):
 class Deduplicate:
     """The three dedup steps sharing one working folder and one set of options (``[dedup]`` table keys)::
 
-        dedup = Deduplicate("work/dedup")
-        LocalPipelineExecutor([reader, Clean(), writer, dedup.signatures()], tasks=4).run()
-        LocalPipelineExecutor([dedup.clusters()], tasks=1).run()
-        LocalPipelineExecutor([reader_of_writer_output, dedup.filter(), final_writer], tasks=4).run()
+    dedup = Deduplicate("work/dedup")
+    LocalPipelineExecutor([reader, Clean(), writer, dedup.signatures()], tasks=4).run()
+    LocalPipelineExecutor([dedup.clusters()], tasks=1).run()
+    LocalPipelineExecutor([reader_of_writer_output, dedup.filter(), final_writer], tasks=4).run()
     """
 
     def __init__(self, folder: DataFolderLike, options: DedupOptions | Mapping[str, Any] | None = None) -> None:
