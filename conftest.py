@@ -7,6 +7,7 @@ import importlib.util
 _PEERS = {
     "cleanse/integrations/datatrove.py": "datatrove",
     "cleanse/integrations/data_juicer.py": "data_juicer",
+    "cleanse/integrations/data_juicer_operators.py": "data_juicer",
     "cleanse/integrations/hf.py": "datasets",
 }
 

@@ -1,7 +1,8 @@
 """cleanse operators for data-juicer recipes (``pip install "cleanse[data-juicer]"``).
 
 Importing this module registers, with data-juicer's ``OPERATORS`` registry, operators a YAML recipe
-names in its ``process`` list (or list this file under ``custom_operator_paths``):
+names in its ``process`` list (for the ``dj-process`` command, list
+``cleanse/integrations/data_juicer_operators.py`` under ``custom_operator_paths``):
 
 - ``cleanse_chain_mapper``: the per-document chain (encoding, script, spam, splice; ``config`` is a TOML
   path or dict as for :meth:`cleanse.Pipeline.from_config`); one mapper per stage too:

@@ -98,3 +98,25 @@ def test_each_stage_mapper_equals_that_stage_run_natively(stage: str, corpus) ->
         assert (stats["cleanse_status"], stats["cleanse_reason"] or None) == (expected.status, expected.reason)
         if expected.status == "kept":
             assert row["text"] == expected.text
+
+
+def test_dj_process_command_loads_the_operators_from_custom_operator_paths(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from cleanse.integrations import data_juicer_operators
+
+    story = "春季植树造林活动在各地陆续展开，志愿者们带着树苗走上荒山，一天种下了三千多棵树。"
+    rows = [{"id": "a", "text": story}, {"id": "b", "text": story + "（完）"}, {"id": "c", "text": ""}]
+    (tmp_path / "input.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        f"project_name: cleanse-cli\ndataset_path: {tmp_path / 'input.jsonl'}\n"
+        f"export_path: {tmp_path / 'out' / 'result.jsonl'}\nwork_dir: {tmp_path / 'work'}\nnp: 1\n"
+        f'custom_operator_paths: ["{data_juicer_operators.__file__}"]\n'
+        "process:\n  - cleanse_chain_mapper:\n  - cleanse_status_filter:\n  - cleanse_minhash_deduplicator:\n",
+        encoding="utf-8",
+    )
+    command = Path(sys.executable).parent / "dj-process"
+    subprocess.run([str(command), "--config", str(tmp_path / "recipe.yaml")], check=True, capture_output=True)
+    result = (tmp_path / "out" / "result.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in result] == ["a"]
