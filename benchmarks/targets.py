@@ -34,11 +34,15 @@ SUITE: tuple[tuple[str, int], ...] = (
     ("pipeline", 9),
     ("ray_local", 10),
     ("main_job", 16),
+    ("integrations", 17),
 )
 #: Benchmarks the quick (CI) run leaves out: starting Ray alone takes a large share of its budget.
-FULL_RUN_ONLY = frozenset({"ray_local"})
+FULL_RUN_ONLY = frozenset({"ray_local", "integrations"})
 #: Optional packages a benchmark needs (the extras that bring them); without them it is skipped, not failed.
-NEEDS: dict[str, tuple[tuple[str, ...], str]] = {"ray_local": (("ray", "redis"), "cleanse[ray,redis]")}
+NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "ray_local": (("ray", "redis"), "cleanse[ray,redis]"),
+    "integrations": (("datatrove", "data_juicer", "datasets"), "cleanse[integrations-bench]"),
+}
 
 
 @dataclass(frozen=True)
