@@ -42,9 +42,7 @@ def training_rows(path: Path = TUNE) -> tuple[np.ndarray, np.ndarray, int]:
         state = rule_state(text)
         if state is None:
             continue
-        positions, ids = signals.find(state.folded.text, state.codes)
-        spans = np.array(state.spans, dtype=np.int64).reshape(-1, 2)
-        sums = signals.line_sums(positions, ids, spans[:, 0], spans[:, 1])
+        sums = line_model.line_sums(state.spans, signals.find(state.folded.text, state.codes), signals)
         rows = line_model.candidates(state.verdicts, state.features, sums)
         if not rows:
             continue

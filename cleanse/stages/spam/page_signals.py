@@ -5,7 +5,8 @@ Measured (on the non-space characters of the document's lines):
 
 - ``han_share``: share of Han characters; ``mean_line_length``; ``char_entropy`` (bits per character);
 - ``dup_line_chars``: share of characters in lines that occur more than once (Gopher, Rae et al. 2021, App. A:
-  "duplicate line character fraction");
+  "duplicate line character fraction"), and ``dup_junk_chars``, the same for repeated lines that are not prose
+  (labelled junk, or without sentence punctuation): an article repeated whole is left to de-duplication;
 - ``top_2gram``, ``top_3gram``, ``top_4gram``: share of characters covered by the most frequent character
   n-gram (Gopher's "top n-gram character fraction", on characters rather than words: a Han character is the
   unit Chinese pipelines such as ChineseWebText and MAP-CC count in);
@@ -13,26 +14,29 @@ Measured (on the non-space characters of the document's lines):
   pages made of ads).
 
 Used to drop (thresholds from Gopher's repetition rules, which ChineseWebText and MAP-CC adopt for Chinese):
-duplicated-line characters above 0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more
-characters (a short text repeats a name without being junk); and junk-line characters at or above 0.8.
-Han share, mean line length and entropy are reported only: a page in another language or script, a list of
-short headlines or a table is not junk for that, and the stage keeps text on doubt.
+characters of repeated non-prose lines above 0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more
+characters (a short text repeats a name without being junk). Han share, mean line length, entropy and
+junk-line characters are reported only: a page in another language or script, a list of short headlines or a
+table is not junk for that, and a short article under a large ad block keeps its article once the junk lines
+are cut (the stage drops a page left without article text, and one mostly of keyword spam, on its own).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+import regex
 
+from cleanse.stages.spam._native import native
 from cleanse.stages.spam.normalise import code_points, han_mask
 
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
-JUNK_LINE_CHARS = 0.8
 MIN_CHARS = 100
 """Repetition rules apply from this many non-space characters on."""
+_SENTENCE_END = regex.compile(r"[。！？!?]")
 SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
 
 
@@ -46,22 +50,21 @@ class PageSignals:
     mean_line_length: float
     char_entropy: float
     dup_line_chars: float
+    dup_junk_chars: float
     top_2gram: float
     top_3gram: float
     top_4gram: float
     junk_line_chars: float
 
     def to_dict(self) -> dict[str, float]:
-        return {key: round(value, 4) if isinstance(value, float) else value for key, value in asdict(self).items()}
+        return {name: round(getattr(self, name), 4) for name in _FIELDS}
 
     def junk_reasons(self) -> list[str]:
         """Why the page is junk as a whole (empty when it is not), each as ``signal value > threshold``."""
         reasons = []
-        if self.junk_line_chars >= JUNK_LINE_CHARS:
-            reasons.append(f"junk_line_chars {self.junk_line_chars:.2f} >= {JUNK_LINE_CHARS}")
         if self.chars >= MIN_CHARS:
-            if self.dup_line_chars > DUP_LINE_CHARS:
-                reasons.append(f"dup_line_chars {self.dup_line_chars:.2f} > {DUP_LINE_CHARS}")
+            if self.dup_junk_chars > DUP_LINE_CHARS:
+                reasons.append(f"dup_junk_chars {self.dup_junk_chars:.2f} > {DUP_LINE_CHARS}")
             for n, limit in TOP_NGRAM.items():
                 value = getattr(self, f"top_{n}gram")
                 if value > limit:
@@ -69,46 +72,76 @@ class PageSignals:
         return reasons
 
 
-def _top_ngram_share(codes: np.ndarray, n: int) -> float:
-    """Share of characters covered by the most frequent n-gram (occurrences times n over all characters).
+_FIELDS = tuple(field.name for field in fields(PageSignals))
 
-    Keys are exact for two and three characters (21 bits each) and hashed past that (collisions are rare and
-    can only raise the share by merging two n-grams)."""
-    m = codes.size - n + 1
-    if m <= 0:
-        return 0.0
-    keys = codes[:m].astype(np.int64)
-    for k in range(1, n):
-        following = codes[k : m + k].astype(np.int64)
-        keys = keys * 0x110000 + following if k < 3 else (keys * 1000003) ^ following
+
+def _top_count(keys: np.ndarray) -> int:
+    """How often the most frequent value of ``keys`` occurs (one sort)."""
     ordered = np.sort(keys)
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    top = int(np.diff(np.append(starts, ordered.size)).max())
-    return min(1.0, top * n / codes.size)
+    bounds = np.flatnonzero(ordered[1:] != ordered[:-1])
+    if not bounds.size:
+        return int(ordered.size)
+    return int(max(bounds[0] + 1, ordered.size - 1 - bounds[-1], int(np.diff(bounds).max(initial=0))))
+
+
+def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
+    """The character entropy of ``codes`` in bits, and how often the most frequent n-gram occurs for
+    n = 2 .. ``max_n``: one pass per n in the compiled core when it was built, else one sort per n here.
+
+    Keys here are exact for two and three characters (21 bits each) and hashed past that (a collision can only
+    merge two n-grams); the compiled core compares n-grams by content. The tests compare both paths."""
+    if codes.size == 0:
+        return 0.0, [0] * (max_n - 1)
+    if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
+        entropy, *tops = native.ngram_stats(codes, max_n)
+        return entropy, tops
+    ordered = np.sort(codes)
+    bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+    p = np.diff(bounds) / codes.size
+    entropy = float(-(p * np.log2(p)).sum())
+    counts = []
+    for n in range(2, max_n + 1):
+        m = codes.size - n + 1
+        if m <= 0:
+            counts.append(0)
+            continue
+        keys = codes[:m].astype(np.int64)
+        for k in range(1, n):
+            following = codes[k : m + k].astype(np.int64)
+            keys = keys * 0x110000 + following if k < 3 else (keys * 1000003) ^ following
+        counts.append(_top_count(keys))
+    return entropy, counts
 
 
 def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
-    """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk."""
-    lines = ["".join(text[start:end].split()) for start, end in spans]
+    """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk.
+    Line lengths count the line without its edge whitespace."""
+    prose = [_SENTENCE_END.search(text, start, end) is not None for start, end in spans]
+    lines = [text[start:end].strip() for start, end in spans]
     sizes = [len(line) for line in lines]
     chars = sum(sizes)
     if not chars:
-        return PageSignals(0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    joined = "".join(lines)
-    codes = code_points(joined)
+        return PageSignals(0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    codes = code_points("".join(lines))
     counts = Counter(lines)
-    dup = sum(size for line, size in zip(lines, sizes, strict=True) if counts[line] > 1)
-    _, frequencies = np.unique(codes, return_counts=True)
-    p = frequencies / chars
+    repeated = [counts[line] > 1 for line in lines]
+    dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
+    dup_junk = sum(
+        size
+        for size, again, bad, sentence in zip(sizes, repeated, junk, prose, strict=True)
+        if again and (bad or not sentence)
+    )
+    entropy, (top2, top3, top4) = ngram_stats(codes, 4)
     return PageSignals(
         chars=chars,
         lines=len(lines),
         han_share=float(han_mask(codes).sum()) / chars,
         mean_line_length=chars / len(lines),
-        char_entropy=float(-(p * np.log2(p)).sum()) if p.size > 1 else 0.0,
+        char_entropy=abs(entropy),
         dup_line_chars=dup / chars,
-        top_2gram=_top_ngram_share(codes, 2),
-        top_3gram=_top_ngram_share(codes, 3),
-        top_4gram=_top_ngram_share(codes, 4),
+        dup_junk_chars=dup_junk / chars,
+        top_2gram=min(1.0, top2 * 2 / chars),
+        top_3gram=min(1.0, top3 * 3 / chars),
+        top_4gram=min(1.0, top4 * 4 / chars),
         junk_line_chars=sum(size for size, bad in zip(sizes, junk, strict=True) if bad) / chars,
     )

@@ -74,6 +74,8 @@ class SignalLexicon:
             entry = self.lexicon.entries[word][0]
             self.category[word_id] = CATEGORIES.index(entry.kind)
             self.weight[word_id] = entry.weight
+        self.category_list: list[int] = self.category.tolist()
+        self.weight_list: list[float] = self.weight.tolist()
 
     def find(self, text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions and word ids of the signal words in folded ``text`` (see :meth:`Lexicon.find_ids`)."""

@@ -9,6 +9,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
+#include <math.h>
 
 #define TABLE_SIZE 65536u
 #define HASH_MULTIPLIER 40503u
@@ -433,6 +435,71 @@ done:
     return result;
 }
 
+/* ngram_stats(codes, max_n): the character entropy in bits, then for n = 2 .. max_n how often the most frequent
+ * n-gram of code points occurs (the page signals; page_signals.py has the numpy path, which sorts keys per n).
+ * One pass per n over an open-addressing table of first positions, compared by content, so counts are exact. */
+static PyObject *ngram_stats(PyObject *self, PyObject *args) {
+    Py_buffer codes;
+    Py_ssize_t max_n;
+    if (!PyArg_ParseTuple(args, "y*n", &codes, &max_n)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t *slot = NULL, *count = NULL;
+    if (check(&codes, 4, -1, "codes")) goto done;
+    if (max_n < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_n: expected 1 or more");
+        goto done;
+    }
+    const uint32_t *c = (const uint32_t *)codes.buf;
+    Py_ssize_t length = codes.len / 4;
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)length) capacity <<= 1;
+    slot = PyMem_Malloc(capacity * sizeof(Py_ssize_t));
+    count = PyMem_Malloc(capacity * sizeof(Py_ssize_t));
+    if (slot == NULL || count == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyTuple_New(max_n);
+    if (result == NULL) goto done;
+    for (Py_ssize_t n = 1; n <= max_n; n++) {
+        Py_ssize_t best = 0;
+        for (size_t j = 0; j < capacity; j++) slot[j] = -1;
+        for (Py_ssize_t i = 0; i + n <= length; i++) {
+            uint64_t hash = 1469598103934665603ULL;
+            for (Py_ssize_t k = 0; k < n; k++) hash = (hash ^ c[i + k]) * 1099511628211ULL;
+            size_t j = (size_t)(hash ^ (hash >> 29)) & (capacity - 1);
+            while (slot[j] >= 0 && memcmp(c + slot[j], c + i, (size_t)n * 4) != 0) j = (j + 1) & (capacity - 1);
+            if (slot[j] < 0) {
+                slot[j] = i;
+                count[j] = 0;
+            }
+            if (++count[j] > best) best = count[j];
+        }
+        PyObject *value;
+        if (n == 1) {
+            double entropy = 0.0;
+            for (size_t j = 0; j < capacity; j++) {
+                if (slot[j] < 0) continue;
+                double p = (double)count[j] / (double)length;
+                entropy -= p * log2(p);
+            }
+            value = PyFloat_FromDouble(entropy);
+        } else {
+            value = PyLong_FromSsize_t(best);
+        }
+        if (value == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, n - 1, value);
+    }
+done:
+    PyMem_Free(slot);
+    PyMem_Free(count);
+    PyBuffer_Release(&codes);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
@@ -445,6 +512,7 @@ static PyMethodDef methods[] = {
     {"line_spans", line_spans, METH_O, "line_spans(text) -> (spans, numbers)"},
     {"packed_prefix_sums", packed_prefix_sums, METH_VARARGS, "packed_prefix_sums(classes, fields, out) -> None"},
     {"gloss_brackets", gloss_brackets, METH_VARARGS, "gloss_brackets(codes, kinds) -> (opens, closes)"},
+    {"ngram_stats", ngram_stats, METH_VARARGS, "ngram_stats(codes, max_n) -> (entropy, top count for n = 2 .. max_n)"},
     {NULL, NULL, 0, NULL},
 };
 
