@@ -67,9 +67,14 @@ def line_quality(docs: list[dict[str, Any]]) -> dict[str, Any]:
     set_aside: list[str] = []
     missed: list[str] = []
     by_source: Counter[str] = Counter()
+    predicted: Counter[str] = Counter()
+    predicted_right: Counter[str] = Counter()
     for doc in docs:
         for gold, label, evidence in line_labels(doc):
             junk, dropped = gold["label"] == "junk", label in DROPPED
+            if dropped:
+                predicted[label] += 1
+                predicted_right[label] += junk
             tp += junk and dropped
             fp += dropped and not junk
             fn += junk and not dropped
@@ -89,8 +94,8 @@ def line_quality(docs: list[dict[str, Any]]) -> dict[str, Any]:
     categories = {
         category: {"lines": n, "recall": caught[category] / n} for category, n in sorted(per_category.items())
     }
-    # Per-category precision: a false positive is charged to no category (article lines have none), so each
-    # category's precision is its caught lines over them plus its share of the false positives.
+    # A false positive is an article line, which has no junk category: precision is given per label the stage
+    # gave (spam, ad, chrome, notice), recall per junk category.
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     return {
@@ -105,6 +110,7 @@ def line_quality(docs: list[dict[str, Any]]) -> dict[str, Any]:
         "article_dropped_by_source": dict(by_source),
         "article_set_aside": len(set_aside),
         "per_category": categories,
+        "precision_by_label": {label: predicted_right[label] / n for label, n in sorted(predicted.items())},
         "categories_below_recall": [c for c, v in categories.items() if v["lines"] >= MIN_CATEGORY and v["recall"] < TARGET_RECALL],
         "harmed_examples": harmed[:40],
         "set_aside_examples": set_aside[:20],
@@ -172,6 +178,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
           f"{lines['junk_recall']:.4f} (target {TARGET_RECALL})")
     print(f"  article lines dropped {lines['article_dropped']} = {lines['article_dropped_share']:.4%} "
           f"(target <= {TARGET_ARTICLE_DROPPED:.1%}); set aside (credit/caption/furniture) {lines['article_set_aside']}")
+    for label, value in lines["precision_by_label"].items():
+        print(f"  precision of lines labelled {label}: {value:.4f}")
     for category, row in lines["per_category"].items():
         print(f"  {category:20s} {row['lines']:4d} lines  recall {row['recall']:.3f}")
     print(f"  pages: {pages['clean_pages']} clean, {len(pages['clean_dropped'])} dropped; {pages['junk_pages']} junk, "
