@@ -74,3 +74,17 @@ def test_shipped_weights_are_what_the_script_learns() -> None:
     assert np.allclose(learn.fit(x, y), weights, atol=2e-3)
     shipped = json.loads((ROOT / "cleanse" / "data" / "spam" / "line_model.json").read_text(encoding="utf-8"))
     assert shipped["threshold"] == threshold and shipped["learned_on"].startswith("tests/data/spam_eval/tune")
+
+
+def test_stage_option_leaves_the_model_out() -> None:
+    from cleanse.document import Document
+    from cleanse.errors import ConfigError
+    from cleanse.stages.spam import SpamLabeller
+
+    junk = "电动牙刷 爆款直降 全国包邮 货到付款"
+    text = "\n".join([ARTICLE[0], junk, ARTICLE[1]])
+    assert junk not in SpamLabeller().process(Document.from_text(text, id="a")).text
+    without = SpamLabeller(SpamLabeller.Options(line_model=False)).process(Document.from_text(text, id="a"))
+    assert junk in without.text
+    with pytest.raises(ConfigError):
+        SpamLabeller.Options(line_model="yes")

@@ -79,14 +79,16 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     return _labelled(text, *label_rows(text, extra_words))
 
 
-def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> LineRows:
-    """:func:`label_lines` as index-aligned rows, for callers (the stage) that need no line objects."""
+def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = (), line_model: bool = True) -> LineRows:
+    """:func:`label_lines` as index-aligned rows, for callers (the stage) that need no line objects;
+    ``line_model=False`` leaves out the line model (the rules and context passes only)."""
     state = rule_state(text, extra_words)
     if state is None:
         return LineRows([], [], [])
-    signals = signal_lexicon()
-    found = signals.find(state.folded.text, state.codes)
-    apply_line_model(state.verdicts, state.features, state.lines, state.spans, signals, found, state.folded.text)
+    if line_model:
+        signals = signal_lexicon()
+        found = signals.find(state.folded.text, state.codes)
+        apply_line_model(state.verdicts, state.features, state.lines, state.spans, signals, found, state.folded.text)
     return LineRows(original_spans(state), state.numbers, state.verdicts)
 
 

@@ -16,7 +16,6 @@ prompts and navigation; notice for footers) and evidence ``("line_model", <featu
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from bisect import bisect_left, bisect_right
@@ -205,8 +204,8 @@ def _verdict(row: list[float], weights: list[float], p: float, words: list[str])
     else:
         strongest = max(_STRUCTURE_LABEL, key=lambda name: contributions[_COLUMN[name]])
         label = _STRUCTURE_LABEL[strongest] if contributions[_COLUMN[strongest]] > 0 else AD
-    pushed = [FEATURES[k] for k in heapq.nlargest(4, range(1, len(FEATURES)), contributions.__getitem__)]
-    pushed = [name for name in pushed if contributions[_COLUMN[name]] > 0.3]
+    strong = sorted((k for k in range(1, len(FEATURES)) if contributions[k] > 0.3), key=contributions.__getitem__)
+    pushed = [FEATURES[k] for k in reversed(strong[-4:])]
     return Verdict(label, round(min(0.99, p), 3), (LINE_MODEL, *pushed, *dict.fromkeys(words[:6])))
 
 

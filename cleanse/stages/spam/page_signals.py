@@ -116,7 +116,6 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
 def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
     """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk.
     Line lengths count the line without its edge whitespace."""
-    prose = [_SENTENCE_END.search(text, start, end) is not None for start, end in spans]
     lines = [text[start:end].strip() for start, end in spans]
     sizes = [len(line) for line in lines]
     chars = sum(sizes)
@@ -128,8 +127,8 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
     dup_junk = sum(
         size
-        for size, again, bad, sentence in zip(sizes, repeated, junk, prose, strict=True)
-        if again and (bad or not sentence)
+        for line, size, again, bad in zip(lines, sizes, repeated, junk, strict=True)
+        if again and (bad or _SENTENCE_END.search(line) is None)
     )
     entropy, (top2, top3, top4) = ngram_stats(codes, 4)
     return PageSignals(

@@ -58,6 +58,8 @@ class SpamOptions:
     lexicons: ``{"ad": ["词一", "词二"], "spam": [...], "article": [reporting cues]}``. ``drop_junk_pages`` drops
     a document that is junk as a whole by its page signals (repeated lines, one n-gram everywhere, nearly all
     lines junk; see :mod:`.page_signals`), which are recorded in ``doc.metadata["page_signals"]`` either way.
+    ``line_model`` scores the lines the rules leave as article with the line model (see :mod:`.line_model`);
+    without it the stage runs the rules and context passes only (faster; junk outside the lexicons is missed).
     """
 
     spam_action: str = DROP
@@ -72,6 +74,7 @@ class SpamOptions:
     drop_document_share: float = 0.5
     drop_document_labels: Any = (SPAM,)
     drop_junk_pages: bool = True
+    line_model: bool = True
     extra_words: Any = ()
     _actions: ClassVar[dict[str, str]]
     """Every label's action, worked out once per options object (the stage reads it for every document)."""
@@ -81,6 +84,9 @@ class SpamOptions:
             action = getattr(self, f"{label}_action")
             if action not in ACTIONS:
                 raise ConfigError(f"spam option {label}_action={action!r}: expected one of {', '.join(ACTIONS)}")
+        for name in ("drop_junk_pages", "line_model"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"spam option {name}={getattr(self, name)!r}: expected true or false")
         for name in ("threshold", "drop_document_share"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
@@ -240,7 +246,7 @@ class SpamLabeller(DocumentStage):
     def _label(self, text: str) -> LineRows:
         """Every line's span, number and verdict; junk verdicts below the threshold become article."""
         threshold = self._options.threshold
-        rows = label_rows(text, self._options.extra_words)
+        rows = label_rows(text, self._options.extra_words, self._options.line_model)
         verdicts = [
             verdict if verdict.label == ARTICLE or verdict.score >= threshold else _below_threshold(verdict)
             for verdict in rows.verdicts
