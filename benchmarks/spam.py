@@ -34,7 +34,6 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import regex
@@ -58,7 +57,7 @@ def mixed_corpus() -> list[str]:
     """The speed corpus: every document of the spam evaluation set (People's Daily 1998 and Traditional
     Wikipedia articles with junk lines inserted, ``tests/data/spam_eval``, both halves) and each seed once, so
     the timing is not the seeds' own lines over and over."""
-    documents = []
+    documents: list[str] = []
     for half in ("tune", "test"):
         with open(ROOT / "tests" / "data" / "spam_eval" / f"{half}.jsonl", encoding="utf-8") as source:
             documents.extend("\n".join(line["text"] for line in json.loads(row)["lines"]) for row in source)
@@ -198,10 +197,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "reference_sum_range_1e6_cpu_ms": min(times[REFERENCE]["cpu"]) * 1000,
         "quality": quality,
     }
-    print(
-        f"input: {len(documents)} documents, {size / 1e6:.2f} MB ({described}), "
-        f"{args.rounds} interleaved rounds"
-    )
+    print(f"input: {len(documents)} documents, {size / 1e6:.2f} MB ({described}), {args.rounds} interleaved rounds")
     print(f"headline: the whole spam stage at {result['headline_mb_s_cpu']:.2f} MB/s CPU (best round)")
     print(f"{'contender':<24}{'MB/s cpu':>10}{'(median)':>10}{'MB/s wall':>11}{'(median)':>10}{'x baseline cpu':>16}")
     for name in timed:
@@ -220,7 +216,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"target {TARGET_MB_S:.0f} MB/s, {name}: {verdict} on CPU time ({cpu:.2f}); wall {wall:.2f}")
     print(f"machine reference: sum(range(10**6)) takes {result['reference_sum_range_1e6_cpu_ms']:.1f} ms of CPU here")
     print(
-        f"seed gold (development set: the rules were tuned on it): {quality['lines']} lines; drop precision {quality['drop_precision']:.3f}, "
+        f"seed gold (development set: the rules were tuned on it): {quality['lines']} lines; "
+        f"drop precision {quality['drop_precision']:.3f}, "
         f"recall {quality['drop_recall']:.3f}; article lines taken out: {len(quality['article_lines_taken_out'])}"
     )
     for label, accuracy in quality["label_accuracy"].items():
@@ -228,7 +225,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for confusion in quality["confusions"]:
         print(f"  miss: {confusion}")
     path = write_result("spam", result)
-    print(f"wrote {Path(path).relative_to(ROOT)}")
+    print(f"wrote {path}")
     return result
 
 

@@ -44,11 +44,11 @@ def line_labels(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str, tuple[st
     most of the line, ``missing`` when none does)."""
     text = "\n".join(line["text"] for line in doc["lines"])
     found = label_lines(text)
-    out = []
+    out: list[tuple[dict[str, Any], str, tuple[str, ...]]] = []
     start = 0
     for gold in doc["lines"]:
         end = start + len(gold["text"])
-        best, label, evidence = 0, "missing", ()
+        best, label, evidence = 0, "missing", tuple[str, ...]()
         for piece in found:
             shared = min(end, piece.end) - max(start, piece.start)
             if shared > best:
@@ -111,7 +111,9 @@ def line_quality(docs: list[dict[str, Any]]) -> dict[str, Any]:
         "article_set_aside": len(set_aside),
         "per_category": categories,
         "precision_by_label": {label: predicted_right[label] / n for label, n in sorted(predicted.items())},
-        "categories_below_recall": [c for c, v in categories.items() if v["lines"] >= MIN_CATEGORY and v["recall"] < TARGET_RECALL],
+        "categories_below_recall": [
+            c for c, v in categories.items() if v["lines"] >= MIN_CATEGORY and v["recall"] < TARGET_RECALL
+        ],
         "harmed_examples": harmed[:40],
         "set_aside_examples": set_aside[:20],
         "missed_examples": missed[:80],
@@ -172,18 +174,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         and pages["junk_dropped_share"] >= 0.95
         and not pages["errors"]
     )
-    print(f"spam eval, {args.half} half: {lines['documents']} documents, {lines['junk_lines']} junk lines, "
-          f"{lines['article_lines']} article lines")
-    print(f"  junk precision {lines['junk_precision']:.4f} (target {TARGET_PRECISION}), recall "
-          f"{lines['junk_recall']:.4f} (target {TARGET_RECALL})")
-    print(f"  article lines dropped {lines['article_dropped']} = {lines['article_dropped_share']:.4%} "
-          f"(target <= {TARGET_ARTICLE_DROPPED:.1%}); set aside (credit/caption/furniture) {lines['article_set_aside']}")
+    print(
+        f"spam eval, {args.half} half: {lines['documents']} documents, {lines['junk_lines']} junk lines, "
+        f"{lines['article_lines']} article lines"
+    )
+    print(
+        f"  junk precision {lines['junk_precision']:.4f} (target {TARGET_PRECISION}), recall "
+        f"{lines['junk_recall']:.4f} (target {TARGET_RECALL})"
+    )
+    print(
+        f"  article lines dropped {lines['article_dropped']} = {lines['article_dropped_share']:.4%} "
+        f"(target <= {TARGET_ARTICLE_DROPPED:.1%}); set aside (credit/caption/furniture) {lines['article_set_aside']}"
+    )
     for label, value in lines["precision_by_label"].items():
         print(f"  precision of lines labelled {label}: {value:.4f}")
     for category, row in lines["per_category"].items():
         print(f"  {category:20s} {row['lines']:4d} lines  recall {row['recall']:.3f}")
-    print(f"  pages: {pages['clean_pages']} clean, {len(pages['clean_dropped'])} dropped; {pages['junk_pages']} junk, "
-          f"{pages['junk_dropped_share']:.3f} dropped; reasons {pages['drop_reasons']}")
+    print(
+        f"  pages: {pages['clean_pages']} clean, {len(pages['clean_dropped'])} dropped; {pages['junk_pages']} junk, "
+        f"{pages['junk_dropped_share']:.3f} dropped; reasons {pages['drop_reasons']}"
+    )
     for example in lines["missed_examples"][: args.show]:
         print("  missed:", example)
     for example in lines["harmed_examples"][: args.show]:

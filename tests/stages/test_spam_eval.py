@@ -10,8 +10,8 @@ from benchmarks.spam_eval import (
     TARGET_ARTICLE_DROPPED,
     TARGET_PRECISION,
     TARGET_RECALL,
-    load,
     line_quality,
+    load,
     page_quality,
 )
 
@@ -24,7 +24,9 @@ def quality() -> dict:
 def test_set_is_large_and_varied(quality: dict) -> None:
     assert quality["junk_lines"] >= 1000 and len(quality["per_category"]) >= 20
     assert quality["article_lines"] >= 1000
-    assert {"people_daily_1998", "people_daily_1998_trad", "gsd_wikipedia_trad"} <= set(quality["article_lines_by_source"])
+    assert {"people_daily_1998", "people_daily_1998_trad", "gsd_wikipedia_trad"} <= set(
+        quality["article_lines_by_source"]
+    )
 
 
 def test_overall_targets(quality: dict) -> None:

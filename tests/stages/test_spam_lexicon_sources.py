@@ -8,7 +8,8 @@ import pytest
 
 from cleanse.stages.spam.lexicon import LEXICON_LABELS, SOURCES, read_rows
 from cleanse.stages.spam.normalise import fold_chars
-from cleanse.stages.spam.signals import CATEGORIES, read_rows as read_signal_rows
+from cleanse.stages.spam.signals import CATEGORIES
+from cleanse.stages.spam.signals import read_rows as read_signal_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = fold_chars("\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))))

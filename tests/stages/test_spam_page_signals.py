@@ -40,7 +40,9 @@ def test_repeated_ad_page_is_dropped_with_its_reason() -> None:
 
 
 def test_keyword_stuffed_page_is_dropped_by_its_top_ngram() -> None:
-    stuffed = "\n".join(f"手机{word} 手机价格 手机报价 手机大全" for word in ("推荐", "评测", "排行", "哪个好", "品牌", "官网"))
+    stuffed = "\n".join(
+        f"手机{word} 手机价格 手机报价 手机大全" for word in ("推荐", "评测", "排行", "哪个好", "品牌", "官网")
+    )
     doc = run(stuffed)
     assert doc.status == "dropped"
     assert "top_2gram" in doc.status_reason
@@ -65,7 +67,13 @@ def test_compiled_counts_match_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     if page_signals.native is None:
         pytest.fail("the compiled core was not built (pip install -e . builds it)")
     rng = random.Random(7)
-    texts = ["", "a", "ab", ARTICLE, *("".join(rng.choice("ab中文字c") for _ in range(rng.randint(0, 80))) for _ in range(200))]
+    texts = [
+        "",
+        "a",
+        "ab",
+        ARTICLE,
+        *("".join(rng.choice("ab中文字c") for _ in range(rng.randint(0, 80))) for _ in range(200)),
+    ]
     compiled = [page_signals.ngram_stats(code_points(text)) for text in texts]
     monkeypatch.setattr(page_signals, "native", None)
     for text, (entropy, tops) in zip(texts, compiled, strict=True):

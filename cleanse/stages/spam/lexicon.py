@@ -1,17 +1,16 @@
 """Category lexicons: the shipped word lists plus the user's, compiled into one matcher.
 
-Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight<TAB>kind<TAB>source`` rows (the
-source says whether the word was written for cleanse or occurs in the seeds; see ``SOURCES.md``). Words are folded like the text (see :mod:`.normalise`), so lists are written once in Simplified
-Chinese. Matching is leftmost-longest and non-overlapping, like one alternation of all words, but done with
-numpy: a table of the characters that start a word picks candidate positions in one gather, and hashed
-tables of words' first two and three characters thin them to about one per match; only those are checked in
-Python, against the words that open with that pair, longest first. ASCII words only match between
-non-letters, so ``av`` does not fire inside ``java``. Each word also carries its label weights as one row of
-a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
+Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight<TAB>kind<TAB>source`` rows (the source
+says whether the word was written for cleanse or occurs in the seeds; see ``SOURCES.md``). Words are folded like the
+text (see :mod:`.normalise`), so lists are written once in Simplified Chinese. Matching is leftmost-longest and
+non-overlapping, like one alternation of all words, but done with numpy: a table of the characters that start a word
+picks candidate positions in one gather, and hashed tables of words' first two and three characters thin them to
+about one per match; only those are checked in Python, against the words that open with that pair, longest first.
+ASCII words only match between non-letters, so ``av`` does not fire inside ``java``. Each word also carries its
+label weights as one row of a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
 
-When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate
-filter and the check of each candidate run in C, in one pass each, with the same results; the tests compare
-both paths.
+When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate filter and
+the check of each candidate run in C, in one pass each, with the same results; the tests compare both paths.
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ def apply_line_model(
             strong = min(sum(1 for w in words.values() if w >= STRONG_WORD), 4)
             z += strong * strong_weight + sum((w if w < 3.0 else 3.0) * word_weights[k] for k, w in words.items())
         shape = _shape_features(i, f, verdicts, article_length)
-        z += sum(x * c for x, c in zip(shape, shape_weights) if x)
+        z += sum(x * c for x, c in zip(shape, shape_weights, strict=True) if x)
         if z + pattern_room < cut:
             continue
         patterns = _pattern_features(i, lines[i], f)

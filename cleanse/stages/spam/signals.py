@@ -81,9 +81,7 @@ class SignalLexicon:
         """Positions and word ids of the signal words in folded ``text`` (see :meth:`Lexicon.find_ids`)."""
         return self.lexicon.find_ids(text, codes)
 
-    def line_sums(
-        self, positions: np.ndarray, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray
-    ) -> np.ndarray:
+    def line_sums(self, positions: np.ndarray, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """Weight per category for each ``[starts[i], ends[i])`` span: a ``(spans, categories)`` array."""
         sums = np.zeros((len(starts), len(CATEGORIES)), dtype=np.float64)
         if positions.size and len(starts):

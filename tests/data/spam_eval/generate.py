@@ -255,7 +255,9 @@ def junk_pages(rng: random.Random, fillers: Fillers, templates: Any, trad: Any, 
             lines = [line] * rng.randint(6, 40)
             reason = "repeated_junk"
         else:
-            lines = [junk_line(rng, fillers, rng.choice(categories), traditional, trad) for _ in range(rng.randint(3, 6))]
+            lines = [
+                junk_line(rng, fillers, rng.choice(categories), traditional, trad) for _ in range(rng.randint(3, 6))
+            ]
             lines = [lines[rng.randrange(len(lines))] for _ in range(rng.randint(10, 30))]
             reason = "repeated_junk_mix"
         pages.append({"id": f"junkpage-{k:04d}", "source": reason, "expect_drop": True, "text": "\n".join(lines)})
@@ -291,8 +293,9 @@ def main(argv: list[str] | None = None) -> None:
         text = "\n".join(trad(p) for p in body) if k % 4 == 3 else "\n".join(body)
         pages.append({"id": f"clean-{k:04d}", "source": "people_daily_1998", "expect_drop": False, "text": text})
     for k, body in enumerate(gsd_articles(gsd_sentences(args.gsd, "test"), rng)):
-        pages.append({"id": f"cleangsd-{k:04d}", "source": "gsd_wikipedia_trad", "expect_drop": False,
-                      "text": "\n".join(body)})
+        pages.append(
+            {"id": f"cleangsd-{k:04d}", "source": "gsd_wikipedia_trad", "expect_drop": False, "text": "\n".join(body)}
+        )
     pages.extend(junk_pages(rng, Fillers(rng, templates, templates.TEST), templates, trad, 150))
     with open(HERE / "pages.jsonl", "w", encoding="utf-8") as out:
         for page in pages:
