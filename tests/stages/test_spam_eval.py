@@ -50,3 +50,16 @@ def test_pages() -> None:
     assert pages["clean_pages"] >= 200 and pages["clean_dropped"] == []
     assert pages["junk_pages"] >= 100 and pages["junk_dropped_share"] >= 0.95
     assert pages["errors"] == []
+
+
+def test_stage_is_idempotent_on_the_evaluation_half() -> None:
+    from cleanse.document import Document
+    from cleanse.stages.spam import SpamLabeller
+
+    stage = SpamLabeller()
+    for doc in load("test"):
+        once = stage.process(Document.from_text("\n".join(line["text"] for line in doc["lines"]), id=doc["id"]))
+        if once.status != "kept":
+            continue
+        twice = stage.process(Document.from_text(once.text, id=doc["id"]))
+        assert (twice.status, twice.text) == ("kept", once.text), doc["id"]

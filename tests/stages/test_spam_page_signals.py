@@ -40,12 +40,19 @@ def test_repeated_ad_page_is_dropped_with_its_reason() -> None:
 
 
 def test_keyword_stuffed_page_is_dropped_by_its_top_ngram() -> None:
-    stuffed = "\n".join(
-        f"手机{word} 手机价格 手机报价 手机大全" for word in ("推荐", "评测", "排行", "哪个好", "品牌", "官网")
-    )
-    doc = run(stuffed)
+    words = ("推荐", "评测", "排行", "哪个好", "品牌", "官网", "价格", "图片", "参数", "专卖店")
+    doc = run("\n".join(f"手机{word} 手机价格 手机报价 手机大全" for word in words))
     assert doc.status == "dropped"
     assert "top_2gram" in doc.status_reason
+
+
+def test_a_table_of_figures_is_not_a_repeated_ngram() -> None:
+    rows = [
+        f"{city}１．５－０．４ －０．７ １．{k}" for k, city in enumerate(("西安", "济南", "长春", "兰州", "重庆") * 3)
+    ]
+    doc = run("\n".join(rows))
+    assert doc.status == "kept"
+    assert doc.metadata["page_signals"]["letters"] < 100
 
 
 def test_an_article_repeated_whole_is_left_to_deduplication() -> None:
@@ -72,7 +79,7 @@ def test_compiled_counts_match_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
         "a",
         "ab",
         ARTICLE,
-        *("".join(rng.choice("ab中文字c") for _ in range(rng.randint(0, 80))) for _ in range(200)),
+        *("".join(rng.choice("ab中文字c\0") for _ in range(rng.randint(0, 80))) for _ in range(200)),
     ]
     compiled = [page_signals.ngram_stats(code_points(text)) for text in texts]
     monkeypatch.setattr(page_signals, "native", None)

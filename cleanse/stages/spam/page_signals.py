@@ -1,24 +1,27 @@
 """Document-level junk signals: measured on every document, reported in its metadata, and used to drop pages
 that are junk as a whole.
 
-Measured (on the non-space characters of the document's lines):
+Measured on the document's lines without their edge whitespace (``chars``) or on their letters only
+(``letters``: Han characters and other letters; n-grams are counted within runs of letters, so digits,
+punctuation and spaces break them and a table of figures or dates does not read as one n-gram repeated):
 
-- ``han_share``: share of Han characters; ``mean_line_length``; ``char_entropy`` (bits per character);
+- ``han_share``: share of Han characters; ``mean_line_length``; ``char_entropy`` (bits per letter);
 - ``dup_line_chars``: share of characters in lines that occur more than once (Gopher, Rae et al. 2021, App. A:
   "duplicate line character fraction"), and ``dup_junk_chars``, the same for repeated lines that are not prose
   (labelled junk, or without sentence punctuation): an article repeated whole is left to de-duplication;
-- ``top_2gram``, ``top_3gram``, ``top_4gram``: share of characters covered by the most frequent character
-  n-gram (Gopher's "top n-gram character fraction", on characters rather than words: a Han character is the
-  unit Chinese pipelines such as ChineseWebText and MAP-CC count in);
+- ``top_2gram``, ``top_3gram``, ``top_4gram``: share of letters covered by the most frequent n-gram of letters
+  (Gopher's "top n-gram character fraction", on characters rather than words: a Han character is the unit
+  Chinese pipelines such as ChineseWebText and MAP-CC count in);
 - ``junk_line_chars``: share of characters in lines labelled spam, ad, chrome or notice (keyword stuffing and
   pages made of ads).
 
-Used to drop (thresholds from Gopher's repetition rules, which ChineseWebText and MAP-CC adopt for Chinese):
-characters of repeated non-prose lines above 0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more
-characters (a short text repeats a name without being junk). Han share, mean line length, entropy and
-junk-line characters are reported only: a page in another language or script, a list of short headlines or a
-table is not junk for that, and a short article under a large ad block keeps its article once the junk lines
-are cut (the stage drops a page left without article text, and one mostly of keyword spam, on its own).
+Used to drop, with Gopher's thresholds (Rae et al. 2021, appendix A; Chinese pipelines such as ChineseWebText and
+MAP-CC filter with rules of the same kind, counting characters): characters of repeated non-prose lines above
+0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more characters (letters for the n-grams; a
+short text repeats a name without being junk). Han share, mean line length, entropy and junk-line characters
+are reported only: a page in another language or script, a list of short headlines or a table is not junk for
+that, and a short article under a large ad block keeps its article once the junk lines are cut (the stage drops
+a page left without article text, and one mostly of keyword spam, on its own).
 """
 
 from __future__ import annotations
@@ -35,16 +38,18 @@ from cleanse.stages.spam.normalise import code_points, han_mask
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
 MIN_CHARS = 100
-"""Repetition rules apply from this many non-space characters on."""
+"""Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
+_NOT_LETTER = regex.compile(r"\P{L}+")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
 
 
 @dataclass(frozen=True)
 class PageSignals:
-    """Document-level measurements (see the module docstring); ``chars`` counts non-space characters."""
+    """Document-level measurements (see the module docstring)."""
 
     chars: int
+    letters: int
     lines: int
     han_share: float
     mean_line_length: float
@@ -62,9 +67,9 @@ class PageSignals:
     def junk_reasons(self) -> list[str]:
         """Why the page is junk as a whole (empty when it is not), each as ``signal value > threshold``."""
         reasons = []
-        if self.chars >= MIN_CHARS:
-            if self.dup_junk_chars > DUP_LINE_CHARS:
-                reasons.append(f"dup_junk_chars {self.dup_junk_chars:.2f} > {DUP_LINE_CHARS}")
+        if self.chars >= MIN_CHARS and self.dup_junk_chars > DUP_LINE_CHARS:
+            reasons.append(f"dup_junk_chars {self.dup_junk_chars:.2f} > {DUP_LINE_CHARS}")
+        if self.letters >= MIN_CHARS:
             for n, limit in TOP_NGRAM.items():
                 value = getattr(self, f"top_{n}gram")
                 if value > limit:
@@ -88,16 +93,17 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
     """The character entropy of ``codes`` in bits, and how often the most frequent n-gram occurs for
     n = 2 .. ``max_n``: one pass per n in the compiled core when it was built, else one sort per n here.
 
-    Keys here are exact for two and three characters (21 bits each) and hashed past that (a collision can only
-    merge two n-grams); the compiled core compares n-grams by content. The tests compare both paths."""
-    if codes.size == 0:
+    Code point 0 separates runs: no n-gram holds it and it is not counted for the entropy. Keys here are exact
+    for two and three characters (21 bits each) and hashed past that (a collision can only merge two n-grams);
+    the compiled core compares n-grams by content. The tests compare both paths."""
+    if not codes.any():
         return 0.0, [0] * (max_n - 1)
     if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
         entropy, *tops = native.ngram_stats(codes, max_n)
         return entropy, tops
-    ordered = np.sort(codes)
+    ordered = np.sort(codes[codes != 0])
     bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
-    p = np.diff(bounds) / codes.size
+    p = np.diff(bounds) / ordered.size
     entropy = float(-(p * np.log2(p)).sum())
     counts = []
     for n in range(2, max_n + 1):
@@ -106,10 +112,12 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
             counts.append(0)
             continue
         keys = codes[:m].astype(np.int64)
+        whole = codes[:m] != 0
         for k in range(1, n):
             following = codes[k : m + k].astype(np.int64)
+            whole &= following != 0
             keys = keys * 0x110000 + following if k < 3 else (keys * 1000003) ^ following
-        counts.append(_top_count(keys))
+        counts.append(_top_count(keys[whole]) if whole.any() else 0)
     return entropy, counts
 
 
@@ -120,8 +128,10 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
     sizes = [len(line) for line in lines]
     chars = sum(sizes)
     if not chars:
-        return PageSignals(0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    codes = code_points("".join(lines))
+        return PageSignals(0, 0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    joined = "".join(lines)
+    codes = code_points(joined)
+    letters = code_points(_NOT_LETTER.sub("\0", joined))
     counts = Counter(lines)
     repeated = [counts[line] > 1 for line in lines]
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
@@ -130,7 +140,8 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
         for line, size, again, bad in zip(lines, sizes, repeated, junk, strict=True)
         if again and (bad or _SENTENCE_END.search(line) is None)
     )
-    entropy, (top2, top3, top4) = ngram_stats(codes, 4)
+    entropy, (top2, top3, top4) = ngram_stats(letters, 4)
+    letter_count = max(int(np.count_nonzero(letters)), 1)
     return PageSignals(
         chars=chars,
         lines=len(lines),
@@ -139,8 +150,9 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
         char_entropy=abs(entropy),
         dup_line_chars=dup / chars,
         dup_junk_chars=dup_junk / chars,
-        top_2gram=min(1.0, top2 * 2 / chars),
-        top_3gram=min(1.0, top3 * 3 / chars),
-        top_4gram=min(1.0, top4 * 4 / chars),
+        letters=int(np.count_nonzero(letters)),
+        top_2gram=min(1.0, top2 * 2 / letter_count),
+        top_3gram=min(1.0, top3 * 3 / letter_count),
+        top_4gram=min(1.0, top4 * 4 / letter_count),
         junk_line_chars=sum(size for size, bad in zip(sizes, junk, strict=True) if bad) / chars,
     )

@@ -437,7 +437,8 @@ done:
 
 /* ngram_stats(codes, max_n): the character entropy in bits, then for n = 2 .. max_n how often the most frequent
  * n-gram of code points occurs (the page signals; page_signals.py has the numpy path, which sorts keys per n).
- * One pass per n over an open-addressing table of first positions, compared by content, so counts are exact. */
+ * Code point 0 separates runs: no n-gram holds it, and it is not a character for the entropy. One pass per n
+ * over an open-addressing table of first positions, compared by content, so counts are exact. */
 static PyObject *ngram_stats(PyObject *self, PyObject *args) {
     Py_buffer codes;
     Py_ssize_t max_n;
@@ -461,12 +462,16 @@ static PyObject *ngram_stats(PyObject *self, PyObject *args) {
     }
     result = PyTuple_New(max_n);
     if (result == NULL) goto done;
+    Py_ssize_t total = 0;
     for (Py_ssize_t n = 1; n <= max_n; n++) {
         Py_ssize_t best = 0;
         for (size_t j = 0; j < capacity; j++) slot[j] = -1;
         for (Py_ssize_t i = 0; i + n <= length; i++) {
             uint64_t hash = 1469598103934665603ULL;
-            for (Py_ssize_t k = 0; k < n; k++) hash = (hash ^ c[i + k]) * 1099511628211ULL;
+            Py_ssize_t k = 0;
+            for (; k < n && c[i + k] != 0; k++) hash = (hash ^ c[i + k]) * 1099511628211ULL;
+            if (k < n) continue;
+            if (n == 1) total++;
             size_t j = (size_t)(hash ^ (hash >> 29)) & (capacity - 1);
             while (slot[j] >= 0 && memcmp(c + slot[j], c + i, (size_t)n * 4) != 0) j = (j + 1) & (capacity - 1);
             if (slot[j] < 0) {
@@ -480,7 +485,7 @@ static PyObject *ngram_stats(PyObject *self, PyObject *args) {
             double entropy = 0.0;
             for (size_t j = 0; j < capacity; j++) {
                 if (slot[j] < 0) continue;
-                double p = (double)count[j] / (double)length;
+                double p = (double)count[j] / (double)total;
                 entropy -= p * log2(p);
             }
             value = PyFloat_FromDouble(entropy);
