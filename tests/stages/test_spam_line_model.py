@@ -88,3 +88,18 @@ def test_stage_option_leaves_the_model_out() -> None:
     assert junk in without.text
     with pytest.raises(ConfigError):
         SpamLabeller.Options(line_model="yes")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city council approved a new budget on Tuesday.\nOfficials said the plan would fund schools and roads.\n"
+        "More details are available at www.example.gov/budget.",
+        "시의회는 화요일 새 예산안을 승인했다.\n관계자들은 이 계획이 학교와 도로에 쓰일 것이라고 말했다.",
+        "Городской совет во вторник утвердил новый бюджет.\nПо словам чиновников, средства пойдут на школы.",
+        "東京都は火曜日、新しい予算案を承認した。\n住民は3月5日まで意見を提出できる。",
+    ],
+    ids=["en", "ko", "ru", "ja"],
+)
+def test_prose_in_other_scripts_stays_article(text: str) -> None:
+    assert {line.label for line in label_lines(text)} == {"article"}
