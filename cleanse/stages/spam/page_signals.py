@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 import regex
@@ -39,7 +40,6 @@ DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
 MIN_CHARS = 100
 """Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
-_NOT_LETTER = regex.compile(r"\P{L}+")
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
 
@@ -78,6 +78,15 @@ class PageSignals:
 
 
 _FIELDS = tuple(field.name for field in fields(PageSignals))
+
+
+@lru_cache(maxsize=1)
+def _letter_table() -> np.ndarray:
+    """1 for code points below U+30000 that are letters (``str.isalpha``: Han, kana, Hangul, Latin, Cyrillic...),
+    0 for the rest; code points past the table count as letters (rare Han extensions)."""
+    table = np.fromiter((chr(code).isalpha() for code in range(0x30000)), dtype=np.uint32, count=0x30000)
+    table[-1] = 1
+    return table
 
 
 def _top_count(keys: np.ndarray) -> int:
@@ -131,7 +140,7 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
         return PageSignals(0, 0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     joined = "".join(lines)
     codes = code_points(joined)
-    letters = code_points(_NOT_LETTER.sub("\0", joined))
+    letters = codes * _letter_table().take(codes, mode="clip")
     counts = Counter(lines)
     repeated = [counts[line] > 1 for line in lines]
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
