@@ -196,16 +196,17 @@ def feature_matrix(
     return np.array(matrix, dtype=np.float64).reshape(len(rows), len(FEATURES))
 
 
-def _verdict(row: list[float], weights: list[float], p: float, words: list[str]) -> Verdict:
-    contributions = [x * w for x, w in zip(row, weights, strict=True)]
-    best = max(range(1, _BASE), key=contributions.__getitem__)
-    if contributions[best] > 0:
-        label = CATEGORY_LABEL[CATEGORIES[best - 1]]
+def _verdict(contributions: dict[int, float], p: float, words: list[str]) -> Verdict:
+    """The verdict of a line the model calls junk, from its non-zero feature contributions (by column)."""
+    word_part = [(value, -k) for k, value in contributions.items() if 1 <= k < _BASE]
+    best = max(word_part) if word_part else (0.0, 0)
+    if best[0] > 0:
+        label = CATEGORY_LABEL[CATEGORIES[-best[1] - 1]]
     else:
-        strongest = max(_STRUCTURE_LABEL, key=lambda name: contributions[_COLUMN[name]])
-        label = _STRUCTURE_LABEL[strongest] if contributions[_COLUMN[strongest]] > 0 else AD
-    strong = sorted((k for k in range(1, len(FEATURES)) if contributions[k] > 0.3), key=contributions.__getitem__)
-    pushed = [FEATURES[k] for k in reversed(strong[-4:])]
+        value, name = max((contributions.get(_COLUMN[name], 0.0), name) for name in _STRUCTURE_LABEL)
+        label = _STRUCTURE_LABEL[name] if value > 0 else AD
+    strong = sorted(((value, k) for k, value in contributions.items() if k and value > 0.3), reverse=True)
+    pushed = [FEATURES[k] for _, k in strong[:4]]
     return Verdict(label, round(min(0.99, p), 3), (LINE_MODEL, *pushed, *dict.fromkeys(words[:6])))
 
 
@@ -251,11 +252,12 @@ def apply_line_model(
         z += sum(x * weights[at] for x, at in zip(patterns, _PATTERN_AT, strict=True))
         if z < cut:
             continue
-        row = [1.0, *(min(words.get(k, 0.0), 3.0) for k in range(len(CATEGORIES))), *shape]
-        row[_CATEGORIES_AT] = strong
-        for at, value in zip(_PATTERN_AT, patterns, strict=True):
-            row[at] = value
+        contributions = {1 + k: (w if w < 3.0 else 3.0) * word_weights[k] for k, w in words.items()}
+        contributions.update((_BASE + j, x * shape_weights[j]) for j, x in enumerate(shape) if x)
+        contributions.update((at, x * weights[at]) for x, at in zip(patterns, _PATTERN_AT, strict=True) if x)
+        if strong:
+            contributions[_CATEGORIES_AT] = strong * strong_weight
         start, end = spans[i]
         first, last = bisect_left(positions, start), bisect_left(positions, end)
         found_words = [signals.lexicon.words[word_id] for word_id in found[1][first:last].tolist()]
-        verdicts[i] = _verdict(row, weights, 1.0 / (1.0 + math.exp(-z)), found_words)
+        verdicts[i] = _verdict(contributions, 1.0 / (1.0 + math.exp(-z)), found_words)
