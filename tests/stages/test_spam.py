@@ -205,3 +205,11 @@ def test_deferring_still_cuts_pieces_of_lines_and_labels_the_result() -> None:
     verdicts = [c.reason for c in doc.changes if c.is_verdict]
     assert verdicts == ["label:notice", "label:chrome", "label:credit"]
     assert replay(text, doc.changes) == doc.text
+
+
+def test_two_dropped_pieces_of_one_line_do_not_overlap() -> None:
+    line = "百家乐技巧 | 必赢打法 | 新葡京官网 | www.n67r2npk5.xyz/979.html"
+    doc = run(f"{ARTICLE_TEXT}{line}\n{ARTICLE_TEXT}", drop_document_share=1.0)
+    assert doc.kept
+    assert "百家乐" not in doc.text and "n67r2npk5" not in doc.text
+    assert doc.text.count("新学期开始了") == 2

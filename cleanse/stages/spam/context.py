@@ -61,14 +61,16 @@ def _is_short_bare(f: DocumentFeatures, i: int, limit: int) -> bool:
 
 
 def _weak_ad_sign(f: DocumentFeatures, i: int) -> bool:
+    """An ad word, or no Han character at all (a code, a price, a Latin brand), or a phone number. A short
+    line of Han text and figures (a date line, a row of a table) does not join an ad beside it."""
     n = max(f.length[i], 1)
-    return (
-        f.hits[i].weights.get(AD, 0.0) > 0 or (f.han[i] == 0 and f.latin[i] + f.digits[i] > 0) or f.digits[i] / n >= 0.5
-    )
+    no_han = f.han[i] == 0 and f.latin[i] + f.digits[i] > 0
+    phone = f.phones[i] > 0 and f.digits[i] / n >= 0.5
+    return f.hits[i].weights.get(AD, 0.0) > 0 or no_han or phone
 
 
 def grow_ad_blocks(verdicts: list[Verdict], f: DocumentFeatures) -> None:
-    """Short lines with a weak ad sign (ad word, Latin-only, mostly digits) beside an ad line join it."""
+    """Short lines with a weak ad sign (see ``_weak_ad_sign``) beside an ad line join it."""
     if not any(v.label == AD for v in verdicts):
         return
     candidates = [

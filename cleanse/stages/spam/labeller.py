@@ -19,8 +19,10 @@ from cleanse.stages.spam import context
 from cleanse.stages.spam._native import native
 from cleanse.stages.spam.features import DocumentFeatures, DocumentIndex, character_classes
 from cleanse.stages.spam.lexicon import lexicon_with
-from cleanse.stages.spam.normalise import code_points, fold
+from cleanse.stages.spam.line_model import apply_line_model
+from cleanse.stages.spam.normalise import Folded, code_points, fold
 from cleanse.stages.spam.rules import ARTICLE, NOTICE, SPAM, Verdict, classify, classify_spans
+from cleanse.stages.spam.signals import signal_lexicon
 
 _PIECE_BOUNDARY = regex.compile(r"(?:[。!?…]+|\s+)\s*")
 _BOUNDARY_CHAR = regex.compile(r"[。!?…\s]")
@@ -77,15 +79,41 @@ def label_lines(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> list[
     return _labelled(text, *label_rows(text, extra_words))
 
 
-def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> LineRows:
-    """:func:`label_lines` as index-aligned rows, for callers (the stage) that need no line objects."""
+def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = (), line_model: bool = True) -> LineRows:
+    """:func:`label_lines` as index-aligned rows, for callers (the stage) that need no line objects;
+    ``line_model=False`` leaves out the line model (the rules and context passes only)."""
+    state = rule_state(text, extra_words)
+    if state is None:
+        return LineRows([], [], [])
+    if line_model:
+        signals = signal_lexicon()
+        found = signals.find(state.folded.text, state.codes)
+        apply_line_model(state.verdicts, state.features, state.lines, state.spans, signals, found, state.folded.text)
+    return LineRows(original_spans(state), state.numbers, state.verdicts)
+
+
+class RuleState(NamedTuple):
+    """A document after the line rules and context passes, before the line model: folded text and its code
+    points, line spans (in the folded text), line numbers, features, verdicts and the folded lines."""
+
+    folded: Folded
+    codes: np.ndarray
+    spans: list[tuple[int, int]]
+    numbers: list[int]
+    features: DocumentFeatures
+    verdicts: list[Verdict]
+    lines: list[str]
+
+
+def rule_state(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> RuleState | None:
+    """Label ``text`` with the line rules and context passes (``None`` when it has no non-empty line)."""
     if not isinstance(text, str):
         raise TypeError(f"label_lines() takes str, not {type(text).__name__}")
     lexicon = lexicon_with(tuple(extra_words))
     folded = fold(text)
     spans, numbers = _line_spans(folded.text)
     if not spans:
-        return LineRows([], [], [])
+        return None
     codes = folded.codes if folded.codes is not None else code_points(folded.text)
     classes = character_classes(codes)
     index = DocumentIndex(folded.text, lexicon, codes, classes)
@@ -101,10 +129,16 @@ def label_rows(text: str, extra_words: Iterable[tuple[str, str]] = ()) -> LineRo
             features = _features_for(index, spans, cut_spans, features)
     lines = [folded.text[s:e] for s, e in spans]
     _apply_context(verdicts, features, lines)
-    if folded.to_original is not None:
-        starts, ends = _span_arrays(spans)
-        spans = list(zip(folded.to_original[starts].tolist(), (folded.to_original[ends - 1] + 1).tolist(), strict=True))
-    return LineRows(spans, numbers, verdicts)
+    return RuleState(folded, codes, spans, numbers, features, verdicts, lines)
+
+
+def original_spans(state: RuleState) -> list[tuple[int, int]]:
+    """The line spans as offsets in the original text (they differ only where glued pinyin was cut)."""
+    spans, folded = state.spans, state.folded
+    if folded.to_original is None:
+        return spans
+    starts, ends = _span_arrays(spans)
+    return list(zip(folded.to_original[starts].tolist(), (folded.to_original[ends - 1] + 1).tolist(), strict=True))
 
 
 def _labelled(

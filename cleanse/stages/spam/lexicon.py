@@ -1,17 +1,16 @@
 """Category lexicons: the shipped word lists plus the user's, compiled into one matcher.
 
-Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight[<TAB>kind]`` rows, written for
-cleanse. Words are folded like the text (see :mod:`.normalise`), so lists are written once in Simplified
-Chinese. Matching is leftmost-longest and non-overlapping, like one alternation of all words, but done with
-numpy: a table of the characters that start a word picks candidate positions in one gather, and hashed
-tables of words' first two and three characters thin them to about one per match; only those are checked in
-Python, against the words that open with that pair, longest first. ASCII words only match between
-non-letters, so ``av`` does not fire inside ``java``. Each word also carries its label weights as one row of
-a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
+Each label has a file ``cleanse/data/spam/<label>.tsv`` of ``word<TAB>weight<TAB>kind<TAB>source`` rows (the source
+says whether the word was written for cleanse or occurs in the seeds; see ``SOURCES.md``). Words are folded like the
+text (see :mod:`.normalise`), so lists are written once in Simplified Chinese. Matching is leftmost-longest and
+non-overlapping, like one alternation of all words, but done with numpy: a table of the characters that start a word
+picks candidate positions in one gather, and hashed tables of words' first two and three characters thin them to
+about one per match; only those are checked in Python, against the words that open with that pair, longest first.
+ASCII words only match between non-letters, so ``av`` does not fire inside ``java``. Each word also carries its
+label weights as one row of a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
 
-When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate
-filter and the check of each candidate run in C, in one pass each, with the same results; the tests compare
-both paths.
+When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate filter and
+the check of each candidate run in C, in one pass each, with the same results; the tests compare both paths.
 """
 
 from __future__ import annotations
@@ -257,15 +256,25 @@ def _standalone(text: str, position: int, length: int) -> bool:
     return not (_is_ascii_letter(text[end - 1]) and end < len(text) and _is_ascii_letter(text[end]))
 
 
-def _read_rows(label: str) -> list[tuple[str, str, float, str]]:
+SOURCES = ("cleanse", "seeds")
+"""Where a label-lexicon word comes from (the ``source`` column; see ``cleanse/data/spam/SOURCES.md``)."""
+
+
+def read_rows(label: str) -> list[tuple[str, str, float, str, str]]:
+    """The rows of ``<label>.tsv`` as ``(label, word, weight, kind, source)``."""
     rows = []
-    for line in data_file(f"{label}.tsv").splitlines():
+    for number, line in enumerate(data_file(f"{label}.tsv").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        kind = fields[2] if len(fields) > 2 else label
-        rows.append((label, fields[0], float(fields[1]), kind))
+        if len(fields) != 4 or fields[3] not in SOURCES:
+            raise ValueError(f"{label}.tsv line {number}: expected word, weight, kind and a source in {SOURCES}")
+        rows.append((label, fields[0], float(fields[1]), fields[2], fields[3]))
     return rows
+
+
+def _read_rows(label: str) -> list[tuple[str, str, float, str]]:
+    return [(label, word, weight, kind) for label, word, weight, kind, _ in read_rows(label)]
 
 
 @lru_cache(maxsize=1)

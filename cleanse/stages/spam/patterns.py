@@ -5,9 +5,10 @@ from __future__ import annotations
 import regex
 
 PHONE = regex.compile(
-    r"(?<![\d.])(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4}|(?<=[:: ])\d{7,8})(?![\d.])"
+    r"(?<![\d.·])(?:\(?0\d{2,3}\)?\s?-?\s?\d{7,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4}|(?<=[:: ])\d{7,8})(?![\d.·])"
 )
-"""Landline with area code, mobile, 400 service numbers, and bare 7-8 digit numbers after a colon or space."""
+"""Landline with area code, mobile, 400 service numbers, and bare 7-8 digit numbers after a colon or space; never
+inside a run of figures (digits glued to a dot or a middle dot, the decimal point of older newspaper tables)."""
 
 CARD_NUMBER = regex.compile(r"(?<!\d)\d{4,6}(?:[ -]\d{4}){2,4}(?!\d)")
 URL = regex.compile(r"(?:https?://|www\.)[^\s\p{Han},]+|\b[a-z0-9-]+\.(?:com|cn|net|org|cc|top|xyz|vip|info)\b")

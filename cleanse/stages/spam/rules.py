@@ -191,10 +191,13 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
         if weights.get(CHROME, 0.0) >= 1 and n <= 30:
             yield Verdict(CHROME, 0.8, (NAVIGATION_WORDS, *_words(hits.words, CHROME)))
         words = f.gaps[i] + 1
-        menu_like = commas == 0 and words >= 4 and n / words <= 4 and (CHROME in weights or words >= 6)
+        ends_sentence = stripped.endswith((".", "."))
+        menu_like = (
+            commas == 0 and words >= 4 and n / words <= 4 and (CHROME in weights or words >= 6) and not ends_sentence
+        )
         if menu_like and not _mostly_names(stripped.split()):
             yield Verdict(CHROME, 0.75, (MENU, *_words(hits.words, CHROME)))
-        if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM):
+        if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM) and not ends_sentence:
             yield Verdict(CHROME, 0.7, (BARE_URL,))
 
     notice = weights.get(NOTICE, 0.0)

@@ -3,7 +3,8 @@
 Label first, act last. The stage records one verdict per non-article line (``doc.flag``) and all labels in
 ``doc.metadata["line_labels"]``; the actions configured per label (drop, set aside, keep, flag) become edits
 through :func:`line_actions`, applied here or, with ``defer_actions=True``, by the splice stage together with
-its own cuts. A document whose text is mostly keyword spam is dropped whole.
+its own cuts. A document whose text is mostly keyword spam is dropped whole, and so is a page that is junk
+as a whole by its page signals (see :mod:`.page_signals`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import regex
 from cleanse.document import Document, Edit
 from cleanse.errors import ConfigError
 from cleanse.stages.base import DocumentStage
+from cleanse.stages.spam import page_signals
 from cleanse.stages.spam.labeller import LineRows, label_rows
 from cleanse.stages.spam.lexicon import LEXICON_LABELS
 from cleanse.stages.spam.rules import ARTICLE, LABELS, SPAM, Verdict
@@ -29,6 +31,10 @@ KEEP = "keep"
 FLAG = "flag"
 ACTIONS = (DROP, SET_ASIDE, KEEP, FLAG)
 MOSTLY_SPAM = "mostly_spam"
+JUNK_PAGE = "junk_page"
+PAGE_SIGNALS = "page_signals"
+PAGE_JUNK_LABELS = frozenset(("spam", "ad", "chrome", "notice"))
+"""Labels whose lines count as junk in ``page_signals.junk_line_chars``."""
 NO_ARTICLE_TEXT = "no_article_text"
 LINE_LABELS = "line_labels"
 LINE_LABELS_FINGERPRINT = "line_labels_fingerprint"
@@ -49,7 +55,11 @@ class SpamOptions:
     verdict). ``threshold`` is the lowest score at which a non-article label counts. ``drop_document_share`` is
     the share of the text (non-space characters) that lines labelled with ``drop_document_labels`` (keyword
     spam by default) must reach for the whole document to be dropped. ``extra_words`` adds words to the
-    lexicons: ``{"ad": ["词一", "词二"], "spam": [...], "article": [reporting cues]}``.
+    lexicons: ``{"ad": ["词一", "词二"], "spam": [...], "article": [reporting cues]}``. ``drop_junk_pages`` drops
+    a document that is junk as a whole by its page signals (repeated lines, one n-gram everywhere, nearly all
+    lines junk; see :mod:`.page_signals`), which are recorded in ``doc.metadata["page_signals"]`` either way.
+    ``line_model`` scores the lines the rules leave as article with the line model (see :mod:`.line_model`);
+    without it the stage runs the rules and context passes only (faster; junk outside the lexicons is missed).
     """
 
     spam_action: str = DROP
@@ -63,6 +73,8 @@ class SpamOptions:
     threshold: float = 0.5
     drop_document_share: float = 0.5
     drop_document_labels: Any = (SPAM,)
+    drop_junk_pages: bool = True
+    line_model: bool = True
     extra_words: Any = ()
     _actions: ClassVar[dict[str, str]]
     """Every label's action, worked out once per options object (the stage reads it for every document)."""
@@ -72,6 +84,9 @@ class SpamOptions:
             action = getattr(self, f"{label}_action")
             if action not in ACTIONS:
                 raise ConfigError(f"spam option {label}_action={action!r}: expected one of {', '.join(ACTIONS)}")
+        for name in ("drop_junk_pages", "line_model"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"spam option {name}={getattr(self, name)!r}: expected true or false")
         for name in ("threshold", "drop_document_share"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
@@ -136,7 +151,7 @@ def _spans_to_cut(
     ``in_order``: the records are known to be in text order (the stage's own), so they are not sorted.
     """
     ordered = records if in_order else sorted(records, key=_START)
-    cuts = []
+    cuts: list[tuple[int, int, dict[str, Any]]] = []
     for k, record in enumerate(ordered):
         if record["action"] not in (DROP, SET_ASIDE):
             continue
@@ -145,7 +160,7 @@ def _spans_to_cut(
             limit = ordered[k + 1]["start"] if k + 1 < len(ordered) else len(text)
             end = min(_TRAILING_SPACE.match(text, end).end(), limit)
         else:
-            previous_end = ordered[k - 1]["end"] if k > 0 else 0
+            previous_end = max(ordered[k - 1]["end"] if k > 0 else 0, cuts[-1][1] if cuts else 0)
             while start > previous_end and text[start - 1] in " \t\u3000":
                 start -= 1
         cuts.append((start, end, record))
@@ -204,6 +219,13 @@ class SpamLabeller(DocumentStage):
             self._record(doc, rows)
             doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
             return doc
+        signals = page_signals.measure(doc.text, rows.spans, [v.label in PAGE_JUNK_LABELS for v in rows.verdicts])
+        reasons = signals.junk_reasons() if options.drop_junk_pages else []
+        doc.metadata[PAGE_SIGNALS] = {**signals.to_dict(), "junk_reasons": reasons}
+        if reasons:
+            self._record(doc, rows)
+            doc.drop(self.name, f"{JUNK_PAGE}: {'; '.join(reasons)} ({page_signals.SOURCE})")
+            return doc
         if options.defer_actions:
             text = doc.text
             if any(
@@ -224,7 +246,7 @@ class SpamLabeller(DocumentStage):
     def _label(self, text: str) -> LineRows:
         """Every line's span, number and verdict; junk verdicts below the threshold become article."""
         threshold = self._options.threshold
-        rows = label_rows(text, self._options.extra_words)
+        rows = label_rows(text, self._options.extra_words, self._options.line_model)
         verdicts = [
             verdict if verdict.label == ARTICLE or verdict.score >= threshold else _below_threshold(verdict)
             for verdict in rows.verdicts

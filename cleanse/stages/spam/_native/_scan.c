@@ -9,6 +9,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
+#include <math.h>
 
 #define TABLE_SIZE 65536u
 #define HASH_MULTIPLIER 40503u
@@ -433,6 +435,92 @@ done:
     return result;
 }
 
+/* ngram_stats(codes, max_n): the character entropy in bits, then for n = 2 .. max_n how often the most frequent
+ * n-gram of code points occurs (the page signals; page_signals.py has the numpy path, which sorts keys per n).
+ * Code point 0 separates runs: no n-gram holds it, and it is not a character for the entropy. One pass per n
+ * over an open-addressing table of first positions, compared by content, so counts are exact. */
+typedef struct {
+    uint32_t hash;
+    int32_t first;
+    int32_t count;
+} ngram_slot;
+
+static PyObject *ngram_stats(PyObject *self, PyObject *args) {
+    Py_buffer codes;
+    Py_ssize_t max_n;
+    if (!PyArg_ParseTuple(args, "y*n", &codes, &max_n)) return NULL;
+    PyObject *result = NULL;
+    ngram_slot *table = NULL;
+    if (check(&codes, 4, -1, "codes")) goto done;
+    if (max_n < 1) {
+        PyErr_SetString(PyExc_ValueError, "max_n: expected 1 or more");
+        goto done;
+    }
+    const uint32_t *c = (const uint32_t *)codes.buf;
+    Py_ssize_t length = codes.len / 4;
+    if (length >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "codes: too long");
+        goto done;
+    }
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)length) capacity <<= 1;
+    table = PyMem_Malloc(capacity * sizeof(ngram_slot));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyTuple_New(max_n);
+    if (result == NULL) goto done;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t n = 1; n <= max_n; n++) {
+        int32_t best = 0;
+        for (size_t j = 0; j < capacity; j++) table[j].first = -1;
+        for (Py_ssize_t i = 0; i + n <= length; i++) {
+            uint64_t hash = 1469598103934665603ULL;
+            Py_ssize_t k = 0;
+            for (; k < n && c[i + k] != 0; k++) hash = (hash ^ c[i + k]) * 1099511628211ULL;
+            if (k < n) continue;
+            if (n == 1) total++;
+            hash ^= hash >> 29;
+            uint32_t short_hash = (uint32_t)(hash >> 32);
+            size_t j = (size_t)hash & (capacity - 1);
+            ngram_slot *slot = &table[j];
+            while (slot->first >= 0 &&
+                   (slot->hash != short_hash || memcmp(c + slot->first, c + i, (size_t)n * 4) != 0)) {
+                j = (j + 1) & (capacity - 1);
+                slot = &table[j];
+            }
+            if (slot->first < 0) {
+                slot->first = (int32_t)i;
+                slot->hash = short_hash;
+                slot->count = 0;
+            }
+            if (++slot->count > best) best = slot->count;
+        }
+        PyObject *value;
+        if (n == 1) {
+            double entropy = 0.0;
+            for (size_t j = 0; j < capacity; j++) {
+                if (table[j].first < 0) continue;
+                double p = (double)table[j].count / (double)total;
+                entropy -= p * log2(p);
+            }
+            value = PyFloat_FromDouble(entropy);
+        } else {
+            value = PyLong_FromLong(best);
+        }
+        if (value == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, n - 1, value);
+    }
+done:
+    PyMem_Free(table);
+    PyBuffer_Release(&codes);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
@@ -445,6 +533,7 @@ static PyMethodDef methods[] = {
     {"line_spans", line_spans, METH_O, "line_spans(text) -> (spans, numbers)"},
     {"packed_prefix_sums", packed_prefix_sums, METH_VARARGS, "packed_prefix_sums(classes, fields, out) -> None"},
     {"gloss_brackets", gloss_brackets, METH_VARARGS, "gloss_brackets(codes, kinds) -> (opens, closes)"},
+    {"ngram_stats", ngram_stats, METH_VARARGS, "ngram_stats(codes, max_n) -> (entropy, top count for n = 2 .. max_n)"},
     {NULL, NULL, 0, NULL},
 };
 

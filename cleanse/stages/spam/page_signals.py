@@ -1,0 +1,167 @@
+"""Document-level junk signals: measured on every document, reported in its metadata, and used to drop pages
+that are junk as a whole.
+
+Measured on the document's lines without their edge whitespace (``chars``) or on their letters only
+(``letters``: Han characters and other letters; n-grams are counted within runs of letters, so digits,
+punctuation and spaces break them and a table of figures or dates does not read as one n-gram repeated):
+
+- ``han_share``: share of Han characters; ``mean_line_length``; ``char_entropy`` (bits per letter);
+- ``dup_line_chars``: share of characters in lines that occur more than once (Gopher, Rae et al. 2021, App. A:
+  "duplicate line character fraction"), and ``dup_junk_chars``, the same for repeated lines that are not prose
+  (labelled junk, or without sentence punctuation): an article repeated whole is left to de-duplication;
+- ``top_2gram``, ``top_3gram``, ``top_4gram``: share of letters covered by the most frequent n-gram of letters
+  (Gopher's "top n-gram character fraction", on characters rather than words: a Han character is the unit
+  Chinese pipelines such as ChineseWebText and MAP-CC count in);
+- ``junk_line_chars``: share of characters in lines labelled spam, ad, chrome or notice (keyword stuffing and
+  pages made of ads).
+
+Used to drop, with Gopher's thresholds (Rae et al. 2021, appendix A; Chinese pipelines such as ChineseWebText and
+MAP-CC filter with rules of the same kind, counting characters): characters of repeated non-prose lines above
+0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more characters (letters for the n-grams; a
+short text repeats a name without being junk). Han share, mean line length, entropy and junk-line characters
+are reported only: a page in another language or script, a list of short headlines or a table is not junk for
+that, and a short article under a large ad block keeps its article once the junk lines are cut (the stage drops
+a page left without article text, and one mostly of keyword spam, on its own).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import numpy as np
+import regex
+
+from cleanse.stages.spam._native import native
+from cleanse.stages.spam.normalise import code_points, han_mask
+
+DUP_LINE_CHARS = 0.20
+TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
+MIN_CHARS = 100
+"""Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
+_SENTENCE_END = regex.compile(r"[。！？!?]")
+SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
+
+
+@dataclass(frozen=True)
+class PageSignals:
+    """Document-level measurements (see the module docstring)."""
+
+    chars: int
+    letters: int
+    lines: int
+    han_share: float
+    mean_line_length: float
+    char_entropy: float
+    dup_line_chars: float
+    dup_junk_chars: float
+    top_2gram: float
+    top_3gram: float
+    top_4gram: float
+    junk_line_chars: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {name: round(getattr(self, name), 4) for name in _FIELDS}
+
+    def junk_reasons(self) -> list[str]:
+        """Why the page is junk as a whole (empty when it is not), each as ``signal value > threshold``."""
+        reasons = []
+        if self.chars >= MIN_CHARS and self.dup_junk_chars > DUP_LINE_CHARS:
+            reasons.append(f"dup_junk_chars {self.dup_junk_chars:.2f} > {DUP_LINE_CHARS}")
+        if self.letters >= MIN_CHARS:
+            for n, limit in TOP_NGRAM.items():
+                value = getattr(self, f"top_{n}gram")
+                if value > limit:
+                    reasons.append(f"top_{n}gram {value:.2f} > {limit}")
+        return reasons
+
+
+_FIELDS = tuple(field.name for field in fields(PageSignals))
+
+
+@lru_cache(maxsize=1)
+def _letter_table() -> np.ndarray:
+    """1 for code points below U+30000 that are letters (``str.isalpha``: Han, kana, Hangul, Latin, Cyrillic...),
+    0 for the rest; code points past the table count as letters (rare Han extensions)."""
+    table = np.fromiter((chr(code).isalpha() for code in range(0x30000)), dtype=np.uint32, count=0x30000)
+    table[-1] = 1
+    return table
+
+
+def _top_count(keys: np.ndarray) -> int:
+    """How often the most frequent value of ``keys`` occurs (one sort)."""
+    ordered = np.sort(keys)
+    bounds = np.flatnonzero(ordered[1:] != ordered[:-1])
+    if not bounds.size:
+        return int(ordered.size)
+    return int(max(bounds[0] + 1, ordered.size - 1 - bounds[-1], int(np.diff(bounds).max(initial=0))))
+
+
+def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
+    """The character entropy of ``codes`` in bits, and how often the most frequent n-gram occurs for
+    n = 2 .. ``max_n``: one pass per n in the compiled core when it was built, else one sort per n here.
+
+    Code point 0 separates runs: no n-gram holds it and it is not counted for the entropy. Keys here are exact
+    for two and three characters (21 bits each) and hashed past that (a collision can only merge two n-grams);
+    the compiled core compares n-grams by content. The tests compare both paths."""
+    if not codes.any():
+        return 0.0, [0] * (max_n - 1)
+    if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
+        entropy, *tops = native.ngram_stats(codes, max_n)
+        return entropy, tops
+    ordered = np.sort(codes[codes != 0])
+    bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1], [True])))
+    p = np.diff(bounds) / ordered.size
+    entropy = float(-(p * np.log2(p)).sum())
+    counts = []
+    for n in range(2, max_n + 1):
+        m = codes.size - n + 1
+        if m <= 0:
+            counts.append(0)
+            continue
+        keys = codes[:m].astype(np.int64)
+        whole = codes[:m] != 0
+        for k in range(1, n):
+            following = codes[k : m + k].astype(np.int64)
+            whole &= following != 0
+            keys = keys * 0x110000 + following if k < 3 else (keys * 1000003) ^ following
+        counts.append(_top_count(keys[whole]) if whole.any() else 0)
+    return entropy, counts
+
+
+def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
+    """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk.
+    Line lengths count the line without its edge whitespace."""
+    lines = [text[start:end].strip() for start, end in spans]
+    sizes = [len(line) for line in lines]
+    chars = sum(sizes)
+    if not chars:
+        return PageSignals(0, 0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    joined = "".join(lines)
+    codes = code_points(joined)
+    letters = codes * _letter_table().take(codes, mode="clip")
+    counts = Counter(lines)
+    repeated = [counts[line] > 1 for line in lines]
+    dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
+    dup_junk = sum(
+        size
+        for line, size, again, bad in zip(lines, sizes, repeated, junk, strict=True)
+        if again and (bad or _SENTENCE_END.search(line) is None)
+    )
+    entropy, (top2, top3, top4) = ngram_stats(letters, 4)
+    letter_count = max(int(np.count_nonzero(letters)), 1)
+    return PageSignals(
+        chars=chars,
+        lines=len(lines),
+        han_share=float(han_mask(codes).sum()) / chars,
+        mean_line_length=chars / len(lines),
+        char_entropy=abs(entropy),
+        dup_line_chars=dup / chars,
+        dup_junk_chars=dup_junk / chars,
+        letters=int(np.count_nonzero(letters)),
+        top_2gram=min(1.0, top2 * 2 / letter_count),
+        top_3gram=min(1.0, top3 * 3 / letter_count),
+        top_4gram=min(1.0, top4 * 4 / letter_count),
+        junk_line_chars=sum(size for size, bad in zip(sizes, junk, strict=True) if bad) / chars,
+    )

@@ -1,0 +1,89 @@
+"""Document-level signals: measured on every document, junk pages dropped with their reason, articles kept."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleanse.document import Document
+from cleanse.stages.spam import SpamLabeller, page_signals
+from cleanse.stages.spam.normalise import code_points
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = (
+    "新学期开始了，学生们陆续回到校园，开始新一年的学习生活。\n"
+    "学校为新生准备了丰富的入学教育活动，帮助他们尽快适应校园生活，老师们也提前做好了准备。\n"
+    "据了解，今年全市共有新生一万二千余人，比去年增加百分之五，其中外地学生占三成。\n"
+)
+
+
+def run(text: str) -> Document:
+    return SpamLabeller().process(Document.from_text(text, id="d"))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "seeds").glob("*.txt")), ids=lambda p: p.name[:3])
+def test_seeds_are_measured_and_kept(path: Path) -> None:
+    doc = run(path.read_text(encoding="utf-8"))
+    assert doc.status == "kept"
+    signals = doc.metadata["page_signals"]
+    assert signals["junk_reasons"] == []
+    assert 0.5 < signals["han_share"] <= 1 and signals["char_entropy"] > 6
+
+
+def test_repeated_ad_page_is_dropped_with_its_reason() -> None:
+    doc = run("\n".join(["限时特价 买一送一 全国包邮 点击购买"] * 12))
+    assert doc.status == "dropped"
+    assert doc.status_reason.startswith("junk_page: dup_junk_chars")
+
+
+def test_keyword_stuffed_page_is_dropped_by_its_top_ngram() -> None:
+    words = ("推荐", "评测", "排行", "哪个好", "品牌", "官网", "价格", "图片", "参数", "专卖店")
+    doc = run("\n".join(f"手机{word} 手机价格 手机报价 手机大全" for word in words))
+    assert doc.status == "dropped"
+    assert "top_2gram" in doc.status_reason
+
+
+def test_a_table_of_figures_is_not_a_repeated_ngram() -> None:
+    rows = [
+        f"{city}１．５－０．４ －０．７ １．{k}" for k, city in enumerate(("西安", "济南", "长春", "兰州", "重庆") * 3)
+    ]
+    doc = run("\n".join(rows))
+    assert doc.status == "kept"
+    assert doc.metadata["page_signals"]["letters"] < 100
+
+
+def test_an_article_repeated_whole_is_left_to_deduplication() -> None:
+    doc = run(ARTICLE * 3)
+    assert doc.status == "kept"
+    assert doc.metadata["page_signals"]["dup_line_chars"] > 0.5
+    assert doc.metadata["page_signals"]["dup_junk_chars"] == 0
+
+
+def test_option_turns_page_drops_off_but_keeps_the_report() -> None:
+    doc = SpamLabeller(SpamLabeller.Options(drop_junk_pages=False)).process(
+        Document.from_text("\n".join(["限时特价 买一送一 全国包邮 点击购买"] * 12), id="d")
+    )
+    assert doc.status != "dropped" or not doc.status_reason.startswith("junk_page")
+    assert doc.metadata["page_signals"]["junk_reasons"] == []
+
+
+def test_compiled_counts_match_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    if page_signals.native is None:
+        pytest.fail("the compiled core was not built (pip install -e . builds it)")
+    rng = random.Random(7)
+    texts = [
+        "",
+        "a",
+        "ab",
+        ARTICLE,
+        *("".join(rng.choice("ab中文字c\0") for _ in range(rng.randint(0, 80))) for _ in range(200)),
+    ]
+    compiled = [page_signals.ngram_stats(code_points(text)) for text in texts]
+    monkeypatch.setattr(page_signals, "native", None)
+    for text, (entropy, tops) in zip(texts, compiled, strict=True):
+        numpy_entropy, numpy_tops = page_signals.ngram_stats(code_points(text))
+        assert tops == numpy_tops, text
+        assert np.isclose(entropy, numpy_entropy), text
