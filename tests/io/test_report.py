@@ -21,6 +21,14 @@ def test_clusters_render_as_a_table_and_the_rest_as_json():
     }
     text = render_markdown(_report(corpus))
     assert "- documents: 2" in text
-    assert "| a | 2 | 0.9 | a, b | 同一\\|篇 文章 |" in text
+    assert "| a | 2 | 0.9 | a, b | (a member) 同一\\|篇 文章 |" in text
     assert '"threshold": 0.5' in text
     assert "kept 1 + rejected 0 + duplicates 1 (balanced)" in text
+
+
+def test_cluster_row_shows_the_kept_members_text_when_known():
+    corpus = {"documents": {"clusters_total": 1, "clusters": [
+        {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["乙的文字"]},
+    ]}}
+    text = render_markdown(_report(corpus), texts={"a": "甲的文字", "b": "乙的文字"})
+    assert "| a | 2 | 0.9 | a, b | 甲的文字 |" in text
