@@ -50,7 +50,14 @@ def recompute_changes(record: Mapping[str, Any], pipeline: Any = None, text_fiel
     """
     stored = record.get("changes")
     if stored is not None:
-        return Recomputed([Change.from_dict(c) for c in stored], "stored", _original_of(record))
+        changes = [Change.from_dict(c) for c in stored]
+        original = _original_of(record)
+        if original is None and isinstance(record.get("text"), str):
+            try:
+                original = undo(record["text"], changes)
+            except ValueError:
+                original = None
+        return Recomputed(changes, "stored", original)
     from cleanse.pipeline import Pipeline
 
     pipeline = pipeline or Pipeline.default()
