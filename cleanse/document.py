@@ -145,12 +145,24 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, id: str = "0", **metadata: Any) -> Document:
+        """A document holding ``text``, with an ``id`` (default ``"0"``) and any other keywords as metadata.
+
+        The text comes first because it is the one argument a caller always has (``Document.from_text(s)``,
+        as ``cleanse.clean`` does); the dataclass constructor takes ``id`` first, as its fields are ordered,
+        so ``Document("a", "正文")`` and ``Document.from_text("正文", id="a")`` are the same document. Pass
+        ``id`` by keyword to keep both readable.
+
+        >>> doc = Document.from_text("正文。", id="a", source="x.txt")
+        >>> doc == Document("a", "正文。", metadata={"source": "x.txt"})
+        True
+        """
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, not {type(text).__name__}; pass bytes to from_bytes")
         return cls(id=id, text=text, metadata=dict(metadata))
 
     @classmethod
     def from_bytes(cls, data: bytes, id: str = "0", **metadata: Any) -> Document:
+        """A document holding undecoded bytes; the encoding stage (or the pipeline) decodes them."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"from_bytes needs bytes, not {type(data).__name__}")
         return cls(id=id, raw=bytes(data), metadata=dict(metadata))
