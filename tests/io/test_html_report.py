@@ -2,7 +2,8 @@
 
 The browser is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``), standard library
 only. Without a Chromium binary the browser tests skip and say so; CI installs the Debian ``chromium`` package.
-Screenshots of both runs are saved under benchmarks/results/ for the README.
+Screenshots of both runs go to the test's scratch directory, or, with ``CLEANSE_SAVE_SCREENSHOTS=1``, to
+benchmarks/results/ for the README (so a CI run leaves the checkout as it found it).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from cleanse.io.html_report import render_html
 from cleanse.io.run_log import RunLog
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "benchmarks" / "results"
+SAVE_SCREENSHOTS = os.environ.get("CLEANSE_SAVE_SCREENSHOTS") == "1"
 CHROMIUM = next(
     (path for name in ("chromium", "chromium-browser", "google-chrome") if (path := shutil.which(name))), None
 )
@@ -46,9 +47,10 @@ class Browser:
         to_browser_read, self._write = os.pipe()
         self._read, from_browser_write = os.pipe()
 
-        def wire() -> None:
-            os.dup2(to_browser_read, 3)
-            os.dup2(from_browser_write, 4)
+        def wire() -> None:  # in the child: the pipe ends become fds 3 and 4, inheritable
+            ends = os.dup(to_browser_read), os.dup(from_browser_write)  # above 4, so dup2 cannot clobber them
+            os.dup2(ends[0], 3)
+            os.dup2(ends[1], 4)
 
         self.process = subprocess.Popen(
             [
@@ -184,6 +186,7 @@ def _cluster_count(report: dict[str, Any]) -> int:
 
 
 def _check_report(browser: Browser, out: Path, screenshot: str) -> dict[str, Any]:
+    shots = ROOT / "benchmarks" / "results" if SAVE_SCREENSHOTS else out
     report = json.loads((out / "report.json").read_text("utf-8"))
     ids = [json.loads(line)["id"] for name in ("kept.jsonl", "rejects.jsonl")
            for line in (out / name).read_text("utf-8").splitlines() if line.strip()]
@@ -210,7 +213,7 @@ def _check_report(browser: Browser, out: Path, screenshot: str) -> dict[str, Any
                   "document.querySelector('#docbody tr').click()")
     assert page.evaluate("document.querySelectorAll('#detail .text span[title]').length") > 0
     page.evaluate("document.getElementById('detail').scrollIntoView()")
-    page.screenshot(SCREENSHOTS / screenshot.replace(".png", "-document.png"))
+    page.screenshot(shots / screenshot.replace(".png", "-document.png"))
     search = ids[len(ids) // 2]
     page.evaluate(f"{{const s = document.getElementById('search'); s.value = {json.dumps(search)};"
                   "s.dispatchEvent(new Event('input'))}")
@@ -219,7 +222,7 @@ def _check_report(browser: Browser, out: Path, screenshot: str) -> dict[str, Any
     page.evaluate("{const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input'))}")
     time.sleep(0.5)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(SCREENSHOTS / screenshot)
+    page.screenshot(shots / screenshot)
     assert page.errors() == []
     return report
 
