@@ -127,8 +127,8 @@ def _check_options(table: str, options_class: Any, values: dict[str, Any], build
     try:
         build(**values)
     except (ConfigError, TypeError, ValueError) as exc:
-        key = _culprit(build, values)
-        where = f"[{table}] {key} = {_show(values[key])}" if key else f"[{table}]"
+        culprit = _culprit(build, values)
+        where = f"[{table}] {culprit} = {_show(values[culprit])}" if culprit else f"[{table}]"
         raise ConfigError(f"{source}: {where}: {exc}") from None
 
 

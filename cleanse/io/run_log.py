@@ -144,7 +144,7 @@ def _detail(doc: Document, original: str) -> str | None:
     except ValueError:
         return None
     used: dict[int, int] = {}
-    rows = []
+    rows: list[list[str | int]] = []
     for piece in pieces:
         if piece.change < 0:
             rows.append([piece.text])
