@@ -166,7 +166,7 @@ def _explained(path: Path, args: argparse.Namespace, summary: Any) -> Iterator[t
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is not None and doc.id != args.id:
                     continue
-                log = recompute_changes(record, pipeline, args.text_field)
+                log = recompute_changes(record, pipeline, args.text_field, (path.resolve().parent.parent,))
                 doc.changes = log.changes
                 doc.original = log.original
                 yield doc, log.changes, log.notes

@@ -104,14 +104,18 @@ def test_an_input_jsonl_is_run_through_the_pipeline(tmp_path, capsys):
     assert "[spam] label:chrome" in text
 
 
-def test_records_without_a_change_log_are_recomputed_from_their_source(seeds_run, tmp_path, capsys):
-    compact = tmp_path / "kept.jsonl"
+def test_records_without_a_change_log_are_recomputed_from_their_source(seeds_run, tmp_path, capsys, monkeypatch):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")  # sources are relative to where the run started
+    compact = tmp_path / "out" / "kept.jsonl"
     with compact.open("w", encoding="utf-8") as handle:
         for line in (seeds_run / "kept.jsonl").read_text("utf-8").splitlines():
             record = json.loads(line)
             record.pop("changes")
-            record["metadata"]["source"] = str(ROOT / record["metadata"]["source"])
+            record["metadata"]["source"] = "seeds/" + Path(record["metadata"]["source"]).name
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
     text = _explain(capsys, "--stage", "encoding", str(compact))
     assert "[encoding] fullwidth_punctuation" in text
     assert "note: recomputed from the source" in text

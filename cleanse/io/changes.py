@@ -41,12 +41,16 @@ class Recomputed:
     notes: list[str] = field(default_factory=list)
 
 
-def recompute_changes(record: Mapping[str, Any], pipeline: Any = None, text_field: str = "text") -> Recomputed:
+def recompute_changes(
+    record: Mapping[str, Any], pipeline: Any = None, text_field: str = "text", bases: Sequence[Path] = ()
+) -> Recomputed:
     """The change log of an output record: the stored one when present, else recomputed from its source.
 
     Recomputing runs the per-document stages (of ``pipeline``, default :meth:`Pipeline.default`) on the
     document's source: ``metadata["source"]`` as a text file, or, with ``metadata["line"]``, that line of a
-    JSONL file. Corpus-stage verdicts (near-duplicates) need the whole corpus and are not recomputed.
+    JSONL file. A relative source is looked up from the working directory, then from each of ``bases`` (the
+    directory the run was started in is usually the output directory's parent). Corpus-stage verdicts
+    (near-duplicates) need the whole corpus and are not recomputed.
     """
     stored = record.get("changes")
     if stored is not None:
@@ -61,7 +65,7 @@ def recompute_changes(record: Mapping[str, Any], pipeline: Any = None, text_fiel
     from cleanse.pipeline import Pipeline
 
     pipeline = pipeline or Pipeline.default()
-    doc = _source_document(record, text_field)
+    doc = _source_document(record, text_field, bases)
     if doc is None:
         return Recomputed([], "unavailable", None, ["no change log stored and the source could not be read"])
     result = Pipeline(pipeline.document_stages, pipeline.intake).process(doc)
@@ -76,12 +80,15 @@ def _original_of(record: Mapping[str, Any]) -> str | None:
     return original if isinstance(original, str) else None
 
 
-def _source_document(record: Mapping[str, Any], text_field: str) -> Document | None:
+def _source_document(record: Mapping[str, Any], text_field: str, bases: Sequence[Path]) -> Document | None:
     metadata = record.get("metadata") or {}
     source = metadata.get("source")
-    if not isinstance(source, str) or not Path(source).is_file():
+    if not isinstance(source, str):
         return None
-    path = Path(source)
+    candidates = [Path(source)] + [base / source for base in bases if not Path(source).is_absolute()]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        return None
     doc_id = str(record.get("id", path.stem))
     line = metadata.get("line")
     if isinstance(line, int) and path.suffix in {".jsonl", ".ndjson"}:
