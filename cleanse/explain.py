@@ -178,12 +178,12 @@ class Summary:
         self, doc: Document, changes: Sequence[Change], where: Filter = Filter(), notes: Iterable[str] = ()
     ) -> None:
         from cleanse.io.changes import reason_group
-        from cleanse.io.run_log import _script_label
+        from cleanse.io.run_log import script_label
 
         self.documents += 1
         self.status[doc.status] += 1
         if "script" in doc.metadata:
-            self.scripts[_script_label(doc.metadata["script"])] += 1
+            self.scripts[script_label(doc.metadata["script"])] += 1
         if "encoding" in doc.metadata:
             self.encodings[str(doc.metadata["encoding"])] += 1
         if doc.status != "kept":

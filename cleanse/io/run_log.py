@@ -69,7 +69,7 @@ class RunLog:
             "stage": doc.status_stage or "",
             "reason": doc.status_reason or "",
             "of": doc.duplicate_of or "",
-            "script": _script_label(doc.metadata.get("script")),
+            "script": script_label(doc.metadata.get("script")),
             "encoding": str(doc.metadata.get("encoding", "")),
             "chars_in": len(original),
             "chars_out": len(text),
@@ -128,7 +128,8 @@ def summarize(changes: Iterable[Change], limit: int = 4) -> str:
     return "; ".join(parts)
 
 
-def _script_label(script: Any) -> str:
+def script_label(script: Any) -> str:
+    """The script verdict in a few characters: ``simplified``, or ``traditional→simplified`` when converted."""
     if isinstance(script, Mapping):
         label = str(script.get("label", ""))
         target = script.get("target")
