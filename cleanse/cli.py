@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cleanse.errors import CleanseError, InputError
 
@@ -67,10 +68,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_run)
 
-    explain = sub.add_parser("explain", help="show every change made to a document, with before, after and reason")
-    explain.add_argument("file", help="a text file to clean and explain, or a kept/rejects .jsonl from a run")
-    explain.add_argument("--config", help="TOML file naming stages and their options")
-    explain.add_argument("--id", help="with a .jsonl file: explain only this document")
+    explain = sub.add_parser(
+        "explain",
+        help="show what the stages did to documents: grouped changes with before, after and reason",
+        description="Explain a kept.jsonl / rejects.jsonl from `cleanse run` (stored change logs, or recomputed from "
+        "the source when the run left them out), or run the pipeline on a text file or a JSONL of inputs and "
+        "explain the result.",
+    )
+    explain.add_argument("file", help="kept/rejects .jsonl from a run, a text file, or a .jsonl of input records")
+    explain.add_argument("--config", help="TOML file naming stages and their options (for running or recomputing)")
+    explain.add_argument("--id", help="explain only this document")
+    explain.add_argument("--stage", help="show only this stage's changes")
+    explain.add_argument("--reason", help="show only changes with this reason (a prefix ending in ':' matches many)")
+    explain.add_argument("--summary", action="store_true", help="one grouped summary over all documents")
+    explain.add_argument("--all", action="store_true", help="list every change of a group, not the first three")
+    explain.add_argument("--text-field", default="text", help="input JSONL: field holding the text")
+    explain.add_argument("--id-field", default="id", help="input JSONL: field holding the id")
     explain.set_defaults(func=_explain)
     return parser
 
@@ -115,17 +128,60 @@ def _pipeline(config: str | None, split: bool = True) -> Pipeline:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from cleanse.document import Document
-    from cleanse.io import read_text_files
-    from cleanse.pipeline import Pipeline
+    try:
+        return _explain_documents(args)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _explain_documents(args: argparse.Namespace) -> int:
+    from cleanse.explain import Filter, Summary, explain_document
 
     path = Path(args.file)
+    if path.is_dir():
+        raise InputError(
+            f"{path} is a directory; explain takes one file: kept.jsonl or rejects.jsonl from `cleanse run`, "
+            f"a text file or a .jsonl of input records (to clean a directory: cleanse run {path} -o OUT)"
+        )
     if not path.is_file():
         raise InputError(f"file not found: {path}")
-    if path.suffix == ".jsonl":
-        records = []
+    where = Filter(args.stage, args.reason, args.all)
+    summary = Summary()
+    found = printed = False
+    for doc, changes, notes in _explained(path, args, summary):
+        if args.id is not None and doc.id != args.id:
+            continue
+        found = True
+        if args.summary:
+            summary.add(doc, changes, where, notes)
+        elif args.id is not None or not where.narrowed or any(where(c) for c in changes):
+            print(("\n" if printed else "") + explain_document(doc, changes, where, notes))
+            printed = True
+    if args.id is not None and not found:
+        raise InputError(f"no document with id {args.id!r} in {path}")
+    if args.summary:
+        print(summary.render())
+    sys.stdout.flush()
+    return 0
+
+
+def _explained(path: Path, args: argparse.Namespace, summary: Any) -> Iterator[tuple[Any, list[Any], list[str]]]:
+    """(document, its change log, notes) for each document of an output file, or of the input run now."""
+    from cleanse.document import Document
+    from cleanse.io import read_inputs
+    from cleanse.pipeline import Pipeline
+    from cleanse.recompute import documents_with_changes
+
+    pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
+    summary.stage_order = ["reader", "intake", *(stage.name for stage in pipeline.stages)]
+    if _is_output_file(path):
+        records: list[dict[str, Any]] = []
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
                 try:
                     record = json.loads(line)
                     doc = Document.from_record(record)
@@ -133,18 +189,31 @@ def _explain(args: argparse.Namespace) -> int:
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is None or doc.id == args.id:
                     records.append(record)
-        if args.id is not None and not records:
-            raise InputError(f"no document with id {args.id!r} in {path}")
-        from cleanse.recompute import documents_with_changes
-
+        stored = {record.get("id") for record in records if "changes" in record}
         for doc in documents_with_changes(path, records):
-            print(doc.explain())
-        return 0
-    pipeline = Pipeline.from_config(args.config) if args.config else Pipeline.default()
-    single = Pipeline(pipeline.document_stages)
-    for doc in single.run(read_text_files(path)):
-        print(doc.explain())
-    return 0
+            notes = [] if doc.id in stored else ["change log recomputed from the input"]
+            yield doc, doc.changes, notes
+        return
+    for doc in pipeline.run(read_inputs(path, args.text_field, args.id_field)):
+        yield doc, doc.changes, []
+
+
+def _is_output_file(path: Path) -> bool:
+    """A kept/rejects file from `cleanse run`: JSON records with an id and a cleanse status."""
+    if path.suffix not in {".jsonl", ".ndjson"}:
+        return False
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return False
+                return isinstance(record, dict) and "id" in record and record.get("status") in OUTPUT_STATUSES
+    return False
+
+
+OUTPUT_STATUSES = {"kept", "dropped", "duplicate"}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -161,12 +161,24 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, id: str = "0", **metadata: Any) -> Document:
+        """A document holding ``text``, with an ``id`` (default ``"0"``) and any other keywords as metadata.
+
+        The text comes first because it is the one argument a caller always has (``Document.from_text(s)``,
+        as ``cleanse.clean`` does); the dataclass constructor takes ``id`` first, as its fields are ordered,
+        so ``Document("a", "正文")`` and ``Document.from_text("正文", id="a")`` are the same document. Pass
+        ``id`` by keyword to keep both readable.
+
+        >>> doc = Document.from_text("正文。", id="a", source="x.txt")
+        >>> doc == Document("a", "正文。", metadata={"source": "x.txt"})
+        True
+        """
         if not isinstance(text, str):
             raise TypeError(f"Document text must be str, not {type(text).__name__}; pass bytes to from_bytes")
         return cls(id=id, text=text, metadata=dict(metadata))
 
     @classmethod
     def from_bytes(cls, data: bytes, id: str = "0", **metadata: Any) -> Document:
+        """A document holding undecoded bytes; the encoding stage (or the pipeline) decodes them."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"from_bytes needs bytes, not {type(data).__name__}")
         return cls(id=id, raw=bytes(data), metadata=dict(metadata))
@@ -297,28 +309,11 @@ class Document:
         return [c for c in self.changes if c.stage == stage]
 
     def explain(self) -> str:
-        """A readable account of every change and verdict, in the order they happened."""
-        lines = [f"document {self.id}: {self.status}"]
-        if self.status != "kept":
-            lines[0] += f" by {self.status_stage}: {self.status_reason}"
-            if self.duplicate_of is not None:
-                lines[0] += f" (duplicate of {self.duplicate_of})"
-        for key in ("source", "encoding", "encoding_confidence", "script"):
-            if key in self.metadata:
-                lines.append(f"  {key}: {self.metadata[key]}")
-        if not self.changes:
-            lines.append("  no changes")
-        for change in self.changes:
-            kind = "verdict" if change.is_verdict else "edit"
-            score = "" if change.score is None else f" score={change.score:.2f}"
-            lines.append(f"  [{change.stage}] {kind} {change.reason}{score} at {change.start}-{change.end}")
-            if change.is_verdict:
-                lines.append(f"      on {_preview(change.before)}")
-            else:
-                lines.append(f"      {_preview(change.before)} -> {_preview(change.after)}")
-            if change.evidence:
-                lines.append(f"      evidence: {', '.join(change.evidence)}")
-        return "\n".join(lines)
+        """A readable account of the document: status, metadata as short facts, changes grouped by stage and
+        reason with a few examples each (:func:`cleanse.explain.explain_document` has filters)."""
+        from cleanse.explain import explain_document
+
+        return explain_document(self)
 
     def to_record(self, with_changes: bool = True) -> dict[str, Any]:
         record: dict[str, Any] = {"id": self.id, "text": self.text, "status": self.status}

@@ -45,3 +45,29 @@ def test_intake_options_come_from_the_config(tmp_path):
     config.write_text("[intake]\nmax_line_chars = -1\n", "utf-8")
     with pytest.raises(ConfigError, match="max_line_chars"):
         Pipeline.from_config(config)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('stages = ["spam"]\n[spam]\nthreshold = "0.5"\n', '[spam] threshold = "0.5": expected a number, got a string'),
+        ("[intake]\nmax_lines = 5\n", "[intake] unknown option 'max_lines'; known options: max_line_chars"),
+        ("[intake]\nmax_line_chars = true\n", "[intake] max_line_chars = true: expected an integer, got a boolean"),
+        ('stages = ["encoding"]\n[spam]\nthreshold = 0.5\n', "[spam] configures a stage that is not in stages"),
+        ('stages = ["encoding", "encoding"]\n', "stage 'encoding' listed more than once"),
+        ("[dedup]\nthreshold = 1.5\n", "[dedup] threshold = 1.5: threshold must be in (0, 1]"),
+        ('[dedup]\nlevel = "lines"\n', '[dedup] level = "lines": level must be one of'),
+        ("[splice]\nemit_roles = [1]\n", "[splice] emit_roles = [1]: expected a list of strings, got a list"),
+        ("[script]\nmerge_gap = 2.5\n", "[script] merge_gap = 2.5: expected an integer, got a number"),
+        ("[encoding]\nfix_cjk_mojibake = 1\n", "[encoding] fix_cjk_mojibake = 1: expected true or false"),
+        ("spam = 3\n", "[spam] must be a table of options"),
+    ],
+)
+def test_option_errors_are_one_line_naming_file_key_and_value(tmp_path, text, expected):
+    config = tmp_path / "bad.toml"
+    config.write_text(text, "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Pipeline.from_config(config)
+    message = str(caught.value)
+    assert message.startswith(f"{config}: ") and expected in message
+    assert "\n" not in message and "__init__" not in message and "not supported between" not in message

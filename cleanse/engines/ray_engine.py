@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,14 +260,18 @@ def _map_documents(dataset: Any, stages: list[DocumentStage], options: RayOption
     ray = require_ray()
     size = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     spec = pickle.dumps((stages, head, intake), protocol=pickle.HIGHEST_PROTOCOL)
-    return dataset.map_batches(
-        map_chain,
-        fn_args=(spec,),
-        batch_size=options.batch_size,
-        batch_format="numpy",
-        compute=ray.data.TaskPoolStrategy(size=size),
-        max_retries=options.task_retries,
-    )
+    with warnings.catch_warnings():
+        # Ray Data has no named parameter for task retries yet: `max_retries` still goes through the
+        # deprecated **ray_remote_args, and the warning would reach every user (the extra pins ray < 2.64).
+        warnings.filterwarnings("ignore", message=".*ray_remote_args.* is deprecated", category=Warning)
+        return dataset.map_batches(
+            map_chain,
+            fn_args=(spec,),
+            batch_size=options.batch_size,
+            batch_format="numpy",
+            compute=ray.data.TaskPoolStrategy(size=size),
+            max_retries=options.task_retries,
+        )
 
 
 def _partitions(options: RayOptions) -> int:

@@ -138,20 +138,54 @@ class RecordError(ValueError):
     """One record cannot become a document; the message is the reject reason."""
 
 
+FIELD_CHECK_RECORDS = 100
+"""A JSONL input whose first this-many records all lack the text field is refused (wrong ``--text-field``)."""
+
+
 def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Document]:
+    """Records as documents; until one record has the text field, documents are held back, so that a wrong
+    field name is one clear error rather than every record rejected."""
+    held: list[Document] = []
+    fields: dict[str, None] = {}
+    records = _read_jsonl_records(path, text_field, id_field)
+    for doc, record_fields in records:
+        held.append(doc)
+        if record_fields is None:
+            continue
+        if text_field in record_fields:
+            yield from held
+            yield from (doc for doc, _ in records)
+            return
+        fields.update(dict.fromkeys(record_fields))
+        if len(held) >= FIELD_CHECK_RECORDS:
+            break
+    if fields:
+        raise InputError(_no_text_field(path, text_field, list(fields)))
+    yield from held
+
+
+def _no_text_field(path: Path, text_field: str, fields: list[str]) -> str:
+    seen = ", ".join(repr(f) for f in fields[:20])
+    return f"{path}: no record has the text field {text_field!r}; fields seen: {seen} (choose one with --text-field)"
+
+
+def _read_jsonl_records(path: Path, text_field: str, id_field: str) -> Iterator[tuple[Document, list[str] | None]]:
+    """Each record as a document, with the record's field names (``None`` when the line is not a JSON object)."""
     with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             fallback_id = f"{path.stem}:{number}"
             place = {"source": str(path), "line": number}
+            record_fields: list[str] | None = None
             try:
                 record = _parse(line)
-                yield record_document(record, text_field, id_field, fallback_id, place)
+                record_fields = [str(key) for key in record]
+                yield record_document(record, text_field, id_field, fallback_id, place), record_fields
             except RecordError as exc:
                 doc = Document(id=fallback_id, text="", metadata=dict(place))
                 doc.drop(READER, str(exc))
-                yield doc
+                yield doc, record_fields
 
 
 def _parse(line: bytes) -> dict[str, Any]:
@@ -237,7 +271,11 @@ def read_parquet(path: str | Path, text_field: str = "text", id_field: str = "id
     path = Path(path)
     if not path.is_file():
         raise InputError(f"input not found: {path}")
-    return _read_parquet(pq.ParquetFile(path), path, text_field, id_field)
+    parquet = pq.ParquetFile(path)
+    names = list(parquet.schema_arrow.names)
+    if text_field not in names:
+        raise InputError(_no_text_field(path, text_field, names))
+    return _read_parquet(parquet, path, text_field, id_field)
 
 
 def _read_parquet(parquet, path: Path, text_field: str, id_field: str) -> Iterator[Document]:  # type: ignore[no-untyped-def]

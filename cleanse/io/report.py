@@ -1,18 +1,30 @@
-"""The run report: ``report.json`` for machines and ``report.md`` for people."""
+"""The run report: ``report.json`` for machines, ``report.md`` and ``report.html`` for people."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cleanse.io.run_log import RunLog
 
-def write_report(report: dict[str, Any], out_dir: Path) -> None:
+
+def write_report(report: dict[str, Any], out_dir: Path, log: RunLog | None = None) -> None:
+    """Write report.json and report.md; with the run's :class:`RunLog`, also report.html and a line per document.
+
+    Call it once the output JSONL files are complete: cluster members' texts are read back from them.
+    """
+    from cleanse.io.html_report import cluster_levels, member_texts, write_html_report
+
+    texts = member_texts(cluster_levels(report), out_dir)
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), "utf-8")
-    (out_dir / "report.md").write_text(render_markdown(report), "utf-8")
+    (out_dir / "report.md").write_text(render_markdown(report, log, texts), "utf-8")
+    if log is not None:
+        write_html_report(report, log, out_dir, texts)
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: dict[str, Any], log: RunLog | None = None, texts: Mapping[str, str] | None = None) -> str:
     stats = report["stats"]
     lines = [
         "# cleanse run report",
@@ -37,15 +49,18 @@ def render_markdown(report: dict[str, Any]) -> str:
     for name, s in stats["stages"].items():
         for reason, count in sorted(s["reasons"].items(), key=lambda kv: -kv[1]):
             lines.append(f"- {name} / {reason}: {count}")
+    if log is not None:
+        lines += ["", "## Documents", ""]
+        lines += log.markdown_lines()
     for name, corpus in stats.get("corpus_reports", {}).items():
         if corpus:
             lines += ["", f"## {name}", ""]
-            lines += _render_corpus_report(corpus)
+            lines += _render_corpus_report(corpus, texts or {})
     lines.append("")
     return "\n".join(lines)
 
 
-def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
+def _render_corpus_report(corpus: dict[str, Any], texts: Mapping[str, str]) -> list[str]:
     """Counts as a list and cluster lists as tables; anything else as JSON (report.json has it all)."""
     lines: list[str] = []
     rest: dict[str, Any] = {}
@@ -54,7 +69,7 @@ def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
             lines += [f"- {k.replace('_', ' ')}: {v}" for k, v in value.items()]
         elif isinstance(value, dict) and isinstance(value.get("clusters"), list):
             lines += ["", f"### {key}: {value.get('clusters_total', len(value['clusters']))} clusters", ""]
-            lines += _cluster_table(value["clusters"])
+            lines += _cluster_table(value["clusters"], texts)
         else:
             rest[key] = value
     if rest:
@@ -62,15 +77,20 @@ def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _cluster_table(clusters: list[dict[str, Any]]) -> list[str]:
+def _cluster_table(clusters: list[dict[str, Any]], texts: Mapping[str, str]) -> list[str]:
+    """One row per cluster; the example is the kept member's own text when the output files have it."""
     if not clusters:
         return ["none found"]
-    rows = ["| kept | size | min similarity | members | example |", "|---|---:|---:|---|---|"]
+    rows = ["| kept | size | min similarity | members | kept member's text |", "|---|---:|---:|---|---|"]
     for cluster in clusters:
         members = ", ".join(map(str, cluster.get("members", [])[:6]))
         if len(cluster.get("members", [])) > 6:
             members += ", …"
-        example = (cluster.get("examples") or [""])[0].replace("|", "\\|").replace("\n", " ")
+        kept_text = texts.get(str(cluster.get("kept", "")))
+        example = kept_text if kept_text is not None else (cluster.get("examples") or [""])[0]
+        example = " ".join(example.split()).replace("|", "\\|")
+        if kept_text is None and example:
+            example = "(a member) " + example
         example = example if len(example) <= 60 else example[:59] + "…"
         rows.append(
             f"| {cluster.get('kept', '')} | {cluster.get('size', '')} | {cluster.get('min_similarity', '')} "

@@ -9,6 +9,7 @@ from typing import Any
 from cleanse.document import Document
 from cleanse.errors import InputError
 from cleanse.io.report import write_report
+from cleanse.io.run_log import RunLog
 
 
 class OutputWriter:
@@ -26,14 +27,19 @@ class OutputWriter:
         self.with_changes = with_changes
         self._kept = (self.out_dir / self.KEPT).open("w", encoding="utf-8")
         self._rejects = (self.out_dir / self.REJECTS).open("w", encoding="utf-8")
+        self.log = RunLog()
 
     def write(self, doc: Document) -> None:
         handle = self._kept if doc.kept else self._rejects
         handle.write(doc.to_json(self.with_changes))
         handle.write("\n")
+        self.log.add(doc)
 
     def write_report(self, report: dict[str, Any]) -> None:
-        write_report(report, self.out_dir)
+        """report.json, report.md (with a line per document) and report.html, from the documents written so far."""
+        self._kept.flush()
+        self._rejects.flush()
+        write_report(report, self.out_dir, self.log)
 
     def close(self) -> None:
         self._kept.close()

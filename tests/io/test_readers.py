@@ -67,3 +67,32 @@ def test_parquet_round_trip(tmp_path):
     assert [d.id for d in docs] == ["a", "b", "c"]
     assert docs[0].text == "正文一" and docs[0].metadata["url"] == "u1"
     assert docs[1].status == "dropped" and "missing or not text" in (docs[1].status_reason or "")
+
+
+def test_a_text_field_no_record_has_is_one_error_naming_the_fields_seen(tmp_path):
+    import json
+
+    import pytest
+
+    from cleanse.errors import InputError
+    from cleanse.io import read_jsonl
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "content": "正文"}) + "\n" for i in range(3)), "utf-8")
+    expected = r"no record has the text field 'text'; fields seen: 'id', 'content'.*--text-field"
+    with pytest.raises(InputError, match=expected):
+        list(read_jsonl(path))
+    assert [d.text for d in read_jsonl(path, text_field="content")] == ["正文"] * 3
+
+
+def test_records_missing_the_field_before_one_that_has_it_are_rejected_in_order(tmp_path):
+    import json
+
+    from cleanse.io import read_jsonl
+
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "body": "x"}, "not json", {"id": "b", "text": "正文"}, {"id": "c", "body": "y"}]
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), "utf-8")
+    docs = list(read_jsonl(path))
+    assert [d.id for d in docs] == ["in:1", "in:2", "b", "in:4"]
+    assert [d.status for d in docs] == ["dropped", "dropped", "kept", "dropped"]

@@ -21,6 +21,36 @@ def test_clusters_render_as_a_table_and_the_rest_as_json():
     }
     text = render_markdown(_report(corpus))
     assert "- documents: 2" in text
-    assert "| a | 2 | 0.9 | a, b | 同一\\|篇 文章 |" in text
+    assert "| a | 2 | 0.9 | a, b | (a member) 同一\\|篇 文章 |" in text
     assert '"threshold": 0.5' in text
     assert "kept 1 + rejected 0 + duplicates 1 (balanced)" in text
+
+
+def test_cluster_row_shows_the_kept_members_text_when_known():
+    corpus = {"documents": {"clusters_total": 1, "clusters": [
+        {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["乙的文字"]},
+    ]}}
+    text = render_markdown(_report(corpus), texts={"a": "甲的文字", "b": "乙的文字"})
+    assert "| a | 2 | 0.9 | a, b | 甲的文字 |" in text
+
+
+def test_a_run_writes_a_line_per_document_and_an_html_row_per_document(tmp_path):
+    import json
+    import re
+
+    from cleanse.cli import main
+
+    inputs = tmp_path / "in.jsonl"
+    texts = ["首页 > 新闻\n正文第一段，内容完整。", "", "正文第一段，内容完整。", "另一篇文章的正文，讲的是别的事情。"]
+    inputs.write_text("".join(json.dumps({"id": f"n{i}", "text": t}, ensure_ascii=False) + "\n"
+                              for i, t in enumerate(texts)), "utf-8")
+    out = tmp_path / "out"
+    main(["run", str(inputs), "-o", str(out), "--no-progress"])
+    markdown = (out / "report.md").read_text("utf-8")
+    lines = [line for line in markdown.splitlines() if line.startswith("- `n")]
+    assert [line.split("`")[1] for line in lines] == ["n0", "n1", "n2", "n3"]
+    assert "dropped by intake: empty_document" in lines[1]
+    page = (out / "report.html").read_text("utf-8")
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1))
+    assert [row["id"] for row in data["rows"]] == ["n0", "n1", "n2", "n3"]
+    assert data["rows"][0]["removed"]
