@@ -10,7 +10,9 @@ aside; lines the spam stage labelled follow the action it recorded for them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cleanse.stages.splice.layout import Kind, ad_hits
 from cleanse.stages.splice.segmenter import AD_RATE, Analysis, body_size, cue_strength
@@ -147,6 +149,14 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     if page_furniture or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
         return LinePlan(FURNITURE, story, False, SET_ASIDE_FURNITURE)
     return LinePlan(MAIN, story, True)
+
+
+def label_keeps(label: Mapping[str, Any] | None) -> bool:
+    """Whether a line with this spam label stays in an article (no label, ``article``, or a keep/flag action)."""
+    if not label or label.get("label", "article") == "article":
+        return True
+    name = str(label.get("label"))
+    return str(label.get("action") or DEFAULT_LABEL_ACTIONS.get(name, "keep")) in ("keep", "flag")
 
 
 def _labels_a_heading(analysis: Analysis, i: int) -> bool:

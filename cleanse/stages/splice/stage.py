@@ -20,7 +20,7 @@ from cleanse.document import Document, Edit
 from cleanse.stages.base import DocumentStage
 from cleanse.stages.splice.layout import Kind
 from cleanse.stages.splice.mending import joiner, mend_score
-from cleanse.stages.splice.roles import CONTINUATION, INSERTED, MAIN, OFF_TOPIC, Plan, plan
+from cleanse.stages.splice.roles import CONTINUATION, INSERTED, MAIN, OFF_TOPIC, Plan, label_keeps, plan
 from cleanse.stages.splice.segmenter import Tuning, analyse
 from cleanse.stages.splice.segments import Segment, segments_of, spam_labels
 
@@ -194,9 +194,14 @@ def emitted_stories(result: Plan, roles: tuple[str, ...]) -> list[dict[str, str]
 
 
 def cleaned_text(result: Plan, members: list[int]) -> str:
-    """Lines of a cut-out story as a document of its own: captions left out, layout breaks mended."""
+    """Lines of a cut-out story as a document of its own, cleaned as the main article is: captions and the
+    lines its labels set aside or drop (byline, dateline, masthead) left out, layout breaks mended."""
     analysis = result.analysis
-    kept = [i for i in members if analysis.kinds[i] not in (Kind.CAPTION, Kind.PHOTO_CREDIT)]
+    kept = [
+        i
+        for i in members
+        if analysis.kinds[i] not in (Kind.CAPTION, Kind.PHOTO_CREDIT) and label_keeps(analysis.labels[i])
+    ]
     mends = set(analysis.mends)
     pieces: list[str] = []
     for n, i in enumerate(kept):
