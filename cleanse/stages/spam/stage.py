@@ -145,7 +145,7 @@ def _spans_to_cut(
             limit = ordered[k + 1]["start"] if k + 1 < len(ordered) else len(text)
             end = min(_TRAILING_SPACE.match(text, end).end(), limit)
         else:
-            previous_end = ordered[k - 1]["end"] if k > 0 else 0
+            previous_end = max(ordered[k - 1]["end"] if k > 0 else 0, cuts[-1][1] if cuts else 0)
             while start > previous_end and text[start - 1] in " \t\u3000":
                 start -= 1
         cuts.append((start, end, record))
@@ -212,6 +212,9 @@ class SpamLabeller(DocumentStage):
             ):
                 self._record(doc, rows, only_pieces=True)
                 self._cut_pieces(doc)
+                if not doc.text.strip():
+                    doc.drop(self.name, NO_ARTICLE_TEXT)
+                    return doc
                 rows = self._label(doc.text)
             self._record(doc, rows)
             return doc

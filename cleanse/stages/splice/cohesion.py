@@ -45,7 +45,7 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     count = len(spans)
     if count == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     owner = np.full(len(codes) + 1, -1, dtype=np.int64)
     for unit, pieces in enumerate(spans):
         for start, end in pieces:
