@@ -18,12 +18,14 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
+import regex
 
 from cleanse.stages.splice.mending import common_words_by_rank
 
 COMMON_FLOOR = 0.15
 MAX_CELLS = 8_000_000
 
+_HAN_RUN = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2,}")
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
 
@@ -202,3 +204,39 @@ def _local_maxima(chosen: list[int], depths: np.ndarray) -> list[int]:
             continue
         kept.append(gap)
     return kept
+
+
+@functools.lru_cache(maxsize=1)
+def _common_bigram_weights() -> dict[str, float]:
+    words = common_words_by_rank()
+    scale = np.log(len(words) + 1.0)
+    return {word: COMMON_FLOOR + (1.0 - COMMON_FLOOR) * float(np.log(rank)) / scale for rank, word in enumerate(words, 1)}
+
+
+def han_bigrams(text: str) -> dict[str, int]:
+    """Counts of adjacent Han character pairs in ``text`` (pairs across a non-Han character are not counted)."""
+    counts: dict[str, int] = {}
+    for run in _HAN_RUN.findall(text):
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float]:
+    """How much of ``part``'s vocabulary the ``rest`` of the page shares, and how much vocabulary that is.
+
+    Both bigram counts come from :func:`han_bigrams`. Each bigram of ``part`` weighs the square root of its
+    count times its commonness weight (a common word such as ``发展`` counts little, a name or a topic word
+    in full). Unlike the in-document IDF of :func:`bigram_vectors`, a word the whole page uses counts fully:
+    that is what a section shares with the rest of its own article, and what a spliced story lacks.
+    Returns ``(shared weight / total weight, total weight)``.
+    """
+    weights = _common_bigram_weights()
+    total = shared = 0.0
+    for pair, count in part.items():
+        weight = weights.get(pair, 1.0) * float(np.sqrt(count))
+        total += weight
+        if pair in rest:
+            shared += weight
+    return (shared / total if total else 1.0), total

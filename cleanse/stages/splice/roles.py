@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cleanse.stages.splice import cohesion
 from cleanse.stages.splice.layout import Kind, ad_hits
 from cleanse.stages.splice.segmenter import AD_RATE, Analysis, body_size, cue_strength
 
@@ -49,6 +50,16 @@ STORY_LABELS = ("article", "credit", "furniture")  # a cut story keeps its own b
 FIRST_STORY_BONUS = 1.5
 AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
+#: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
+STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
+#: line kinds that show a page is laid out with several stories (a newspaper page, a portal's front page)
+STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP})
+#: a story without such layout is cut only when the rest of the page shares less than this share of its
+#: vocabulary (the higher bar on a page whose layout shows other stories), and it has at least this much
+#: vocabulary (commonness-weighted bigrams) to tell
+TOPIC_SHARED = 0.10
+TOPIC_SHARED_LAID_OUT = 0.15
+TOPIC_MIN_WEIGHT = 25.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +90,48 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
+    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence)]
+    if kept:
+        _merge_into(analysis, kept, main)
+        stories = [s for s in stories if s not in kept]
+        roles = {s: roles[s] for s in stories}
+        evidence = {s: cues for s, cues in evidence.items() if s in stories}
     lines = [_line_plan(analysis, i, roles) for i in range(len(analysis.lines))]
     return Plan(analysis, main, roles, evidence, lines)
+
+
+def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]]) -> bool:
+    """Whether a story the segmentation set apart shows that it is not part of the page's article.
+
+    Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
+    or jump mark), the spam stage's ad labels on its lines, a paragraph duplicated elsewhere, or a topic
+    the rest of the page does not share: at least ``TOPIC_MIN_WEIGHT`` of vocabulary of which the rest of
+    the page's body text shares less than ``TOPIC_SHARED`` (``TOPIC_SHARED_LAID_OUT`` on a page whose layout
+    shows several stories: there a splice is likelier, so less difference is asked). Headings and short label lines are no evidence:
+    sub-headings inside one article look the same (``基本案情``, ``专家提醒节约用电``).
+    """
+    if any(cue in STORY_CUES for cue in evidence.get(story, ())):
+        return True
+    members = [i for i, s in enumerate(analysis.line_story) if s == story]
+    if any((label := analysis.labels[i]) and label.get("label") in ("ad", "spam") for i in members):
+        return True
+    if any(analysis.kinds[i] in (Kind.CONTINUATION, Kind.JUMP) for i in members[:3]):
+        return True
+    own: list[str] = []
+    rest: list[str] = []
+    for unit, number in zip(analysis.units, analysis.unit_story, strict=True):
+        (own if number == story else rest).extend(analysis.lines[i].text for i in unit)
+    laid_out = any(kind in STORY_KINDS for kind in analysis.kinds)
+    bar = TOPIC_SHARED_LAID_OUT if laid_out else TOPIC_SHARED
+    shared, weight = cohesion.coverage(cohesion.han_bigrams("\n".join(own)), cohesion.han_bigrams("\n".join(rest)))
+    return weight >= TOPIC_MIN_WEIGHT and shared < bar
+
+
+def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:
+    """Give the units and lines of ``stories`` to the ``main`` story: they are sections of the article."""
+    merged = set(stories)
+    analysis.unit_story = [main if s in merged else s for s in analysis.unit_story]
+    analysis.line_story = [main if s in merged else s for s in analysis.line_story]
 
 
 def _story_evidence(analysis: Analysis) -> dict[int, tuple[str, ...]]:
