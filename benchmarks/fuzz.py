@@ -91,7 +91,8 @@ def _damaged(rng: random.Random) -> str:
     if rng.random() < 0.3 and len(raw) > 2:
         cut = rng.randrange(len(raw))
         raw = raw[:cut] + raw[cut + 1 :]  # a byte lost
-    return raw.decode(rng.choice(("gbk", "big5", "latin-1", "cp1252", "utf-8")), errors=rng.choice(("replace", "ignore")))
+    decoder = rng.choice(("gbk", "big5", "latin-1", "cp1252", "utf-8"))
+    return raw.decode(decoder, errors=rng.choice(("replace", "ignore")))
 
 
 def _piece(rng: random.Random) -> str:
@@ -116,7 +117,7 @@ def _piece(rng: random.Random) -> str:
         return "".join(chr(rng.randint(0xE000, 0xF8FF)) for _ in range(rng.randint(1, 4)))
     if roll < 0.87:
         return rng.choice(_RARE_NAMES) + rng.choice(_RARE_NAMES)
-    if roll < 0.90:
+    if roll < 0.885:
         return _sentence(rng) * rng.randint(20, 80)  # a long line
     if roll < 0.93:
         return "".join(chr(rng.randint(0x20, 0x2FFFF)) for _ in range(rng.randint(1, 6)))  # any code point
@@ -127,7 +128,7 @@ def generate(seed: int, count: int) -> Iterator[str]:
     """``count`` texts from one seed, a handful of pieces each, joined with or without line ends."""
     rng = random.Random(seed)
     for _ in range(count):
-        pieces = [_piece(rng) for _ in range(rng.randint(1, 8))]
+        pieces = [_piece(rng) for _ in range(rng.randint(1, 6))]
         glue = rng.choice(("", "", " ", "\n", "\n\n", "\r", "\r\n"))
         yield glue.join(pieces)
 
@@ -145,7 +146,7 @@ def failures(text: str) -> list[str]:
             found.append("stage_error")
         if doc.kept and cleanse.replay(doc.original or "", doc.changes) != doc.text:
             found.append("replay")
-        if cleanse.clean(output) != output:
+        if output != text and cleanse.clean(output) != output:  # clean(x) == x needs no second call
             found.append("idempotent")
         return found
     except Exception:

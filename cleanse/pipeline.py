@@ -193,7 +193,8 @@ def _restore(doc: Document, saved: tuple[Any, ...]) -> None:
     text, original, changes, steps, metadata, status, status_stage, status_reason, duplicate_of = saved
     doc.text, doc.original, doc._steps, doc.metadata = text, original, steps, metadata
     del doc.changes[changes:]
-    doc.status, doc.status_stage, doc.status_reason, doc.duplicate_of = status, status_stage, status_reason, duplicate_of
+    doc.status, doc.status_stage, doc.status_reason = status, status_stage, status_reason
+    doc.duplicate_of = duplicate_of
 
 
 def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:

@@ -210,7 +210,9 @@ def _local_maxima(chosen: list[int], depths: np.ndarray) -> list[int]:
 def _common_bigram_weights() -> dict[str, float]:
     words = common_words_by_rank()
     scale = np.log(len(words) + 1.0)
-    return {word: COMMON_FLOOR + (1.0 - COMMON_FLOOR) * float(np.log(rank)) / scale for rank, word in enumerate(words, 1)}
+    return {
+        word: COMMON_FLOOR + (1.0 - COMMON_FLOOR) * float(np.log(rank)) / scale for rank, word in enumerate(words, 1)
+    }
 
 
 def han_bigrams(text: str) -> dict[str, int]:

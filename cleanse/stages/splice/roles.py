@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cleanse.stages.splice import cohesion
 from cleanse.stages.splice.layout import Kind, ad_hits
-from cleanse.stages.splice.segmenter import AD_RATE, Analysis, body_size, cue_strength
+from cleanse.stages.splice.segmenter import (
+    AD_RATE,
+    TOPIC_MIN_WEIGHT,
+    Analysis,
+    body_size,
+    cue_strength,
+    topic_bar,
+    topic_coverage,
+)
 
 MAIN = "main"
 OFF_TOPIC = "off_topic"
@@ -52,14 +59,6 @@ AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
 #: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
 STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
-#: line kinds that show a page is laid out with several stories (a newspaper page, a portal's front page)
-STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP})
-#: a story without such layout is cut only when the rest of the page shares less than this share of its
-#: vocabulary (the higher bar on a page whose layout shows other stories), and it has at least this much
-#: vocabulary (commonness-weighted bigrams) to tell
-TOPIC_SHARED = 0.10
-TOPIC_SHARED_LAID_OUT = 0.15
-TOPIC_MIN_WEIGHT = 25.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +105,8 @@ def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict
     Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
     or jump mark), the spam stage's ad labels on its lines, a paragraph duplicated elsewhere, or a topic
     the rest of the page does not share: at least ``TOPIC_MIN_WEIGHT`` of vocabulary of which the rest of
-    the page's body text shares less than ``TOPIC_SHARED`` (``TOPIC_SHARED_LAID_OUT`` on a page whose layout
-    shows several stories: there a splice is likelier, so less difference is asked). Headings and short label lines are no evidence:
+    the page's body text shares less than :func:`~.segmenter.topic_bar` (more on a page whose layout shows
+    several stories: there a splice is likelier). Headings and short label lines are no evidence:
     sub-headings inside one article look the same (``基本案情``, ``专家提醒节约用电``).
     """
     if any(cue in STORY_CUES for cue in evidence.get(story, ())):
@@ -115,16 +114,14 @@ def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict
     members = [i for i, s in enumerate(analysis.line_story) if s == story]
     if any((label := analysis.labels[i]) and label.get("label") in ("ad", "spam") for i in members):
         return True
-    if any(analysis.kinds[i] in (Kind.CONTINUATION, Kind.JUMP) for i in members[:3]):
+    marks = (Kind.CONTINUATION, Kind.JUMP)
+    if any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3]):
         return True
-    own: list[str] = []
-    rest: list[str] = []
-    for unit, number in zip(analysis.units, analysis.unit_story, strict=True):
-        (own if number == story else rest).extend(analysis.lines[i].text for i in unit)
-    laid_out = any(kind in STORY_KINDS for kind in analysis.kinds)
-    bar = TOPIC_SHARED_LAID_OUT if laid_out else TOPIC_SHARED
-    shared, weight = cohesion.coverage(cohesion.han_bigrams("\n".join(own)), cohesion.han_bigrams("\n".join(rest)))
-    return weight >= TOPIC_MIN_WEIGHT and shared < bar
+    units = {k for k, number in enumerate(analysis.unit_story) if number == story}
+    if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
+        return True
+    shared, weight = topic_coverage(analysis, units)
+    return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
 
 
 def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:
