@@ -35,7 +35,7 @@ LABEL_KINDS = {
     "spam": Kind.AD,
 }
 LAYOUT_FURNITURE = (Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP, Kind.ELLIPSIS, Kind.COLUMN, Kind.KICKER)
-CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME)
+CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME, Kind.NOTICE)
 CUE_WEIGHTS = {
     "continuation_mark": 3.0,
     "closing_dateline": 3.0,
