@@ -225,14 +225,14 @@ def han_bigrams(text: str) -> dict[str, int]:
     return counts
 
 
-def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float]:
+def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float, float]:
     """How much of ``part``'s vocabulary the ``rest`` of the page shares, and how much vocabulary that is.
 
     Both bigram counts come from :func:`han_bigrams`. Each bigram of ``part`` weighs the square root of its
     count times its commonness weight (a common word such as ``发展`` counts little, a name or a topic word
     in full). Unlike the in-document IDF of :func:`bigram_vectors`, a word the whole page uses counts fully:
     that is what a section shares with the rest of its own article, and what a spliced story lacks.
-    Returns ``(shared weight / total weight, total weight)``.
+    Returns ``(shared weight / total weight, total weight, the rest's total weight)``.
     """
     weights = _common_bigram_weights()
     total = shared = 0.0
@@ -241,4 +241,5 @@ def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float]:
         total += weight
         if pair in rest:
             shared += weight
-    return (shared / total if total else 1.0), total
+    rest_total = sum(weights.get(pair, 1.0) * float(np.sqrt(count)) for pair, count in rest.items())
+    return (shared / total if total else 1.0), total, rest_total

@@ -57,6 +57,7 @@ STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUAT
 TOPIC_SHARED = 0.10
 TOPIC_SHARED_LAID_OUT = 0.15
 TOPIC_MIN_WEIGHT = 25.0
+TOPIC_MIN_REST = 150.0
 RESUME_MARGIN = 0.1
 MAX_WINDOW_UNITS = 400
 AD_RATE = 1.2
@@ -245,12 +246,17 @@ def topic_bar(analysis: Analysis) -> float:
 
 
 def topic_coverage(analysis: Analysis, members: set[int]) -> tuple[float, float]:
-    """:func:`cohesion.coverage` of the units in ``members`` by the other body units of the page."""
+    """:func:`cohesion.coverage` of the units in ``members`` by the other body units of the page, and how much
+    vocabulary there is to tell: the members' own, or nothing when the rest of the page is too short to show
+    what it shares (``TOPIC_MIN_REST``; a short article's sections share few words with each other)."""
     own: list[str] = []
     rest: list[str] = []
     for k, unit in enumerate(analysis.units):
         (own if k in members else rest).extend(analysis.lines[i].text for i in unit)
-    return cohesion.coverage(cohesion.han_bigrams("\n".join(own)), cohesion.han_bigrams("\n".join(rest)))
+    shared, weight, rest_weight = cohesion.coverage(
+        cohesion.han_bigrams("\n".join(own)), cohesion.han_bigrams("\n".join(rest))
+    )
+    return shared, weight if rest_weight >= TOPIC_MIN_REST else 0.0
 
 
 def _split_off_headed_briefs(analysis: Analysis, cues: list[tuple[str, ...]]) -> list[int]:
@@ -296,8 +302,8 @@ def _resumes_before(analysis: Analysis, first: int, last: int) -> bool:
         return cohesion.han_bigrams("\n".join(analysis.lines[i].text for u in units for i in analysis.units[u]))
 
     after = bigrams(range(last + 1, last + 2))
-    from_before, _ = cohesion.coverage(after, bigrams(range(max(0, first - 3), first)))
-    from_run, _ = cohesion.coverage(after, bigrams(range(first, last + 1)))
+    from_before = cohesion.coverage(after, bigrams(range(max(0, first - 3), first)))[0]
+    from_run = cohesion.coverage(after, bigrams(range(first, last + 1)))[0]
     return from_before >= from_run + RESUME_MARGIN
 
 
