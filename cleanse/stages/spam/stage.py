@@ -136,7 +136,7 @@ def _spans_to_cut(
     ``in_order``: the records are known to be in text order (the stage's own), so they are not sorted.
     """
     ordered = records if in_order else sorted(records, key=_START)
-    cuts = []
+    cuts: list[tuple[int, int, dict[str, Any]]] = []
     for k, record in enumerate(ordered):
         if record["action"] not in (DROP, SET_ASIDE):
             continue
