@@ -15,6 +15,8 @@ compares against.
 from __future__ import annotations
 
 import functools
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -217,29 +219,39 @@ def _common_bigram_weights() -> dict[str, float]:
 
 def han_bigrams(text: str) -> dict[str, int]:
     """Counts of adjacent Han character pairs in ``text`` (pairs across a non-Han character are not counted)."""
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     for run in _HAN_RUN.findall(text):
-        for i in range(len(run) - 1):
-            pair = run[i : i + 2]
-            counts[pair] = counts.get(pair, 0) + 1
+        counts.update([run[i : i + 2] for i in range(len(run) - 1)])
     return counts
 
 
-def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float, float]:
+def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float]:
     """How much of ``part``'s vocabulary the ``rest`` of the page shares, and how much vocabulary that is.
 
     Both bigram counts come from :func:`han_bigrams`. Each bigram of ``part`` weighs the square root of its
     count times its commonness weight (a common word such as ``发展`` counts little, a name or a topic word
     in full). Unlike the in-document IDF of :func:`bigram_vectors`, a word the whole page uses counts fully:
     that is what a section shares with the rest of its own article, and what a spliced story lacks.
-    Returns ``(shared weight / total weight, total weight, the rest's total weight)``.
+    Returns ``(shared weight / total weight, total weight)``.
     """
     weights = _common_bigram_weights()
     total = shared = 0.0
     for pair, count in part.items():
-        weight = weights.get(pair, 1.0) * float(np.sqrt(count))
+        weight = weights.get(pair, 1.0) * math.sqrt(count)
         total += weight
         if pair in rest:
             shared += weight
-    rest_total = sum(weights.get(pair, 1.0) * float(np.sqrt(count)) for pair, count in rest.items())
-    return (shared / total if total else 1.0), total, rest_total
+    return (shared / total if total else 1.0), total
+
+
+def weighted_size(
+    counts: dict[str, int], minus: dict[str, int] | None = None, total: dict[str, int] | None = None
+) -> float:
+    """The vocabulary weight :func:`coverage` gives ``counts``: each bigram's commonness weight times the square
+    root of its count. With ``minus`` and ``total``: how much the weight of ``total`` drops when ``counts``
+    are taken out of it, leaving ``minus`` (``total - counts``, zero counts left out)."""
+    weights = _common_bigram_weights()
+    sqrt = math.sqrt
+    if minus is None or total is None:
+        return sum(weights.get(pair, 1.0) * sqrt(count) for pair, count in counts.items())
+    return sum(weights.get(pair, 1.0) * (sqrt(total[pair]) - sqrt(minus.get(pair, 0))) for pair in counts)

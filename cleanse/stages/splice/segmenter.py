@@ -14,7 +14,7 @@ The order of work matters and follows what a reader would do with a cut-up page:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -98,6 +98,41 @@ class Analysis:
     mends: list[tuple[int, int]] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)
     repeated_headings: dict[int, int] = field(default_factory=dict)
+    vocabulary: PageVocabulary | None = None
+
+    def page_vocabulary(self) -> PageVocabulary:
+        """The Han bigrams of every paragraph unit, built once per page (the topic tests ask many times)."""
+        if self.vocabulary is None:
+            self.vocabulary = PageVocabulary(self)
+        return self.vocabulary
+
+
+class PageVocabulary:
+    """Bigram counts per paragraph unit and for the whole page, so a unit set's coverage by the rest of the
+    page costs the set's own vocabulary, not the page's."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        lines = analysis.lines
+        texts = ["\n".join(lines[i].text for i in unit) for unit in analysis.units]
+        self.units = [cohesion.han_bigrams(text) for text in texts]
+        self.total = cohesion.han_bigrams("\n".join(texts))
+        self.total_weight = cohesion.weighted_size(self.total)
+
+    def of(self, units: Iterable[int]) -> dict[str, int]:
+        """The bigram counts of ``units`` together, in page order."""
+        merged: dict[str, int] = {}
+        for unit in sorted(units):
+            for pair, count in self.units[unit].items():
+                merged[pair] = merged.get(pair, 0) + count
+        return merged
+
+    def coverage_by_rest(self, units: Iterable[int]) -> tuple[float, float, float]:
+        """:func:`cohesion.coverage` of ``units`` by all the other units of the page."""
+        own = self.of(units)
+        rest = {pair: self.total[pair] - count for pair, count in own.items() if self.total[pair] > count}
+        shared, weight = cohesion.coverage(own, rest)
+        rest_weight = self.total_weight - cohesion.weighted_size(own, minus=rest, total=self.total)
+        return shared, weight, rest_weight
 
 
 def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning: Tuning | None = None) -> Analysis:
@@ -249,13 +284,7 @@ def topic_coverage(analysis: Analysis, members: set[int]) -> tuple[float, float]
     """:func:`cohesion.coverage` of the units in ``members`` by the other body units of the page, and how much
     vocabulary there is to tell: the members' own, or nothing when the rest of the page is too short to show
     what it shares (``TOPIC_MIN_REST``; a short article's sections share few words with each other)."""
-    own: list[str] = []
-    rest: list[str] = []
-    for k, unit in enumerate(analysis.units):
-        (own if k in members else rest).extend(analysis.lines[i].text for i in unit)
-    shared, weight, rest_weight = cohesion.coverage(
-        cohesion.han_bigrams("\n".join(own)), cohesion.han_bigrams("\n".join(rest))
-    )
+    shared, weight, rest_weight = analysis.page_vocabulary().coverage_by_rest(members)
     return shared, weight if rest_weight >= TOPIC_MIN_REST else 0.0
 
 
@@ -298,12 +327,10 @@ def _resumes_before(analysis: Analysis, first: int, last: int) -> bool:
     """Whether the paragraph after units ``first..last`` reads on from the text before them rather than from
     them (what a section's next paragraph does with its own first one), by ``RESUME_MARGIN``."""
 
-    def bigrams(units: range) -> dict[str, int]:
-        return cohesion.han_bigrams("\n".join(analysis.lines[i].text for u in units for i in analysis.units[u]))
-
-    after = bigrams(range(last + 1, last + 2))
-    from_before = cohesion.coverage(after, bigrams(range(max(0, first - 3), first)))[0]
-    from_run = cohesion.coverage(after, bigrams(range(first, last + 1)))[0]
+    vocabulary = analysis.page_vocabulary()
+    after = vocabulary.of(range(last + 1, last + 2))
+    from_before = cohesion.coverage(after, vocabulary.of(range(max(0, first - 3), first)))[0]
+    from_run = cohesion.coverage(after, vocabulary.of(range(first, last + 1)))[0]
     return from_before >= from_run + RESUME_MARGIN
 
 
