@@ -2,8 +2,10 @@
 
 Documents stream through: per-document stages run one document at a time and corpus
 stages keep only their index, so memory stays bounded however long the input is.
-Every failure inside a stage becomes a rejected document with the error as its reason;
-a run never stops half way because of one bad document.
+Input that cannot be decoded or fails the intake checks becomes a rejected document with the
+error as its reason; a stage that fails on a document is skipped for that document with a
+``stage_error`` verdict, so no document is lost to a stage's own exception and a run never stops
+half way because of one bad document.
 """
 
 from __future__ import annotations
@@ -226,21 +228,62 @@ def _split_head(stages: list[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
 
 
 def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: IntakeOptions) -> Document:
-    current: str = INTAKE
     try:
         if doc.text is None:
             from cleanse.stages.encoding import ensure_decoded
 
             ensure_decoded(doc)
         check_intake(doc, intake)
-        for stage in stages:
-            if not doc.kept:
-                break
-            current = stage.name
-            doc = stage.process(doc)
-    except Exception as exc:  # the per-document guard: a failure becomes a reject, never a stopped run
-        doc.drop(current, f"error: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # bad input: a reject with the reason, never a stopped run
+        doc.drop(INTAKE, f"error: {type(exc).__name__}: {exc}")
+        return doc
+    for stage in stages:
+        if not doc.kept:
+            break
+        doc = _guarded(stage, doc)
     return doc
+
+
+def _guarded(stage: DocumentStage, doc: Document) -> Document:
+    """Run one stage; if the stage itself fails, undo what it did and go on without it.
+
+    A stage's bug must not cost the user the document: the document continues with the text it
+    had before the stage, and a verdict ``stage_error: <ExcType>`` (message in the evidence) says
+    which stage was skipped and why.
+    """
+    saved = _snapshot(doc)
+    try:
+        return stage.process(doc)
+    except Exception as exc:
+        _restore(doc, saved)
+        doc.flag(stage.name, 0, 0, f"{STAGE_ERROR}: {type(exc).__name__}", evidence=(str(exc)[:500],))
+        return doc
+
+
+STAGE_ERROR = "stage_error"
+
+
+def _snapshot(doc: Document) -> tuple[Any, ...]:
+    metadata = {key: value.copy() if isinstance(value, (list, dict)) else value for key, value in doc.metadata.items()}
+    return (
+        doc.text,
+        doc.original,
+        len(doc.changes),
+        doc._steps,
+        metadata,
+        doc.status,
+        doc.status_stage,
+        doc.status_reason,
+        doc.duplicate_of,
+    )
+
+
+def _restore(doc: Document, saved: tuple[Any, ...]) -> None:
+    text, original, changes, steps, metadata, status, status_stage, status_reason, duplicate_of = saved
+    doc.text, doc.original, doc._steps, doc.metadata = text, original, steps, metadata
+    del doc.changes[changes:]
+    doc.status, doc.status_stage, doc.status_reason = status, status_stage, status_reason
+    doc.duplicate_of = duplicate_of
 
 
 def _run_stage(stage: Stage, docs: Iterable[Document]) -> Iterator[Document]:

@@ -56,12 +56,33 @@ def test_stages_run_in_order_and_the_log_replays():
         assert replay(doc.original or "", doc.changes) == doc.text
 
 
-def test_a_failing_stage_rejects_the_document_and_the_run_goes_on():
+def test_a_failing_stage_is_skipped_for_that_document_and_the_document_goes_on():
     pipeline = Pipeline([Boom(), Upper()])
     docs = list(pipeline.run(_docs("fine", "boom here", "also fine")))
-    assert [d.status for d in docs] == ["kept", "dropped", "kept"]
-    assert docs[1].status_stage == "boom" and "RuntimeError: exploded" in (docs[1].status_reason or "")
-    assert pipeline.stats.balanced and pipeline.stats.dropped == 1
+    assert [d.status for d in docs] == ["kept", "kept", "kept"]
+    assert [d.text for d in docs] == ["FINE", "BOOM HERE", "ALSO FINE"]
+    verdicts = [c for c in docs[1].changes if c.stage == "boom"]
+    assert [(c.reason, c.evidence) for c in verdicts] == [("stage_error: RuntimeError", ("exploded",))]
+    assert not any(c.stage == "boom" for c in docs[0].changes)
+    assert replay(docs[1].original or "", docs[1].changes) == docs[1].text
+    assert pipeline.stats.balanced and pipeline.stats.dropped == 0
+
+
+class HalfDone(DocumentStage):
+    """Applies one edit, then fails: the edit must be undone with the stage."""
+
+    name = "half"
+
+    def process(self, doc: Document) -> Document:
+        doc.apply(self.name, [Edit(0, 1, "#", "half")])
+        doc.metadata["half"] = True
+        raise ValueError("after an edit")
+
+
+def test_a_failing_stage_leaves_no_trace_but_its_verdict():
+    doc = Pipeline([HalfDone()]).process(Document.from_text("text"))
+    assert doc.kept and doc.text == "text" and "half" not in doc.metadata
+    assert [(c.stage, c.reason, c.is_verdict) for c in doc.changes] == [("half", "stage_error: ValueError", True)]
 
 
 def test_empty_documents_are_rejected_with_a_reason():

@@ -1,4 +1,4 @@
-"""Switchable normalisations: HTML entities, invisible characters, NFC, fullwidth punctuation.
+"""Switchable normalisations: line endings, HTML entities, invisible characters, NFC, fullwidth punctuation.
 
 Each function returns edits against the text it is given, so the stage can log them.
 Fullwidth restoration puts back the marks that NFKC folding or an ASCII keyboard took
@@ -20,6 +20,7 @@ HTML_ENTITY = "html_entity"
 INVISIBLE_CHARACTER = "invisible_character"
 NFC_NORMALIZATION = "nfc_normalization"
 FULLWIDTH_PUNCTUATION = "fullwidth_punctuation"
+LINE_ENDING = "line_ending"
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 #: C0 controls but tab, line feed and carriage return; DEL and C1; zero-width and bidi marks; BOM.
@@ -41,6 +42,21 @@ _RESTORABLE_MARK = re.compile(  # the mark first, so the engine scans for it; th
     rf"|\?(?<=[{_CJK}].)(?![?a-z])(?!{_FOREIGN_LETTER})"
 )
 _PARENTHESES = re.compile(rf"\(([^()\n]{{0,80}}[{_CJK}][^()\n]{{0,80}})\)")
+
+
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+
+
+def normalize_line_endings(text: str) -> list[Edit]:
+    """Edits turning ``\\r\\n`` and a lone ``\\r`` into ``\\n``: every later stage reads lines split at ``\\n``,
+    so a page saved with old Mac or Windows line ends would otherwise be one line, or keep a stray ``\\r``.
+
+    >>> [(e.start, e.end, e.after) for e in normalize_line_endings("甲\\r\\n乙\\r丙")]
+    [(1, 3, '\\n'), (4, 5, '\\n')]
+    """
+    if "\r" not in text:
+        return []
+    return [Edit(m.start(), m.end(), "\n", LINE_ENDING) for m in _CARRIAGE_RETURN.finditer(text)]
 
 
 def unescape_html_entities(text: str) -> list[Edit]:
@@ -131,9 +147,27 @@ _CLUSTER = regex.compile(r"\P{M}\p{M}+")
 def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     """Edits turning ASCII ``, ? ! : ;`` and parentheses into fullwidth ones inside Chinese text.
 
+    A restored mark is Chinese punctuation itself, so a mark right after it is restored too (``中文?:`` ->
+    ``中文？：`` in one pass, not two): every edit is one character for one, so the passes until nothing
+    changes all index the same text, and cleaning the result again changes nothing.
+
     >>> [e.after for e in restore_fullwidth_punctuation("你好,世界(试行)。At 12:30, ok.")]
     ['，', '（', '）']
+    >>> [e.after for e in restore_fullwidth_punctuation("中文?:")]
+    ['？', '：']
     """
+    edits: dict[int, Edit] = {}
+    current = text
+    while found := _restore_fullwidth_once(current):
+        edits.update((edit.start, edit) for edit in found)
+        characters = list(current)
+        for edit in found:
+            characters[edit.start] = edit.after
+        current = "".join(characters)
+    return [edits[start] for start in sorted(edits)]
+
+
+def _restore_fullwidth_once(text: str) -> list[Edit]:
     marks = [
         Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
         for match in _RESTORABLE_MARK.finditer(text)

@@ -13,6 +13,7 @@ class EncodingOptions:
     the damaged text under the shipped character model before it is made.
     """
 
+    normalize_line_endings: bool = True
     unescape_html: bool = True
     fix_cjk_mojibake: bool = True
     fix_latin_mojibake: bool = True

@@ -20,6 +20,7 @@ from cleanse.stages.encoding.latin_mojibake import POSSIBLE_LATIN1_MOJIBAKE, fix
 from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN, realign_double_byte_runs
 from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake
 from cleanse.stages.encoding.normalize import (
+    normalize_line_endings,
     normalize_nfc,
     remove_invisible_characters,
     restore_fullwidth_punctuation,
@@ -122,6 +123,7 @@ def _fixers(
         return edits
 
     plan: list[tuple[bool, str, Callable[[str], list[Edit]]]] = [
+        (opts.normalize_line_endings, "line_endings", normalize_line_endings),
         (opts.unescape_html, "html_entities", unescape_html_entities),
         # tone marks are Latin-1 letters: annotations that read their characters go before the Latin-range repair
         (opts.strip_pinyin, "pinyin_annotations", strip_pinyin_annotations),

@@ -16,6 +16,8 @@ UNDECODABLE_BYTES = "undecodable_bytes"
 BINARY_CONTENT = "binary_content"
 STRAY_NUL = "stray_nul"
 _NUL = regex.compile("\x00+")
+#: repair rounds at most; the last round's edits are left unmade (and its damage flagged) if it still finds some
+MAX_ROUNDS = 3
 
 
 class EncodingRepair(DocumentStage):
@@ -28,9 +30,14 @@ class EncodingRepair(DocumentStage):
         ensure_decoded(doc, self.name)
         if not doc.kept or not doc.text:
             return doc
-        plan = repair_and_explain(doc.text, cast(EncodingOptions, self.options))
-        for _, edits in plan.steps:
-            doc.apply(self.name, edits)
+        options = cast(EncodingOptions, self.options)
+        plan = repair_and_explain(doc.text, options)
+        for _ in range(MAX_ROUNDS):  # a repair can uncover more damage: repeat until nothing changes (idempotence)
+            if not plan.steps:
+                break
+            for _, edits in plan.steps:
+                doc.apply(self.name, edits)
+            plan = repair_and_explain(doc.text, options)
         for start, end, reason in plan.damage:
             doc.flag(self.name, start, end, reason)
         return doc

@@ -234,6 +234,9 @@ class SpamLabeller(DocumentStage):
             ):
                 self._record(doc, rows, only_pieces=True)
                 self._cut_pieces(doc)
+                if not doc.text.strip():
+                    doc.drop(self.name, NO_ARTICLE_TEXT)
+                    return doc
                 rows = self._label(doc.text)
             self._record(doc, rows)
             return doc

@@ -15,15 +15,19 @@ compares against.
 from __future__ import annotations
 
 import functools
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+import regex
 
 from cleanse.stages.splice.mending import common_words_by_rank
 
 COMMON_FLOOR = 0.15
 MAX_CELLS = 8_000_000
 
+_HAN_RUN = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]{2,}")
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
 
@@ -45,7 +49,7 @@ def bigram_vectors(text: str, spans: Sequence[Sequence[tuple[int, int]]]) -> np.
     count = len(spans)
     if count == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     owner = np.full(len(codes) + 1, -1, dtype=np.int64)
     for unit, pieces in enumerate(spans):
         for start, end in pieces:
@@ -202,3 +206,52 @@ def _local_maxima(chosen: list[int], depths: np.ndarray) -> list[int]:
             continue
         kept.append(gap)
     return kept
+
+
+@functools.lru_cache(maxsize=1)
+def _common_bigram_weights() -> dict[str, float]:
+    words = common_words_by_rank()
+    scale = np.log(len(words) + 1.0)
+    return {
+        word: COMMON_FLOOR + (1.0 - COMMON_FLOOR) * float(np.log(rank)) / scale for rank, word in enumerate(words, 1)
+    }
+
+
+def han_bigrams(text: str) -> dict[str, int]:
+    """Counts of adjacent Han character pairs in ``text`` (pairs across a non-Han character are not counted)."""
+    counts: Counter[str] = Counter()
+    for run in _HAN_RUN.findall(text):
+        counts.update([run[i : i + 2] for i in range(len(run) - 1)])
+    return counts
+
+
+def coverage(part: dict[str, int], rest: dict[str, int]) -> tuple[float, float]:
+    """How much of ``part``'s vocabulary the ``rest`` of the page shares, and how much vocabulary that is.
+
+    Both bigram counts come from :func:`han_bigrams`. Each bigram of ``part`` weighs the square root of its
+    count times its commonness weight (a common word such as ``发展`` counts little, a name or a topic word
+    in full). Unlike the in-document IDF of :func:`bigram_vectors`, a word the whole page uses counts fully:
+    that is what a section shares with the rest of its own article, and what a spliced story lacks.
+    Returns ``(shared weight / total weight, total weight)``.
+    """
+    weights = _common_bigram_weights()
+    total = shared = 0.0
+    for pair, count in part.items():
+        weight = weights.get(pair, 1.0) * math.sqrt(count)
+        total += weight
+        if pair in rest:
+            shared += weight
+    return (shared / total if total else 1.0), total
+
+
+def weighted_size(
+    counts: dict[str, int], minus: dict[str, int] | None = None, total: dict[str, int] | None = None
+) -> float:
+    """The vocabulary weight :func:`coverage` gives ``counts``: each bigram's commonness weight times the square
+    root of its count. With ``minus`` and ``total``: how much the weight of ``total`` drops when ``counts``
+    are taken out of it, leaving ``minus`` (``total - counts``, zero counts left out)."""
+    weights = _common_bigram_weights()
+    sqrt = math.sqrt
+    if minus is None or total is None:
+        return sum(weights.get(pair, 1.0) * sqrt(count) for pair, count in counts.items())
+    return sum(weights.get(pair, 1.0) * (sqrt(total[pair]) - sqrt(minus.get(pair, 0))) for pair in counts)

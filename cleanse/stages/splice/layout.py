@@ -162,7 +162,7 @@ def classify(core: str, markup_heading: bool) -> Kind:
 
 def _han_prefix(text: str) -> np.ndarray:
     """``prefix[i]`` = number of Han characters in ``text[:i]`` (one numpy pass)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     han = ((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF)) | (codes >= 0x20000)
     prefix = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(han, out=prefix[1:])

@@ -25,6 +25,11 @@ _OPENS_NEW_PARAGRAPH = regex.compile(
     r"^(?:[“「『《【\[（(]|——|[一二三四五六七八九十]+、|\d+[、.．]|(?:\d{2,4}|[０-９]{2,4})年|\d{1,2}月\d{1,2}日)"
 )
 _HAN = regex.compile(r"\p{Han}")
+#: a short line opening with a section number and holding no clause of its own is a sub-heading
+_NUMBERED_HEADING = regex.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十百]+[章节])"
+    r"[^，,；;。！？!?]*$"
+)
 _NO_JOIN_ENDINGS = ("——", "—", "──", ":", "：")
 
 
@@ -62,6 +67,8 @@ def mend_score(first: Line, second: Line) -> int:
     if first.ends_sentence or first.markup_heading or second.markup_heading or second.opens_with_dateline:
         return -1
     if left.endswith(_NO_JOIN_ENDINGS) or first.text.endswith("  "):
+        return -1
+    if len(left) <= HEADING_MAX_CHARS and _NUMBERED_HEADING.match(left):  # 一、基本情况 / （二）主要做法
         return -1
     score = 0
     if first.han > HEADING_MAX_CHARS:

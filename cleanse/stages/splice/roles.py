@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanse.stages.splice.layout import Kind, ad_hits
-from cleanse.stages.splice.segmenter import AD_RATE, Analysis, body_size, cue_strength
+from cleanse.stages.splice.segmenter import (
+    AD_RATE,
+    TOPIC_MIN_WEIGHT,
+    Analysis,
+    body_size,
+    cue_strength,
+    topic_bar,
+    topic_coverage,
+)
 
 MAIN = "main"
 OFF_TOPIC = "off_topic"
@@ -51,6 +59,8 @@ STORY_LABELS = ("article", "credit", "furniture")  # a cut story keeps its own b
 FIRST_STORY_BONUS = 1.5
 AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
+#: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
+STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +91,46 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
+    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence)]
+    if kept:
+        _merge_into(analysis, kept, main)
+        stories = [s for s in stories if s not in kept]
+        roles = {s: roles[s] for s in stories}
+        evidence = {s: cues for s, cues in evidence.items() if s in stories}
     lines = [_line_plan(analysis, i, roles) for i in range(len(analysis.lines))]
     return Plan(analysis, main, roles, evidence, lines)
+
+
+def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]]) -> bool:
+    """Whether a story the segmentation set apart shows that it is not part of the page's article.
+
+    Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
+    or jump mark), the spam stage's ad labels on its lines, a paragraph duplicated elsewhere, or a topic
+    the rest of the page does not share: at least ``TOPIC_MIN_WEIGHT`` of vocabulary of which the rest of
+    the page's body text shares less than :func:`~.segmenter.topic_bar` (more on a page whose layout shows
+    several stories: there a splice is likelier). Headings and short label lines are no evidence:
+    sub-headings inside one article look the same (``基本案情``, ``专家提醒节约用电``).
+    """
+    if any(cue in STORY_CUES for cue in evidence.get(story, ())):
+        return True
+    members = [i for i, s in enumerate(analysis.line_story) if s == story]
+    if any((label := analysis.labels[i]) and label.get("label") in ("ad", "spam") for i in members):
+        return True
+    marks = (Kind.CONTINUATION, Kind.JUMP)
+    if any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3]):
+        return True
+    units = {k for k, number in enumerate(analysis.unit_story) if number == story}
+    if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
+        return True
+    shared, weight = topic_coverage(analysis, units)
+    return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
+
+
+def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:
+    """Give the units and lines of ``stories`` to the ``main`` story: they are sections of the article."""
+    merged = set(stories)
+    analysis.unit_story = [main if s in merged else s for s in analysis.unit_story]
+    analysis.line_story = [main if s in merged else s for s in analysis.line_story]
 
 
 def _story_evidence(analysis: Analysis) -> dict[int, tuple[str, ...]]:

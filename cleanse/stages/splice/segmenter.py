@@ -14,7 +14,7 @@ The order of work matters and follows what a reader would do with a cut-up page:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,7 +35,7 @@ LABEL_KINDS = {
     "spam": Kind.AD,
 }
 LAYOUT_FURNITURE = (Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP, Kind.ELLIPSIS, Kind.COLUMN, Kind.KICKER)
-CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME)
+CROSSABLE = (Kind.CAPTION, Kind.PHOTO_CREDIT, Kind.AD, Kind.CHROME, Kind.NOTICE)
 CUE_WEIGHTS = {
     "continuation_mark": 3.0,
     "closing_dateline": 3.0,
@@ -49,6 +49,16 @@ CUE_WEIGHTS = {
     "ad_lines": 0.5,
 }
 LEAD_MAX_UNITS = 2
+#: line kinds that show a page is laid out with several stories (a newspaper page, a portal's front page)
+STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP})
+#: a story without layout of its own is cut only when the rest of the page shares less than this share of its
+#: vocabulary (the higher bar on a page whose layout shows other stories), and it has at least this much
+#: vocabulary (commonness-weighted bigrams) to tell; see docs/splice.md
+TOPIC_SHARED = 0.10
+TOPIC_SHARED_LAID_OUT = 0.15
+TOPIC_MIN_WEIGHT = 25.0
+TOPIC_MIN_REST = 150.0
+RESUME_MARGIN = 0.1
 MAX_WINDOW_UNITS = 400
 AD_RATE = 1.2
 
@@ -88,6 +98,41 @@ class Analysis:
     mends: list[tuple[int, int]] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)
     repeated_headings: dict[int, int] = field(default_factory=dict)
+    vocabulary: PageVocabulary | None = None
+
+    def page_vocabulary(self) -> PageVocabulary:
+        """The Han bigrams of every paragraph unit, built once per page (the topic tests ask many times)."""
+        if self.vocabulary is None:
+            self.vocabulary = PageVocabulary(self)
+        return self.vocabulary
+
+
+class PageVocabulary:
+    """Bigram counts per paragraph unit and for the whole page, so a unit set's coverage by the rest of the
+    page costs the set's own vocabulary, not the page's."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        lines = analysis.lines
+        texts = ["\n".join(lines[i].text for i in unit) for unit in analysis.units]
+        self.units = [cohesion.han_bigrams(text) for text in texts]
+        self.total = cohesion.han_bigrams("\n".join(texts))
+        self.total_weight = cohesion.weighted_size(self.total)
+
+    def of(self, units: Iterable[int]) -> dict[str, int]:
+        """The bigram counts of ``units`` together, in page order."""
+        merged: dict[str, int] = {}
+        for unit in sorted(units):
+            for pair, count in self.units[unit].items():
+                merged[pair] = merged.get(pair, 0) + count
+        return merged
+
+    def coverage_by_rest(self, units: Iterable[int]) -> tuple[float, float, float]:
+        """:func:`cohesion.coverage` of ``units`` by all the other units of the page."""
+        own = self.of(units)
+        rest = {pair: self.total[pair] - count for pair, count in own.items() if self.total[pair] > count}
+        shared, weight = cohesion.coverage(own, rest)
+        rest_weight = self.total_weight - cohesion.weighted_size(own, minus=rest, total=self.total)
+        return shared, weight, rest_weight
 
 
 def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning: Tuning | None = None) -> Analysis:
@@ -222,7 +267,71 @@ def _find_stories(analysis: Analysis, tuning: Tuning) -> None:
     merged = insertions.split_off_outliers(vectors, merged, strength, tuning)
     sizes = [sum(body_chars(lines[i]) for i in unit) for unit in units]
     analysis.unit_story = insertions.split_off_insertions(vectors, merged, strength, sizes, tuning)
+    analysis.unit_story = _split_off_headed_briefs(analysis, cues)
     analysis.line_story = _story_per_line(analysis)
+
+
+def topic_bar(analysis: Analysis) -> float:
+    """The share of a story's vocabulary the rest of its page must reach for the story to be one of its sections.
+
+    Lower on a page that shows no layout of several stories (a plain article), higher on one that does.
+    """
+    laid_out = any(kind in STORY_KINDS for kind in analysis.kinds)
+    return TOPIC_SHARED_LAID_OUT if laid_out else TOPIC_SHARED
+
+
+def topic_coverage(analysis: Analysis, members: set[int]) -> tuple[float, float]:
+    """:func:`cohesion.coverage` of the units in ``members`` by the other body units of the page, and how much
+    vocabulary there is to tell: the members' own, or nothing when the rest of the page is too short to show
+    what it shares (``TOPIC_MIN_REST``; a short article's sections share few words with each other)."""
+    shared, weight, rest_weight = analysis.page_vocabulary().coverage_by_rest(members)
+    return shared, weight if rest_weight >= TOPIC_MIN_REST else 0.0
+
+
+def _split_off_headed_briefs(analysis: Analysis, cues: list[tuple[str, ...]]) -> list[int]:
+    """A brief laid into an article under its own title: a heading, one or two paragraphs, then the article
+    goes on with no heading at all (a section would run to the next heading), and the page shares little
+    of the brief's vocabulary. Such a run becomes a story of its own (the roles step still asks for the
+    same evidence of every story it cuts)."""
+    story = list(analysis.unit_story)
+    bar = topic_bar(analysis)
+    next_story = max(story, default=-1) + 1
+    count = len(story)
+    k = 1
+    while k < count - 1:
+        opening = cues[k - 1]
+        if not any(cue in ("heading", "markup_heading") for cue in opening) or cue_strength(opening) >= STRONG_CUE:
+            k += 1
+            continue
+        best: tuple[float, int] | None = None
+        for length in (1, 2):
+            last = k + length - 1
+            if last >= count - 1 or cues[last] or any(story[u] != story[k - 1] for u in range(k, last + 2)):
+                continue
+            shared, weight = topic_coverage(analysis, set(range(k, last + 1)))
+            if weight < TOPIC_MIN_WEIGHT or shared >= bar or not _resumes_before(analysis, k, last):
+                continue
+            if best is None or shared < best[0]:
+                best = (shared, length)
+        if best is None:
+            k += 1
+            continue
+        for u in range(k, k + best[1]):
+            story[u] = next_story
+        next_story += 1
+        k += best[1] + 1
+    return story
+
+
+def _resumes_before(analysis: Analysis, first: int, last: int) -> bool:
+    """Whether the paragraph after units ``first..last`` reads on from the text before them rather than from
+    them (what a section's next paragraph does with its own first one), by ``RESUME_MARGIN``."""
+
+    vocabulary = analysis.page_vocabulary()
+    after = vocabulary.of(range(last + 1, last + 2))
+    from_before = cohesion.coverage(after, vocabulary.of(range(max(0, first - 3), first)))[0]
+    from_run = cohesion.coverage(after, vocabulary.of(range(first, last + 1)))[0]
+    return from_before >= from_run + RESUME_MARGIN
 
 
 def _ad_rate(analysis: Analysis, members: list[int]) -> float:
