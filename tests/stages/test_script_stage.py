@@ -197,3 +197,9 @@ def test_japanese_only_forms_leave_out_characters_chinese_writes() -> None:
     forms = japanese_only_forms()
     assert {"県", "広", "覚", "戦", "駅"} <= forms
     assert not {"研", "予", "概", "欠", "萌", "郎", "国", "会", "の"} & forms
+
+
+def test_a_name_character_whose_simplified_form_is_beyond_the_bmp_is_no_evidence() -> None:
+    """暐 simplifies only to 𬀩 (CJK Extension E): Simplified text keeps 暐, so a line holding only it stays."""
+    assert cleanse.clean("主持人：薛英暐") == "主持人：薛英暐"
+    assert cleanse.clean("獲獎者名單：曾頔、薛英暐。") == "获奖者名单：曾𬱖、薛英𬀩。"  # converted on other evidence

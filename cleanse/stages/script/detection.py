@@ -157,6 +157,7 @@ def _classes() -> np.ndarray:
     for regional in ("TWVariants.txt", "HKVariants.txt"):
         valid_traditional.update(value for values in load_candidates(regional).values() for value in values)
     traditional_only = {key for key, values in to_simplified.items() if key not in values} - valid_simplified
+    traditional_only -= _simplified_only_beyond_bmp(to_simplified)
     simplified_only = {key for key, values in to_traditional.items() if key not in values} - valid_traditional
     classes = np.zeros(0x110000, dtype=np.uint8)  # every code point, so lookups need no bounds check
     for low, high in _HAN_RANGES:
@@ -167,6 +168,19 @@ def _classes() -> np.ndarray:
     for low, high in _KANA_RANGES:
         classes[low : high + 1] = _KANA
     return classes
+
+
+def _simplified_only_beyond_bmp(to_simplified: dict[str, tuple[str, ...]]) -> set[str]:
+    """Characters (暐, 頔) whose every Simplified form lies beyond the BMP (𬀩, 𬱖, CJK Extension E, 2015).
+
+    Simplified text keeps writing them as they are, notably in names, since few fonts show the new forms; so
+    they are no evidence that a line is Traditional. A line converted on other evidence still converts them.
+    """
+    return {
+        key
+        for key, values in to_simplified.items()
+        if len(key) == 1 and ord(key) < 0x10000 and all(ord(value[0]) >= 0x10000 for value in values)
+    }
 
 
 @lru_cache(maxsize=1)
