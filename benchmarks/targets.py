@@ -360,12 +360,16 @@ def measure_path(record: Any, path: str) -> float | None:
 
 
 def verdict(value: float, target: Target) -> str:
-    """``meets`` or ``MISSES by ...`` (absolute and relative to the bound).
+    """``meets`` or ``MISSES by ...`` (absolute, and relative to the bound unless the bound is 0).
 
     >>> verdict(0.9, Target(9, "x", "c", ("v",), 0.95, ">="))
     'MISSES by 0.05 (5.3%)'
+    >>> verdict(12, Target(20, "x", "c", ("v",), 0, "<="))
+    'MISSES by 12'
     """
     gap = target.bound - value if target.direction == ">=" else value - target.bound
     if gap <= 0:
         return "meets"
+    if target.bound == 0:
+        return f"MISSES by {gap:.3g}{target.unit}"
     return f"MISSES by {gap:.3g}{target.unit} ({100 * gap / abs(target.bound):.1f}%)"

@@ -12,6 +12,7 @@ from benchmarks import no_harm
 from benchmarks.common import write_result
 from benchmarks.summary import hard_misses, target_rows
 from cleanse.document import Document, Edit
+from cleanse.pipeline import Pipeline
 from cleanse.stages.encoding.stage import EncodingRepair
 
 HEAD = {"commit": "b" * 40, "dirty": False}
@@ -36,6 +37,24 @@ def test_clean_corpora_format(tmp_path: Path) -> None:
         ("一篇干净的短文。\n第二段。", "dev"),
     ]
     assert documents[0].id.endswith(":x") and documents[1].id.endswith(":3")
+
+
+def test_expected_output_exclusions_halves_and_lone_runs(tmp_path: Path) -> None:
+    records = [
+        {"id": "t", "text": "黨建引領發展", "expected_pipeline": "党建引领发展", "half": "tune", "run": "alone"},
+        {"id": "t-wrong", "text": "黨建引領發展", "half": "test", "run": "alone"},  # no expectation: harmed
+        {"id": "same", "text": "一句干净的话。", "half": "test", "run": "alone"},
+        {"id": "twin", "text": "一句干净的话。", "half": "test", "run": "alone"},  # alone: not a duplicate
+        {"id": "f", "text": "责任编辑：王明", "pipeline": "furniture", "pipeline_why": "credit", "half": "test"},
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    documents = list(no_harm.clean_corpora([tmp_path]))
+    assert [d.split for d in documents] == ["dev", "test", "test", "test", "test"]
+    result = no_harm.measure_clean(Pipeline.default, documents)
+    assert (result["documents"], result["unchanged"], result["harmed"]) == (4, 3, 1)
+    assert result["harmed_examples"][0]["id"].endswith(":t-wrong")
+    assert result["excluded"] == {"furniture": 1} and result["test"]["excluded"] == {"furniture": 1}
+    assert result["dev"]["unchanged_fraction"] == 1.0 and result["pipeline_runs"] == [4, 4]
 
 
 def test_a_deliberately_broken_stage_fails_the_no_harm_hard_target(

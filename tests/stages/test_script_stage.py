@@ -174,3 +174,32 @@ def test_ascii_passes_untouched(text: str) -> None:
 def test_arbitrary_text_never_crashes(text: str) -> None:
     doc = _run(text)
     assert replay(text, doc.changes) == doc.text
+
+
+@pytest.mark.parametrize(
+    "japanese",
+    [
+        "副錯覚電池主婦動物溝出演者分割トレーナー職人隠すオークション。",  # kana
+        "愛知県西多摩郡奥多摩町月島31丁目9番12号",  # no kana, but 県 is a Japanese-only form
+        "広島県の長間にある書店",
+    ],
+)
+def test_japanese_lines_are_not_converted(japanese: str) -> None:
+    doc = ScriptConversion().process(Document.from_text(f"{japanese}\n黨建引領發展"))
+    assert doc.text == f"{japanese}\n党建引领发展"
+    reasons = [c.reason for c in doc.changes if c.start < len(japanese)]
+    assert "japanese_kept" in reasons and SCRIPT_CONVERTED not in reasons
+
+
+def test_japanese_only_forms_leave_out_characters_chinese_writes() -> None:
+    from cleanse.stages.script.detection import japanese_only_forms
+
+    forms = japanese_only_forms()
+    assert {"県", "広", "覚", "戦", "駅"} <= forms
+    assert not {"研", "予", "概", "欠", "萌", "郎", "国", "会", "の"} & forms
+
+
+def test_a_name_character_whose_simplified_form_is_beyond_the_bmp_is_no_evidence() -> None:
+    """暐 simplifies only to 𬀩 (CJK Extension E): Simplified text keeps 暐, so a line holding only it stays."""
+    assert cleanse.clean("主持人：薛英暐") == "主持人：薛英暐"
+    assert cleanse.clean("獲獎者名單：曾頔、薛英暐。") == "获奖者名单：曾𬱖、薛英𬀩。"  # converted on other evidence

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cleanse import Pipeline
 from cleanse.document import Document, replay
 from cleanse.errors import ConfigError
-from cleanse.stages.spam import SpamLabeller, SpamOptions, labels_match, line_actions, set_aside_entries
+from cleanse.stages.spam import SpamLabeller, SpamOptions, label_lines, labels_match, line_actions, set_aside_entries
 
 PAGE = "\n".join(
     [
@@ -213,3 +213,34 @@ def test_two_dropped_pieces_of_one_line_do_not_overlap() -> None:
     assert doc.kept
     assert "百家乐" not in doc.text and "n67r2npk5" not in doc.text
     assert doc.text.count("新学期开始了") == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ОАО «Мухина, Бобылева и Зимина»",
+        "Số 63 Khu 90 Lê Văn Sỹ Xã Tân Phú Đông Lạng Sơn 36566",
+        "Trần Công ty Trách nhiệm hữu hạn",
+        "העצמון 63, סער, 7903675",
+        "Tôi tại chỉ để thì với bạn giống với.",
+        "Die Temperatur liegt bei 31 °C ± 77 °C.",
+    ],
+)
+def test_a_line_without_han_needs_evidence_to_be_junk(line: str) -> None:
+    assert [found.label for found in label_lines(line)] == ["article"]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [("首页 > 新闻 > 国内", "chrome"), ("Tel: 010-62345678", "ad"), ("电话：010-62345678", "ad")],
+)
+def test_chinese_chrome_and_bare_contact_lines_still_caught(line: str, label: str) -> None:
+    assert [found.label for found in label_lines(line)] == [label]
+
+
+def test_a_page_of_names_in_an_alphabet_is_not_a_repetition_junk_page() -> None:
+    names = [f"{first} {last}sson" for first in ("Anna", "Lars", "Karin", "Erik") for last in ("Karl", "Lar", "Nil")]
+    text = "\n".join(names)
+    doc = SpamLabeller().process(Document.from_text(text))
+    assert doc.kept and doc.text == text
+    assert doc.metadata["page_signals"]["top_4gram"] > 0.16  # the letter 4-gram is frequent, and not evidence

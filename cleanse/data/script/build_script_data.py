@@ -7,7 +7,9 @@ Usage (from the repository root)::
 
 It copies, unchanged, the OpenCC dictionaries and configurations that the Chinese
 (Simplified, Traditional, Taiwan, Hong Kong) conversions use, skips the Japanese
-ones, copies OpenCC's LICENSE, and copies ``testcases.json`` into tests/data/script/.
+ones except ``JPShinjitaiCharacters.txt`` (read by script detection: a Japanese-only character form marks a
+line as Japanese, which is never converted), copies OpenCC's LICENSE, and copies ``testcases.json`` into
+tests/data/script/.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parents[2] / "tests" / "data" / "script"
 SKIPPED_PREFIXES = ("JP", "t2jp", "jp2t")
+KEPT_JAPANESE = ("JPShinjitaiCharacters.txt",)
 
 
 def _wanted(name: str) -> bool:
-    return not Path(name).name.startswith(SKIPPED_PREFIXES)
+    return Path(name).name in KEPT_JAPANESE or not Path(name).name.startswith(SKIPPED_PREFIXES)
 
 
 def build(wheel: Path) -> None:

@@ -6,6 +6,11 @@ conversion always changes, and that no conversion can produce as Simplified outp
 too (皇后), and regional standard forms (Taiwan ``群``, Hong Kong ``台``) count as Traditional.
 A numpy lookup array classifies every code point of a text at once, and cumulative sums give the
 counts of every paragraph without a Python loop over characters.
+
+Japanese is told apart by positive evidence only: kana, or a Japanese shinjitai form (県, 広, 覚, from
+OpenCC's ``JPShinjitaiCharacters.txt``) that no Chinese dictionary of OpenCC uses. Such a line is Japanese,
+not Traditional Chinese, and is never converted. Kanji-only Japanese (a name such as 山田 真綾) carries no
+such evidence and cannot be told from Traditional Chinese.
 """
 
 from __future__ import annotations
@@ -30,7 +35,32 @@ MIXED_SHARE = 0.05
 MIXED_MINIMUM = 2
 """...and at least this many characters (one stray character is a quotation or a name, not a mix)."""
 
-_OTHER, _HAN, _TRADITIONAL_ONLY, _SIMPLIFIED_ONLY = 0, 1, 2, 3
+_OTHER, _HAN, _TRADITIONAL_ONLY, _SIMPLIFIED_ONLY, _JAPANESE_ONLY, _KANA = 0, 1, 2, 3, 4, 5
+_KANA_RANGES = (
+    (0x3041, 0x3096),  # hiragana letters (not the shared marks U+3099-309C)
+    (0x309D, 0x309F),
+    (0x30A1, 0x30FA),  # katakana letters (not U+30FB ・ nor U+30FC ー, used in Chinese text too)
+    (0x30FD, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0xFF66, 0xFF6F),  # halfwidth katakana (not the halfwidth prolonged sound mark)
+    (0xFF71, 0xFF9D),
+)
+_CHINESE_PHRASE_FILES = (
+    "STPhrases.txt",
+    "TSPhrases.txt",
+    "TWPhrases.txt",
+    "HKPhrases.txt",
+    "TWVariantsPhrases.txt",
+    "HKVariantsPhrases.txt",
+)
+_CHINESE_CHARACTER_FILES = (
+    "TSCharacters.txt",
+    "STCharacters.txt",
+    "TWVariants.txt",
+    "HKVariants.txt",
+    "TWVariantsRev.txt",
+    "HKVariantsRev.txt",
+)
 _HAN_RANGES = (
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
@@ -87,6 +117,8 @@ class ParagraphCounts:
     traditional: np.ndarray
     simplified: np.ndarray
     label_codes: np.ndarray
+    japanese: np.ndarray
+    """Per line, kana and Japanese-only character forms: positive evidence that the line is Japanese."""
 
     @property
     def labels(self) -> list[str]:
@@ -125,26 +157,66 @@ def _classes() -> np.ndarray:
     for regional in ("TWVariants.txt", "HKVariants.txt"):
         valid_traditional.update(value for values in load_candidates(regional).values() for value in values)
     traditional_only = {key for key, values in to_simplified.items() if key not in values} - valid_simplified
+    traditional_only -= _simplified_only_beyond_bmp(to_simplified)
     simplified_only = {key for key, values in to_traditional.items() if key not in values} - valid_traditional
     classes = np.zeros(0x110000, dtype=np.uint8)  # every code point, so lookups need no bounds check
     for low, high in _HAN_RANGES:
         classes[low : high + 1] = _HAN
     classes[[ord(c) for c in traditional_only - simplified_only]] = _TRADITIONAL_ONLY
     classes[[ord(c) for c in simplified_only - traditional_only]] = _SIMPLIFIED_ONLY
+    classes[[ord(c) for c in japanese_only_forms()]] = _JAPANESE_ONLY
+    for low, high in _KANA_RANGES:
+        classes[low : high + 1] = _KANA
     return classes
+
+
+def _simplified_only_beyond_bmp(to_simplified: dict[str, tuple[str, ...]]) -> set[str]:
+    """Characters (暐, 頔) whose every Simplified form lies beyond the BMP (𬀩, 𬱖, CJK Extension E, 2015).
+
+    Simplified text keeps writing them as they are, notably in names, since few fonts show the new forms; so
+    they are no evidence that a line is Traditional. A line converted on other evidence still converts them.
+    """
+    return {
+        key
+        for key, values in to_simplified.items()
+        if len(key) == 1 and ord(key) < 0x10000 and all(ord(value[0]) >= 0x10000 for value in values)
+    }
+
+
+@lru_cache(maxsize=1)
+def japanese_only_forms() -> frozenset[str]:
+    """Japanese shinjitai forms (県, 広, 覚) that no Chinese character or phrase dictionary of OpenCC holds.
+
+    A form Chinese also writes (研, 予, 概, 欠) occurs in those dictionaries and is not evidence.
+    """
+    chinese: set[str] = set()
+    for name in _CHINESE_CHARACTER_FILES + _CHINESE_PHRASE_FILES:
+        for key, values in load_candidates(name).items():
+            chinese.update(key)
+            for value in values:
+                chinese.update(value)
+    shinjitai = load_candidates("JPShinjitaiCharacters.txt")
+    return (
+        frozenset(form for form, traditional in shinjitai.items() if len(form) == 1 and form not in traditional)
+        - chinese
+    )
 
 
 _FIELD_BITS = 21
 _FIELD_MASK = (1 << _FIELD_BITS) - 1
 
 
-_PACKED = np.array([0, 1, 1 + (1 << _FIELD_BITS), 1 + (1 << 2 * _FIELD_BITS)], dtype=np.int64)
+_PACKED = np.array([0, 1, 1 + (1 << _FIELD_BITS), 1 + (1 << 2 * _FIELD_BITS), 1, 0], dtype=np.int64)
 """Per class, the three counts (Han, Traditional-only, Simplified-only) packed into one integer:
 summing packed weights counts all three at once; each field holds up to 2**21 - 1 characters."""
 
 
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _han_mask(classes: np.ndarray) -> np.ndarray:
+    return (classes != _OTHER) & (classes != _KANA)
 
 
 def _code_classes(text: str) -> np.ndarray:
@@ -171,11 +243,22 @@ def paragraph_counts(text: str) -> ParagraphCounts:
         simplified = packed >> 2 * _FIELD_BITS
     else:
         counts = []
-        for hits in (classes != _OTHER, classes == _TRADITIONAL_ONLY, classes == _SIMPLIFIED_ONLY):
+        for hits in (_han_mask(classes), classes == _TRADITIONAL_ONLY, classes == _SIMPLIFIED_ONLY):
             cumulative = np.concatenate(([0], np.cumsum(hits, dtype=np.int64)))
             counts.append(cumulative[ends] - cumulative[starts])
         han, traditional, simplified = counts
-    return ParagraphCounts(starts, ends, han, traditional, simplified, _label_codes(han, traditional, simplified))
+    japanese = _japanese_counts(classes, starts, ends)
+    labels = _label_codes(han, traditional, simplified)
+    return ParagraphCounts(starts, ends, han, traditional, simplified, labels, japanese)
+
+
+def _japanese_counts(classes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Kana and Japanese-only forms per line; one comparison when the text has none (the usual case)."""
+    hits = classes >= _JAPANESE_ONLY
+    if not hits.any():
+        return np.zeros(len(starts), dtype=np.int64)
+    cumulative = np.concatenate(([0], np.cumsum(hits, dtype=np.int64)))
+    return cumulative[ends] - cumulative[starts]
 
 
 def _label_codes(han: np.ndarray, traditional: np.ndarray, simplified: np.ndarray) -> np.ndarray:
@@ -201,7 +284,7 @@ def detect_script(text: str) -> ScriptVerdict:
     if text.isascii():
         return ScriptVerdict(NONE)
     classes = _code_classes(text)
-    han = int(np.count_nonzero(classes))
+    han = int(np.count_nonzero(_han_mask(classes)))
     traditional = int(np.count_nonzero(classes == _TRADITIONAL_ONLY))
     simplified = int(np.count_nonzero(classes == _SIMPLIFIED_ONLY))
     return ScriptVerdict(label_for(han, traditional, simplified), han, traditional, simplified)

@@ -29,6 +29,7 @@ from cleanse.stages.script.detection import (
 
 SCRIPT_CONVERTED = "script_converted"
 MIXED_SCRIPT = "mixed_script"
+JAPANESE_KEPT = "japanese_kept"
 
 TRADITIONAL_CONFIGS = {"standard": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
 """``to_traditional`` variants and their OpenCC configurations."""
@@ -120,16 +121,29 @@ class ScriptConversion(DocumentStage):
             start, end = int(counts.starts[index]), int(counts.ends[index])
             evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
             doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
+        for index in self._japanese_lines(counts):
+            start, end = int(counts.starts[index]), int(counts.ends[index])
+            japanese = (f"kana_or_japanese_forms={int(counts.japanese[index])}",)
+            doc.flag(self.name, start, end, JAPANESE_KEPT, evidence=japanese)
         edits = self._edits(text, counts, converting)
         doc.apply(self.name, edits)
         doc.metadata[self.name] = self._summary(counts, converting, len(edits))
         return doc
 
     def _paragraphs_to_convert(self, counts: ParagraphCounts) -> list[int]:
+        candidates = self._candidates(counts)
+        return candidates[counts.japanese[candidates] == 0].tolist()
+
+    def _japanese_lines(self, counts: ParagraphCounts) -> list[int]:
+        """Lines the labels would convert that hold kana or Japanese-only forms: Japanese, kept as written."""
+        candidates = self._candidates(counts)
+        return candidates[counts.japanese[candidates] > 0].tolist()
+
+    def _candidates(self, counts: ParagraphCounts) -> np.ndarray:
         wanted = SIMPLIFIED if self.options.target == "simplified" else TRADITIONAL
         other = TRADITIONAL if wanted == SIMPLIFIED else SIMPLIFIED
         labels = (other, MIXED) if self.options.convert_mixed else (other,)
-        return counts.lines_labelled(*labels).tolist()
+        return counts.lines_labelled(*labels)
 
     def _edits(self, text: str, counts: ParagraphCounts, paragraphs: list[int]) -> list[Edit]:
         """Edits for the chosen paragraphs, URLs and e-mail addresses excluded.

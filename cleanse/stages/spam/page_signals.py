@@ -16,12 +16,14 @@ punctuation and spaces break them and a table of figures or dates does not read 
   pages made of ads).
 
 Used to drop, with Gopher's thresholds (Rae et al. 2021, appendix A; Chinese pipelines such as ChineseWebText and
-MAP-CC filter with rules of the same kind, counting characters): characters of repeated non-prose lines above
-0.20, top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more characters (letters for the n-grams; a
-short text repeats a name without being junk). Han share, mean line length, entropy and junk-line characters
-are reported only: a page in another language or script, a list of short headlines or a table is not junk for
-that, and a short article under a large ad block keeps its article once the junk lines are cut (the stage drops
-a page left without article text, and one mostly of keyword spam, on its own).
+MAP-CC filter with rules of the same kind, counting characters): characters of repeated non-prose lines above 0.20,
+top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more characters (letters for the n-grams; a short text
+repeats a name without being junk). The n-gram rules apply only when Han characters are at least ``HAN_UNIT_SHARE``
+of the letters: a Han character is a unit like Gopher's word, but a letter of an alphabet is not, and a page of
+Swedish or Armenian names repeats letter 4-grams (``-sson``, ``-յան``) without being junk. Han share, mean line
+length, entropy and junk-line characters are reported only: a page in another language or script, a list of short
+headlines or a table is not junk for that, and a short article under a large ad block keeps its article once the
+junk lines are cut (the stage drops a page left without article text, and one mostly of keyword spam, on its own).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from cleanse.stages.spam.normalise import code_points, han_mask
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
 MIN_CHARS = 100
+HAN_UNIT_SHARE = 0.5
+"""The character n-gram rules need at least this share of the letters to be Han (see the module docstring)."""
 """Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
@@ -69,7 +73,7 @@ class PageSignals:
         reasons = []
         if self.chars >= MIN_CHARS and self.dup_junk_chars > DUP_LINE_CHARS:
             reasons.append(f"dup_junk_chars {self.dup_junk_chars:.2f} > {DUP_LINE_CHARS}")
-        if self.letters >= MIN_CHARS:
+        if self.letters >= MIN_CHARS and self.han_share * self.chars >= HAN_UNIT_SHARE * self.letters:
             for n, limit in TOP_NGRAM.items():
                 value = getattr(self, f"top_{n}gram")
                 if value > limit:

@@ -3,6 +3,10 @@
 A rule fires on the *kind* of junk (a keyword list without sentences, a breadcrumb of short parts between
 separators, a contact line that is mostly a phone number), never on one phrase, and each demands more than
 one weak sign, so a news sentence that mentions a hotline, a price or a brand stays an article.
+
+A line without Han characters (a Vietnamese address, a Russian company name, a Hebrew street) is not junk for
+lacking Chinese: the shape rules, which read Chinese menus and breadcrumbs, need a lexicon word on such a line
+(a navigation or ad word), and a contact line needs most of it to be the number (``FOREIGN_PHONE_SHARE``).
 """
 
 from __future__ import annotations
@@ -81,6 +85,10 @@ def _only_weak_words(weights: dict[str, float]) -> bool:
         and weights.get(AD, 0.0) < 2.5
     )
 
+
+FOREIGN_PHONE_SHARE = 0.4
+"""Share of a Han-less line a phone number must fill to make it a contact line without an ad word (a postcode
+closing an address in another script fills less)."""
 
 _PHOTO_CUE, _PICTURE_CUE = patterns.PHOTO_CREDIT_CUES
 _NOTHING = Verdict(ARTICLE, 0.0, (NO_RULE,))
@@ -184,9 +192,10 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
         elif f.urls[i] and sentences == 0:
             yield Verdict(SPAM, 0.75, (SPAM_URL, *_words(hits.words, SPAM)))
 
+    foreign = f.han[i] == 0  # only lexicon words, not the shape alone, make such a line chrome or an ad
     if n <= 80 and sentences == 0:
         separators = f.separators[i]
-        if separators and n / (separators + 1) <= 15:
+        if separators and n / (separators + 1) <= 15 and (not foreign or CHROME in weights):
             yield Verdict(CHROME, 0.85 + (0.1 if CHROME in weights else 0.0), (BREADCRUMB, *_words(hits.words, CHROME)))
         if weights.get(CHROME, 0.0) >= 1 and n <= 30:
             yield Verdict(CHROME, 0.8, (NAVIGATION_WORDS, *_words(hits.words, CHROME)))
@@ -195,7 +204,7 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
         menu_like = (
             commas == 0 and words >= 4 and n / words <= 4 and (CHROME in weights or words >= 6) and not ends_sentence
         )
-        if menu_like and not _mostly_names(stripped.split()):
+        if menu_like and not (foreign and CHROME not in weights) and not _mostly_names(stripped.split()):
             yield Verdict(CHROME, 0.75, (MENU, *_words(hits.words, CHROME)))
         if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM) and not ends_sentence:
             yield Verdict(CHROME, 0.7, (BARE_URL,))
@@ -236,7 +245,8 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
 
     ad = weights.get(AD, 0.0)
     phone_share = f.phone_chars[i] / n
-    if f.phones[i] and n <= 60 and (phone_share >= 0.4 or (sentences == 0 and (phone_share >= 0.25 or ad >= 0.5))):
+    weak_contact = sentences == 0 and (ad >= 0.5 or (phone_share >= 0.25 and not (foreign and not ad)))
+    if f.phones[i] and n <= 60 and (phone_share >= FOREIGN_PHONE_SHARE or weak_contact):
         yield Verdict(AD, 0.8 + (0.1 if ad else 0.0), (CONTACT_LINE, *_words(hits.words, AD)))
     if f.cards[i] and n <= 40:
         yield Verdict(AD, 0.8, (CARD_NUMBER,))

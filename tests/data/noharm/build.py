@@ -1,12 +1,20 @@
 """Build the no-harm corpus: clean strings in many scripts that encoding repair must leave alone.
 
     pip install faker pypinyin       # generation only; the corpus itself is committed
+    python -m benchmarks.script --install   # official OpenCC 1.4.2, the reference for expected_pipeline
     python tests/data/noharm/build.py
+    python tests/data/noharm/build.py --annotate   # only recompute the pipeline fields of the committed file
 
 Writes ``tests/data/noharm/noharm.jsonl``, one JSON object a line: ``id``, ``lang`` (a Faker
 locale or ``zh`` for the hand-written templates), ``script``, ``kind``, ``text``, ``source``
 and ``half`` (``tune`` or ``test``, from a hash of the id: constants are never chosen on
 ``test``). Everything is seeded, so a rerun with the same Faker version gives the same file.
+
+The default pipeline's truth, beside the encoding stage's (``text`` unchanged), comes from where a string
+comes from, never from cleanse: ``expected_pipeline`` is official OpenCC's ``tw2s`` conversion of a string
+written in Traditional Chinese (Faker ``zh_TW`` and the Traditional carriers), which the pipeline converts to
+Simplified by design; ``pipeline`` marks a string the pipeline check leaves out, with ``pipeline_why``
+(page furniture, word salad, Japanese that cannot be told from Chinese). See SOURCES.md.
 Nothing here comes from ``seeds/``: names, addresses and sentences are Faker's (MIT), the
 Chinese carrier sentences and symbol phrases are written for this corpus, pinyin comes from
 pypinyin (MIT). See SOURCES.md.
@@ -17,14 +25,15 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
-import faker
-from pypinyin import Style, pinyin
+from typing import Any
 
 OUT = Path(__file__).with_name("noharm.jsonl")
+ROOT = Path(__file__).resolve().parents[3]
+OPENCC_DATA = ROOT / "cleanse" / "data" / "script" / "opencc"
 SEED = 14
 
 #: Faker locales and the script their names and addresses are written in.
@@ -162,6 +171,8 @@ def _one_line(text: str) -> str:
 
 
 def _faker_items() -> Iterator[dict[str, str]]:
+    import faker
+
     for lang, script in LOCALES.items():
         fake = faker.Faker(lang)
         fake.seed_instance(SEED)
@@ -194,7 +205,7 @@ def _faker_items() -> Iterator[dict[str, str]]:
                 }
 
 
-def _foreign_word(rng: random.Random, fakers: dict[str, faker.Faker]) -> tuple[str, str]:
+def _foreign_word(rng: random.Random, fakers: dict[str, Any]) -> tuple[str, str]:
     lang = rng.choice([lang for lang in LOCALES if not lang.startswith("zh")])
     fake = fakers[lang]
     choice = rng.random()
@@ -206,6 +217,8 @@ def _foreign_word(rng: random.Random, fakers: dict[str, faker.Faker]) -> tuple[s
 
 
 def _carrier_items(rng: random.Random) -> Iterator[dict[str, str]]:
+    import faker
+
     fakers = {lang: faker.Faker(lang) for lang in LOCALES}
     for index, fake in enumerate(fakers.values()):
         fake.seed_instance(SEED + index)
@@ -245,11 +258,15 @@ def _rare_name_items(rng: random.Random) -> Iterator[dict[str, str]]:
 
 
 def _tone_pinyin(word: str, capital: bool) -> list[str]:
+    from pypinyin import Style, pinyin
+
     syllables = [reading[0] for reading in pinyin(word, style=Style.TONE)]
     return [s.capitalize() for s in syllables] if capital else syllables
 
 
 def _pinyin_items(rng: random.Random) -> Iterator[dict[str, str]]:
+    import faker
+
     fake = faker.Faker("zh_CN")
     fake.seed_instance(SEED)
     forms = [
@@ -289,6 +306,8 @@ def _symbol_items(rng: random.Random) -> Iterator[dict[str, str]]:
 
 
 def _latin_sentence_items() -> Iterator[dict[str, str]]:
+    import faker
+
     for lang in LATIN_SENTENCE_LOCALES:
         fake = faker.Faker(lang)
         fake.seed_instance(SEED)
@@ -310,6 +329,142 @@ def _latin_sentence_items() -> Iterator[dict[str, str]]:
             }
 
 
+TRADITIONAL_CARRIERS = frozenset(
+    index
+    for index, carrier in enumerate(CARRIERS)
+    if "這" in carrier or "據" in carrier or "書" in carrier or "覽" in carrier
+)
+TRADITIONAL_NAME_CARRIERS = frozenset({6, 9})
+#: carriers whose strings are page furniture by design: a credit line is what a cleaner removes from a page.
+FURNITURE_NAME_CARRIERS = {
+    2: "an editor's credit line (责任编辑：NAME): page furniture, set aside by the spam stage by design",
+    9: "a reporter's byline (記者 NAME 報道) on a line of its own: page furniture, set aside by design",
+}
+FURNITURE_SYMBOL_PHRASES = {
+    19: "a copyright notice (© N 版权所有，保留一切权利。): page furniture, dropped by the spam stage by design",
+}
+WORD_SALAD = (
+    "Faker's zh_CN/zh_TW sentence() strings Faker words from a keyword list with an ASCII full stop, no "
+    "grammar (首页 广告 登录 ...): junk by design, which the spam stage may drop"
+)
+KANA_RANGES = ((0x3041, 0x309F), (0x30A1, 0x30FA), (0x30FD, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D))
+
+
+def _index(item: dict[str, str]) -> int:
+    return int(item["id"].rsplit("-", 1)[1])
+
+
+def traditional_frame(item: dict[str, str]) -> bool:
+    """Written in Traditional Chinese by origin: Faker zh_TW, or a Traditional carrier sentence."""
+    if item["lang"] == "zh_TW" and item["kind"] != "foreign_in_chinese":
+        return True
+    if item["kind"] == "foreign_in_chinese":
+        return _index(item) % len(CARRIERS) in TRADITIONAL_CARRIERS
+    if item["kind"] == "rare_name":
+        return _index(item) % len(NAME_CARRIERS) in TRADITIONAL_NAME_CARRIERS
+    return False
+
+
+def _opencc_characters(name: str) -> dict[str, list[str]]:
+    table = {}
+    for line in (OPENCC_DATA / name).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            key, _, values = line.partition("\t")
+            table[key] = values.split(" ")
+    return table
+
+
+def japanese_evidence(text: str) -> bool:
+    """Kana, or a Japanese shinjitai form (OpenCC JPShinjitaiCharacters.txt) no Chinese OpenCC table uses.
+
+    Computed here from OpenCC's files, not by cleanse's detector, so the corpus does not take its truth
+    from the code it measures.
+    """
+    if any(low <= ord(char) <= high for char in text for low, high in KANA_RANGES):
+        return True
+    return any(char in _japanese_forms() for char in text)
+
+
+_FORMS: set[str] = set()
+
+
+def _japanese_forms() -> set[str]:
+    if not _FORMS:
+        chinese: set[str] = set()
+        for name in (
+            "TSCharacters.txt",
+            "STCharacters.txt",
+            "TWVariants.txt",
+            "HKVariants.txt",
+            "TWVariantsRev.txt",
+            "HKVariantsRev.txt",
+            "STPhrases.txt",
+            "TSPhrases.txt",
+            "TWPhrases.txt",
+            "HKPhrases.txt",
+            "TWVariantsPhrases.txt",
+            "HKVariantsPhrases.txt",
+        ):
+            for key, values in _opencc_characters(name).items():
+                chinese.update(key, *values)
+        shinjitai = _opencc_characters("JPShinjitaiCharacters.txt")
+        _FORMS.update(form for form, old in shinjitai.items() if len(form) == 1 and form not in old)
+        _FORMS.difference_update(chinese)
+    return _FORMS
+
+
+def official_tw2s() -> Callable[[str], str]:
+    """Official OpenCC 1.4.2 (the benchmarks' install), ``tw2s``: the configuration the script stage uses."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.script import load_isolated
+
+    return load_isolated("opencc-official").OpenCC("tw2s").convert  # type: ignore[no-any-return]
+
+
+def pipeline_fields(item: dict[str, str], tw2s: Callable[[str], str]) -> dict[str, str]:
+    """What the default pipeline must output for ``item``, or why the pipeline check leaves it out."""
+    kind, text = item["kind"], item["text"]
+    if kind == "rare_name" and _index(item) % len(NAME_CARRIERS) in FURNITURE_NAME_CARRIERS:
+        return {"pipeline": "furniture", "pipeline_why": FURNITURE_NAME_CARRIERS[_index(item) % len(NAME_CARRIERS)]}
+    if kind == "symbols" and _index(item) % len(SYMBOL_PHRASES) in FURNITURE_SYMBOL_PHRASES:
+        return {"pipeline": "furniture", "pipeline_why": FURNITURE_SYMBOL_PHRASES[_index(item) % len(SYMBOL_PHRASES)]}
+    if kind == "sentence" and item["lang"] in ("zh_CN", "zh_TW"):
+        return {"pipeline": "junk", "pipeline_why": WORD_SALAD}
+    converted = tw2s(text)
+    japanese = item["lang"] == "ja_JP"
+    if japanese and converted != text and traditional_frame(item):
+        return {
+            "pipeline": "ambiguous_script",
+            "pipeline_why": "a Japanese name or place in a Traditional Chinese sentence: the frame is converted "
+            "to Simplified, but a line with kana or a Japanese-only form is kept as written, so neither output "
+            "is wrong",
+        }
+    if japanese and converted != text and not japanese_evidence(text):
+        return {
+            "pipeline": "ambiguous_script",
+            "pipeline_why": "Japanese in kanji only (no kana, no Japanese-only form): cannot be told from "
+            "Traditional Chinese, which the pipeline converts",
+        }
+    if traditional_frame(item) and converted != text:
+        return {"expected_pipeline": converted}
+    return {}
+
+
+def annotate(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Add ``split`` and the pipeline fields; drop earlier pipeline fields first."""
+    tw2s = official_tw2s()
+    annotated = []
+    for item in items:
+        base = {key: value for key, value in item.items() if key not in PIPELINE_FIELDS}
+        base["split"] = "dev" if base["half"] == "tune" else "test"
+        base["run"] = "alone"  # independent test strings, many near-duplicates by construction
+        annotated.append({**base, **pipeline_fields(base, tw2s)})
+    return annotated
+
+
+PIPELINE_FIELDS = ("split", "run", "expected_pipeline", "pipeline", "pipeline_why")
+
+
 def build() -> list[dict[str, str]]:
     rng = random.Random(SEED)
     items = [
@@ -329,7 +484,10 @@ def build() -> list[dict[str, str]]:
 
 
 def main() -> None:
-    items = build()
+    if "--annotate" in sys.argv[1:]:
+        items = annotate([json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line])
+    else:
+        items = annotate(build())
     with OUT.open("w", encoding="utf-8") as handle:
         for item in items:
             handle.write(json.dumps(item, ensure_ascii=False) + "\n")
