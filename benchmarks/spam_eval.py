@@ -203,8 +203,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for example in pages["clean_dropped"][: args.show]:
         print("  clean page dropped:", example)
     print("  meets targets:", meets)
-    result = {"half": args.half, "lines": lines, "pages": pages, "meets_targets": meets}
+    result: dict[str, Any] = {"half": args.half, "lines": lines, "pages": pages, "meets_targets": meets}
     if args.half == "test":
+        tuning = line_quality(load("tune"))  # the development figure beside the held-out one, never tuned here
+        result["sets"] = {
+            split: {metric: figures[metric] for metric in ("junk_precision", "junk_recall", "article_dropped_share")}
+            for split, figures in (("dev", tuning), ("test", lines))
+        }
         write_result("spam_eval", result)
     return result
 

@@ -308,6 +308,14 @@ def _split(
 SPLITS: tuple[SplitFigure, ...] = (
     _split("encoding", "encoding", "lossless kinds, exact recovery", "lossless_recovery", "lossless_recovery"),
     _split(
+        "encoding",
+        "encoding",
+        "misaligned runs back in step, exact",
+        "misaligned_resynced",
+        "misaligned_by_half|resynced_decoded|tuning",
+        "misaligned_by_half|resynced_decoded|held_out",
+    ),
+    _split(
         "whole pipeline",
         "no_harm",
         "clean documents unchanged (no-harm)",
@@ -317,6 +325,8 @@ SPLITS: tuple[SplitFigure, ...] = (
     ),
     _split("spam", "spam", "drop precision", "drop_precision", "quality|drop_precision"),
     _split("spam", "spam", "drop recall", "drop_recall", "quality|drop_recall"),
+    _split("spam", "spam_eval", "junk line precision (generated set)", "junk_precision"),
+    _split("spam", "spam_eval", "junk line recall (generated set)", "junk_recall"),
     _split("splice", "splice", "boundary F1 with cues", "f1_cues", "", "quality|splice|cues|f1"),
     _split("splice", "splice", "Pk overall", "pk", "", "quality|splice|overall|pk"),
     _split(
@@ -325,6 +335,7 @@ SPLITS: tuple[SplitFigure, ...] = (
         "paragraph reprint clusters, ARI (worst seed)",
         "ari_min",
         "summary|paragraph|detector_ari_by_seed_group|tuning|min",
+        "summary|paragraph|detector_ari_by_seed_group|unseen|min",
     ),
 )
 
