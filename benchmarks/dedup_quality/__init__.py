@@ -41,7 +41,6 @@ from benchmarks.dedup_quality.ladder import (
     NGRAM,
     NORMALISATION_LADDER,
     brute_force_clusters,
-    exact_jaccard_pairs,
     shingle_sets,
 )
 from benchmarks.dedup_quality.metrics import (
@@ -55,6 +54,7 @@ from benchmarks.dedup_quality.metrics import (
 )
 from benchmarks.dedup_quality.report import TARGET_ARI, _headline, _natural_headline, _summary, plot_ari
 from benchmarks.reprints import generate_reprints
+from cleanse.stages.dedup.evaluate import exact_jaccard_pairs
 
 __all__ = [
     "CORPORA",

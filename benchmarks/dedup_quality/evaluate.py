@@ -12,11 +12,11 @@ from benchmarks.dedup_quality.ladder import (
     NORMALISATION_LADDER,
     _stage_normalise,
     brute_force_clusters,
-    exact_jaccard_pairs,
     shingle_sets,
 )
 from benchmarks.dedup_quality.metrics import Clusters, pair_scores, pairs_of, recall_by_edit, score_clusters
 from benchmarks.reprints import ReprintCorpus, generate_reprints, seed_paragraphs
+from cleanse.stages.dedup.evaluate import exact_jaccard_pairs
 
 CORPORA: dict[str, dict[str, Any]] = {
     "paragraph": {"unit": "paragraph", "clusters": 50, "copies": 4, "singletons": 30},

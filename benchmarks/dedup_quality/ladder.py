@@ -64,20 +64,6 @@ def shingle_sets(texts: Sequence[str], normalise: Callable[[str], str], ngram: i
     return sets
 
 
-def exact_jaccard_pairs(sets: Sequence[frozenset[str]]) -> dict[tuple[int, int], float]:
-    """Exact Jaccard of every pair sharing a shingle (all other pairs have Jaccard 0), via an inverted index."""
-    postings: dict[str, list[int]] = {}
-    for index, shingles in enumerate(sets):
-        for shingle in shingles:
-            postings.setdefault(shingle, []).append(index)
-    shared: dict[tuple[int, int], int] = {}
-    for members in postings.values():
-        for position, first in enumerate(members):
-            for second in members[position + 1 :]:
-                shared[(first, second)] = shared.get((first, second), 0) + 1
-    return {pair: count / (len(sets[pair[0]]) + len(sets[pair[1]]) - count) for pair, count in shared.items()}
-
-
 def brute_force_clusters(jaccards: dict[tuple[int, int], float], size: int, threshold: float) -> Clusters:
     """Connected components of the pairs whose exact Jaccard is at least ``threshold``."""
     return connected_components(size, (pair for pair, value in jaccards.items() if value >= threshold))

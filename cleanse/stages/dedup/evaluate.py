@@ -76,6 +76,11 @@ def brute_force_pairs(
     """Every pair ``i < j`` whose exact Jaccard of :func:`reference_shingles` is >= threshold."""
     settings = options or DedupOptions(threshold=threshold)
     sets = [reference_shingles(text, settings.ngram) for text in texts]
+    return {pair for pair, score in exact_jaccard_pairs(sets).items() if score >= threshold - 1e-9}
+
+
+def exact_jaccard_pairs(sets: Sequence[frozenset[str]]) -> dict[tuple[int, int], float]:
+    """Exact Jaccard of every pair sharing a shingle (all other pairs have Jaccard 0), via an inverted index."""
     postings: dict[str, list[int]] = {}
     for index, shingles in enumerate(sets):
         for shingle in shingles:
@@ -85,11 +90,7 @@ def brute_force_pairs(
         for position, first in enumerate(members):
             for second in members[position + 1 :]:
                 shared[(first, second)] = shared.get((first, second), 0) + 1
-    return {
-        pair
-        for pair, count in shared.items()
-        if count >= threshold * (len(sets[pair[0]]) + len(sets[pair[1]]) - count) - 1e-9
-    }
+    return {pair: count / (len(sets[pair[0]]) + len(sets[pair[1]]) - count) for pair, count in shared.items()}
 
 
 def brute_force_clusters(texts: Sequence[str], options: DedupOptions | None = None) -> list[list[int]]:
