@@ -16,6 +16,7 @@ from typing import Any
 
 from cleanse.config import load_config
 from cleanse.document import Document
+from cleanse.errors import ConfigError
 from cleanse.pipeline import DEFAULT_STAGES, Pipeline
 
 Config = str | Path | Mapping[str, Any] | None
@@ -61,6 +62,19 @@ def chain_config(config: Config = None, stages: tuple[str, ...] | None = None) -
     plain: dict[str, Any] = {"stages": names, "intake": dict(spec.intake)}
     plain.update({name: dict(spec.options.get(name, {})) for name in names if spec.options.get(name)})
     return json.loads(json.dumps(plain))
+
+
+def one_row_chain(config: Config, peer: str, stages: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """:func:`chain_config` for a peer that keeps one row per input row: stories cut from a page stay
+    out of the output (``splice.split_documents`` off, as ``cleanse run --no-split``); asking for
+    them explicitly is a clear error."""
+    chain = chain_config(config, stages)
+    if "splice" in chain["stages"]:
+        splice = chain.setdefault("splice", {})
+        if splice.get("split_documents"):
+            raise ConfigError(f"{peer} keeps one row per input row: splice.split_documents is not supported")
+        splice["split_documents"] = False
+    return chain
 
 
 def run_chain(text: str, config: Mapping[str, Any], doc_id: str = "0") -> Verdict:

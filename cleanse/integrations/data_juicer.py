@@ -12,10 +12,10 @@ names in its ``process`` list (for the ``dj-process`` command, list
 - ``cleanse_status_filter``: drops the samples a cleanse operator before it rejected, reason in the stats;
 - ``cleanse_spam_filter``: labels lines with the spam stage and drops mostly-spam documents
   (stats ``cleanse_spam_share`` and the reason);
-- ``cleanse_minhash_deduplicator``: cleanse's near-duplicate detection over the whole dataset, keeping
-  each cluster's first sample; ``mark_only: true`` keeps the duplicates with ``cleanse_status:
-  duplicate``, the reason and ``cleanse_duplicate_of`` in their stats (then drop them with
-  ``cleanse_status_filter``).
+- ``cleanse_minhash_deduplicator``: cleanse's native dedup stage over the whole dataset in order (a
+  sample is a duplicate only when one kept sample before it covers it, as in the native run);
+  ``mark_only: true`` keeps the duplicates with ``cleanse_status: duplicate``, the reason and
+  ``cleanse_duplicate_of`` in their stats (then drop them with ``cleanse_status_filter``).
 
 Stats hold strings only ("" for none), so every row of the stats column has one type.
 """
@@ -25,8 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from cleanse.errors import MissingDependencyError
-from cleanse.integrations.chain import chain_config, run_chain
-from cleanse.integrations.dedup import cluster, dedup_options, duplicate_verdicts, sketch_batches
+from cleanse.integrations.chain import chain_config, one_row_chain, run_chain
+from cleanse.integrations.dedup import NativeVerdict, dedup_options, native_verdicts
 
 try:
     from data_juicer.ops.base_op import OPERATORS, Deduplicator, Filter, Mapper
@@ -66,9 +66,7 @@ class CleanseChainMapper(Mapper):
 
     def __init__(self, config: str | dict | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.chain = chain_config(config, self._stages)
-        if self.chain.get("splice", {}).get("split_documents"):
-            raise ValueError("data-juicer mappers keep one sample per input: splice.split_documents is not supported")
+        self.chain = one_row_chain(config, "data-juicer mappers", self._stages)
 
     def process_single(self, sample: dict[str, Any]) -> dict[str, Any]:
         previous = _stats(sample).get(STATUS)
@@ -128,7 +126,8 @@ class CleanseSpamFilter(Filter):
 
 
 class CleanseMinhashDeduplicator(Deduplicator):
-    """cleanse near-duplicates over the whole dataset (its ``[dedup]`` options, e.g. ``threshold: 0.5``).
+    """cleanse's dedup stage over the whole dataset (its ``[dedup]`` options, e.g. ``threshold: 0.5``):
+    the native verdicts, reasons and kept copies (:func:`cleanse.integrations.dedup.native_verdicts`).
 
     Samples another cleanse operator rejected are not compared. ``id_key`` names the field whose value
     ``cleanse_duplicate_of`` holds (default: the kept sample's row number).
@@ -149,51 +148,66 @@ class CleanseMinhashDeduplicator(Deduplicator):
         self.id_key = id_key
 
     def compute_hash(self, sample: dict[str, Any]) -> dict[str, Any]:
-        return sample  # signatures are computed batch by batch in process(), as numpy arrays
+        return sample  # the native dedup stage runs over the whole dataset in process()
 
     def process(self, dataset: Any, show_num: int = 0) -> tuple[Any, dict[Any, list[Any]]]:
-        columns = [self.text_key] + ([Fields.stats] if Fields.stats in dataset.column_names else [])
-        sketches = sketch_batches(self._texts(dataset.select_columns(columns)), self.settings)
-        verdicts = duplicate_verdicts(cluster(sketches, self.settings), sketches)
-        pairs = {}
-        for verdict in verdicts[:show_num]:
-            pairs[verdict.unit] = [dataset[verdict.kept], dataset[verdict.unit]]
+        rows: list[int] = []
+        verdicts = {rows[v.unit]: v for v in native_verdicts(self._documents(dataset, rows), self.settings)}
+        pairs: dict[Any, list[Any]] = {}
         if not verdicts:
             return dataset, pairs
+        names = self._names(dataset)
+        for row, verdict in list(verdicts.items())[:show_num]:
+            if verdict.status == "duplicate" and verdict.duplicate_of in names:
+                pairs[row] = [dataset[names[verdict.duplicate_of]], dataset[row]]
         if not self.mark_only:
-            drop = {v.unit for v in verdicts}
+            drop = {row for row, v in verdicts.items() if v.status == "duplicate"}
+            if len(drop) < len(verdicts):  # texts the stage edited (remove_paragraphs, digest="new_parts")
+                dataset = dataset.map(_Marker(verdicts, self.text_key, mark=False), with_indices=True)
             return dataset.filter(lambda _, index: index not in drop, with_indices=True), pairs
-        kept_ids = self._ids(dataset, sorted({v.kept for v in verdicts}))
-        marks = {v.unit: (v.reason, kept_ids[v.kept]) for v in verdicts}
         if Fields.stats not in dataset.column_names:
             dataset = dataset.map(lambda sample: {Fields.stats: {}})
-        return dataset.map(_Marker(marks), with_indices=True), pairs
+        return dataset.map(_Marker(verdicts, self.text_key), with_indices=True), pairs
 
-    def _texts(self, dataset: Any) -> Any:
-        for batch in dataset.iter(batch_size=BATCH_SIZE):
-            stats = batch.get(Fields.stats) or [None] * len(batch[self.text_key])
-            yield [
-                text if isinstance(text, str) and (not s or s.get(STATUS) in ("kept", "", None)) else ""
-                for text, s in zip(batch[self.text_key], stats, strict=True)
-            ]
+    def _documents(self, dataset: Any, rows: list[int]) -> Any:
+        """``(id, text)`` of the samples no cleanse operator rejected, in order, as the native stage sees
+        them (the id: ``id_key``'s value, else the row number); each row number is appended to ``rows``."""
+        columns = [self.text_key] + [c for c in (Fields.stats, self.id_key) if c and c in dataset.column_names]
+        row = 0
+        for batch in dataset.select_columns(columns).iter(batch_size=BATCH_SIZE):
+            texts = batch[self.text_key]
+            stats = batch.get(Fields.stats) or [None] * len(texts)
+            names = batch.get(self.id_key) if self.id_key else None
+            for offset, (text, s) in enumerate(zip(texts, stats, strict=True)):
+                if isinstance(text, str) and text and (not s or s.get(STATUS) in ("kept", "", None)):
+                    rows.append(row + offset)
+                    yield (str(names[offset]) if names is not None else str(row + offset)), text
+            row += len(texts)
 
-    def _ids(self, dataset: Any, rows: list[int]) -> dict[int, str]:
-        if self.id_key is None:
-            return {row: str(row) for row in rows}
-        return {row: str(value) for row, value in zip(rows, dataset.select(rows)[self.id_key], strict=True)}
+    def _names(self, dataset: Any) -> dict[str, int]:
+        if self.id_key is None or self.id_key not in dataset.column_names:
+            return {str(row): row for row in range(len(dataset))}
+        return {str(value): row for row, value in enumerate(dataset[self.id_key])}
 
 
 class _Marker:
     """Writes the duplicate verdicts into the stats (a callable, not ``fn_kwargs``: data-juicer wraps dict
     arguments into its nested-key dicts)."""
 
-    def __init__(self, marks: dict[int, tuple[str, str]]) -> None:
-        self.marks = marks
+    def __init__(self, verdicts: dict[int, NativeVerdict], text_key: str, mark: bool = True) -> None:
+        self.verdicts = verdicts
+        self.text_key = text_key
+        self.mark = mark
 
     def __call__(self, sample: dict[str, Any], index: int) -> dict[str, Any]:
+        verdict = self.verdicts.get(index)
+        if verdict is not None and verdict.status != "duplicate":
+            sample[self.text_key] = verdict.text
+        if not self.mark:
+            return sample
         stats = dict(sample.get(Fields.stats) or {})
-        if index in self.marks:
-            reason, kept = self.marks[index]
+        if verdict is not None and verdict.status == "duplicate":
+            reason, kept = verdict.reason or "", verdict.duplicate_of or ""
             stats.update({STATUS: "duplicate", STAGE: "dedup", REASON: reason, DUPLICATE_OF: kept})
         else:
             stats.setdefault(STATUS, "kept")

@@ -4,10 +4,11 @@
 text, rejects go to the ``exclusion_writer`` with cleanse's stage and reason in their metadata, and the
 step's stats count drops per reason and changes per stage. :class:`Deduplicate` makes the three steps of
 near-duplicate removal over many tasks, datatrove's MinHash pattern with cleanse's Chinese-aware
-shingles and exact verification: each task signs its documents and writes the signatures
-(:class:`DedupSignatures`), one task clusters them all (:class:`DedupClusters`, the same clusters as
-:func:`cleanse.find_duplicates` on the texts in task order), and each task then drops the duplicates it
-holds (:class:`DedupFilter`). Examples: docs/integrations.md.
+shingles: each task signs its documents and writes the signatures and compared texts
+(:class:`DedupSignatures`), one task runs the native dedup stage over them in task order, so verdicts
+and reasons are the native run's, and writes the clusters :func:`cleanse.find_duplicates` finds as a
+report (:class:`DedupClusters`), and each task then drops the duplicates it holds (:class:`DedupFilter`).
+Examples: docs/integrations.md.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from cleanse.integrations.chain import Config, chain_config, reason_code, run_ch
 from cleanse.integrations.dedup import (
     cluster,
     dedup_options,
-    duplicate_verdicts,
     load_sketches,
+    native_verdicts,
     save_sketches,
     sketch_batches,
 )
@@ -47,6 +48,7 @@ STATUS_KEY, STAGE_KEY, REASON_KEY, DUPLICATE_OF_KEY = (
     "duplicate_of",
 )
 DUPLICATES_FILE = "duplicates.json"
+EDITED_FILE = "edited.json"
 CLUSTERS_FILE = "clusters.json"
 SIGN_BATCH = 1000
 
@@ -94,10 +96,12 @@ class Clean(BaseFilter):
 
 
 class DedupSignatures(PipelineStep):
-    """Step 1 (any number of tasks): sign every document and write the task's sketches to ``output_folder``.
+    """Step 1 (any number of tasks): sign every document and write the task's sketches to ``output_folder``,
+    with the ids and texts of the documents the native dedup stage compares (``<rank>.docs.jsonl``).
 
     Documents pass through unchanged, so the step can follow a writer. Segments split off by
-    :class:`Clean` (``metadata["parent"]``) are not compared, as in the native dedup stage.
+    :class:`Clean` (``metadata["parent"]``) are signed for ``clusters.json`` but not compared, as in
+    the native dedup stage (``segments=True`` in the options compares them too).
     """
 
     name = "🫂 cleanse dedup: signatures"
@@ -111,16 +115,20 @@ class DedupSignatures(PipelineStep):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         ids: list[str] = []
         parts = []
-        for batch in batched(data or (), SIGN_BATCH):
-            texts = []
-            for doc in batch:
-                compared = "parent" not in doc.metadata and isinstance(doc.text, str)
-                texts.append(doc.text if compared else "")
-                ids.append(str(doc.id))
-                self.stat_update("signed" if compared else "not_compared")
-            with self.track_time("batch"):
-                parts.append(sketch_batches([texts], self.options))
-            yield from batch
+        with self.output_folder.open(f"{rank:05d}.docs.jsonl", "wt") as compared_docs:
+            for batch in batched(data or (), SIGN_BATCH):
+                texts = []
+                for doc in batch:
+                    text = doc.text if isinstance(doc.text, str) else ""
+                    compared = bool(text) and (self.options.segments or "parent" not in doc.metadata)
+                    texts.append(text)
+                    ids.append(str(doc.id))
+                    if compared:
+                        compared_docs.write(json.dumps([str(doc.id), text], ensure_ascii=False) + "\n")
+                    self.stat_update("compared" if compared else "not_compared")
+                with self.track_time("batch"):
+                    parts.append(sketch_batches([texts], self.options))
+                yield from batch
         joined = _join(parts) if parts else sketch_batches([], self.options)
         with self.output_folder.open(f"{rank:05d}.npz", "wb") as handle:
             save_sketches(handle, joined)
@@ -129,10 +137,13 @@ class DedupSignatures(PipelineStep):
 
 
 class DedupClusters(PipelineStep):
-    """Step 2 (one task): join every task's sketches in rank order, cluster them, keep each cluster's first.
+    """Step 2 (one task): the verdicts of the native dedup stage and the clusters of every task in rank order.
 
-    Writes ``clusters.json`` (clusters of document ids, each list in input order) and ``duplicates.json``
-    (for each duplicate: the id of the kept document and the reason, as the native stage words it).
+    Writes ``duplicates.json`` (for each duplicate: the id of the kept document and the reason, both the
+    native stage's: it runs over the compared documents in rank order, holding only its index),
+    ``edited.json`` (texts the stage changed: ``remove_paragraphs`` or ``digest="new_parts"``) and
+    ``clusters.json`` (:func:`cleanse.find_duplicates`'s clusters of all signed documents, as id lists:
+    a report; a member of a cluster is not a duplicate unless ``duplicates.json`` says so).
     """
 
     name = "🫂 cleanse dedup: clusters"
@@ -164,20 +175,35 @@ class DedupClusters(PipelineStep):
         with self.track_time():
             sketches = _join(parts) if parts else sketch_batches([], self.options)
             groups = cluster(sketches, self.options)
-            verdicts = duplicate_verdicts(groups, sketches)
+            compared: list[str] = []
+            verdicts = list(native_verdicts(self._compared(names, compared), self.options))
+        duplicates = {compared[v.unit]: [v.duplicate_of, v.reason] for v in verdicts if v.status == "duplicate"}
+        edited = {compared[v.unit]: v.text for v in verdicts if v.status != "duplicate"}
         self.stat_update("documents", value=len(ids))
         self.stat_update("clusters", value=len(groups))
-        self.stat_update("duplicates", value=len(verdicts))
+        self.stat_update("duplicates", value=len(duplicates))
         with self.output_folder.open(CLUSTERS_FILE, "wt") as handle:
             json.dump([[ids[i] for i in group] for group in groups], handle, ensure_ascii=False)
         with self.output_folder.open(DUPLICATES_FILE, "wt") as handle:
-            json.dump({ids[v.unit]: [ids[v.kept], v.reason] for v in verdicts}, handle, ensure_ascii=False)
+            json.dump(duplicates, handle, ensure_ascii=False)
+        with self.output_folder.open(EDITED_FILE, "wt") as handle:
+            json.dump(edited, handle, ensure_ascii=False)
         if data:
             yield from data
 
+    def _compared(self, names: list[str], seen: list[str]) -> Iterator[tuple[str, str]]:
+        """``(id, text)`` of the compared documents, task by task, read line by line; ids go to ``seen``."""
+        for name in names:
+            with self.signatures_folder.open(name.removesuffix(".npz") + ".docs.jsonl", "rt") as handle:
+                for line in handle:
+                    doc_id, text = json.loads(line)
+                    seen.append(doc_id)
+                    yield doc_id, text
+
 
 class DedupFilter(BaseFilter):
-    """Step 3 (any number of tasks): drop the documents ``duplicates.json`` names, with the reason in metadata.
+    """Step 3 (any number of tasks): drop the documents ``duplicates.json`` names, with the reason in
+    metadata, and give the documents ``edited.json`` names the dedup stage's text.
 
     Documents are matched by id, so this step may read the documents sharded differently from step 1.
     """
@@ -188,13 +214,19 @@ class DedupFilter(BaseFilter):
         super().__init__(exclusion_writer)
         self.clusters_folder = get_datafolder(clusters_folder)
         self._duplicates: dict[str, list[str]] | None = None
+        self._edited: dict[str, str] = {}
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
         if self._duplicates is None:
             with self.clusters_folder.open(DUPLICATES_FILE, "rt") as handle:
                 self._duplicates = json.load(handle)
+            if self.clusters_folder.exists(EDITED_FILE):
+                with self.clusters_folder.open(EDITED_FILE, "rt") as handle:
+                    self._edited = json.load(handle)
         found = self._duplicates.get(str(doc.id))
         if found is None:
+            if str(doc.id) in self._edited:
+                doc.text = self._edited[str(doc.id)]
             return True
         kept, reason = found
         doc.metadata.update({STATUS_KEY: "duplicate", STAGE_KEY: "dedup", REASON_KEY: reason, DUPLICATE_OF_KEY: kept})

@@ -1,44 +1,75 @@
-"""Near-duplicates over texts that arrive in batches, with the signatures kept as numpy arrays.
+"""Near-duplicates over texts that arrive in batches: native verdicts, and clusters as numpy sketches.
+
+:func:`native_verdicts` runs the pipeline's own dedup stage (:class:`NearDupDetector`) over the compared
+documents in input order, so a peer's duplicates, reasons and kept copies are the native run's: verdicts
+are directional (a document is a duplicate only when one *kept* document covers it; a digest holding a
+kept article plus new content is kept). With ``keep="first"`` the stage streams, holding its index
+and not the texts.
 
 The map step signs each batch on its own (:func:`cleanse.stages.dedup.sketch_chunk`), so a peer can sign
 its shards in separate tasks and save them (:func:`save_sketches`); the reduce step joins them in order
 and clusters them as :func:`cleanse.find_duplicates` does, so the clusters are the same as that call's
-on the same texts in the same order. :func:`duplicate_verdicts` keeps the first member of each cluster
-and names, for every other member, the one it duplicates and the exact Jaccard similarity.
+on the same texts in the same order (a report of what is alike; the verdicts are :func:`native_verdicts`').
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup import DedupOptions, EdgeRule, UnitSketches, cluster_units, concatenate, sketch_chunk
-from cleanse.stages.dedup.verify import ShingleSets, jaccard
+from cleanse.document import Document
+from cleanse.stages.dedup import (
+    DedupOptions,
+    EdgeRule,
+    NearDupDetector,
+    UnitSketches,
+    cluster_units,
+    concatenate,
+    sketch_chunk,
+)
+from cleanse.stages.dedup.verify import ShingleSets
 
-EXACT_DUPLICATE = "exact_duplicate"
-NEAR_DUPLICATE = "near_duplicate"
-CLOSEST_AMONG = 64
 
-
-class DuplicateVerdict(NamedTuple):
-    """Unit ``unit`` duplicates unit ``kept`` (its cluster's first member); ``similarity`` is the exact
-    Jaccard similarity to the closest earlier member, ``closest`` (as the native stage reports its best match)."""
+class NativeVerdict(NamedTuple):
+    """What the native dedup stage did to the compared document at position ``unit``: ``status``
+    "duplicate" (with the native ``reason`` and the kept document's id ``duplicate_of``) or "kept";
+    ``text`` is the text after the stage (it changes only with ``remove_paragraphs`` or ``digest="new_parts"``)."""
 
     unit: int
-    kept: int
-    similarity: float
-    closest: int
+    status: str
+    reason: str | None
+    duplicate_of: str | None
+    text: str
 
-    @property
-    def reason(self) -> str:
-        """The reason the native dedup stage gives: "exact_duplicate" or "near_duplicate" with the score."""
-        code = EXACT_DUPLICATE if self.similarity == 1.0 else NEAR_DUPLICATE
-        return f"{code} (similarity {self.similarity:.3f})"
+
+def native_verdicts(documents: Iterable[tuple[str, str]], options: DedupOptions) -> Iterator[NativeVerdict]:
+    """The native dedup stage over ``(id, text)`` pairs in order; yields a verdict for every document it
+    made a duplicate or whose text it changed (the rest are kept as they are).
+
+    Pass only the documents the native stage compares: kept by the chain, not split-off segments.
+    """
+    stage = NearDupDetector(options)
+    originals: dict[int, str] = {}
+
+    def docs() -> Iterator[Document]:
+        for position, (name, text) in enumerate(documents):
+            doc = Document.from_text(text, id=name)
+            doc.metadata["_position"] = position
+            originals[position] = text
+            yield doc
+
+    for doc in stage.run(docs()):
+        position = doc.metadata.pop("_position")
+        original = originals.pop(position)
+        if doc.status == "duplicate":
+            yield NativeVerdict(position, "duplicate", doc.status_reason, doc.duplicate_of, doc.text or "")
+        elif (doc.text or "") != original:
+            yield NativeVerdict(position, doc.status, doc.status_reason, None, doc.text or "")
 
 
 def dedup_options(options: DedupOptions | Mapping[str, Any] | None = None, **overrides: Any) -> DedupOptions:
@@ -70,24 +101,6 @@ def cluster(sketches: UnitSketches, options: DedupOptions) -> list[list[int]]:
     if len(sketches) < 2:
         return []
     return cluster_units(sketches, EdgeRule.from_options(options)).groups()
-
-
-def duplicate_verdicts(groups: Sequence[Sequence[int]], sketches: UnitSketches) -> list[DuplicateVerdict]:
-    """For each cluster, every member after the first, scored against its closest earlier member.
-
-    Only the :data:`CLOSEST_AMONG` members just before it are scored, so a huge cluster stays linear.
-    """
-    verdicts: list[DuplicateVerdict] = []
-    for group in groups:
-        members = np.asarray(group, dtype=np.int64)
-        for position in range(1, len(members)):
-            earlier = members[max(0, position - CLOSEST_AMONG) : position]
-            scores = jaccard(sketches.sets, np.full(len(earlier), members[position]), earlier)
-            best = int(np.argmax(scores))
-            verdicts.append(
-                DuplicateVerdict(int(members[position]), int(members[0]), float(scores[best]), int(earlier[best]))
-            )
-    return sorted(verdicts)
 
 
 def find_duplicates_in_batches(

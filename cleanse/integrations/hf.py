@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cleanse.errors import ConfigError, MissingDependencyError
-from cleanse.integrations.chain import Config, chain_config, run_chain
-from cleanse.integrations.dedup import cluster, dedup_options, duplicate_verdicts, sketch_batches
+from cleanse.errors import MissingDependencyError
+from cleanse.integrations.chain import Config, one_row_chain, run_chain
+from cleanse.integrations.dedup import NativeVerdict, cluster, dedup_options, native_verdicts, sketch_batches
 
 try:
     import datasets
@@ -45,9 +45,7 @@ def clean_dataset(
     A dropped row keeps its input text, so ``reason`` can be checked against it.
     """
     _check_column(ds, text_column)
-    chain = chain_config(config)
-    if chain.get("splice", {}).get("split_documents"):
-        raise ConfigError("clean_dataset keeps one row per input row: splice.split_documents is not supported")
+    chain = one_row_chain(config, "clean_dataset")
     features = ds.features.copy()
     for column in (text_column, STATUS, REASON, DUPLICATE_OF):
         features[column] = datasets.Value("string")
@@ -63,20 +61,18 @@ def clean_dataset(
     options = _dedup_table(config)
     if not dedup or options is None:
         return cleaned
-    settings = dedup_options(options)
-    sketches = sketch_batches(_kept_texts(cleaned, text_column, batch_size), settings)
-    verdicts = duplicate_verdicts(cluster(sketches, settings), sketches)
-    if not verdicts:
+    rows: list[int] = []
+    compared = _kept_documents(cleaned, text_column, id_column, batch_size, rows)
+    marks = {rows[v.unit]: v for v in native_verdicts(compared, dedup_options(options))}
+    if not marks:
         return cleaned
-    ids = _ids(cleaned, id_column, [v.kept for v in verdicts])
-    marks = {v.unit: (v.reason, ids[v.kept]) for v in verdicts}
     return cleaned.map(
         _mark_duplicates,
         features=features,
         batched=True,
         batch_size=batch_size,
         with_indices=True,
-        fn_kwargs={"marks": marks},
+        fn_kwargs={"marks": marks, "text_column": text_column},
         desc="cleanse: near-duplicates",
     )
 
@@ -104,37 +100,42 @@ def _clean_batch(batch: dict[str, list[Any]], text_column: str, chain: Mapping[s
 
 
 def _mark_duplicates(
-    batch: dict[str, list[Any]], indices: list[int], marks: Mapping[int, tuple[str, str]]
+    batch: dict[str, list[Any]], indices: list[int], marks: Mapping[int, NativeVerdict], text_column: str
 ) -> dict[str, list[Any]]:
     for position, index in enumerate(indices):
-        if index in marks:
-            reason, kept = marks[index]
+        verdict = marks.get(index)
+        if verdict is None:
+            continue
+        if verdict.status == "duplicate":
             batch[STATUS][position] = "duplicate"
-            batch[REASON][position] = reason
-            batch[DUPLICATE_OF][position] = kept
+            batch[REASON][position] = verdict.reason
+            batch[DUPLICATE_OF][position] = verdict.duplicate_of
+        else:
+            batch[text_column][position] = verdict.text
     return batch
 
 
-def _kept_texts(ds: datasets.Dataset, column: str, batch_size: int) -> Iterator[list[str]]:
-    """Each batch's texts, with "" (never compared) for the rows the chain dropped."""
-    for batch in ds.select_columns([column, STATUS]).iter(batch_size=batch_size):
-        yield [
-            t if s == "kept" and isinstance(t, str) else "" for t, s in zip(batch[column], batch[STATUS], strict=True)
-        ]
+def _kept_documents(
+    ds: datasets.Dataset, column: str, id_column: str | None, batch_size: int, rows: list[int]
+) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` of the rows the chain kept, in order (the native stage compares only those); the
+    row number of each is appended to ``rows``. The id is the ``id_column`` value, else the row number."""
+    if id_column is not None:
+        _check_column(ds, id_column)
+    columns = [column, STATUS] + ([id_column] if id_column is not None else [])
+    row = 0
+    for batch in ds.select_columns(columns).iter(batch_size=batch_size):
+        names = batch[id_column] if id_column is not None else None
+        for offset, (text, status) in enumerate(zip(batch[column], batch[STATUS], strict=True)):
+            if status == "kept" and isinstance(text, str) and text:
+                rows.append(row + offset)
+                yield (str(names[offset]) if names is not None else str(row + offset)), text
+        row += len(batch[column])
 
 
 def _column_batches(ds: datasets.Dataset, column: str, batch_size: int) -> Iterator[list[str]]:
     for batch in ds.select_columns([column]).iter(batch_size=batch_size):
         yield [t if isinstance(t, str) else "" for t in batch[column]]
-
-
-def _ids(ds: datasets.Dataset, id_column: str | None, rows: list[int]) -> dict[int, str]:
-    wanted = sorted(set(rows))
-    if id_column is None:
-        return {row: str(row) for row in wanted}
-    _check_column(ds, id_column)
-    values = ds.select(wanted)[id_column]
-    return {row: str(value) for row, value in zip(wanted, values, strict=True)}
 
 
 def _dedup_table(config: Config) -> dict[str, Any] | None:

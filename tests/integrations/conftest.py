@@ -73,6 +73,15 @@ def native(corpus: list[dict[str, str]]) -> dict[str, Outcome]:
     return native_outcomes(corpus)
 
 
+@pytest.fixture(scope="session")
+def native_unsplit(corpus: list[dict[str, str]]) -> dict[str, Outcome]:
+    """The native default run with ``splice.split_documents`` off (``cleanse run --no-split``): the
+    reference of peers that keep one row per input row (Hugging Face datasets, data-juicer)."""
+    from cleanse.pipeline import DEFAULT_STAGES
+
+    return native_outcomes_of(corpus, {"stages": list(DEFAULT_STAGES), "splice": {"split_documents": False}})
+
+
 def reason_code(reason: str | None) -> str | None:
     return reason.split(" (", 1)[0] if reason else reason
 

@@ -55,7 +55,7 @@ def test_operators_are_registered_by_name() -> None:
     assert names <= set(OPERATORS.modules)
 
 
-def test_marking_recipe_equals_the_native_pipeline(corpus, native, tmp_path: Path) -> None:
+def test_marking_recipe_equals_the_native_pipeline(corpus, native_unsplit, tmp_path: Path) -> None:
     rows = _run_recipe(corpus, tmp_path / "marking", MARKING)
     found = {}
     for row in rows:
@@ -63,12 +63,12 @@ def test_marking_recipe_equals_the_native_pipeline(corpus, native, tmp_path: Pat
         found[row["id"]] = Outcome(
             stats["cleanse_status"], stats["cleanse_reason"] or None, row["text"], stats["cleanse_duplicate_of"] or None
         )
-    assert_same_outcomes(found, native)
+    assert_same_outcomes(found, native_unsplit)
 
 
-def test_dropping_recipe_keeps_the_native_kept_texts(corpus, native, tmp_path: Path) -> None:
+def test_dropping_recipe_keeps_the_native_kept_texts(corpus, native_unsplit, tmp_path: Path) -> None:
     rows = _run_recipe(corpus, tmp_path / "dropping", DROPPING)
-    kept = {key: outcome.text for key, outcome in native.items() if outcome.status == "kept"}
+    kept = {key: outcome.text for key, outcome in native_unsplit.items() if outcome.status == "kept"}
     assert {row["id"]: row["text"] for row in rows} == kept
 
 

@@ -19,9 +19,9 @@ def cleaned(corpus) -> Dataset:
     return clean_dataset(Dataset.from_list(corpus), id_column="id", batch_size=7)
 
 
-def test_outcomes_equal_the_native_pipeline(cleaned: Dataset, native) -> None:
+def test_outcomes_equal_the_native_pipeline(cleaned: Dataset, native_unsplit) -> None:
     found = {row["id"]: Outcome(row["status"], row["reason"], row["text"], row["duplicate_of"]) for row in cleaned}
-    assert_same_outcomes(found, native)
+    assert_same_outcomes(found, native_unsplit)
 
 
 def test_every_row_stays_and_rejects_keep_their_input_text(cleaned: Dataset, corpus) -> None:
