@@ -189,10 +189,11 @@ def _explained(path: Path, args: argparse.Namespace, summary: Any) -> Iterator[t
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is None or doc.id == args.id:
                     records.append(record)
-        stored = {record.get("id") for record in records if "changes" in record}
+        recomputed = sum("changes" not in record for record in records)
+        if recomputed:
+            print(f"cleanse: change logs of {recomputed} documents recomputed from the run's input", file=sys.stderr)
         for doc in documents_with_changes(path, records):
-            notes = [] if doc.id in stored else ["change log recomputed from the input"]
-            yield doc, doc.changes, notes
+            yield doc, doc.changes, []
         return
     for doc in pipeline.run(read_inputs(path, args.text_field, args.id_field)):
         yield doc, doc.changes, []
