@@ -195,10 +195,14 @@ class Pipeline:
 
 
 def _measure_sizes(documents: Iterable[Document]) -> Iterator[Document]:
-    """Record each input's size in bytes before decoding (``metadata["size"]``)."""
+    """Record each input's size in bytes before decoding (``metadata["size"]``). Text that is not a str is
+    left unmeasured (intake rejects it next); lone surrogates count as the bytes they would take."""
     for doc in documents:
         if "size" not in doc.metadata:
-            doc.metadata["size"] = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+            if isinstance(doc.raw, (bytes, bytearray, memoryview)):
+                doc.metadata["size"] = len(doc.raw)
+            elif doc.text is None or isinstance(doc.text, str):
+                doc.metadata["size"] = len((doc.text or "").encode("utf-8", "surrogatepass"))
         yield doc
 
 
