@@ -141,7 +141,8 @@ class Pipeline:
     def snapshot(self) -> bytes:
         """The run's state after the documents output so far: counts and the stages after the head."""
         head, tail = _split_head(self.stages)
-        return pickle.dumps((tail, self.stats, self._admission), protocol=pickle.HIGHEST_PROTOCOL)
+        admission = self._admission.before(self.stats.documents_in)
+        return pickle.dumps((tail, self.stats, admission), protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, state: bytes) -> None:
         """Install a :meth:`snapshot` taken by an identical pipeline; then ``run(..., resume=True)``."""
