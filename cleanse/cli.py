@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="clean a corpus: kept.jsonl, rejects.jsonl, report.json, report.md")
+    run = sub.add_parser("run", help="clean a corpus: kept.jsonl, rejects.jsonl, report.json, report.md, report.html")
     run.add_argument("input", help="a directory, a glob, a text file, a .jsonl or a .parquet file")
     run.add_argument("-o", "--output", required=True, help="output directory")
     run.add_argument("--config", help="TOML file naming stages and their options")
