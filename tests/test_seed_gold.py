@@ -80,12 +80,12 @@ def _gold(stem: str) -> list[GoldLine]:
 def outputs() -> dict[str, list[Document]]:
     by_seed: dict[str, list[Document]] = {}
     for doc in Pipeline.default().run(read_text_files(SEEDS)):
-        by_seed.setdefault(str(doc.metadata.get("parent") or doc.id.split("#")[0]), []).append(doc)
+        by_seed.setdefault(Path(str(doc.metadata.get("parent") or doc.id.split("#")[0])).stem, []).append(doc)
     return by_seed
 
 
 def _main_and_all_kept(docs: list[Document], stem: str) -> tuple[set[str], set[str]]:
-    main = next(doc for doc in docs if doc.id == stem)
+    main = next(doc for doc in docs if Path(doc.id).stem == stem and "parent" not in doc.metadata)  # ids keep ".txt"
     main_grams = _grams(_han(main.text or "")) if main.kept else set()
     kept = set().union(*(_grams(_han(doc.text or "")) for doc in docs if doc.kept))
     return main_grams, kept
