@@ -365,4 +365,6 @@ def verdict(value: float, target: Target) -> str:
     gap = target.bound - value if target.direction == ">=" else value - target.bound
     if gap <= 0:
         return "meets"
+    if target.bound == 0:
+        return f"MISSES by {gap:.3g}{target.unit}"
     return f"MISSES by {gap:.3g}{target.unit} ({100 * gap / abs(target.bound):.1f}%)"
