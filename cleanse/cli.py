@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cleanse {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="clean a corpus: kept.jsonl, rejects.jsonl, report.json, report.md")
+    run = sub.add_parser("run", help="clean a corpus: kept.jsonl, rejects.jsonl, report.json, report.md, report.html")
     run.add_argument("input", help="a directory, a glob, a text file, a .jsonl or a .parquet file")
     run.add_argument("-o", "--output", required=True, help="output directory")
     run.add_argument("--config", help="TOML file naming stages and their options")
@@ -189,10 +189,11 @@ def _explained(path: Path, args: argparse.Namespace, summary: Any) -> Iterator[t
                     raise InputError(f"{path}:{number}: not a cleanse output record ({exc})") from None
                 if args.id is None or doc.id == args.id:
                     records.append(record)
-        stored = {record.get("id") for record in records if "changes" in record}
+        recomputed = sum("changes" not in record for record in records)
+        if recomputed:
+            print(f"cleanse: change logs of {recomputed} documents recomputed from the run's input", file=sys.stderr)
         for doc in documents_with_changes(path, records):
-            notes = [] if doc.id in stored else ["change log recomputed from the input"]
-            yield doc, doc.changes, notes
+            yield doc, doc.changes, []
         return
     for doc in pipeline.run(read_inputs(path, args.text_field, args.id_field)):
         yield doc, doc.changes, []

@@ -338,6 +338,11 @@ class Document:
         doc.status_stage = record.get("stage")
         doc.status_reason = record.get("reason")
         doc.duplicate_of = record.get("duplicate_of")
+        if doc.text is not None and doc.changes:
+            try:
+                doc.original = undo(doc.text, doc.changes)
+            except ValueError:
+                doc.original = None
         return doc
 
 
@@ -360,6 +365,33 @@ def replay(original: str, changes: Iterable[Change]) -> str:
             pieces.append(text[cursor : change.start])
             pieces.append(change.after)
             cursor = change.end
+        pieces.append(text[cursor:])
+        text = "".join(pieces)
+    return text
+
+
+def undo(text: str, changes: Iterable[Change]) -> str:
+    """Undo a change log on the final text; gives back the original (the inverse of :func:`replay`).
+
+    A document read back from a stored record has its text and its log but not the text it started
+    from; this recovers it, so the record describes the document exactly as the run computed it.
+    """
+    by_step: dict[int, list[Change]] = {}
+    for change in changes:
+        if not change.is_verdict:
+            by_step.setdefault(change.step, []).append(change)
+    for step in sorted(by_step, reverse=True):
+        pieces: list[str] = []
+        cursor = 0
+        shift = 0
+        for change in sorted(by_step[step], key=lambda c: c.start):
+            start = change.start + shift
+            if text[start : start + len(change.after)] != change.after or start < cursor:
+                raise ValueError(f"change log does not match the text at step {step}, span {change.start}")
+            pieces.append(text[cursor:start])
+            pieces.append(change.before)
+            cursor = start + len(change.after)
+            shift += len(change.after) - len(change.before)
         pieces.append(text[cursor:])
         text = "".join(pieces)
     return text

@@ -77,8 +77,16 @@ class InputAdmission:
     """What every input goes through first (see the module docstring); one instance per run."""
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
+        self.seen: dict[str, int] = {}
         self.repeats: dict[str, int] = {}
+
+    def before(self, position: int) -> InputAdmission:
+        """The state after admitting only the inputs before ``position``: parallel runs admit ahead of
+        the output, and a resume snapshot must describe the inputs done, no more. ``repeats`` is left out:
+        it only shortens the search for a free ``~n``, which finds the same number without it."""
+        state = InputAdmission()
+        state.seen = {doc_id: at for doc_id, at in self.seen.items() if at < position}
+        return state
 
     def admit(self, item: object, position: int) -> Document:
         doc = item if isinstance(item, Document) else None
@@ -94,12 +102,12 @@ class InputAdmission:
             doc.metadata["input_fields"] = {**(fields if isinstance(fields, dict) else {}), **moved}
         if not isinstance(doc.id, str):
             doc.id = str(doc.id)
-        self._unique(doc)
+        self._unique(doc, position)
         return doc
 
-    def _unique(self, doc: Document) -> None:
+    def _unique(self, doc: Document, position: int) -> None:
         if doc.id not in self.seen:
-            self.seen.add(doc.id)
+            self.seen[doc.id] = position
             return
         given = doc.id
         number = self.repeats.get(given, 1)
@@ -111,4 +119,4 @@ class InputAdmission:
         self.repeats[given] = number
         doc.metadata["given_id"] = given
         doc.id = candidate
-        self.seen.add(candidate)
+        self.seen[candidate] = position

@@ -143,7 +143,8 @@ class Pipeline:
     def snapshot(self) -> bytes:
         """The run's state after the documents output so far: counts and the stages after the head."""
         head, tail = _split_head(self.stages)
-        return pickle.dumps((tail, self.stats, self._admission), protocol=pickle.HIGHEST_PROTOCOL)
+        admission = self._admission.before(self.stats.documents_in)
+        return pickle.dumps((tail, self.stats, admission), protocol=pickle.HIGHEST_PROTOCOL)
 
     def restore(self, state: bytes) -> None:
         """Install a :meth:`snapshot` taken by an identical pipeline; then ``run(..., resume=True)``."""
@@ -197,10 +198,14 @@ class Pipeline:
 
 
 def _measure_sizes(documents: Iterable[Document]) -> Iterator[Document]:
-    """Record each input's size in bytes before decoding (``metadata["size"]``)."""
+    """Record each input's size in bytes before decoding (``metadata["size"]``). Text that is not a str is
+    left unmeasured (intake rejects it next); lone surrogates count as the bytes they would take."""
     for doc in documents:
         if "size" not in doc.metadata:
-            doc.metadata["size"] = len(doc.raw) if doc.raw is not None else len((doc.text or "").encode("utf-8"))
+            if isinstance(doc.raw, (bytes, bytearray, memoryview)):
+                doc.metadata["size"] = len(doc.raw)
+            elif doc.text is None or isinstance(doc.text, str):
+                doc.metadata["size"] = len((doc.text or "").encode("utf-8", "surrogatepass"))
         yield doc
 
 

@@ -64,11 +64,23 @@ def recompute_documents(report: Mapping[str, Any], records: Iterable[Mapping[str
     alone = {i for i, r in wanted.items() if not (_changed_by(r) & corpus_names) and r.get("stage") not in corpus_names}
     found: dict[str, Document] = {}
     if alone:
-        found.update(_recompute_alone(report, pipeline, head, alone))
+        for doc_id, doc in _recompute_alone(report, pipeline, head, alone).items():
+            _add_corpus_metadata(doc, wanted[doc_id])
+            found[doc_id] = doc
     rest = set(wanted) - set(found)
     if rest:
         found.update(_replay(report, pipeline, rest))
     return found
+
+
+def _add_corpus_metadata(doc: Document, record: Mapping[str, Any]) -> None:
+    """A corpus stage that changed nothing in a document may still have noted facts on it (dedup's
+    cluster id); records keep such plain metadata as it was, so it is taken from the record."""
+    from cleanse.io.records import DETAIL_KEYS
+
+    for key, value in (record.get("metadata") or {}).items():
+        if key not in doc.metadata and key != CHANGE_COUNTS and key not in DETAIL_KEYS:
+            doc.metadata[key] = value
 
 
 def _changed_by(record: Mapping[str, Any]) -> set[str]:
@@ -81,7 +93,20 @@ def _inputs(report: Mapping[str, Any]) -> Any:
     from cleanse.io.readers import read_inputs
 
     source = report.get("input_path") or report["input"]
-    return read_inputs(source, report.get("text_field", "text"), report.get("id_field", "id"))
+    docs = read_inputs(source, report.get("text_field", "text"), report.get("id_field", "id"))
+    given = str(report["input"])
+    if given == str(source):
+        return docs
+    return (_as_named_in_run(doc, str(source), given) for doc in docs)
+
+
+def _as_named_in_run(doc: Document, absolute: str, given: str) -> Document:
+    """The input is read from its absolute path (the replay may run elsewhere); sources are named as the
+    run named them, so the recomputed metadata equals the stored."""
+    source = doc.metadata.get("source")
+    if isinstance(source, str) and source.startswith(absolute):
+        doc.metadata["source"] = given + source[len(absolute) :]
+    return doc
 
 
 def _recompute_alone(report: Mapping[str, Any], pipeline: Any, head: list[Any], ids: set[str]) -> dict[str, Document]:

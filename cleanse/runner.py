@@ -107,7 +107,7 @@ def run_to_directory(
     params = run_parameters(pipeline, source, options, directory)
     checkpoint = directory.open(params, options.mode)
     if checkpoint is not None and checkpoint.report is not None:
-        complete(directory.path, checkpoint.report)
+        complete(directory.path, checkpoint.report, checkpoint.log)
         pipeline.stats = _stats_from_report(pipeline, checkpoint.report)
         return pipeline.stats
     documents: Iterator[Document] = read_inputs(source, options.text_field, options.id_field, exclude=directory)

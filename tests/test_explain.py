@@ -105,17 +105,17 @@ def test_an_input_jsonl_is_run_through_the_pipeline(tmp_path, capsys):
 
 
 def test_records_without_a_change_log_are_recomputed_from_their_source(seeds_run, tmp_path, capsys, monkeypatch):
-    (tmp_path / "out").mkdir()
-    (tmp_path / "seeds").symlink_to(ROOT / "seeds")  # sources are relative to where the run started
-    compact = tmp_path / "out" / "kept.jsonl"
-    with compact.open("w", encoding="utf-8") as handle:
-        for line in (seeds_run / "kept.jsonl").read_text("utf-8").splitlines():
-            record = json.loads(line)
-            record.pop("changes")
-            record["metadata"]["source"] = "seeds/" + Path(record["metadata"]["source"]).name
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    """Compact records (the default) carry no log; explain recomputes it from the input its report.json names,
+    from any working directory and with the output folder moved."""
+    moved = tmp_path / "out"
+    moved.mkdir()
+    for name in ("kept.jsonl", "report.json"):
+        (moved / name).write_bytes((seeds_run / name).read_bytes())
+    assert all("changes" not in json.loads(line) for line in (moved / "kept.jsonl").read_text("utf-8").splitlines())
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
-    text = _explain(capsys, "--stage", "encoding", str(compact))
-    assert "[encoding] fullwidth_punctuation" in text
-    assert "note: recomputed from the source" in text
+    capsys.readouterr()
+    assert main(["explain", "--stage", "encoding", str(moved / "kept.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert "[encoding] fullwidth_punctuation" in captured.out
+    assert "recomputed from the run's input" in captured.err and "warning" not in captured.err

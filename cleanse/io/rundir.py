@@ -21,11 +21,13 @@ from typing import Any, BinaryIO, Literal
 
 from cleanse.errors import InputError
 from cleanse.io.report import render_markdown
+from cleanse.io.run_log import RunLog
 
 KEPT = "kept.jsonl"
 REJECTS = "rejects.jsonl"
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
 IN_PROGRESS = "RUN_IN_PROGRESS"
 CHECKPOINT = "checkpoint.pickle"
 PARTIAL = ".partial"
@@ -37,10 +39,11 @@ OWN_FILES = frozenset(
         REJECTS,
         REPORT_JSON,
         REPORT_MD,
+        REPORT_HTML,
         IN_PROGRESS,
         CHECKPOINT,
         *(name + PARTIAL for name in RECORD_FILES),
-        *(name + TEMPORARY for name in (REPORT_JSON, REPORT_MD, IN_PROGRESS, CHECKPOINT)),
+        *(name + TEMPORARY for name in (REPORT_JSON, REPORT_MD, REPORT_HTML, IN_PROGRESS, CHECKPOINT)),
     }
 )
 """Every name a run writes; ``--overwrite`` removes these and nothing else."""
@@ -50,12 +53,14 @@ Mode = Literal["new", "overwrite", "resume"]
 
 @dataclass
 class Checkpoint:
-    """How far a run got: inputs done, record-file lengths, pipeline state; or its final report."""
+    """How far a run got: inputs done, record-file lengths, pipeline state, the per-document log of the
+    documents written (for report.md and report.html); or its final report."""
 
     inputs: int = 0
     sizes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RECORD_FILES, 0))
     state: bytes | None = None
     report: dict[str, Any] | None = None
+    log: RunLog | None = None
 
 
 class RunDirectory:
@@ -148,6 +153,7 @@ class RunWriter:
         self.out_dir = out_dir
         self.changes = changes
         self._record_json = record_json
+        self.log = checkpoint.log if checkpoint.log is not None else RunLog()
         self._handles: dict[str, BinaryIO] = {}
         for name in RECORD_FILES:
             path = out_dir / (name + PARTIAL)
@@ -159,18 +165,19 @@ class RunWriter:
     def write(self, doc: Any) -> None:
         name = KEPT if doc.kept else REJECTS
         self._handles[name].write(self._record_json(doc, self.changes).encode("utf-8") + b"\n")
+        self.log.add(doc)
 
     def checkpoint(self, inputs: int, state: bytes | None) -> None:
         """Make everything written so far durable, then record how far the run got."""
         sizes = {name: self._sync(handle) for name, handle in self._handles.items()}
-        self._save(Checkpoint(inputs=inputs, sizes=sizes, state=state))
+        self._save(Checkpoint(inputs=inputs, sizes=sizes, state=state, log=self.log))
 
     def finish(self, report: dict[str, Any]) -> None:
         """Complete the run: records under their final names, then the report, then no marker."""
         sizes = {name: self._sync(handle) for name, handle in self._handles.items()}
-        self._save(Checkpoint(inputs=-1, sizes=sizes, report=report))
+        self._save(Checkpoint(inputs=-1, sizes=sizes, report=report, log=self.log))
         self.close()
-        complete(self.out_dir, report)
+        complete(self.out_dir, report, self.log)
 
     def close(self) -> None:
         for handle in self._handles.values():
@@ -186,13 +193,20 @@ class RunWriter:
         _write_atomic(self.out_dir / CHECKPOINT, pickle.dumps(checkpoint, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def complete(out_dir: Path, report: dict[str, Any]) -> None:
-    """The last steps of a run, safe to repeat if a run was killed among them."""
+def complete(out_dir: Path, report: dict[str, Any], log: RunLog | None = None) -> None:
+    """The last steps of a run, safe to repeat if a run was killed among them. With the run's
+    :class:`RunLog`, report.md lists every document and report.html is written too."""
+    from cleanse.io.html_report import cluster_levels, member_texts, render_html
+
     for name in RECORD_FILES:
         partial = out_dir / (name + PARTIAL)
         if partial.exists():
             os.replace(partial, out_dir / name)
-    _write_atomic(out_dir / REPORT_MD, render_markdown(report).encode("utf-8"))
+    clusters = cluster_levels(report)
+    texts = member_texts(clusters, out_dir)
+    _write_atomic(out_dir / REPORT_MD, render_markdown(report, log, texts).encode("utf-8"))
+    if log is not None:
+        _write_atomic(out_dir / REPORT_HTML, render_html(report, log, clusters, texts).encode("utf-8"))
     text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
     _write_atomic(out_dir / REPORT_JSON, text.encode("utf-8"))
     (out_dir / CHECKPOINT).unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanse.document import Document
-from cleanse.io.changes import CUT, EDITED, final_text, reason_group, recompute_changes, trace, undo
+from cleanse.io.changes import CUT, EDITED, final_text, reason_group, trace, undo
 
 
 @st.composite
@@ -40,15 +40,3 @@ def test_trace_and_undo_agree_with_the_log(doc):
 def test_reason_group_drops_per_document_detail():
     assert reason_group("near_duplicate (similarity 0.912)") == "near_duplicate"
     assert reason_group("error: ValueError: bad span") == "error: ValueError"
-
-
-def test_recompute_changes_uses_the_stored_log_or_reruns_the_source(tmp_path):
-    source = tmp_path / "a.txt"
-    source.write_text("第一段，正文。\n", "utf-8")
-    stored = recompute_changes({"id": "a", "text": "x", "changes": []})
-    assert stored.origin == "stored" and stored.changes == []
-    rerun = recompute_changes({"id": "a", "text": "第一段，正文。\n", "status": "kept",
-                               "metadata": {"source": str(source)}})
-    assert rerun.origin == "recomputed" and rerun.original == "第一段，正文。\n"
-    missing = recompute_changes({"id": "a", "metadata": {"source": str(tmp_path / "gone.txt")}})
-    assert missing.origin == "unavailable" and missing.notes
