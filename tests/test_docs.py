@@ -10,6 +10,7 @@ packages, needs a Ray cluster or a Redis server, or runs the benchmark suite) is
 from __future__ import annotations
 
 import doctest
+import importlib.util
 import io
 import os
 import re
@@ -76,8 +77,27 @@ def scratch(tmp_path, monkeypatch):
     return tmp_path
 
 
+#: Optional packages an example may import, and the extra that brings each: without it the example is skipped.
+OPTIONAL = {"datatrove": "datatrove", "data_juicer": "data-juicer", "datasets": "hf", "ray": "ray", "redis": "redis"}
+_IMPORT = re.compile(r"^\s*(?:from|import)\s+([\w.]+)", re.M)
+
+
+def _missing_extra(block: Block) -> str | None:
+    """The extra a Python example needs and this environment lacks (``cleanse.integrations.hf`` needs ``hf``)."""
+    for name in _IMPORT.findall(block.body):
+        parts = name.split(".")
+        package = parts[2] if parts[:2] == ["cleanse", "integrations"] and len(parts) > 2 else parts[0]
+        package = {"hf": "datasets"}.get(package, package)
+        if package in OPTIONAL and importlib.util.find_spec(package) is None:
+            return OPTIONAL[package]
+    return None
+
+
 @pytest.mark.parametrize("block", RUNNABLE, ids=[b.name for b in RUNNABLE])
 def test_code_block_runs(block, scratch):
+    extra = _missing_extra(block) if block.lang == "python" else None
+    if extra is not None:
+        pytest.skip(f'needs the optional extra: pip install "cleanse[{extra}]"')
     if block.lang == "python":
         _run_python(block)
     elif block.lang == "toml":
