@@ -63,23 +63,40 @@ def _stage_finder() -> Detector | None:
 
 
 def streaming_clusters(texts: Sequence[str], threshold: float = 0.5, **options: object) -> Clusters:
-    """Clusters of the dedup stage in streaming mode (``keep="first"``), one document per text.
+    """Reprint groups of the dedup stage's report in streaming mode (``keep="first"``), one document per text.
 
-    Each text is checked against the index of the texts before it, as in a pipeline run; a document's
-    cluster is the ``dedup_cluster`` the stage records in its metadata, as the stage's report merges it
-    (a later document that matched two clusters links them: ``ClusterReport.link``).
+    Each text is checked against the index of the kept texts before it, as in a pipeline run. The groups
+    are the clusters of the stage's report (``report()["documents"]``, every cluster listed): the kept
+    member, its duplicates and its ``related`` members (kept reprints that add content), less those
+    ``shared`` with other clusters (a digest is its own group). A kept member that joined another cluster
+    as related counts there; its own cluster's other members stay a group of their own.
     """
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
+    options = {"report_clusters": max(len(texts), 1)} | options
     stage = NearDupDetector(threshold=threshold, level="documents", keep="first", **options)
     docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(texts)]
-    clusters = [doc.metadata.get("dedup_cluster") for doc in stage.run(docs)]
-    members: dict[str, list[int]] = {}
-    for number, cluster in enumerate(clusters):
-        if cluster is not None:
-            members.setdefault(stage.document_clusters.root(cluster), []).append(number)
-    return sorted(group for group in members.values() if len(group) > 1)
+    for _ in stage.run(docs):
+        pass
+    return report_groups(stage.report()["documents"]["clusters"])
+
+
+def report_groups(rows: Sequence[dict[str, Any]]) -> Clusters:
+    """A partition of the units (named by their position) from the report's cluster rows (see
+    :func:`streaming_clusters`); ``ValueError`` when a row lists fewer members than its size."""
+    joined = {unit for row in rows for unit in row.get("related", ()) if unit not in row.get("shared", ())}
+    groups = []
+    for row in rows:
+        shared = set(row.get("shared", ()))
+        related = [unit for unit in row.get("related", ()) if unit not in shared]
+        if len(row["members"]) + len(related) != row["size"]:
+            raise ValueError(f"cluster {row['kept']!r} lists {len(row['members'])} of its members only")
+        members = [unit for unit in row["members"] if unit != row["kept"] or unit not in joined]
+        group = sorted(int(unit) for unit in members + related)
+        if len(group) > 1:
+            groups.append(group)
+    return sorted(groups)
 
 
 def detector_variants(find: Detector) -> dict[str, tuple[Detector, dict[str, object]]]:

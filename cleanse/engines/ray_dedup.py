@@ -61,6 +61,7 @@ COUNTERS = (
     "empty_units",
     "expired",
     "digests",
+    "related",
 )
 
 
@@ -152,7 +153,7 @@ class DistributedDedup:
                 self.steps.launch("documents: keys", document_rows, size, sketch, off, stage, size)
                 for sketch, off in zip(sketches, plan.offsets, strict=True)
             ]
-            document_edges = self._covers("documents", parts)
+            document_edges = self._covers("documents", parts, reverse=True)
         if level != "documents":
             parts = [
                 self.steps.launch("paragraphs: keys", paragraph_rows, size, sketch, off, [], stage, size)
@@ -168,7 +169,7 @@ class DistributedDedup:
         owner = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[0] for shape in shapes)])
         lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[1] for shape in shapes)])
         doc_lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[2] for shape in shapes)])
-        doc_marks, para_marks = kept_first(
+        doc_marks, para_marks, related_marks = kept_first(
             int(plan.documents[-1]),
             document_edges,
             paragraph_edges,
@@ -180,20 +181,22 @@ class DistributedDedup:
         )
         documents = [[part] for part in split_columns(doc_marks, block_of(doc_marks["a"], plan.documents), count)]
         paragraphs = [[part] for part in split_columns(para_marks, block_of(para_marks["a"], plan.paragraphs), count)]
+        related = [[part] for part in split_columns(related_marks, block_of(related_marks["a"], plan.documents), count)]
         sentences: list[list[Any]] = [[] for _ in blocks]
         if level != "documents" and self.options.containment_threshold > 0:
             duplicates = [[{"a": part[0]["a"][part[0]["duplicate"]]}] for part in documents]
             sentences = self._contained(sketches, plan, duplicates, paragraphs, stage)
         return [
-            self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage)[0]
-            for block, sketch, off, doc, para, sent in zip(
-                blocks, sketches, plan.offsets, documents, paragraphs, sentences, strict=True
+            self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage, rel)[0]
+            for block, sketch, off, doc, para, sent, rel in zip(
+                blocks, sketches, plan.offsets, documents, paragraphs, sentences, related, strict=True
             )
         ]
 
-    def _covers(self, level: str, parts: list[list[Any]]) -> Any:
-        """Every edge of one level (later unit covered by an earlier one), gathered on the driver."""
-        verified = self.steps.shuffle(f"{level}: verify", verify_covers, 1, parts, self.stage.rule, 1)
+    def _covers(self, level: str, parts: list[list[Any]], reverse: bool = False) -> Any:
+        """Every edge of one level (later unit covered by an earlier one; with ``reverse``, also the later
+        covering the earlier, for the reprint groups), gathered on the driver."""
+        verified = self.steps.shuffle(f"{level}: verify", verify_covers, 1, parts, self.stage.rule, 1, reverse)
         return gather_edges(self.steps.get([refs[0] for refs in verified]))
 
     def _check_unique_ids(self, sketches: list[Any]) -> None:
@@ -263,6 +266,8 @@ class DedupReport:
                     if member is not None:
                         first, name, preview, score, _ = member
                         report.add(first, name, preview, score)
+            for kept, name, preview, score, shared in record.related:
+                documents.relate(kept, name, preview, score, shared)
         return {
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),

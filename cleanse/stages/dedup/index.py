@@ -41,18 +41,25 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 class Match(NamedTuple):
     """An indexed entry similar to the query: its name, estimated Jaccard and its cluster's first entry;
     for :meth:`NearDupIndex.query_covers`, also the clause that matched (``"jaccard"`` or
-    ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry)."""
+    ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry);
+    for :meth:`NearDupIndex.query_relations`, ``holds`` when the clause is the reverse one (the entry
+    covered by the query, the score the share of the entry inside the query)."""
 
     name: str
     similarity: float
     cluster: str
     rule: str = "jaccard"
     score: float = 1.0
+    holds: bool = False
 
     def describe(self, unit: str) -> str:
-        """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``."""
-        where = "with" if self.rule == "jaccard" else "in"
-        return f"{self.rule} {self.score:.3f} of this {unit} {where} {self.name}"
+        """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``, or with
+        ``holds``: ``"reprint_containment 0.910 of doc-7 in this document"``."""
+        if self.rule == "jaccard":
+            return f"{self.rule} {self.score:.3f} of this {unit} with {self.name}"
+        if self.holds:
+            return f"{self.rule} {self.score:.3f} of {self.name} in this {unit}"
+        return f"{self.rule} {self.score:.3f} of this {unit} in {self.name}"
 
 
 class NearDupIndex:
@@ -159,6 +166,38 @@ class NearDupIndex:
             )
             for i in order.tolist()
         ]
+
+    def query_relations(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> list[Match]:
+        """Indexed entries with an edge to the query in either direction, most similar first (then earliest).
+
+        An entry that covers the query gives a match as :meth:`query_covers` does; one that the query
+        covers (the query holds its content, :meth:`cleanse.stages.dedup.edges.EdgeRule.covers` with the
+        roles swapped) gives a match with ``holds`` and that clause's rule and score, preferred when both
+        hold. Used for the report's reprint groups (:mod:`cleanse.stages.dedup.related`).
+        """
+        keys = self.keys(signature)[0] if keys is None else keys
+        entries = np.unique(self.storage.buckets(keys))
+        entries = entries[self.storage.alive(entries)]
+        signs = self.storage.signatures(entries)
+        query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
+        sizes = self.storage.sizes(entries)
+        in_entry, similarity, jaccard_in, score_in = signature_covers(
+            query, signs, np.full(len(entries), size), sizes, rule
+        )
+        holds, _, jaccard_holds, score_holds = signature_covers(signs, query, sizes, np.full(len(entries), size), rule)
+        related = np.flatnonzero(in_entry | holds)
+        order = related[np.lexsort((entries[related], -similarity[related]))]
+        found = []
+        for i in order.tolist():
+            by_jaccard, score = (jaccard_holds[i], score_holds[i]) if holds[i] else (jaccard_in[i], score_in[i])
+            found.append(
+                self._match(int(entries[i]), float(similarity[i]))._replace(
+                    rule="jaccard" if by_jaccard else "reprint_containment", score=float(score), holds=bool(holds[i])
+                )
+            )
+        return found
 
     def best_covers(self, signs: np.ndarray, sizes: np.ndarray, rule: EdgeRule, keys: np.ndarray) -> list[Match | None]:
         """For many queries at once (rows of ``signs``, ``sizes``, ``keys``): the first match

@@ -37,6 +37,7 @@ from cleanse.stages.dedup.batch import sign_units_sized
 from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
+from cleanse.stages.dedup.related import ReprintGroups
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.storage import MemoryStorage
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
@@ -48,6 +49,7 @@ CONTAINED_PARAGRAPH = "contained_paragraph"
 DUPLICATE_SENTENCE = "duplicate_sentence"
 REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
 DIGEST = "digest"
+REPRINT_OF = "reprint_of"
 CLUSTER_KEY = "dedup_cluster"  # metadata: the id of the kept document of the document's cluster
 SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
 INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
@@ -96,6 +98,7 @@ class NearDupDetector(CorpusStage):
             self.documents = NearDupIndex.for_options(opts)
             self.paragraphs = NearDupIndex.for_options(opts)
             self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
+        self.groups: ReprintGroups[str] = ReprintGroups()
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -107,6 +110,7 @@ class NearDupDetector(CorpusStage):
             "empty_units": 0,
             "expired": 0,
             "digests": 0,
+            "related": 0,
         }
         self._index_loaded = False
         self._loaded_units: dict[str, list[tuple[str, str]]] = {}
@@ -157,13 +161,15 @@ class NearDupDetector(CorpusStage):
         earlier: list[Match | None] | None = None
         if level != "paragraphs":
             best = self._document_match(signs[0], int(sizes[0]))
+            relations = self.documents.query_relations(signs[0], int(sizes[0]), self.rule)
             new_chars = 0
             if best is not None and level == "both":
                 earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
                 new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
-            outcome = self.judge_document(doc, best, new_chars)
+            outcome = self.judge_document(doc, best, new_chars, self.report_group(doc.id, best, relations))
             if outcome == "duplicate":
                 return
+            self.relate_document(doc, relations)
             self.documents.add(doc.id, signs[0], size=int(sizes[0]))
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
@@ -179,6 +185,7 @@ class NearDupDetector(CorpusStage):
         the new copy replaces it, as docs/dedup.md promises for incremental indexes)."""
         if name in self.documents:
             self.documents.remove(name)
+        self.groups.forget(name)
         for attribute, entry in self._loaded_units.pop(name, ()):
             index = getattr(self, attribute)
             if entry in index:
@@ -191,10 +198,11 @@ class NearDupDetector(CorpusStage):
         matches = self.documents.query_covers(signature, size, self.rule)
         return matches[0] if matches else None
 
-    def judge_document(self, doc: Document, best: Match | None, new_chars: int) -> str:
+    def judge_document(self, doc: Document, best: Match | None, new_chars: int, group: Match | None = None) -> str:
         """The document verdict once its best kept match and its new content are known: ``"kept"``,
         ``"digest"`` (it holds a kept document plus ``new_content_chars`` or more new characters; kept,
-        with a ``digest`` verdict) or ``"duplicate"``. The Ray engine calls this too."""
+        with a ``digest`` verdict) or ``"duplicate"``. A duplicate is reported in the reprint group
+        ``group`` names (:meth:`report_group`; ``best``'s when None). The Ray engine calls this too."""
         if best is None:
             doc.metadata[CLUSTER_KEY] = doc.id
             return "kept"
@@ -207,8 +215,36 @@ class NearDupDetector(CorpusStage):
         reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
         doc.mark_duplicate(self.name, of=best.cluster, reason=f"{reason}: {best.describe('document')}")
         doc.metadata[CLUSTER_KEY] = best.cluster
-        self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.score)
+        group = best if group is None else group
+        self.document_clusters.add(group.cluster, doc.id, doc.text or "", group.score)
         return "duplicate"
+
+    def report_group(self, name: str, best: Match | None, relations: Sequence[Match]) -> Match | None:
+        """The match naming the reprint group a duplicate of ``best`` is reported in: the group ``best``
+        joined, when this document has an edge with its representative too (one of ``relations``), else
+        ``best`` (:meth:`cleanse.stages.dedup.related.ReprintGroups.group_of`)."""
+        if best is None:
+            return None
+        group = self.groups.group_of(name, best.cluster, {match.name for match in relations})
+        return best if group == best.cluster else next(match for match in relations if match.name == group)
+
+    def relate_document(self, doc: Document, relations: Sequence[Match]) -> list[Match]:
+        """A kept document's relations to kept representatives (:mod:`cleanse.stages.dedup.related`):
+        ``reprint_of`` verdicts and the report's ``related`` members; the matches used are returned."""
+        roots = self.groups.relate(doc.id, [match.name for match in relations])
+        by_name = {match.name: match for match in reversed(relations)}
+        chosen = [by_name[root] for root in roots]
+        self.flag_reprints(doc, chosen)
+        for match in chosen:
+            self.document_clusters.relate(match.name, doc.id, doc.text or "", match.score, shared=len(chosen) > 1)
+        self.counts["related"] += len(chosen)
+        return chosen
+
+    def flag_reprints(self, doc: Document, matches: Sequence[Match]) -> None:
+        """One ``reprint_of`` flag per related representative (document-level: an empty span, the text
+        unchanged), its evidence the rule, the score and the representative. The Ray engine calls this too."""
+        for match in matches:
+            doc.flag(self.name, 0, 0, REPRINT_OF, match.score, (match.describe("document"),))
 
     def _check_paragraphs(
         self,
