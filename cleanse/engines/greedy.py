@@ -34,6 +34,7 @@ import numpy as np
 from cleanse.engines.pairs import COVER_COLUMNS
 from cleanse.engines.shuffle import Columns, concat_columns
 from cleanse.stages.dedup.related import ReprintGroups
+from cleanse.stages.dedup.stars import MEMBER_SHARE
 
 DOCUMENT_MARKS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
@@ -45,6 +46,7 @@ DOCUMENT_MARKS: Columns = {
     "new_chars": np.zeros(0, dtype=np.int64),
     "group": np.zeros(0, dtype=object),
     "group_score": np.zeros(0, dtype=np.float64),
+    "part": np.zeros(0, dtype=bool),
 }
 PARAGRAPH_MARKS: Columns = {name: DOCUMENT_MARKS[name] for name in ("a", "first", "similarity", "jaccard", "score")}
 RELATED_MARKS: Columns = {
@@ -89,7 +91,7 @@ def _complete(edges: Columns | None) -> Columns:
     if edges is None:
         return {name: values[:0] for name, values in COVER_COLUMNS.items()}
     count = len(edges["a"])
-    defaults = {"covers": True, "holds": False, "holds_jaccard": False, "holds_score": 0.0}
+    defaults = {"covers": True, "holds": False, "holds_jaccard": False, "holds_score": 0.0, "held": 1.0}
     filled = {name: np.full(count, value, dtype=COVER_COLUMNS[name].dtype) for name, value in defaults.items()}
     return filled | dict(edges)
 
@@ -97,7 +99,7 @@ def _complete(edges: Columns | None) -> Columns:
 def _row(edges: Columns, row: int, names: tuple[str, ...], relation: bool = False) -> list[Any]:
     """The named values of an edge row; with ``relation``, the reverse clause's when it holds (as
     ``NearDupIndex.query_relations`` prefers it), else the forward one's."""
-    values = {"first": edges["b_id"][row], "similarity": edges["similarity"][row]}
+    values = {"first": edges["b_id"][row], "similarity": edges["similarity"][row], "held": edges["held"][row]}
     if relation and edges["holds"][row]:
         values |= {"jaccard": edges["holds_jaccard"][row], "score": edges["holds_score"][row], "holds": True}
     else:
@@ -150,19 +152,23 @@ def kept_first(
                 if level == "both":
                     new = sum(lengths[p] for p in own if lengths[p] and para_edges.best_kept(p, kept_para) < 0)
                 duplicate = new < new_content_chars
-                group_values = _row(doc_edges.edges, row, ("first", "score"))
+                group_values = _row(doc_edges.edges, row, ("first", "score", "held"))
                 if duplicate:  # a pair found in several key partitions has several equal rows: the first counts
                     near: dict[int, int] = {}
                     for other in relations.all_kept(doc, kept_doc):
-                        near.setdefault(int(doc_edges.edges["b"][other]), other)
+                        if doc_edges.edges["held"][other] > MEMBER_SHARE:
+                            near.setdefault(int(doc_edges.edges["b"][other]), other)
                     kept = int(doc_edges.edges["b"][row])
                     group = groups.group_of(doc, kept, near)
                     if group != kept:
-                        group_values = _row(doc_edges.edges, near[group], ("first", "score"), relation=True)
-                doc_rows.append([doc, *_row(doc_edges.edges, row, doc_names), duplicate, new, *group_values])
+                        group_values = _row(doc_edges.edges, near[group], ("first", "score", "held"), relation=True)
+                group_name, group_score, held = group_values
+                doc_rows.append(
+                    [doc, *_row(doc_edges.edges, row, doc_names), duplicate, new, group_name, group_score, held <= MEMBER_SHARE]
+                )
                 if duplicate:
                     continue
-            near_rows = relations.all_kept(doc, kept_doc)
+            near_rows = [r for r in relations.all_kept(doc, kept_doc) if doc_edges.edges["held"][r] > MEMBER_SHARE]
             by_b = {int(doc_edges.edges["b"][r]): r for r in reversed(near_rows)}
             roots = groups.relate(doc, [int(doc_edges.edges["b"][r]) for r in near_rows])
             for root in roots:

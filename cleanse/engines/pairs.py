@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
 
 CONTAINED_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
@@ -142,6 +142,7 @@ COVER_COLUMNS: Columns = {
     "holds": np.zeros(0, dtype=bool),
     "holds_jaccard": np.zeros(0, dtype=bool),
     "holds_score": np.zeros(0, dtype=np.float64),
+    "held": np.zeros(0, dtype=np.float64),
 }
 
 
@@ -157,7 +158,7 @@ def verify_covers(
     units, key, unit = _units_and_keys(parts)
     if not units:
         return [dict(COVER_COLUMNS) for _ in range(partitions)]
-    names = ("jaccard", "score", "covers", "holds", "holds_jaccard", "holds_score")
+    names = ("jaccard", "score", "covers", "holds", "holds_jaccard", "holds_score", "held")
     found: dict[str, list[np.ndarray]] = {name: [] for name in names}
 
     def check(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,18 +169,20 @@ def verify_covers(
         holds = np.zeros(len(later), dtype=bool)
         holds_jaccard = np.zeros(len(later), dtype=bool)
         holds_score = np.zeros(len(later), dtype=np.float64)
+        held = np.ones(len(later), dtype=np.float64)
         signs, sizes = units["sign"], units["size"]
         for lo in range(0, len(later), PAIR_CHUNK):
             a, b, chunk = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK], slice(lo, lo + PAIR_CHUNK)
             covered[chunk], similarity[chunk], by_jaccard[chunk], score[chunk] = signature_covers(
                 signs[a], signs[b], sizes[a], sizes[b], rule
             )
+            held[chunk] = held_share(similarity[chunk], sizes[a], sizes[b])
             if reverse:
                 holds[chunk], _, holds_jaccard[chunk], holds_score[chunk] = signature_covers(
                     signs[b], signs[a], sizes[b], sizes[a], rule
                 )
         keep = covered | holds
-        for name, values in zip(names, (by_jaccard, score, covered, holds, holds_jaccard, holds_score), strict=True):
+        for name, values in zip(names, (by_jaccard, score, covered, holds, holds_jaccard, holds_score, held), strict=True):
             found[name].append(values[keep])
         return keep, similarity
 

@@ -261,7 +261,9 @@ class DedupReport:
                 counts[name] += value
             for name, value in record.indexed.items():
                 indexed[name] += value
-            for report, members in ((documents, [record.document]), (paragraphs, record.paragraphs)):
+            if record.part and record.document is not None:
+                documents.add_part(record.document[0], record.document[1])
+            for report, members in ((documents, [] if record.part else [record.document]), (paragraphs, record.paragraphs)):
                 for member in members:
                     if member is not None:
                         first, name, preview, score, _ = member

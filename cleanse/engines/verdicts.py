@@ -45,6 +45,7 @@ class ReportRecord:
     document: tuple[str, str, str, float, tuple[str, ...]] | None = None
     paragraphs: list[tuple[str, str, str, float, tuple[str, ...]]] = field(default_factory=list)
     related: list[tuple[str, str, str, float, bool]] = field(default_factory=list)
+    part: bool = False
 
     def count(self, name: str, value: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + value
@@ -114,12 +115,13 @@ class BlockVerdicts:
         if found is None:
             outcome = stage.judge_document(doc, None, 0)
         else:
-            first, similarity, by_jaccard, score, _, new_chars, group, group_score = found
+            first, similarity, by_jaccard, score, _, new_chars, group, group_score, part = found
             best = Match(first, similarity, first, "jaccard" if by_jaccard else "reprint_containment", score)
-            reported = Match(group, similarity, group, best.rule, group_score)
+            reported = Match(group, similarity, group, best.rule, group_score, held=0.0 if part else 1.0)
             outcome = stage.judge_document(doc, best, int(new_chars), reported)
             if outcome == "duplicate":
-                record.document = (group, doc.id, _short(doc.text or ""), group_score, ())
+                record.document = (first if part else group, doc.id, _short(doc.text or ""), group_score, ())
+                record.part = bool(part)
                 return outcome
             if outcome == DIGEST:
                 record.count("digests")

@@ -134,6 +134,21 @@ def estimated_common(similarity: np.ndarray, size_a: np.ndarray, size_b: np.ndar
     return similarity * (np.asarray(size_a, dtype=np.float64) + np.asarray(size_b, dtype=np.float64)) / (1 + similarity)
 
 
+def held_share(similarity: np.ndarray, size_query: np.ndarray, size_entry: np.ndarray) -> np.ndarray:
+    """The share of the entry's shingles the query holds, estimated from the Jaccard estimate and the sizes
+    (1 where the entry's size is unknown). Reprint groups admit a member only above
+    :data:`cleanse.stages.dedup.stars.MEMBER_SHARE` of its representative, as :func:`find_duplicates`
+    stars do: two members of one group then always share part of the representative, so a digest's
+    parts never meet in its group.
+
+    >>> held_share(np.array([0.5]), np.array([100]), np.array([200])).tolist()
+    [0.5]
+    """
+    size_entry = np.asarray(size_entry, dtype=np.float64)
+    common = estimated_common(similarity, size_query, size_entry)
+    return np.where(size_entry > 0, np.minimum(common / np.maximum(size_entry, 1e-12), 1.0), 1.0)
+
+
 def signature_edges(
     signs_a: np.ndarray, signs_b: np.ndarray, size_a: np.ndarray, size_b: np.ndarray, rule: EdgeRule
 ) -> tuple[np.ndarray, np.ndarray]:

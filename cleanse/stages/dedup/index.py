@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers, signature_edges
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
@@ -43,7 +43,8 @@ class Match(NamedTuple):
     for :meth:`NearDupIndex.query_covers`, also the clause that matched (``"jaccard"`` or
     ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry);
     for :meth:`NearDupIndex.query_relations`, ``holds`` when the clause is the reverse one (the entry
-    covered by the query, the score the share of the entry inside the query)."""
+    covered by the query, the score the share of the entry inside the query); ``held``, the estimated
+    share of the entry's shingles the query holds (:func:`cleanse.stages.dedup.edges.held_share`)."""
 
     name: str
     similarity: float
@@ -51,6 +52,7 @@ class Match(NamedTuple):
     rule: str = "jaccard"
     score: float = 1.0
     holds: bool = False
+    held: float = 1.0
 
     def describe(self, unit: str) -> str:
         """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``, or with
@@ -154,15 +156,15 @@ class NearDupIndex:
         entries = entries[self.storage.alive(entries)]
         signs = self.storage.signatures(entries)
         query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
-        covered, similarity, by_jaccard, score = signature_covers(
-            query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule
-        )
+        sizes = self.storage.sizes(entries)
+        covered, similarity, by_jaccard, score = signature_covers(query, signs, np.full(len(entries), size), sizes, rule)
+        held = held_share(similarity, size, sizes)
         entries, similarity = entries[covered], similarity[covered]
-        by_jaccard, score = by_jaccard[covered], score[covered]
+        by_jaccard, score, held = by_jaccard[covered], score[covered], held[covered]
         order = np.lexsort((entries, -similarity))
         return [
             self._match(int(entries[i]), float(similarity[i]))._replace(
-                rule="jaccard" if by_jaccard[i] else "reprint_containment", score=float(score[i])
+                rule="jaccard" if by_jaccard[i] else "reprint_containment", score=float(score[i]), held=float(held[i])
             )
             for i in order.tolist()
         ]
@@ -187,6 +189,7 @@ class NearDupIndex:
             query, signs, np.full(len(entries), size), sizes, rule
         )
         holds, _, jaccard_holds, score_holds = signature_covers(signs, query, sizes, np.full(len(entries), size), rule)
+        held = held_share(similarity, size, sizes)
         related = np.flatnonzero(in_entry | holds)
         order = related[np.lexsort((entries[related], -similarity[related]))]
         found = []
@@ -194,7 +197,10 @@ class NearDupIndex:
             by_jaccard, score = (jaccard_holds[i], score_holds[i]) if holds[i] else (jaccard_in[i], score_in[i])
             found.append(
                 self._match(int(entries[i]), float(similarity[i]))._replace(
-                    rule="jaccard" if by_jaccard else "reprint_containment", score=float(score), holds=bool(holds[i])
+                    rule="jaccard" if by_jaccard else "reprint_containment",
+                    score=float(score),
+                    holds=bool(holds[i]),
+                    held=float(held[i]),
                 )
             )
         return found

@@ -12,7 +12,9 @@ A cluster also lists the kept units *related* to its kept member (:mod:`cleanse.
 reprints that hold its content plus new content, kept because they add something. ``related`` names
 them; ``shared`` names those of them that are related to other clusters too (a digest page: listed in
 each, its own cluster, never merging them). ``size`` counts the kept member, its duplicates and the
-related units that are not shared.
+related units that are not shared. A duplicate holding at most half of the kept member (a part of a
+digest page: removed, its content is in the kept page) is listed under ``parts``, not as a member, so two
+members of a cluster always share part of its kept member.
 
 >>> report = ClusterReport(examples=2)
 >>> report.add("doc-1", "doc-2", "第二份的文字", 0.91)
@@ -46,6 +48,7 @@ class _Cluster:
     examples: list[str] = field(default_factory=list)
     min_similarity: float = 1.0
     related: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
     shared: list[str] = field(default_factory=list)
 
 
@@ -74,6 +77,16 @@ class ClusterReport:
             cluster.members.append(duplicate)
         if len(cluster.examples) < self.examples:
             cluster.examples.append(_preview(text))
+
+    def add_part(self, kept: str, duplicate: str) -> None:
+        """Record a duplicate of ``kept`` that holds at most half of it (a part of a digest page): removed
+        as a duplicate, listed as a ``part``, not a member of the reprint group."""
+        cluster = self.clusters.get(kept)
+        if cluster is None:
+            cluster = self._new_cluster(kept)
+        self.duplicates += 1
+        if len(cluster.parts) < MEMBERS_LISTED:
+            cluster.parts.append(duplicate)
 
     def relate(self, kept: str, unit: str, text: str, similarity: float, shared: bool = False) -> None:
         """Record that kept ``unit`` is related to ``kept``'s cluster (``shared``: to other clusters too)."""
@@ -137,6 +150,9 @@ class ClusterReport:
             "members": [member for part in parts for member in part.members][:MEMBERS_LISTED],
             "examples": [example for part in parts for example in part.examples][: self.examples],
         }
+        pieces = [unit for part in parts for unit in part.parts]
+        if pieces:
+            row["parts"] = pieces[:MEMBERS_LISTED]
         related = [unit for part in parts for unit in part.related]
         if related:
             row["related"] = related[:MEMBERS_LISTED]

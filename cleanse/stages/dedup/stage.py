@@ -38,6 +38,7 @@ from cleanse.stages.dedup.edges import EdgeRule, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.related import ReprintGroups
+from cleanse.stages.dedup.stars import MEMBER_SHARE
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.storage import MemoryStorage
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
@@ -202,7 +203,9 @@ class NearDupDetector(CorpusStage):
         """The document verdict once its best kept match and its new content are known: ``"kept"``,
         ``"digest"`` (it holds a kept document plus ``new_content_chars`` or more new characters; kept,
         with a ``digest`` verdict) or ``"duplicate"``. A duplicate is reported in the reprint group
-        ``group`` names (:meth:`report_group`; ``best``'s when None). The Ray engine calls this too."""
+        ``group`` names (:meth:`report_group`; ``best``'s when None) when it holds more than half of that
+        group's representative, else as a ``part`` of ``best`` (a part of a digest page is not a reprint
+        of it). The Ray engine calls this too."""
         if best is None:
             doc.metadata[CLUSTER_KEY] = doc.id
             return "kept"
@@ -216,7 +219,10 @@ class NearDupDetector(CorpusStage):
         doc.mark_duplicate(self.name, of=best.cluster, reason=f"{reason}: {best.describe('document')}")
         doc.metadata[CLUSTER_KEY] = best.cluster
         group = best if group is None else group
-        self.document_clusters.add(group.cluster, doc.id, doc.text or "", group.score)
+        if group.held > MEMBER_SHARE:
+            self.document_clusters.add(group.cluster, doc.id, doc.text or "", group.score)
+        else:
+            self.document_clusters.add_part(best.cluster, doc.id)
         return "duplicate"
 
     def report_group(self, name: str, best: Match | None, relations: Sequence[Match]) -> Match | None:
@@ -225,13 +231,14 @@ class NearDupDetector(CorpusStage):
         ``best`` (:meth:`cleanse.stages.dedup.related.ReprintGroups.group_of`)."""
         if best is None:
             return None
-        group = self.groups.group_of(name, best.cluster, {match.name for match in relations})
+        near = {match.name for match in relations if match.held > MEMBER_SHARE}
+        group = self.groups.group_of(name, best.cluster, near)
         return best if group == best.cluster else next(match for match in relations if match.name == group)
 
     def relate_document(self, doc: Document, relations: Sequence[Match]) -> list[Match]:
         """A kept document's relations to kept representatives (:mod:`cleanse.stages.dedup.related`):
         ``reprint_of`` verdicts and the report's ``related`` members; the matches used are returned."""
-        roots = self.groups.relate(doc.id, [match.name for match in relations])
+        roots = self.groups.relate(doc.id, [match.name for match in relations if match.held > MEMBER_SHARE])
         by_name = {match.name: match for match in reversed(relations)}
         chosen = [by_name[root] for root in roots]
         self.flag_reprints(doc, chosen)
