@@ -11,7 +11,8 @@ and runs them through the dedup stage in every order:
 For every run it checks that every paragraph of every input is in some kept document (``lost``: runs where
 one is not), that ``find_duplicates`` on the inputs never puts two inputs that share no article in one
 cluster (``chained``), and that no document cluster of the stage's report (its kept member, duplicates and
-``related`` members, shared ones included) lists two such inputs (``report_chained``: runs where one does). For contrast it also counts the bundles where union-find over the same edge rule
+``related`` members, shared ones included) and no reprint group of the report lists two such inputs
+(``report_chained``: runs where one does). For contrast it also counts the bundles where union-find over the same edge rule
 (the clustering before issue 15, ``cleanse.stages.dedup.evaluate._shared_counts`` plus
 :class:`~cleanse.stages.dedup.unionfind.UnionFind`) chains them.
 
@@ -85,7 +86,7 @@ def triple_bundles(articles: list[str], count: int, seed: int = 1) -> list[Bundl
 
 def run_stage(texts: Sequence[str], **options: Any) -> tuple[list[str], list[list[int]]]:
     """The paragraphs of ``texts`` (run through the dedup stage in this order) that no kept document holds,
-    and the stage report's document clusters as lists of input positions (every member listed)."""
+    and the stage report's document clusters and reprint groups as lists of input positions."""
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
@@ -96,6 +97,8 @@ def run_stage(texts: Sequence[str], **options: Any) -> tuple[list[str], list[lis
     missing = [line.strip() for text in texts for line in text.split("\n") if line.strip() and line.strip() not in kept]
     rows = stage.report()["documents"]["clusters"]
     clusters = [sorted({int(name[2:]) for name in row["members"] + row.get("related", [])}) for row in rows]
+    groups = stage.report()["reprint_groups"]["groups"]
+    clusters += [sorted(int(name[2:]) for name in group["members"]) for group in groups]
     return missing, clusters
 
 

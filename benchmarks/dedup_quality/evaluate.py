@@ -63,14 +63,9 @@ def _stage_finder() -> Detector | None:
 
 
 def streaming_clusters(texts: Sequence[str], threshold: float = 0.5, **options: object) -> Clusters:
-    """Reprint groups of the dedup stage's report in streaming mode (``keep="first"``), one document per text.
-
-    Each text is checked against the index of the kept texts before it, as in a pipeline run. The groups
-    are the clusters of the stage's report (``report()["documents"]``, every cluster listed): the kept
-    member, its duplicates and its ``related`` members (kept reprints that add content), less those
-    ``shared`` with other clusters (a digest is its own group). A kept member that joined another cluster
-    as related counts there; its own cluster's other members stay a group of their own.
-    """
+    """The reprint groups of the dedup stage's report in streaming mode (``keep="first"``), one document
+    per text: ``report()["reprint_groups"]``, every group listed (stars over every direct relation of the
+    run, kept documents and removed duplicates alike; see docs/dedup.md)."""
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
@@ -79,23 +74,17 @@ def streaming_clusters(texts: Sequence[str], threshold: float = 0.5, **options: 
     docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(texts)]
     for _ in stage.run(docs):
         pass
-    return report_groups(stage.report()["documents"]["clusters"])
+    return report_groups(stage.report()["reprint_groups"]["groups"])
 
 
 def report_groups(rows: Sequence[dict[str, Any]]) -> Clusters:
-    """A partition of the units (named by their position) from the report's cluster rows (see
-    :func:`streaming_clusters`); ``ValueError`` when a row lists fewer members than its size."""
-    joined = {unit for row in rows for unit in row.get("related", ()) if unit not in row.get("shared", ())}
+    """The groups of the report (units named by their position); ``ValueError`` when one lists fewer
+    members than its size."""
     groups = []
     for row in rows:
-        shared = set(row.get("shared", ()))
-        related = [unit for unit in row.get("related", ()) if unit not in shared]
-        if len(row["members"]) + len(related) != row["size"]:
-            raise ValueError(f"cluster {row['kept']!r} lists {len(row['members'])} of its members only")
-        members = [unit for unit in row["members"] if unit != row["kept"] or unit not in joined]
-        group = sorted(int(unit) for unit in members + related)
-        if len(group) > 1:
-            groups.append(group)
+        if len(row["members"]) != row["size"]:
+            raise ValueError(f"group of {row['representative']!r} lists {len(row['members'])} of its members only")
+        groups.append(sorted(int(unit) for unit in row["members"]))
     return sorted(groups)
 
 

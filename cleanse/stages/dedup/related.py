@@ -34,7 +34,11 @@ so both give the same groups.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+from cleanse.stages.dedup.report import MEMBERS_LISTED
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -63,3 +67,66 @@ class ReprintGroups(Generic[Key]):
     def forget(self, unit: Key) -> None:
         """A unit replaced in the index (a re-crawl) no longer belongs to a group."""
         self.joined.pop(unit, None)
+
+
+class RelationLog:
+    """Every direct relation between the documents of a run, for the report's ``reprint_groups``.
+
+    The stage's clusters are decided in stream order, around the first copy kept; the reprint groups are
+    decided at the end, as :func:`cleanse.find_duplicates` decides its clusters: stars
+    (:func:`cleanse.stages.dedup.stars.star_clusters`) over every pair of documents with an edge by the
+    rule in either direction (LSH candidates, duplicates included), each member holding more than half of
+    its representative's shingles. Every member of a group therefore relates to the representative
+    directly, and two members share part of it: the parts of a digest page never meet in one group.
+    Memory: a name, a size and a kept flag per document, and three numbers per related pair.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.sizes: list[int] = []
+        self.kept: list[bool] = []
+        self.left: list[int] = []
+        self.right: list[int] = []
+        self.common: list[float] = []
+
+    def add(self, name: str, size: int, kept: bool) -> int:
+        """A new document; returns its ordinal."""
+        self.names.append(name)
+        self.sizes.append(size)
+        self.kept.append(kept)
+        return len(self.names) - 1
+
+    def relate(self, earlier: Iterable[int], later: int, common: Iterable[float]) -> None:
+        """Edges between ``later`` and each of ``earlier`` with their estimated shared shingles."""
+        for ordinal, shared in zip(earlier, common, strict=True):
+            self.left.append(int(ordinal))
+            self.right.append(later)
+            self.common.append(float(shared))
+
+    def to_dict(self, limit: int) -> dict[str, Any]:
+        """The reprint groups of two documents or more, largest first: representative, size, members and
+        which of them were kept (the others were removed as duplicates)."""
+        from cleanse.stages.dedup.stars import star_clusters
+
+        count = len(self.names)
+        stars = star_clusters(
+            count,
+            np.asarray(self.left, dtype=np.int64),
+            np.asarray(self.right, dtype=np.int64),
+            np.asarray(self.common, dtype=np.float64),
+            np.asarray(self.sizes, dtype=np.float64),
+            np.arange(count, dtype=np.int64),
+        )
+        rows = []
+        for group in stars.groups():
+            representative = int(stars.representative[group[0]])
+            rows.append(
+                {
+                    "representative": self.names[representative],
+                    "size": len(group),
+                    "members": [self.names[member] for member in group][:MEMBERS_LISTED],
+                    "kept": [self.names[member] for member in group if self.kept[member]][:MEMBERS_LISTED],
+                }
+            )
+        ranked = sorted(rows, key=lambda row: -row["size"])[:limit]
+        return {"groups_total": len(rows), "documents_in_groups": sum(row["size"] for row in rows), "groups": ranked}

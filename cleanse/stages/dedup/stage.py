@@ -34,10 +34,10 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
-from cleanse.stages.dedup.related import ReprintGroups
+from cleanse.stages.dedup.related import RelationLog, ReprintGroups
 from cleanse.stages.dedup.stars import MEMBER_SHARE
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.storage import MemoryStorage
@@ -100,6 +100,8 @@ class NearDupDetector(CorpusStage):
             self.paragraphs = NearDupIndex.for_options(opts)
             self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.groups: ReprintGroups[str] = ReprintGroups()
+        self.relation_log = RelationLog()
+        self.reprints = NearDupIndex.for_options(opts)  # every document checked this run, for the reprint groups
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -168,6 +170,7 @@ class NearDupDetector(CorpusStage):
                 earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
                 new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
             outcome = self.judge_document(doc, best, new_chars, self.report_group(doc.id, best, relations))
+            self._log_relations(signs[0], int(sizes[0]), doc.id, outcome != "duplicate")
             if outcome == "duplicate":
                 return
             self.relate_document(doc, relations)
@@ -180,6 +183,18 @@ class NearDupDetector(CorpusStage):
                 for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
             ]
             self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
+
+    def _log_relations(self, signature: np.ndarray, size: int, name: str, kept: bool) -> None:
+        """Relate the document to every document checked before it in this run (kept or not) for the
+        report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`)."""
+        log = self.relation_log
+        found = self.reprints.query_relations(signature, size, self.rule)
+        ordinal = log.add(name, size, kept)
+        earlier = [int(match.name) for match in found]
+        similarity = np.array([match.similarity for match in found], dtype=np.float64)
+        sizes = np.array([log.sizes[other] for other in earlier], dtype=np.float64)
+        log.relate(earlier, ordinal, estimated_common(similarity, np.full(len(earlier), size), sizes).tolist())
+        self.reprints.add(str(ordinal), signature, size=size)
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -458,6 +473,7 @@ class NearDupDetector(CorpusStage):
             "counts": dict(self.counts),
             "documents": self.document_clusters.to_dict(limit),
             "paragraphs": self.paragraph_clusters.to_dict(limit),
+            "reprint_groups": self.relation_log.to_dict(limit),
             "index": {name: len(getattr(self, name)) for name in INDEX_FILES},
             "options": asdict(replace(self.options)),
         }
