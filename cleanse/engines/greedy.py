@@ -164,7 +164,15 @@ def kept_first(
                         group_values = _row(doc_edges.edges, near[group], ("first", "score", "held"), relation=True)
                 group_name, group_score, held = group_values
                 doc_rows.append(
-                    [doc, *_row(doc_edges.edges, row, doc_names), duplicate, new, group_name, group_score, held <= MEMBER_SHARE]
+                    [
+                        doc,
+                        *_row(doc_edges.edges, row, doc_names),
+                        duplicate,
+                        new,
+                        group_name,
+                        group_score,
+                        held <= MEMBER_SHARE,
+                    ]
                 )
                 if duplicate:
                     continue
@@ -183,7 +191,11 @@ def kept_first(
                 para_rows.append([paragraph, *_row(para_edges.edges, row, doc_names)])
             else:
                 kept_para[paragraph] = True
-    return _columns(doc_rows, DOCUMENT_MARKS), _columns(para_rows, PARAGRAPH_MARKS), _columns(related_rows, RELATED_MARKS)
+    return (
+        _columns(doc_rows, DOCUMENT_MARKS),
+        _columns(para_rows, PARAGRAPH_MARKS),
+        _columns(related_rows, RELATED_MARKS),
+    )
 
 
 def _columns(rows: list[list[Any]], template: Columns) -> Columns:

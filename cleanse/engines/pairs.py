@@ -143,6 +143,9 @@ COVER_COLUMNS: Columns = {
     "holds_jaccard": np.zeros(0, dtype=bool),
     "holds_score": np.zeros(0, dtype=np.float64),
     "held": np.zeros(0, dtype=np.float64),
+    "a_id": np.zeros(0, dtype=object),
+    "size_a": np.zeros(0, dtype=np.int64),
+    "size_b": np.zeros(0, dtype=np.int64),
 }
 
 
@@ -192,6 +195,9 @@ def verify_covers(
         "b": units["ordinal"][earlier],
         "b_id": units["name"][earlier],
         "similarity": similarity,
+        "a_id": units["name"][later],
+        "size_a": units["size"][later].astype(np.int64),
+        "size_b": units["size"][earlier].astype(np.int64),
     }
     for name in names:
         edges[name] = np.concatenate([COVER_COLUMNS[name], *found[name]])

@@ -48,6 +48,8 @@ from cleanse.engines.sketches import (
 )
 from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
+from cleanse.stages.dedup.edges import estimated_common
+from cleanse.stages.dedup.related import RelationLog
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
@@ -179,6 +181,8 @@ class DistributedDedup:
             self.options.new_content_chars,
             doc_lengths,
         )
+        if level != "paragraphs":
+            self.stage.relation_log = relation_log(int(plan.documents[-1]), document_edges, doc_marks)
         documents = [[part] for part in split_columns(doc_marks, block_of(doc_marks["a"], plan.documents), count)]
         paragraphs = [[part] for part in split_columns(para_marks, block_of(para_marks["a"], plan.paragraphs), count)]
         related = [[part] for part in split_columns(related_marks, block_of(related_marks["a"], plan.documents), count)]
@@ -226,6 +230,30 @@ class DistributedDedup:
         return _by_block(matched, len(sketches))
 
 
+def relation_log(documents: int, edges: Any, marks: Any) -> RelationLog:
+    """The stage's :class:`~cleanse.stages.dedup.related.RelationLog` rebuilt on the driver from the
+    document edges (every pair with an edge in either direction, found once per key partition) and the
+    duplicate marks; documents with no edge take no part in the groups and are left unnamed."""
+    log = RelationLog()
+    log.names = [""] * documents
+    log.sizes = [0] * documents
+    log.kept = [True] * documents
+    for ordinal in marks["a"][marks["duplicate"]].tolist():
+        log.kept[ordinal] = False
+    a, b = edges["a"].astype(np.int64), edges["b"].astype(np.int64)
+    _, first = np.unique(a * max(documents, 1) + b, return_index=True)
+    a, b = a[first], b[first]
+    for ordinals, names, sizes in (
+        (a, edges["a_id"][first], edges["size_a"][first]),
+        (b, edges["b_id"][first], edges["size_b"][first]),
+    ):
+        for ordinal, name, size in zip(ordinals.tolist(), names.tolist(), sizes.tolist(), strict=True):
+            log.names[ordinal], log.sizes[ordinal] = name, int(size)
+    common = estimated_common(edges["similarity"][first], edges["size_a"][first], edges["size_b"][first])
+    log.left, log.right, log.common = b.tolist(), a.tolist(), common.tolist()
+    return log
+
+
 def deduplicate(documents: Any, stage: NearDupDetector, partitions: int, steps: Steps | None = None) -> Any:
     """The documents dataset (``seq``, ``doc``) with the stage's verdicts applied, as a Ray Dataset."""
     ray = require_ray()
@@ -263,7 +291,10 @@ class DedupReport:
                 indexed[name] += value
             if record.part and record.document is not None:
                 documents.add_part(record.document[0], record.document[1])
-            for report, members in ((documents, [] if record.part else [record.document]), (paragraphs, record.paragraphs)):
+            for report, members in (
+                (documents, [] if record.part else [record.document]),
+                (paragraphs, record.paragraphs),
+            ):
                 for member in members:
                     if member is not None:
                         first, name, preview, score, _ = member
@@ -274,6 +305,7 @@ class DedupReport:
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),
             "paragraphs": paragraphs.to_dict(options.report_clusters),
+            "reprint_groups": self.stage.relation_log.to_dict(options.report_clusters),
             "index": indexed,
             "options": asdict(options),
         }
