@@ -33,7 +33,9 @@ def _statuses(out: list[Document]) -> list[tuple[str, str | None]]:
 def test_a_reprint_adding_sentences_is_kept_related_to_its_original_and_explained(articles):
     original = articles[0]
     lines = original.split("\n")
-    extended = "\n".join([*lines, "本报记者在现场看到，当地群众对此反响热烈，纷纷表示今后要继续关注这项工作的进展情况。"])
+    extended = "\n".join(
+        [*lines, "本报记者在现场看到，当地群众对此反响热烈，纷纷表示今后要继续关注这项工作的进展情况。"]
+    )
     copy = original.replace("。", "．", 2)
     out, stage = _run([original, extended, copy], ["a", "a-extended", "a-copy"])
     assert _statuses(out) == [("kept", None), ("kept", None), ("duplicate", "a")]
@@ -41,7 +43,10 @@ def test_a_reprint_adding_sentences_is_kept_related_to_its_original_and_explaine
     assert len(flags) == 1 and flags[0].before == flags[0].after == ""
     evidence = flags[0].evidence[0]  # kept as a digest (a new paragraph); related by the Jaccard clause
     assert evidence == f"jaccard {flags[0].score:.3f} of this document with a" and flags[0].score >= 0.5
-    assert [change.reason for change in out[1].changes if change.reason != "duplicate_paragraph"] == ["digest", REPRINT_OF]
+    assert [change.reason for change in out[1].changes if change.reason != "duplicate_paragraph"] == [
+        "digest",
+        REPRINT_OF,
+    ]
     row = next(row for row in stage.report()["documents"]["clusters"] if row["kept"] == "a")
     assert row["related"] == ["a-extended"] and "shared" not in row and row["size"] == 3
     groups = stage.report()["reprint_groups"]["groups"]
@@ -65,7 +70,7 @@ def test_the_reprint_groups_change_no_removal_verdict(articles):
 
 @pytest.mark.parametrize("level", ["documents", "both"])
 def test_a_digest_is_related_to_both_parts_and_never_joins_them_in_any_order(articles, level):
-    a, b = articles[3], articles[4]
+    a, b = next((x, y) for x, y in itertools.combinations(articles[3:], 2) if abs(len(x) - len(y)) < 0.1 * len(x))
     texts = {"a": a, "ab": a + "\n" + b, "b": b}
     for order in itertools.permutations(texts):
         out, stage = _run([texts[name] for name in order], list(order), level=level)
@@ -78,7 +83,7 @@ def test_a_digest_is_related_to_both_parts_and_never_joins_them_in_any_order(art
             rows = {row["kept"]: row for row in report["documents"]["clusters"]}
             assert rows["a"]["shared"] == rows["b"]["shared"] == ["ab"]
             digest = next(doc for doc in out if doc.id == "ab")
-            assert sorted(change.evidence[0].split()[-4] for change in digest.changes if change.reason == REPRINT_OF) == [
-                "a",
-                "b",
+            named = [
+                word for change in digest.changes if change.reason == REPRINT_OF for word in change.evidence[0].split()
             ]
+            assert sorted(word for word in named if word in texts) == ["a", "b"]
