@@ -12,8 +12,8 @@ For every run it checks that every paragraph of every input is in some kept docu
 one is not), that ``find_duplicates`` on the inputs never puts two inputs that share no article in one
 cluster (``chained``), and that no document cluster of the stage's report (its kept member, duplicates and
 ``related`` members, shared ones included) and no reprint group of the report lists two such inputs
-(``report_chained``: runs where one does). For contrast it also counts the bundles where union-find over the same edge rule
-(the clustering before issue 15, ``cleanse.stages.dedup.evaluate._shared_counts`` plus
+(``report_chained``: runs where one does). For contrast it also counts the bundles where union-find over
+the same edge rule (the clustering before issue 15, ``cleanse.stages.dedup.evaluate._shared_counts`` plus
 :class:`~cleanse.stages.dedup.unionfind.UnionFind`) chains them.
 
     python -m benchmarks.dedup_digests [--quick]

@@ -185,7 +185,9 @@ def verify_covers(
                     signs[b], signs[a], sizes[b], sizes[a], rule
                 )
         keep = covered | holds
-        for name, values in zip(names, (by_jaccard, score, covered, holds, holds_jaccard, holds_score, held), strict=True):
+        for name, values in zip(
+            names, (by_jaccard, score, covered, holds, holds_jaccard, holds_score, held), strict=True
+        ):
             found[name].append(values[keep])
         return keep, similarity
 

@@ -157,7 +157,9 @@ class NearDupIndex:
         signs = self.storage.signatures(entries)
         query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
         sizes = self.storage.sizes(entries)
-        covered, similarity, by_jaccard, score = signature_covers(query, signs, np.full(len(entries), size), sizes, rule)
+        covered, similarity, by_jaccard, score = signature_covers(
+            query, signs, np.full(len(entries), size), sizes, rule
+        )
         held = held_share(similarity, size, sizes)
         entries, similarity = entries[covered], similarity[covered]
         by_jaccard, score, held = by_jaccard[covered], score[covered], held[covered]

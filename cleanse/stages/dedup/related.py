@@ -117,7 +117,7 @@ class RelationLog:
             np.asarray(self.sizes, dtype=np.float64),
             np.arange(count, dtype=np.int64),
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for group in stars.groups():
             representative = int(stars.representative[group[0]])
             rows.append(

@@ -38,8 +38,8 @@ from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_cov
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
 from cleanse.stages.dedup.related import RelationLog, ReprintGroups
-from cleanse.stages.dedup.stars import MEMBER_SHARE
 from cleanse.stages.dedup.report import ClusterReport
+from cleanse.stages.dedup.stars import MEMBER_SHARE
 from cleanse.stages.dedup.storage import MemoryStorage
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 
