@@ -55,6 +55,9 @@ def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
         elif isinstance(value, dict) and isinstance(value.get("clusters"), list):
             lines += ["", f"### {key}: {value.get('clusters_total', len(value['clusters']))} clusters", ""]
             lines += _cluster_table(value["clusters"])
+        elif isinstance(value, dict) and isinstance(value.get("groups"), list):
+            lines += ["", f"### {key}: {value.get('groups_total', len(value['groups']))} groups", ""]
+            lines += _group_table(value["groups"])
         else:
             rest[key] = value
     if rest:
@@ -65,15 +68,31 @@ def _render_corpus_report(corpus: dict[str, Any]) -> list[str]:
 def _cluster_table(clusters: list[dict[str, Any]]) -> list[str]:
     if not clusters:
         return ["none found"]
-    rows = ["| kept | size | min similarity | members | example |", "|---|---:|---:|---|---|"]
+    rows = ["| kept | size | min similarity | members | related | example |", "|---|---:|---:|---|---|---|"]
     for cluster in clusters:
-        members = ", ".join(map(str, cluster.get("members", [])[:6]))
-        if len(cluster.get("members", [])) > 6:
-            members += ", …"
+        members = _names(cluster.get("members", []))
+        related = _names(cluster.get("related", []))
         example = (cluster.get("examples") or [""])[0].replace("|", "\\|").replace("\n", " ")
         example = example if len(example) <= 60 else example[:59] + "…"
         rows.append(
             f"| {cluster.get('kept', '')} | {cluster.get('size', '')} | {cluster.get('min_similarity', '')} "
-            f"| {members} | {example} |"
+            f"| {members} | {related} | {example} |"
         )
     return rows
+
+
+def _group_table(groups: list[dict[str, Any]]) -> list[str]:
+    if not groups:
+        return ["none found"]
+    rows = ["| representative | size | members | kept |", "|---|---:|---|---|"]
+    for group in groups:
+        rows.append(
+            f"| {group.get('representative', '')} | {group.get('size', '')} | {_names(group.get('members', []))} "
+            f"| {_names(group.get('kept', []))} |"
+        )
+    return rows
+
+
+def _names(names: list[Any], shown: int = 6) -> str:
+    text = ", ".join(map(str, names[:shown]))
+    return text + ", …" if len(names) > shown else text
