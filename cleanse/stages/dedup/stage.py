@@ -15,6 +15,9 @@ in input order.
 Document level: a duplicate gets ``doc.mark_duplicate`` with the reason naming the clause and score
 (``near_duplicate: reprint_containment 0.910 of this document in <kept id>``); every compared document
 gets ``metadata["dedup_cluster"]``, the id of the kept document it duplicates (its own when kept).
+A kept document holding a kept representative's content (plus new content) gets a ``reprint_of`` flag
+naming it and is listed as ``related`` in its report cluster; the report's ``reprint_groups`` are stars
+over every direct relation of the run (:mod:`cleanse.stages.dedup.related`). Neither changes a removal.
 Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict whose evidence names the
 clause, score and kept paragraph (or is removed by a logged edit with ``remove_paragraphs``); a
 paragraph whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
