@@ -181,31 +181,50 @@ class NearDupIndex:
         roles swapped) gives a match with ``holds`` and that clause's rule and score, preferred when both
         hold. Used for the report's reprint groups (:mod:`cleanse.stages.dedup.related`).
         """
+        entries, similarity, sizes, columns = self._relations(signature, size, rule, keys)
+        holds, by_jaccard, score, held = columns
+        storage = self.storage
+        return [
+            Match(
+                storage.entry_name(entry),
+                value,
+                storage.entry_name(storage.entry_cluster(entry)),
+                "jaccard" if jaccard else "reprint_containment",
+                share,
+                reverse,
+                part,
+            )
+            for entry, value, jaccard, share, reverse, part in zip(
+                *(column.tolist() for column in (entries, similarity, by_jaccard, score, holds, held)), strict=True
+            )
+        ]
+
+    def related_entries(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries :meth:`query_relations` would return, as arrays: entry ids, estimated Jaccard, sizes."""
+        entries, similarity, sizes, _ = self._relations(signature, size, rule, keys)
+        return entries, similarity, sizes
+
+    def _relations(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
         keys = self.keys(signature)[0] if keys is None else keys
         entries = np.unique(self.storage.buckets(keys))
         entries = entries[self.storage.alive(entries)]
         signs = self.storage.signatures(entries)
         query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
         sizes = self.storage.sizes(entries)
-        in_entry, similarity, jaccard_in, score_in = signature_covers(
-            query, signs, np.full(len(entries), size), sizes, rule
-        )
-        holds, _, jaccard_holds, score_holds = signature_covers(signs, query, sizes, np.full(len(entries), size), rule)
-        held = held_share(similarity, size, sizes)
+        query_sizes = np.full(len(entries), size)
+        in_entry, similarity, jaccard_in, score_in = signature_covers(query, signs, query_sizes, sizes, rule)
+        holds, _, jaccard_holds, score_holds = signature_covers(signs, query, sizes, query_sizes, rule)
         related = np.flatnonzero(in_entry | holds)
         order = related[np.lexsort((entries[related], -similarity[related]))]
-        found = []
-        for i in order.tolist():
-            by_jaccard, score = (jaccard_holds[i], score_holds[i]) if holds[i] else (jaccard_in[i], score_in[i])
-            found.append(
-                self._match(int(entries[i]), float(similarity[i]))._replace(
-                    rule="jaccard" if by_jaccard else "reprint_containment",
-                    score=float(score),
-                    holds=bool(holds[i]),
-                    held=float(held[i]),
-                )
-            )
-        return found
+        holds = holds[order]
+        by_jaccard = np.where(holds, jaccard_holds[order], jaccard_in[order])
+        score = np.where(holds, score_holds[order], score_in[order])
+        held = held_share(similarity[order], size, sizes[order])
+        return entries[order], similarity[order], sizes[order], (holds, by_jaccard, score, held)
 
     def best_covers(self, signs: np.ndarray, sizes: np.ndarray, rule: EdgeRule, keys: np.ndarray) -> list[Match | None]:
         """For many queries at once (rows of ``signs``, ``sizes``, ``keys``): the first match

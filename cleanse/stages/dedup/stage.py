@@ -166,18 +166,19 @@ class NearDupDetector(CorpusStage):
         remove = self.options.remove_paragraphs
         earlier: list[Match | None] | None = None
         if level != "paragraphs":
-            best = self._document_match(signs[0], int(sizes[0]))
-            relations = self.documents.query_relations(signs[0], int(sizes[0]), self.rule)
+            keys = self.documents.keys(signs[0])[0]
+            best = self._document_match(signs[0], int(sizes[0]), keys)
+            relations = self.documents.query_relations(signs[0], int(sizes[0]), self.rule, keys)
             new_chars = 0
             if best is not None and level == "both":
                 earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
                 new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
             outcome = self.judge_document(doc, best, new_chars, self.report_group(doc.id, best, relations))
-            self._log_relations(signs[0], int(sizes[0]), doc.id, outcome != "duplicate")
+            self._log_relations(signs[0], int(sizes[0]), doc.id, outcome != "duplicate", keys)
             if outcome == "duplicate":
                 return
             self.relate_document(doc, relations)
-            self.documents.add(doc.id, signs[0], size=int(sizes[0]))
+            self.documents.add(doc.id, signs[0], size=int(sizes[0]), keys=keys)
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
             bounds = np.concatenate(([0], np.cumsum([len(group) for group in sentences]))) + first
@@ -187,17 +188,16 @@ class NearDupDetector(CorpusStage):
             ]
             self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
 
-    def _log_relations(self, signature: np.ndarray, size: int, name: str, kept: bool) -> None:
+    def _log_relations(self, signature: np.ndarray, size: int, name: str, kept: bool, keys: np.ndarray) -> None:
         """Relate the document to every document checked before it in this run (kept or not) for the
-        report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`)."""
+        report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`). The run-only index
+        never removes an entry, so its entry ids are the log's ordinals."""
         log = self.relation_log
-        found = self.reprints.query_relations(signature, size, self.rule)
+        entries, similarity, sizes = self.reprints.related_entries(signature, size, self.rule, keys)
         ordinal = log.add(name, size, kept)
-        earlier = [int(match.name) for match in found]
-        similarity = np.array([match.similarity for match in found], dtype=np.float64)
-        sizes = np.array([log.sizes[other] for other in earlier], dtype=np.float64)
-        log.relate(earlier, ordinal, estimated_common(similarity, np.full(len(earlier), size), sizes).tolist())
-        self.reprints.add(str(ordinal), signature, size=size)
+        common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
+        log.relate(entries.tolist(), ordinal, common.tolist())
+        self.reprints.add(str(ordinal), signature, size=size, keys=keys)
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -213,8 +213,8 @@ class NearDupDetector(CorpusStage):
             if f"{name}:{number}" in self.paragraphs:
                 self.paragraphs.remove(f"{name}:{number}")
 
-    def _document_match(self, signature: np.ndarray, size: int) -> Match | None:
-        matches = self.documents.query_covers(signature, size, self.rule)
+    def _document_match(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
+        matches = self.documents.query_covers(signature, size, self.rule, keys)
         return matches[0] if matches else None
 
     def judge_document(self, doc: Document, best: Match | None, new_chars: int, group: Match | None = None) -> str:
