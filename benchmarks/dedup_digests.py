@@ -9,9 +9,11 @@ and runs them through the dedup stage in every order:
   dropped as a duplicate would lose it).
 
 For every run it checks that every paragraph of every input is in some kept document (``lost``: runs where
-one is not), and that ``find_duplicates`` on the inputs never puts two inputs that share no article in one
-cluster (``chained``). For contrast it also counts the bundles where union-find over the same edge rule
-(the clustering before issue 15, ``cleanse.stages.dedup.evaluate._shared_counts`` plus
+one is not), that ``find_duplicates`` on the inputs never puts two inputs that share no article in one
+cluster (``chained``), and that no document cluster of the stage's report (its kept member, duplicates and
+``related`` members, shared ones included) and no reprint group of the report lists two such inputs
+(``report_chained``: runs where one does). For contrast it also counts the bundles where union-find over
+the same edge rule (the clustering before issue 15, ``cleanse.stages.dedup.evaluate._shared_counts`` plus
 :class:`~cleanse.stages.dedup.unionfind.UnionFind`) chains them.
 
     python -m benchmarks.dedup_digests [--quick]
@@ -82,15 +84,27 @@ def triple_bundles(articles: list[str], count: int, seed: int = 1) -> list[Bundl
     return out
 
 
-def lost_paragraphs(texts: Sequence[str], **options: Any) -> list[str]:
-    """The paragraphs of ``texts`` (run through the dedup stage in this order) that no kept document holds."""
+def run_stage(texts: Sequence[str], **options: Any) -> tuple[list[str], list[list[int]]]:
+    """The paragraphs of ``texts`` (run through the dedup stage in this order) that no kept document holds,
+    and the stage report's document clusters and reprint groups as lists of input positions."""
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
     docs = [Document.from_text(text, id=f"in{number}") for number, text in enumerate(texts)]
-    out = list(NearDupDetector(**options).run(docs))
+    stage = NearDupDetector(**options)
+    out = list(stage.run(docs))
     kept = {line.strip() for doc in out if doc.kept for line in (doc.text or "").split("\n")}
-    return [line.strip() for text in texts for line in text.split("\n") if line.strip() and line.strip() not in kept]
+    missing = [line.strip() for text in texts for line in text.split("\n") if line.strip() and line.strip() not in kept]
+    rows = stage.report()["documents"]["clusters"]
+    clusters = [sorted({int(name[2:]) for name in row["members"] + row.get("related", [])}) for row in rows]
+    groups = stage.report()["reprint_groups"]["groups"]
+    clusters += [sorted(int(name[2:]) for name in group["members"]) for group in groups]
+    return missing, clusters
+
+
+def lost_paragraphs(texts: Sequence[str], **options: Any) -> list[str]:
+    """The paragraphs of ``texts`` (run through the dedup stage in this order) that no kept document holds."""
+    return run_stage(texts, **options)[0]
 
 
 def chained(bundle: Bundle, clusters: list[list[int]]) -> bool:
@@ -120,14 +134,15 @@ def evaluate(bundles: list[Bundle], settings: dict[str, Any], orders: int | None
     import cleanse
 
     rng = random.Random(2)
-    runs = lost_runs = lost = 0
+    runs = lost_runs = lost = report_chains = 0
     examples: list[str] = []
     for bundle in bundles:
         permutations = list(itertools.permutations(range(len(bundle.texts))))
         if orders is not None and len(permutations) > orders:
             permutations = rng.sample(permutations, orders)
         for order in permutations:
-            missing = lost_paragraphs([bundle.texts[i] for i in order], **settings)
+            missing, clusters = run_stage([bundle.texts[i] for i in order], **settings)
+            report_chains += chained(bundle, [[order[i] for i in cluster] for cluster in clusters])
             runs += 1
             lost_runs += bool(missing)
             lost += len(missing)
@@ -139,6 +154,7 @@ def evaluate(bundles: list[Bundle], settings: dict[str, Any], orders: int | None
         "runs_losing_a_paragraph": lost_runs,
         "paragraphs_lost": lost,
         "chained": chains,
+        "report_chained": report_chains,
         "examples": examples,
     }
 
@@ -164,6 +180,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     lost = sum(part["paragraphs_lost"] for row in results.values() for part in row.values())
     chains = sum(part["chained"] for row in results.values() for part in row.values())
+    report_chains = sum(part["report_chained"] for row in results.values() for part in row.values())
     payload = {
         "quick": args.quick,
         "articles": len(articles),
@@ -176,10 +193,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "bundles": len(pairs) + len(triples),
             "paragraphs lost (all settings, all orders)": lost,
             "find_duplicates clusters chaining unrelated inputs": chains,
+            "report clusters chaining unrelated inputs (runs)": report_chains,
             "union-find over the same rule, bundles chained": baseline["pairs"] + baseline["triples"],
         },
         "paragraphs_lost": lost,
-        "chained_clusters": chains,
+        "chained_clusters": chains + report_chains,
+        "report_chained_runs": report_chains,
     }
     path = write_result("dedup_digests", payload)
     print(json.dumps(payload["headline"] | {"results": results, "union_find": baseline}, indent=2, ensure_ascii=False))

@@ -63,23 +63,29 @@ def _stage_finder() -> Detector | None:
 
 
 def streaming_clusters(texts: Sequence[str], threshold: float = 0.5, **options: object) -> Clusters:
-    """Clusters of the dedup stage in streaming mode (``keep="first"``), one document per text.
-
-    Each text is checked against the index of the texts before it, as in a pipeline run; a document's
-    cluster is the ``dedup_cluster`` the stage records in its metadata, as the stage's report merges it
-    (a later document that matched two clusters links them: ``ClusterReport.link``).
-    """
+    """The reprint groups of the dedup stage's report in streaming mode (``keep="first"``), one document
+    per text: ``report()["reprint_groups"]``, every group listed (stars over every direct relation of the
+    run, kept documents and removed duplicates alike; see docs/dedup.md)."""
     from cleanse.document import Document
     from cleanse.stages.dedup import NearDupDetector
 
+    options = {"report_clusters": max(len(texts), 1)} | options
     stage = NearDupDetector(threshold=threshold, level="documents", keep="first", **options)
     docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(texts)]
-    clusters = [doc.metadata.get("dedup_cluster") for doc in stage.run(docs)]
-    members: dict[str, list[int]] = {}
-    for number, cluster in enumerate(clusters):
-        if cluster is not None:
-            members.setdefault(stage.document_clusters.root(cluster), []).append(number)
-    return sorted(group for group in members.values() if len(group) > 1)
+    for _ in stage.run(docs):
+        pass
+    return report_groups(stage.report()["reprint_groups"]["groups"])
+
+
+def report_groups(rows: Sequence[dict[str, Any]]) -> Clusters:
+    """The groups of the report (units named by their position); ``ValueError`` when one lists fewer
+    members than its size."""
+    groups = []
+    for row in rows:
+        if len(row["members"]) != row["size"]:
+            raise ValueError(f"group of {row['representative']!r} lists {len(row['members'])} of its members only")
+        groups.append(sorted(int(unit) for unit in row["members"]))
+    return sorted(groups)
 
 
 def detector_variants(find: Detector) -> dict[str, tuple[Detector, dict[str, object]]]:

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
 
 CONTAINED_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
@@ -138,32 +138,58 @@ COVER_COLUMNS: Columns = {
     "similarity": np.zeros(0, dtype=np.float64),
     "jaccard": np.zeros(0, dtype=bool),
     "score": np.zeros(0, dtype=np.float64),
+    "covers": np.zeros(0, dtype=bool),
+    "holds": np.zeros(0, dtype=bool),
+    "holds_jaccard": np.zeros(0, dtype=bool),
+    "holds_score": np.zeros(0, dtype=np.float64),
+    "held": np.zeros(0, dtype=np.float64),
+    "a_id": np.zeros(0, dtype=object),
+    "size_a": np.zeros(0, dtype=np.int64),
+    "size_b": np.zeros(0, dtype=np.int64),
 }
 
 
-def verify_covers(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int) -> list[Columns]:
+def verify_covers(
+    parts: list[dict[str, Columns]], rule: EdgeRule, partitions: int, reverse: bool = False
+) -> list[Columns]:
     """Edges ``a -> b``: the later unit ``a`` covered by the earlier ``b`` (``a`` would be its duplicate if
     ``b`` is kept), decided by :func:`cleanse.stages.dedup.edges.signature_covers` as the local index does.
-    All of them, split by ``a``: which earlier units are kept is decided afterwards, in stream order."""
+    All of them, split by ``a``: which earlier units are kept is decided afterwards, in stream order.
+
+    With ``reverse``, also the pairs where ``a`` covers ``b`` (``holds``: the reprint relations of
+    ``NearDupIndex.query_relations``); ``covers`` marks the pairs of the first kind."""
     units, key, unit = _units_and_keys(parts)
     if not units:
         return [dict(COVER_COLUMNS) for _ in range(partitions)]
-    found: dict[str, list[np.ndarray]] = {"jaccard": [], "score": []}
+    names = ("jaccard", "score", "covers", "holds", "holds_jaccard", "holds_score", "held")
+    found: dict[str, list[np.ndarray]] = {name: [] for name in names}
 
     def check(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         covered = np.empty(len(later), dtype=bool)
         similarity = np.empty(len(later), dtype=np.float64)
         by_jaccard = np.empty(len(later), dtype=bool)
         score = np.empty(len(later), dtype=np.float64)
+        holds = np.zeros(len(later), dtype=bool)
+        holds_jaccard = np.zeros(len(later), dtype=bool)
+        holds_score = np.zeros(len(later), dtype=np.float64)
+        held = np.ones(len(later), dtype=np.float64)
         signs, sizes = units["sign"], units["size"]
         for lo in range(0, len(later), PAIR_CHUNK):
             a, b, chunk = later[lo : lo + PAIR_CHUNK], earlier[lo : lo + PAIR_CHUNK], slice(lo, lo + PAIR_CHUNK)
             covered[chunk], similarity[chunk], by_jaccard[chunk], score[chunk] = signature_covers(
                 signs[a], signs[b], sizes[a], sizes[b], rule
             )
-        found["jaccard"].append(by_jaccard[covered])
-        found["score"].append(score[covered])
-        return covered, similarity
+            held[chunk] = held_share(similarity[chunk], sizes[a], sizes[b])
+            if reverse:
+                holds[chunk], _, holds_jaccard[chunk], holds_score[chunk] = signature_covers(
+                    signs[b], signs[a], sizes[b], sizes[a], rule
+                )
+        keep = covered | holds
+        for name, values in zip(
+            names, (by_jaccard, score, covered, holds, holds_jaccard, holds_score, held), strict=True
+        ):
+            found[name].append(values[keep])
+        return keep, similarity
 
     later, earlier, similarity = checked_pairs(key, unit, len(units["ordinal"]), check)
     edges = {
@@ -171,9 +197,12 @@ def verify_covers(parts: list[dict[str, Columns]], rule: EdgeRule, partitions: i
         "b": units["ordinal"][earlier],
         "b_id": units["name"][earlier],
         "similarity": similarity,
-        "jaccard": np.concatenate([np.zeros(0, dtype=bool), *found["jaccard"]]),
-        "score": np.concatenate([np.zeros(0, dtype=np.float64), *found["score"]]),
+        "a_id": units["name"][later],
+        "size_a": units["size"][later].astype(np.int64),
+        "size_b": units["size"][earlier].astype(np.int64),
     }
+    for name in names:
+        edges[name] = np.concatenate([COVER_COLUMNS[name], *found[name]])
     return split_columns(edges, partition_of(edges["a"], partitions), partitions)
 
 

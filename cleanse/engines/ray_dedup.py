@@ -48,6 +48,8 @@ from cleanse.engines.sketches import (
 )
 from cleanse.engines.verdicts import REPORT_COLUMN, ReportRecord, apply_block
 from cleanse.stages.base import CorpusStage
+from cleanse.stages.dedup.edges import estimated_common
+from cleanse.stages.dedup.related import RelationLog
 from cleanse.stages.dedup.report import ClusterReport
 from cleanse.stages.dedup.stage import INDEX_FILES, NearDupDetector
 
@@ -61,6 +63,7 @@ COUNTERS = (
     "empty_units",
     "expired",
     "digests",
+    "related",
 )
 
 
@@ -152,7 +155,7 @@ class DistributedDedup:
                 self.steps.launch("documents: keys", document_rows, size, sketch, off, stage, size)
                 for sketch, off in zip(sketches, plan.offsets, strict=True)
             ]
-            document_edges = self._covers("documents", parts)
+            document_edges = self._covers("documents", parts, reverse=True)
         if level != "documents":
             parts = [
                 self.steps.launch("paragraphs: keys", paragraph_rows, size, sketch, off, [], stage, size)
@@ -168,7 +171,7 @@ class DistributedDedup:
         owner = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[0] for shape in shapes)])
         lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[1] for shape in shapes)])
         doc_lengths = np.concatenate([np.zeros(0, dtype=np.int64), *(shape[2] for shape in shapes)])
-        doc_marks, para_marks = kept_first(
+        doc_marks, para_marks, related_marks = kept_first(
             int(plan.documents[-1]),
             document_edges,
             paragraph_edges,
@@ -178,22 +181,26 @@ class DistributedDedup:
             self.options.new_content_chars,
             doc_lengths,
         )
+        if level != "paragraphs":
+            self.stage.relation_log = relation_log(int(plan.documents[-1]), document_edges, doc_marks)
         documents = [[part] for part in split_columns(doc_marks, block_of(doc_marks["a"], plan.documents), count)]
         paragraphs = [[part] for part in split_columns(para_marks, block_of(para_marks["a"], plan.paragraphs), count)]
+        related = [[part] for part in split_columns(related_marks, block_of(related_marks["a"], plan.documents), count)]
         sentences: list[list[Any]] = [[] for _ in blocks]
         if level != "documents" and self.options.containment_threshold > 0:
             duplicates = [[{"a": part[0]["a"][part[0]["duplicate"]]}] for part in documents]
             sentences = self._contained(sketches, plan, duplicates, paragraphs, stage)
         return [
-            self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage)[0]
-            for block, sketch, off, doc, para, sent in zip(
-                blocks, sketches, plan.offsets, documents, paragraphs, sentences, strict=True
+            self.steps.launch("apply", apply_block, 1, block, sketch, off, doc, para, sent, stage, rel)[0]
+            for block, sketch, off, doc, para, sent, rel in zip(
+                blocks, sketches, plan.offsets, documents, paragraphs, sentences, related, strict=True
             )
         ]
 
-    def _covers(self, level: str, parts: list[list[Any]]) -> Any:
-        """Every edge of one level (later unit covered by an earlier one), gathered on the driver."""
-        verified = self.steps.shuffle(f"{level}: verify", verify_covers, 1, parts, self.stage.rule, 1)
+    def _covers(self, level: str, parts: list[list[Any]], reverse: bool = False) -> Any:
+        """Every edge of one level (later unit covered by an earlier one; with ``reverse``, also the later
+        covering the earlier, for the reprint groups), gathered on the driver."""
+        verified = self.steps.shuffle(f"{level}: verify", verify_covers, 1, parts, self.stage.rule, 1, reverse)
         return gather_edges(self.steps.get([refs[0] for refs in verified]))
 
     def _check_unique_ids(self, sketches: list[Any]) -> None:
@@ -221,6 +228,30 @@ class DistributedDedup:
         verified = self.steps.shuffle("sentences: verify", verify_contained, size, parts, threshold, size)
         matched = self.steps.shuffle("sentences: best", sentence_matches, len(sketches), verified, plan.sentences)
         return _by_block(matched, len(sketches))
+
+
+def relation_log(documents: int, edges: Any, marks: Any) -> RelationLog:
+    """The stage's :class:`~cleanse.stages.dedup.related.RelationLog` rebuilt on the driver from the
+    document edges (every pair with an edge in either direction, found once per key partition) and the
+    duplicate marks; documents with no edge take no part in the groups and are left unnamed."""
+    log = RelationLog()
+    log.names = [""] * documents
+    log.sizes = [0] * documents
+    log.kept = [True] * documents
+    for ordinal in marks["a"][marks["duplicate"]].tolist():
+        log.kept[ordinal] = False
+    a, b = edges["a"].astype(np.int64), edges["b"].astype(np.int64)
+    _, first = np.unique(a * max(documents, 1) + b, return_index=True)
+    a, b = a[first], b[first]
+    for ordinals, names, sizes in (
+        (a, edges["a_id"][first], edges["size_a"][first]),
+        (b, edges["b_id"][first], edges["size_b"][first]),
+    ):
+        for ordinal, name, size in zip(ordinals.tolist(), names.tolist(), sizes.tolist(), strict=True):
+            log.names[ordinal], log.sizes[ordinal] = name, int(size)
+    common = estimated_common(edges["similarity"][first], edges["size_a"][first], edges["size_b"][first])
+    log.left, log.right, log.common = b.tolist(), a.tolist(), common.tolist()
+    return log
 
 
 def deduplicate(documents: Any, stage: NearDupDetector, partitions: int, steps: Steps | None = None) -> Any:
@@ -258,15 +289,23 @@ class DedupReport:
                 counts[name] += value
             for name, value in record.indexed.items():
                 indexed[name] += value
-            for report, members in ((documents, [record.document]), (paragraphs, record.paragraphs)):
+            if record.part and record.document is not None:
+                documents.add_part(record.document[0], record.document[1])
+            for report, members in (
+                (documents, [] if record.part else [record.document]),
+                (paragraphs, record.paragraphs),
+            ):
                 for member in members:
                     if member is not None:
                         first, name, preview, score, _ = member
                         report.add(first, name, preview, score)
+            for kept, name, preview, score, shared in record.related:
+                documents.relate(kept, name, preview, score, shared)
         return {
             "counts": counts,
             "documents": documents.to_dict(options.report_clusters),
             "paragraphs": paragraphs.to_dict(options.report_clusters),
+            "reprint_groups": self.stage.relation_log.to_dict(options.report_clusters),
             "index": indexed,
             "options": asdict(options),
         }

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from cleanse.document import Document, Edit
-from cleanse.engines.greedy import DOCUMENT_MARKS, PARAGRAPH_MARKS
+from cleanse.engines.greedy import DOCUMENT_MARKS, PARAGRAPH_MARKS, RELATED_MARKS
 from cleanse.engines.pairs import SENTENCE_COLUMNS
 from cleanse.engines.shuffle import Columns, concat_columns
 from cleanse.engines.sketches import BlockSketch, Offsets, block_documents
@@ -35,7 +35,8 @@ class ReportRecord:
     """What checking one document adds to the stage's report: counters, index sizes, cluster members.
 
     ``document`` and each of ``paragraphs``: (cluster joined, member name, preview, similarity, the clusters
-    of the unit's other matches in rank order, which the report links to the one joined).
+    of the unit's other matches in rank order, which the report links to the one joined); ``related``:
+    (representative, document name, preview, score, shared) per reprint relation of a kept document.
     """
 
     seq: int
@@ -43,6 +44,8 @@ class ReportRecord:
     indexed: dict[str, int] = field(default_factory=dict)
     document: tuple[str, str, str, float, tuple[str, ...]] | None = None
     paragraphs: list[tuple[str, str, str, float, tuple[str, ...]]] = field(default_factory=list)
+    related: list[tuple[str, str, str, float, bool]] = field(default_factory=list)
+    part: bool = False
 
     def count(self, name: str, value: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + value
@@ -73,12 +76,18 @@ class BlockVerdicts:
         documents: list[Columns],
         paragraphs: list[Columns],
         sentences: list[Columns],
+        related: list[Columns] | None = None,
     ) -> None:
         self.sketch = sketch
         self.offsets = offsets
         self.documents = _lookup(documents, DOCUMENT_MARKS)
         self.paragraphs = _lookup(paragraphs, PARAGRAPH_MARKS)
         self.sentences = _lookup(sentences, SENTENCE_COLUMNS)
+        self.related: dict[int, list[tuple[Any, ...]]] = {}
+        rows = concat_columns(related or [], RELATED_MARKS)
+        names = [name for name in RELATED_MARKS if name != "a"]
+        for a, *values in zip(rows["a"].tolist(), *(rows[n].tolist() for n in names), strict=True):
+            self.related.setdefault(a, []).append(tuple(values))
         self.para_start = np.searchsorted(sketch.para_doc, np.arange(len(sketch.seqs) + 1))
         self.sent_start = np.searchsorted(sketch.sent_para, np.arange(len(sketch.para_doc) + 1))
 
@@ -101,16 +110,31 @@ class BlockVerdicts:
         return record
 
     def _document(self, doc: Document, position: int, stage: NearDupDetector, record: ReportRecord) -> str:
-        found = self.documents.get(self.offsets.documents + position)
+        ordinal = self.offsets.documents + position
+        found = self.documents.get(ordinal)
         if found is None:
-            return stage.judge_document(doc, None, 0)
-        first, similarity, by_jaccard, score, _, new_chars = found
-        best = Match(first, similarity, first, "jaccard" if by_jaccard else "reprint_containment", score)
-        outcome = stage.judge_document(doc, best, int(new_chars))
-        if outcome == "duplicate":
-            record.document = (first, doc.id, _short(doc.text or ""), score, ())
-        elif outcome == DIGEST:
-            record.count("digests")
+            outcome = stage.judge_document(doc, None, 0)
+        else:
+            first, similarity, by_jaccard, score, _, new_chars, group, group_score, part = found
+            best = Match(first, similarity, first, "jaccard" if by_jaccard else "reprint_containment", score)
+            reported = Match(group, similarity, group, best.rule, group_score, held=0.0 if part else 1.0)
+            outcome = stage.judge_document(doc, best, int(new_chars), reported)
+            if outcome == "duplicate":
+                record.document = (first if part else group, doc.id, _short(doc.text or ""), group_score, ())
+                record.part = bool(part)
+                return outcome
+            if outcome == DIGEST:
+                record.count("digests")
+        rows = self.related.get(ordinal, [])
+        matches = [
+            Match(name, similarity, name, "jaccard" if by_jaccard else "reprint_containment", score, holds)
+            for name, similarity, by_jaccard, score, holds, _ in rows
+        ]
+        stage.flag_reprints(doc, matches)
+        preview = _short(doc.text or "") if rows else ""
+        record.related = [(name, doc.id, preview, score, shared) for name, _, _, score, _, shared in rows]
+        if rows:
+            record.count("related", len(rows))
         return outcome
 
     def _paragraphs(
@@ -180,12 +204,13 @@ def apply_block(
     paragraphs: list[Columns],
     sentences: list[Columns],
     stage: NearDupDetector,
+    related: list[Columns] | None = None,
 ) -> list[Any]:
     """The blocks, as one Arrow table, with their documents marked and a report record per checked document."""
     import pyarrow as pa
 
     docs, seqs = block_documents(tables)
-    verdicts = BlockVerdicts(sketch, offsets, documents, paragraphs, sentences)
+    verdicts = BlockVerdicts(sketch, offsets, documents, paragraphs, sentences, related)
     records: list[bytes] = [b""] * len(docs)
     for position, row in enumerate(sketch.rows.tolist()):
         record = verdicts.apply(docs[row], position, stage)

@@ -70,6 +70,9 @@ def _render_corpus_report(corpus: dict[str, Any], texts: Mapping[str, str]) -> l
         elif isinstance(value, dict) and isinstance(value.get("clusters"), list):
             lines += ["", f"### {key}: {value.get('clusters_total', len(value['clusters']))} clusters", ""]
             lines += _cluster_table(value["clusters"], texts)
+        elif isinstance(value, dict) and isinstance(value.get("groups"), list):
+            lines += ["", f"### {key}: {value.get('groups_total', len(value['groups']))} groups", ""]
+            lines += _group_table(value["groups"])
         else:
             rest[key] = value
     if rest:
@@ -81,11 +84,13 @@ def _cluster_table(clusters: list[dict[str, Any]], texts: Mapping[str, str]) -> 
     """One row per cluster; the example is the kept member's own text when the output files have it."""
     if not clusters:
         return ["none found"]
-    rows = ["| kept | size | min similarity | members | kept member's text |", "|---|---:|---:|---|---|"]
+    rows = [
+        "| kept | size | min similarity | members | related | kept member's text |",
+        "|---|---:|---:|---|---|---|",
+    ]
     for cluster in clusters:
-        members = ", ".join(map(str, cluster.get("members", [])[:6]))
-        if len(cluster.get("members", [])) > 6:
-            members += ", …"
+        members = _names(cluster.get("members", []))
+        related = _names(cluster.get("related", []))
         kept_text = texts.get(str(cluster.get("kept", "")))
         example = kept_text if kept_text is not None else (cluster.get("examples") or [""])[0]
         example = " ".join(example.split()).replace("|", "\\|")
@@ -94,6 +99,23 @@ def _cluster_table(clusters: list[dict[str, Any]], texts: Mapping[str, str]) -> 
         example = example if len(example) <= 60 else example[:59] + "…"
         rows.append(
             f"| {cluster.get('kept', '')} | {cluster.get('size', '')} | {cluster.get('min_similarity', '')} "
-            f"| {members} | {example} |"
+            f"| {members} | {related} | {example} |"
         )
     return rows
+
+
+def _group_table(groups: list[dict[str, Any]]) -> list[str]:
+    if not groups:
+        return ["none found"]
+    rows = ["| representative | size | members | kept |", "|---|---:|---|---|"]
+    for group in groups:
+        rows.append(
+            f"| {group.get('representative', '')} | {group.get('size', '')} | {_names(group.get('members', []))} "
+            f"| {_names(group.get('kept', []))} |"
+        )
+    return rows
+
+
+def _names(names: list[Any], shown: int = 6) -> str:
+    text = ", ".join(map(str, names[:shown]))
+    return text + ", …" if len(names) > shown else text

@@ -65,7 +65,7 @@ def test_the_stream_replay_keeps_the_first_and_judges_against_kept_units_only():
     # 1 is covered by 0; 2 is covered by 1 only (a duplicate, not kept: 2 stays); 3 by 0 and 2, 2 the better
     found = edges([(1, 0, 0.9), (2, 1, 0.8), (3, 0, 0.7), (3, 2, 0.95)])
     none = np.zeros(0, dtype=np.int64)
-    marks, _ = kept_first(4, found, None, none, none, "documents", 1)
+    marks, _, _ = kept_first(4, found, None, none, none, "documents", 1)
     assert marks["a"].tolist() == [1, 3] and marks["first"].tolist() == ["d0", "d2"]
     assert marks["duplicate"].tolist() == [True, True]
 
@@ -225,9 +225,26 @@ def test_the_generated_documents_exercise_every_verdict():
     docs = _documents(1, 60)
     distributed, report = _inline(docs, [7] * 9, 3)
     reasons = {change.reason for doc in distributed for change in doc.changes}
-    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence", "digest"} <= reasons
+    assert {"duplicate_paragraph", "contained_paragraph", "duplicate_sentence", "digest", "reprint_of"} <= reasons
     assert {doc.status for doc in distributed} == {"kept", "duplicate"}
     assert report["counts"]["empty_units"] > 0 and report["paragraphs"]["clusters_total"] > 0
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_reprint_groups_of_the_distributed_steps_are_the_local_ones(seed):
+    from benchmarks.reprints import generate_reprints
+
+    corpus = generate_reprints(seed=seed, unit="paragraph", clusters=30, copies=4, singletons=10)
+    docs = [Document.from_text(text, id=str(number)) for number, text in enumerate(corpus.texts)]
+    options = {"level": "documents", "report_clusters": len(docs)}
+    local_stage = NearDupDetector(**options)
+    local = [doc.to_json() for doc in local_stage.run([pickle.loads(pickle.dumps(d)) for d in docs])]
+    distributed, report = _inline(docs, [17] * (len(docs) // 17) + [len(docs) % 17], 3, **options)
+    assert [doc.to_json() for doc in distributed] == local
+    assert report == local_stage.report()
+    rows = report["documents"]["clusters"]
+    assert report["documents"]["related"] > 5 and any(row.get("related") for row in rows)
+    assert report["reprint_groups"]["groups_total"] >= 20
 
 
 def test_documents_sharing_an_id_are_refused_rather_than_deduplicated_differently():

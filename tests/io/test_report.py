@@ -15,13 +15,18 @@ def test_clusters_render_as_a_table_and_the_rest_as_json():
     corpus = {
         "counts": {"documents": 2},
         "documents": {"clusters_total": 1, "clusters": [
-            {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["同一|篇\n文章"]},
+            {"kept": "a", "size": 3, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["同一|篇\n文章"],
+             "related": ["c"]},
+        ]},
+        "reprint_groups": {"groups_total": 1, "groups": [
+            {"representative": "a", "size": 3, "members": ["a", "b", "c"], "kept": ["a", "c"]},
         ]},
         "options": {"threshold": 0.5},
     }
     text = render_markdown(_report(corpus))
     assert "- documents: 2" in text
-    assert "| a | 2 | 0.9 | a, b | (a member) 同一\\|篇 文章 |" in text
+    assert "| a | 3 | 0.9 | a, b | c | (a member) 同一\\|篇 文章 |" in text
+    assert "### reprint_groups: 1 groups" in text and "| a | 3 | a, b, c | a, c |" in text
     assert '"threshold": 0.5' in text
     assert "kept 1 + rejected 0 + duplicates 1 (balanced)" in text
 
@@ -31,7 +36,7 @@ def test_cluster_row_shows_the_kept_members_text_when_known():
         {"kept": "a", "size": 2, "min_similarity": 0.9, "members": ["a", "b"], "examples": ["乙的文字"]},
     ]}}
     text = render_markdown(_report(corpus), texts={"a": "甲的文字", "b": "乙的文字"})
-    assert "| a | 2 | 0.9 | a, b | 甲的文字 |" in text
+    assert "| a | 2 | 0.9 | a, b |  | 甲的文字 |" in text
 
 
 def test_a_run_writes_a_line_per_document_and_an_html_row_per_document(tmp_path):

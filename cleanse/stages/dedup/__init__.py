@@ -5,8 +5,8 @@ One job per module: ``normalise`` (fold script, width, case; drop punctuation), 
 ``edges`` (the edge rule: when two units join one cluster, shared by every mode and engine),
 ``grouping`` and ``unionfind`` (the reduce step), ``verify`` (exact checks), ``batch`` (the
 whole-corpus mode: ``sketch_chunk`` is the map step, ``cluster_units`` the reduce step), ``index``
-and ``storage`` (the incremental mode), ``stage`` (the pipeline stage), ``report`` and ``evaluate``
-(scoring against brute force).
+and ``storage`` (the incremental mode), ``stage`` (the pipeline stage), ``report`` and ``related``
+(the report's clusters and reprint groups), ``evaluate`` (scoring against brute force).
 
 >>> find_duplicates(["春季植树造林活动综述", "春季植樹造林活動綜述", "另一篇完全不同的文章"])
 [[0, 1]]

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 if TYPE_CHECKING:
     from cleanse.stages.dedup.options import DedupOptions
@@ -132,6 +133,21 @@ def estimated_common(similarity: np.ndarray, size_a: np.ndarray, size_b: np.ndar
     """Shingles in common estimated from a Jaccard estimate and the two set sizes: ``j (a + b) / (1 + j)``."""
     similarity = np.asarray(similarity, dtype=np.float64)
     return similarity * (np.asarray(size_a, dtype=np.float64) + np.asarray(size_b, dtype=np.float64)) / (1 + similarity)
+
+
+def held_share(similarity: ArrayLike, size_query: ArrayLike, size_entry: ArrayLike) -> np.ndarray:
+    """The share of the entry's shingles the query holds, estimated from the Jaccard estimate and the sizes
+    (1 where the entry's size is unknown). Reprint groups admit a member only above
+    :data:`cleanse.stages.dedup.stars.MEMBER_SHARE` of its representative, as :func:`find_duplicates`
+    stars do: two members of one group then always share part of the representative, so a digest's
+    parts never meet in its group.
+
+    >>> held_share(np.array([0.5]), np.array([100]), np.array([200])).tolist()
+    [0.5]
+    """
+    size_entry = np.asarray(size_entry, dtype=np.float64)
+    common = estimated_common(np.asarray(similarity), np.asarray(size_query), size_entry)
+    return np.where(size_entry > 0, np.minimum(common / np.maximum(size_entry, 1e-12), 1.0), 1.0)
 
 
 def signature_edges(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers, signature_edges
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
@@ -41,18 +41,27 @@ _BAND_MIX = np.uint64(0xD6E8FEB86659FD93)
 class Match(NamedTuple):
     """An indexed entry similar to the query: its name, estimated Jaccard and its cluster's first entry;
     for :meth:`NearDupIndex.query_covers`, also the clause that matched (``"jaccard"`` or
-    ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry)."""
+    ``"reprint_containment"``) and its score (the Jaccard, or the share of the query inside the entry);
+    for :meth:`NearDupIndex.query_relations`, ``holds`` when the clause is the reverse one (the entry
+    covered by the query, the score the share of the entry inside the query); ``held``, the estimated
+    share of the entry's shingles the query holds (:func:`cleanse.stages.dedup.edges.held_share`)."""
 
     name: str
     similarity: float
     cluster: str
     rule: str = "jaccard"
     score: float = 1.0
+    holds: bool = False
+    held: float = 1.0
 
     def describe(self, unit: str) -> str:
-        """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``."""
-        where = "with" if self.rule == "jaccard" else "in"
-        return f"{self.rule} {self.score:.3f} of this {unit} {where} {self.name}"
+        """The verdict's evidence: ``"reprint_containment 0.910 of this paragraph in doc-7:3"``, or with
+        ``holds``: ``"reprint_containment 0.910 of doc-7 in this document"``."""
+        if self.rule == "jaccard":
+            return f"{self.rule} {self.score:.3f} of this {unit} with {self.name}"
+        if self.holds:
+            return f"{self.rule} {self.score:.3f} of {self.name} in this {unit}"
+        return f"{self.rule} {self.score:.3f} of this {unit} in {self.name}"
 
 
 class NearDupIndex:
@@ -147,18 +156,75 @@ class NearDupIndex:
         entries = entries[self.storage.alive(entries)]
         signs = self.storage.signatures(entries)
         query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
+        sizes = self.storage.sizes(entries)
         covered, similarity, by_jaccard, score = signature_covers(
-            query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule
+            query, signs, np.full(len(entries), size), sizes, rule
         )
+        held = held_share(similarity, size, sizes)
         entries, similarity = entries[covered], similarity[covered]
-        by_jaccard, score = by_jaccard[covered], score[covered]
+        by_jaccard, score, held = by_jaccard[covered], score[covered], held[covered]
         order = np.lexsort((entries, -similarity))
         return [
             self._match(int(entries[i]), float(similarity[i]))._replace(
-                rule="jaccard" if by_jaccard[i] else "reprint_containment", score=float(score[i])
+                rule="jaccard" if by_jaccard[i] else "reprint_containment", score=float(score[i]), held=float(held[i])
             )
             for i in order.tolist()
         ]
+
+    def query_relations(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> list[Match]:
+        """Indexed entries with an edge to the query in either direction, most similar first (then earliest).
+
+        An entry that covers the query gives a match as :meth:`query_covers` does; one that the query
+        covers (the query holds its content, :meth:`cleanse.stages.dedup.edges.EdgeRule.covers` with the
+        roles swapped) gives a match with ``holds`` and that clause's rule and score, preferred when both
+        hold. Used for the report's reprint groups (:mod:`cleanse.stages.dedup.related`).
+        """
+        entries, similarity, sizes, columns = self._relations(signature, size, rule, keys)
+        holds, by_jaccard, score, held = columns
+        storage = self.storage
+        return [
+            Match(
+                storage.entry_name(entry),
+                value,
+                storage.entry_name(storage.entry_cluster(entry)),
+                "jaccard" if jaccard else "reprint_containment",
+                share,
+                reverse,
+                part,
+            )
+            for entry, value, jaccard, share, reverse, part in zip(
+                *(column.tolist() for column in (entries, similarity, by_jaccard, score, holds, held)), strict=True
+            )
+        ]
+
+    def related_entries(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries :meth:`query_relations` would return, as arrays: entry ids, estimated Jaccard, sizes."""
+        entries, similarity, sizes, _ = self._relations(signature, size, rule, keys)
+        return entries, similarity, sizes
+
+    def _relations(
+        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        keys = self.keys(signature)[0] if keys is None else keys
+        entries = np.unique(self.storage.buckets(keys))
+        entries = entries[self.storage.alive(entries)]
+        signs = self.storage.signatures(entries)
+        query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
+        sizes = self.storage.sizes(entries)
+        query_sizes = np.full(len(entries), size)
+        in_entry, similarity, jaccard_in, score_in = signature_covers(query, signs, query_sizes, sizes, rule)
+        holds, _, jaccard_holds, score_holds = signature_covers(signs, query, sizes, query_sizes, rule)
+        related = np.flatnonzero(in_entry | holds)
+        order = related[np.lexsort((entries[related], -similarity[related]))]
+        holds = holds[order]
+        by_jaccard = np.where(holds, jaccard_holds[order], jaccard_in[order])
+        score = np.where(holds, score_holds[order], score_in[order])
+        held = held_share(similarity[order], size, sizes[order])
+        return entries[order], similarity[order], sizes[order], (holds, by_jaccard, score, held)
 
     def best_covers(self, signs: np.ndarray, sizes: np.ndarray, rule: EdgeRule, keys: np.ndarray) -> list[Match | None]:
         """For many queries at once (rows of ``signs``, ``sizes``, ``keys``): the first match

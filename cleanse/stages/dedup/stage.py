@@ -15,6 +15,9 @@ in input order.
 Document level: a duplicate gets ``doc.mark_duplicate`` with the reason naming the clause and score
 (``near_duplicate: reprint_containment 0.910 of this document in <kept id>``); every compared document
 gets ``metadata["dedup_cluster"]``, the id of the kept document it duplicates (its own when kept).
+A kept document holding a kept representative's content (plus new content) gets a ``reprint_of`` flag
+naming it and is listed as ``related`` in its report cluster; the report's ``reprint_groups`` are stars
+over every direct relation of the run (:mod:`cleanse.stages.dedup.related`). Neither changes a removal.
 Paragraph level: a repeated paragraph gets a ``duplicate_paragraph`` verdict whose evidence names the
 clause, score and kept paragraph (or is removed by a logged edit with ``remove_paragraphs``); a
 paragraph whose sentences all reappear inside one earlier paragraph gets a ``contained_paragraph`` verdict.
@@ -34,10 +37,12 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
-from cleanse.stages.dedup.edges import EdgeRule, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
+from cleanse.stages.dedup.related import RelationLog, ReprintGroups
 from cleanse.stages.dedup.report import ClusterReport
+from cleanse.stages.dedup.stars import MEMBER_SHARE
 from cleanse.stages.dedup.storage import MemoryStorage
 from cleanse.stages.dedup.units import SentenceMatches, Span, paragraph_spans, sentence_spans
 
@@ -48,6 +53,7 @@ CONTAINED_PARAGRAPH = "contained_paragraph"
 DUPLICATE_SENTENCE = "duplicate_sentence"
 REMOVED_DUPLICATE_PARAGRAPH = "removed_duplicate_paragraph"
 DIGEST = "digest"
+REPRINT_OF = "reprint_of"
 CLUSTER_KEY = "dedup_cluster"  # metadata: the id of the kept document of the document's cluster
 SENTENCE_THRESHOLD = 0.4  # LSH threshold of the sentence index; hits are verified by containment
 INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "sentences": "sentences.npz"}
@@ -96,6 +102,9 @@ class NearDupDetector(CorpusStage):
             self.documents = NearDupIndex.for_options(opts)
             self.paragraphs = NearDupIndex.for_options(opts)
             self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
+        self.groups: ReprintGroups[str] = ReprintGroups()
+        self.relation_log = RelationLog()
+        self.reprints = NearDupIndex.for_options(opts)  # every document checked this run, for the reprint groups
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -107,6 +116,7 @@ class NearDupDetector(CorpusStage):
             "empty_units": 0,
             "expired": 0,
             "digests": 0,
+            "related": 0,
         }
         self._index_loaded = False
         self._loaded_units: dict[str, list[tuple[str, str]]] = {}
@@ -156,15 +166,19 @@ class NearDupDetector(CorpusStage):
         remove = self.options.remove_paragraphs
         earlier: list[Match | None] | None = None
         if level != "paragraphs":
-            best = self._document_match(signs[0], int(sizes[0]))
+            keys = self.documents.keys(signs[0])[0]
+            best = self._document_match(signs[0], int(sizes[0]), keys)
+            relations = self.documents.query_relations(signs[0], int(sizes[0]), self.rule, keys)
             new_chars = 0
             if best is not None and level == "both":
                 earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
                 new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
-            outcome = self.judge_document(doc, best, new_chars)
+            outcome = self.judge_document(doc, best, new_chars, self.report_group(doc.id, best, relations))
+            self._log_relations(signs[0], int(sizes[0]), doc.id, outcome != "duplicate", keys)
             if outcome == "duplicate":
                 return
-            self.documents.add(doc.id, signs[0], size=int(sizes[0]))
+            self.relate_document(doc, relations)
+            self.documents.add(doc.id, signs[0], size=int(sizes[0]), keys=keys)
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
             bounds = np.concatenate(([0], np.cumsum([len(group) for group in sentences]))) + first
@@ -174,11 +188,23 @@ class NearDupDetector(CorpusStage):
             ]
             self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
 
+    def _log_relations(self, signature: np.ndarray, size: int, name: str, kept: bool, keys: np.ndarray) -> None:
+        """Relate the document to every document checked before it in this run (kept or not) for the
+        report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`). The run-only index
+        never removes an entry, so its entry ids are the log's ordinals."""
+        log = self.relation_log
+        entries, similarity, sizes = self.reprints.related_entries(signature, size, self.rule, keys)
+        ordinal = log.add(name, size, kept)
+        common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
+        log.relate(entries.tolist(), ordinal, common.tolist())
+        self.reprints.add(str(ordinal), signature, size=size, keys=keys)
+
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
         the new copy replaces it, as docs/dedup.md promises for incremental indexes)."""
         if name in self.documents:
             self.documents.remove(name)
+        self.groups.forget(name)
         for attribute, entry in self._loaded_units.pop(name, ()):
             index = getattr(self, attribute)
             if entry in index:
@@ -187,14 +213,17 @@ class NearDupDetector(CorpusStage):
             if f"{name}:{number}" in self.paragraphs:
                 self.paragraphs.remove(f"{name}:{number}")
 
-    def _document_match(self, signature: np.ndarray, size: int) -> Match | None:
-        matches = self.documents.query_covers(signature, size, self.rule)
+    def _document_match(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
+        matches = self.documents.query_covers(signature, size, self.rule, keys)
         return matches[0] if matches else None
 
-    def judge_document(self, doc: Document, best: Match | None, new_chars: int) -> str:
+    def judge_document(self, doc: Document, best: Match | None, new_chars: int, group: Match | None = None) -> str:
         """The document verdict once its best kept match and its new content are known: ``"kept"``,
         ``"digest"`` (it holds a kept document plus ``new_content_chars`` or more new characters; kept,
-        with a ``digest`` verdict) or ``"duplicate"``. The Ray engine calls this too."""
+        with a ``digest`` verdict) or ``"duplicate"``. A duplicate is reported in the reprint group
+        ``group`` names (:meth:`report_group`; ``best``'s when None) when it holds more than half of that
+        group's representative, else as a ``part`` of ``best`` (a part of a digest page is not a reprint
+        of it). The Ray engine calls this too."""
         if best is None:
             doc.metadata[CLUSTER_KEY] = doc.id
             return "kept"
@@ -207,8 +236,40 @@ class NearDupDetector(CorpusStage):
         reason = EXACT_DUPLICATE if best.similarity == 1.0 else NEAR_DUPLICATE
         doc.mark_duplicate(self.name, of=best.cluster, reason=f"{reason}: {best.describe('document')}")
         doc.metadata[CLUSTER_KEY] = best.cluster
-        self.document_clusters.add(best.cluster, doc.id, doc.text or "", best.score)
+        group = best if group is None else group
+        if group.held > MEMBER_SHARE:
+            self.document_clusters.add(group.cluster, doc.id, doc.text or "", group.score)
+        else:
+            self.document_clusters.add_part(best.cluster, doc.id)
         return "duplicate"
+
+    def report_group(self, name: str, best: Match | None, relations: Sequence[Match]) -> Match | None:
+        """The match naming the reprint group a duplicate of ``best`` is reported in: the group ``best``
+        joined, when this document has an edge with its representative too (one of ``relations``), else
+        ``best`` (:meth:`cleanse.stages.dedup.related.ReprintGroups.group_of`)."""
+        if best is None:
+            return None
+        near = {match.name for match in relations if match.held > MEMBER_SHARE}
+        group = self.groups.group_of(name, best.cluster, near)
+        return best if group == best.cluster else next(match for match in relations if match.name == group)
+
+    def relate_document(self, doc: Document, relations: Sequence[Match]) -> list[Match]:
+        """A kept document's relations to kept representatives (:mod:`cleanse.stages.dedup.related`):
+        ``reprint_of`` verdicts and the report's ``related`` members; the matches used are returned."""
+        roots = self.groups.relate(doc.id, [match.name for match in relations if match.held > MEMBER_SHARE])
+        by_name = {match.name: match for match in reversed(relations)}
+        chosen = [by_name[root] for root in roots]
+        self.flag_reprints(doc, chosen)
+        for match in chosen:
+            self.document_clusters.relate(match.name, doc.id, doc.text or "", match.score, shared=len(chosen) > 1)
+        self.counts["related"] += len(chosen)
+        return chosen
+
+    def flag_reprints(self, doc: Document, matches: Sequence[Match]) -> None:
+        """One ``reprint_of`` flag per related representative (document-level: an empty span, the text
+        unchanged), its evidence the rule, the score and the representative. The Ray engine calls this too."""
+        for match in matches:
+            doc.flag(self.name, 0, 0, REPRINT_OF, match.score, (match.describe("document"),))
 
     def _check_paragraphs(
         self,
@@ -415,6 +476,7 @@ class NearDupDetector(CorpusStage):
             "counts": dict(self.counts),
             "documents": self.document_clusters.to_dict(limit),
             "paragraphs": self.paragraph_clusters.to_dict(limit),
+            "reprint_groups": self.relation_log.to_dict(limit),
             "index": {name: len(getattr(self, name)) for name in INDEX_FILES},
             "options": asdict(replace(self.options)),
         }

@@ -159,7 +159,10 @@ def test_a_document_joining_two_kept_documents_is_kept_and_never_clusters_them()
     assert [doc.status for doc in out] == ["kept", "kept", "kept"]
     clusters = find_duplicates([first, second, joined])
     assert not any(0 in cluster and 1 in cluster for cluster in clusters)
-    assert stage.report()["documents"]["clusters_total"] == 0
+    rows = stage.report()["documents"]["clusters"]  # the joined page is related to both, shared: no merge
+    assert sorted(row["kept"] for row in rows) == ["a", "b"]
+    assert all(row["members"] == [row["kept"]] and row["related"] == row["shared"] == ["c"] for row in rows)
+    assert [change.reason for change in out[2].changes] == ["reprint_of", "reprint_of"]
 
 
 def test_the_stage_index_uses_the_bands_of_the_candidate_threshold() -> None:
