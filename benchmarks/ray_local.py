@@ -293,7 +293,7 @@ def per_command_storage() -> type:
 def _count_lookups(stage: NearDupDetector) -> list[int]:
     counter = [0]
     for index in (stage.documents, stage.paragraphs, stage.sentences):
-        for name in ("query", "query_edges", "query_containment"):
+        for name in ("query", "query_covers", "query_containment"):
             method = getattr(index, name)
 
             def counted(*args: Any, _method: Any = method, **kwargs: Any) -> Any:

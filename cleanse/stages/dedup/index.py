@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers, signature_edges
+from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
@@ -125,22 +125,6 @@ class NearDupIndex:
         limit = self.threshold if threshold is None else threshold
         entries, similarity = self._candidates(signature, keys)
         return self._ranked(entries, similarity, limit)
-
-    def query_edges(
-        self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
-    ) -> list[Match]:
-        """Indexed entries joined to the query by ``rule`` (estimated from signatures), most similar first.
-
-        ``size`` is the query's shingle count; entries added without a size join by Jaccard only. The
-        verdict is :func:`cleanse.stages.dedup.edges.signature_edges`, the one the Ray engine uses.
-        """
-        keys = self.keys(signature)[0] if keys is None else keys
-        entries = np.unique(self.storage.buckets(keys))
-        entries = entries[self.storage.alive(entries)]
-        signs = self.storage.signatures(entries)
-        query = np.broadcast_to(np.asarray(signature, dtype=np.uint32), signs.shape)
-        edge, similarity = signature_edges(query, signs, np.full(len(entries), size), self.storage.sizes(entries), rule)
-        return self._ranked(entries[edge], similarity[edge], 0.0)
 
     def query_covers(
         self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
