@@ -36,6 +36,7 @@ SUITE: tuple[tuple[str, int], ...] = (
     ("ray_local", 10),
     ("main_job", 16),
     ("integrations", 17),
+    ("fuzz", 14),
 )
 #: Benchmarks the quick (CI) run leaves out: starting Ray alone takes a large share of its budget.
 FULL_RUN_ONLY = frozenset({"ray_local", "integrations"})
@@ -135,6 +136,19 @@ TARGETS: tuple[Target, ...] = (
     _t(7, "splice", "Pk overall", "quality|splice|overall|pk", 0.15, "<="),
     _t(7, "splice", "throughput, wall time", "speed|stage_mb_s_wall", 2, ">=", " MB/s"),
     _t(7, "splice", "throughput, CPU time", "speed|stage_mb_s_cpu", 2, ">=", " MB/s"),
+    _t(14, "encoding", "no-harm strings harmed (37 languages and scripts)", "no_harm|harmed_tune", 0, "<="),
+    _t(14, "encoding", "no-harm strings harmed, held-out half", "no_harm|harmed_test", 0, "<="),
+    _t(14, "encoding", "ftfy's no-harm cases passed", "no_harm|ftfy|no_harm_passed", 48, ">="),
+    _t(14, "encoding", "ftfy's fix cases passed", "no_harm|ftfy|fixes_passed", 100, ">="),
+    _t(14, "encoding", "lossless kinds, exact recovery", "lossless_recovery", 0.995, ">="),
+    _t(14, "encoding", "misaligned in-step runs, one-char included", "misaligned_resynced_recovery", 0.85, ">="),
+    _t(14, "encoding", "misaligned, last trail byte lost", "misaligned_lost_trail_recovery", 0.6, ">="),
+    _t(14, "encoding", "clean text, speed vs ftfy.fix_text", "speed|clean_speedup_vs_ftfy", 4, ">=", "x"),
+    _t(14, "fuzz", "fuzzed inputs checked", "inputs", 1_000_000, ">=", full_size=True),
+    _t(14, "fuzz", "fuzz: clean(clean(x)) != clean(x)", "failures|idempotent", 0, "<="),
+    _t(14, "fuzz", "fuzz: a stage failed (stage_error)", "failures|stage_error", 0, "<="),
+    _t(14, "fuzz", "fuzz: change log does not replay to the output", "failures|replay", 0, "<="),
+    _t(14, "fuzz", "fuzz: clean raised", "failures|exception", 0, "<="),
     _t(14, "splice", "boundary F1 with cues, unseen half", "quality|splice|cues|f1", 0.92, ">="),
     _t(14, "splice", "clean articles (test half) keeping >= 95%", "articles|test|clean|share_keeping_95", 0.98, ">="),
     _t(14, "splice", "clean articles (test half), least kept", "articles|test|clean|min_kept", 0.85, ">="),

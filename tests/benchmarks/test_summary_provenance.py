@@ -48,7 +48,7 @@ def test_a_failed_benchmark_is_a_failed_row_never_the_last_good_file(tmp_path: P
     row = _row(rows, "encoding", "lossless kinds, exact recovery")
     assert (row.measured, row.outcome) == ("-", "FAILED (failed: exit 1: Traceback)")
     text = write_summary(tmp_path, failed, quick=False, head=HEAD).read_text(encoding="utf-8")
-    assert "0.995" not in text and "### encoding (issue 4): FAILED (failed: exit 1: Traceback)" in text
+    assert "| 0.995 |" not in text and "### encoding (issue 4): FAILED (failed: exit 1: Traceback)" in text
     ok_but_silent = {"encoding": {"status": "ok", "seconds": 1.0, "started_at": "2026-06-01T00:00:00+00:00"}}
     row = _row(target_rows(tmp_path, ok_but_silent, False, HEAD), "encoding", "lossless kinds, exact recovery")
     assert row.outcome.startswith("FAILED (the run wrote no result")
