@@ -59,6 +59,8 @@ __all__ = [
 QUICK_BUDGET_SECONDS = 160.0
 QUICK_TIMEOUT_SECONDS = 45.0
 FULL_TIMEOUT_SECONDS = 1500.0
+#: Full-run limits above the default: the fuzz run checks 1M inputs (about 20 min on 2 quiet cores).
+FULL_TIMEOUT_OVERRIDES: dict[str, float] = {"fuzz": 3000.0}
 
 
 def _takes_quick_flag(name: str) -> bool:
@@ -176,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             remaining = args.budget - elapsed
             fair_share = 2 * remaining / (len(names) - len(ran))  # a slow one may take twice its share
             cap = QUICK_TIMEOUT_SECONDS * args.budget / QUICK_BUDGET_SECONDS
-            timeout = max(5.0, min(cap, fair_share, remaining)) if args.quick else FULL_TIMEOUT_SECONDS
+            full_timeout = FULL_TIMEOUT_OVERRIDES.get(name, FULL_TIMEOUT_SECONDS)
+            timeout = max(5.0, min(cap, fair_share, remaining)) if args.quick else full_timeout
             run = {**run_one(name, args.quick, timeout, results), **commit}
             ran[name] = runs[name] = run
             print(
