@@ -7,9 +7,10 @@ compact output left out is recomputed from the run's input by :mod:`cleanse.reco
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from cleanse.document import Change, undo
 
@@ -50,31 +51,41 @@ def trace(changes: Sequence[Change], final: str | None = None, original: str | N
 
 
 def _split(pieces: list[Piece], cuts: Iterable[int]) -> list[Piece]:
-    """The same pieces, split so that every position in ``cuts`` falls on a boundary."""
-    wanted = sorted(set(cuts))
-    out: list[Piece] = []
-    position = 0
-    index = 0
-    for piece in pieces:
-        if piece.kind == CUT or not piece.text:
-            out.append(piece)
+    """The same pieces, split so that every position in ``cuts`` falls on a boundary.
+
+    Only the pieces a cut falls inside are touched (found by bisection), so a step with a few changes
+    costs little on a text that earlier steps already cut into many pieces.
+    """
+    starts = [0, *accumulate(0 if piece.kind == CUT else len(piece.text) for piece in pieces)]
+    inside: dict[int, list[int]] = {}
+    for at in sorted(set(cuts)):
+        index = bisect_right(starts, at, 0, len(pieces)) - 1
+        if index < 0:
             continue
-        end = position + len(piece.text)
-        while index < len(wanted) and wanted[index] <= position:
-            index += 1
+        piece = pieces[index]
+        if piece.kind != CUT and starts[index] < at < starts[index] + len(piece.text):
+            inside.setdefault(index, []).append(at)
+    if not inside:
+        return pieces
+    out: list[Piece] = []
+    done = 0
+    for index, positions in inside.items():
+        out.extend(pieces[done:index])
+        piece, position = pieces[index], starts[index]
         cursor = position
-        while index < len(wanted) and wanted[index] < end:
-            at = wanted[index]
+        for at in positions:
             out.append(Piece(piece.text[cursor - position : at - position], piece.kind, piece.change))
             cursor = at
-            index += 1
         out.append(Piece(piece.text[cursor - position :], piece.kind, piece.change))
-        position = end
+        done = index + 1
+    out.extend(pieces[done:])
     return out
 
 
 def _apply_edits(pieces: list[Piece], edits: list[tuple[int, Change]]) -> list[Piece]:
     """Replace each edit's span by a piece holding what it wrote (or, for a deletion, what it removed)."""
+    if len(pieces) == 1 and pieces[0].kind == PLAIN:
+        return _edit_plain(pieces[0].text, edits)
     pieces = _split(pieces, [p for _, c in edits for p in (c.start, c.end)])
     out: list[Piece] = []
     position = replaced_until = 0
@@ -92,6 +103,22 @@ def _apply_edits(pieces: list[Piece], edits: list[tuple[int, Change]]) -> list[P
         position += len(piece.text)
     for item in edits[waiting:]:
         _emit(out, item)
+    return out
+
+
+def _edit_plain(text: str, edits: list[tuple[int, Change]]) -> list[Piece]:
+    """:func:`_apply_edits` on text no change has touched yet (the usual first step): one pass over the
+    edits, no splitting of pieces."""
+    out: list[Piece] = []
+    cursor = 0
+    for item in edits:
+        start = item[1].start
+        if start > cursor:
+            out.append(Piece(text[cursor:start]))
+        _emit(out, item)
+        cursor = max(cursor, item[1].end)
+    if cursor < len(text):
+        out.append(Piece(text[cursor:]))
     return out
 
 
