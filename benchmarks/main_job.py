@@ -233,9 +233,9 @@ class _StageClock:
         for stage in pipeline.stages:
             self.seconds[stage.name] = 0.0
             if isinstance(stage, DocumentStage):
-                stage.process = self._timed_process(stage.name, stage.process)
+                setattr(stage, "process", self._timed_process(stage.name, stage.process))  # noqa: B010
             else:
-                stage.run = self._timed_run(stage.name, stage.run)
+                setattr(stage, "run", self._timed_run(stage.name, stage.run))  # noqa: B010
 
     def _timed_process(self, name: str, process: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def timed(doc: Any) -> Any:
