@@ -238,43 +238,56 @@ class _StageClock:
                 setattr(stage, "run", self._timed_run(stage.name, stage.run))  # noqa: B010
 
     def _timed_process(self, name: str, process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        def timed(doc: Any) -> Any:
-            start = time.process_time()
-            try:
-                return process(doc)
-            finally:
-                self.seconds[name] += time.process_time() - start
-
-        return timed
+        return _TimedProcess(self, name, process)
 
     def _timed_run(self, name: str, run: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        upstream = [0.0]
+        return _TimedRun(self, name, run)
 
-        def feed(docs: Any) -> Any:
-            iterator = iter(docs)
-            while True:
-                start = time.process_time()
-                try:
-                    doc = next(iterator)
-                except StopIteration:
-                    upstream[0] += time.process_time() - start
-                    return
-                upstream[0] += time.process_time() - start
-                yield doc
 
-        def timed(docs: Any) -> Any:
-            results = iter(run(feed(docs)))
-            while True:
-                start, before = time.process_time(), upstream[0]
-                try:
-                    doc = next(results)
-                except StopIteration:
-                    self.seconds[name] += time.process_time() - start - (upstream[0] - before)
-                    return
-                self.seconds[name] += time.process_time() - start - (upstream[0] - before)
-                yield doc
+class _TimedProcess:
+    """A stage's ``process`` that adds its CPU time to the clock (a class, so checkpoints can pickle it)."""
 
-        return timed
+    def __init__(self, clock: _StageClock, name: str, process: Callable[[Any], Any]) -> None:
+        self.clock, self.name, self.process = clock, name, process
+
+    def __call__(self, doc: Any) -> Any:
+        start = time.process_time()
+        try:
+            return self.process(doc)
+        finally:
+            self.clock.seconds[self.name] += time.process_time() - start
+
+
+class _TimedRun:
+    """A corpus stage's ``run``: its CPU time less the time spent producing its input."""
+
+    def __init__(self, clock: _StageClock, name: str, run: Callable[[Any], Any]) -> None:
+        self.clock, self.name, self.run = clock, name, run
+        self.upstream = 0.0
+
+    def _feed(self, docs: Any) -> Any:
+        iterator = iter(docs)
+        while True:
+            start = time.process_time()
+            try:
+                doc = next(iterator)
+            except StopIteration:
+                self.upstream += time.process_time() - start
+                return
+            self.upstream += time.process_time() - start
+            yield doc
+
+    def __call__(self, docs: Any) -> Any:
+        results = iter(self.run(self._feed(docs)))
+        while True:
+            start, before = time.process_time(), self.upstream
+            try:
+                doc = next(results)
+            except StopIteration:
+                self.clock.seconds[self.name] += time.process_time() - start - (self.upstream - before)
+                return
+            self.clock.seconds[self.name] += time.process_time() - start - (self.upstream - before)
+            yield doc
 
 
 def jobs_scaling(texts: list[str]) -> dict[str, Any]:
