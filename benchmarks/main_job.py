@@ -15,8 +15,11 @@ Rows, each measured in this run, against a baseline of the same run where there 
 * ``import``: ``python -X importtime -c "import cleanse"`` (cumulative microseconds of ``cleanse``), and the
   wall time of ``python -c "import cleanse"`` and of ``cleanse --version`` minus a bare interpreter start
   (best of 5; target <= 0.3 s);
-* ``pipeline_vs_ftfy``: process CPU seconds of ``Pipeline.default().run(..., jobs=1)`` over the news documents
-  against ``ftfy.fix_text`` over the same texts (ratio = ftfy CPU / pipeline CPU; target >= 1.0);
+* ``pipeline_vs_ftfy``: process CPU seconds of ``cleanse run news.jsonl --jobs 1`` (a fresh process: start-up,
+  reading, stages, records, report) against ``ftfy.fix_text`` over the same texts (ratio = ftfy CPU / pipeline
+  CPU; target >= 1.0). ``in_process`` repeats the run in this process with each stage timed: ``stage_cpu_s``
+  per stage, ``setup_cpu_s`` (imports and building the pipeline), ``outside_stages_cpu_s`` (reading, documents,
+  bookkeeping, records, report), next to the budgets that add up to the target;
 * ``jobs``: wall time of the same run with ``jobs=1`` and ``jobs=2`` (target >= 1.7x on a quiet 2-core machine;
   the load average at the start is recorded, since the machine is shared), and the CPU time of all processes
   of each run (their ratio is the cost of running in parallel, which a busy machine does not change);
@@ -26,7 +29,7 @@ Rows, each measured in this run, against a baseline of the same run where there 
   and by ``chardet.detect`` + ``bytes.decode`` (CPU ratio, and how many come back exactly; target >= 1.0x at
   equal accuracy).
 
-    python -m benchmarks.main_job [--quick] [--mb 3]
+    python -m benchmarks.main_job [--quick] [--mb 3] [--only ROW ...] [--results DIR]
 """
 
 from __future__ import annotations
