@@ -14,7 +14,7 @@ to Han, spam and notice phrases, and Chinese text damaged the way real software 
 GBK, GBK read as Big5 or Latin-1, a byte lost). The result file counts failures by kind and keeps the first
 few failing inputs of each kind.
 
-    python -m benchmarks.fuzz [--inputs 1000000] [--jobs 2] [--seed 14] [--quick]
+    python -m benchmarks.fuzz [--inputs 1000000] [--jobs 2] [--seed 14] [--quick] [--results DIR]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 from benchmarks.common import write_result
 
@@ -208,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--quick", action="store_true", help="10,000 inputs (the CI run)")
+    parser.add_argument("--results", type=Path, help="directory for fuzz.json (default: benchmarks/results)")
     args = parser.parse_args(argv)
     inputs = 10_000 if args.quick else args.inputs
     started = time.perf_counter()
@@ -222,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     def progress(result: dict) -> None:
         if result["inputs"] - written[0] >= 50_000:
             written[0] = result["inputs"]
-            write_result("fuzz", finish(result))
+            write_result("fuzz", finish(result), args.results)
             elapsed = time.perf_counter() - started
             print(f"{result['inputs']:,} inputs, {elapsed:.0f} s, {result['failures']}", flush=True)
 
@@ -230,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     print("failures by kind:", result["failures"], f"over {result['inputs']:,} inputs in {result['seconds']} s")
     for kind, texts in result["examples"].items():
         print(kind, [t[:80] for t in texts[:3]])
-    print("wrote", write_result("fuzz", result))
+    print("wrote", write_result("fuzz", result, args.results))
     return result
 
 

@@ -242,10 +242,56 @@ def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: Intak
     except Exception as exc:  # bad input: a reject with the reason, never a stopped run
         doc.drop(INTAKE, f"error: {type(exc).__name__}: {exc}")
         return doc
-    for stage in stages:
+    for index, stage in enumerate(stages):
         if not doc.kept:
             break
+        text = doc.text
         doc = _guarded(stage, doc)
+        judge = _judge_of(stage, stages[:index])
+        if judge is not None and doc.kept and doc.text != text:
+            doc = _settle(judge, stage, doc)
+    return doc
+
+
+SETTLE = {"script": "encoding"}
+"""Stage pairs (converter: judge) that must agree on a fixed point. The judge runs first and acts on what
+the text looks like; the converter then rewrites characters, and the judge would see them differently on a
+second pass (encoding repair reading the Simplified form of a Traditional line as mojibake). So when the
+converter edits a document, the judge looks at the converted text at once, and the pair repeats until
+neither changes anything: ``clean(clean(x)) == clean(x)`` by the order of the chain, not by luck."""
+SETTLE_ROUNDS = 3
+
+
+def _judge_of(stage: DocumentStage, earlier: Sequence[DocumentStage]) -> DocumentStage | None:
+    wanted = SETTLE.get(stage.name)
+    return next((s for s in earlier if s.name == wanted), None) if wanted else None
+
+
+def _settle(judge: DocumentStage, converter: DocumentStage, doc: Document) -> Document:
+    """Run ``judge`` then ``converter`` again until the text stops changing (at most :data:`SETTLE_ROUNDS`).
+
+    A round in which the judge changes nothing is undone, so the log holds no repeated verdicts; the
+    converter's summary (``metadata[converter.name]``) stays the one of its first run, which saw the input.
+    """
+    summary = doc.metadata.get(converter.name)
+    for _ in range(SETTLE_ROUNDS):
+        saved = _snapshot(doc)
+        text = doc.text
+        logged = len(doc.changes)
+        doc = _guarded(judge, doc)
+        if any(change.reason.startswith(STAGE_ERROR) for change in doc.changes[logged:]):
+            break
+        if doc.text == text and doc.kept:
+            _restore(doc, saved)
+            break
+        if not doc.kept:
+            break
+        text = doc.text
+        doc = _guarded(converter, doc)
+        if summary is not None:
+            doc.metadata[converter.name] = summary
+        if doc.text == text:
+            break
     return doc
 
 

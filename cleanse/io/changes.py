@@ -7,9 +7,10 @@ compact output left out is recomputed from the run's input by :mod:`cleanse.reco
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from cleanse.document import Change, undo
 
@@ -50,36 +51,52 @@ def trace(changes: Sequence[Change], final: str | None = None, original: str | N
 
 
 def _split(pieces: list[Piece], cuts: Iterable[int]) -> list[Piece]:
-    """The same pieces, split so that every position in ``cuts`` falls on a boundary."""
-    wanted = sorted(set(cuts))
-    out: list[Piece] = []
-    position = 0
-    index = 0
-    for piece in pieces:
-        if piece.kind == CUT or not piece.text:
-            out.append(piece)
+    """The same pieces, split so that every position in ``cuts`` falls on a boundary.
+
+    Only the pieces a cut falls inside are touched (found by bisection), so a step with a few changes
+    costs little on a text that earlier steps already cut into many pieces.
+    """
+    starts = _starts(pieces)
+    inside: dict[int, list[int]] = {}
+    for at in sorted(set(cuts)):
+        index = bisect_right(starts, at, 0, len(pieces)) - 1
+        if index < 0:
             continue
-        end = position + len(piece.text)
-        while index < len(wanted) and wanted[index] <= position:
-            index += 1
+        piece = pieces[index]
+        if piece.kind != CUT and starts[index] < at < starts[index] + len(piece.text):
+            inside.setdefault(index, []).append(at)
+    if not inside:
+        return pieces
+    out: list[Piece] = []
+    done = 0
+    for index, positions in inside.items():
+        out.extend(pieces[done:index])
+        piece, position = pieces[index], starts[index]
         cursor = position
-        while index < len(wanted) and wanted[index] < end:
-            at = wanted[index]
+        for at in positions:
             out.append(Piece(piece.text[cursor - position : at - position], piece.kind, piece.change))
             cursor = at
-            index += 1
         out.append(Piece(piece.text[cursor - position :], piece.kind, piece.change))
-        position = end
+        done = index + 1
+    out.extend(pieces[done:])
     return out
 
 
 def _apply_edits(pieces: list[Piece], edits: list[tuple[int, Change]]) -> list[Piece]:
     """Replace each edit's span by a piece holding what it wrote (or, for a deletion, what it removed)."""
+    if len(pieces) == 1 and pieces[0].kind == PLAIN:
+        return _edit_plain(pieces[0].text, edits)
     pieces = _split(pieces, [p for _, c in edits for p in (c.start, c.end)])
-    out: list[Piece] = []
-    position = replaced_until = 0
+    starts = _starts(pieces)
+    first = bisect_left(starts, edits[0][1].start, 0, len(pieces))  # pieces before it stay as they are
+    out: list[Piece] = pieces[:first]
+    position, replaced_until = starts[first], 0
     waiting = 0
-    for piece in pieces:
+    for index in range(first, len(pieces)):
+        if waiting == len(edits) and position >= replaced_until:
+            out.extend(pieces[index:])  # past the last edit: the rest stays as it is
+            return out
+        piece = pieces[index]
         while waiting < len(edits) and edits[waiting][1].start <= position:
             _emit(out, edits[waiting])
             replaced_until = max(replaced_until, edits[waiting][1].end)
@@ -95,6 +112,30 @@ def _apply_edits(pieces: list[Piece], edits: list[tuple[int, Change]]) -> list[P
     return out
 
 
+def _starts(pieces: list[Piece]) -> list[int]:
+    """Where each piece starts in the text (removed pieces take no room), and the text's length last."""
+    return list(accumulate([0 if piece.kind == CUT else len(piece.text) for piece in pieces], initial=0))
+
+
+def _edit_plain(text: str, edits: list[tuple[int, Change]]) -> list[Piece]:
+    """:func:`_apply_edits` on text no change has touched yet (the usual first step): one pass over the
+    edits, no splitting of pieces."""
+    out: list[Piece] = []
+    cursor = 0
+    for number, change in edits:
+        if change.start > cursor:
+            out.append(Piece(text[cursor : change.start]))
+        if change.after:  # as _emit, inline: this loop runs once per edit of the whole run
+            out.append(Piece(change.after, EDITED, number))
+        elif change.before:
+            out.append(Piece(change.before, CUT, number))
+        if change.end > cursor:
+            cursor = change.end
+    if cursor < len(text):
+        out.append(Piece(text[cursor:]))
+    return out
+
+
 def _emit(out: list[Piece], item: tuple[int, Change]) -> None:
     number, change = item
     if change.after:
@@ -106,19 +147,12 @@ def _emit(out: list[Piece], item: tuple[int, Change]) -> None:
 def _apply_verdicts(pieces: list[Piece], verdicts: list[tuple[int, Change]]) -> list[Piece]:
     """Tag unchanged text under each verdict; where verdicts overlap, the one logged first keeps the tag."""
     pieces = _split(pieces, [p for _, c in verdicts for p in (c.start, c.end)])
-    starts: list[int] = []
-    texts: list[Piece] = []
-    position = 0
-    for piece in pieces:
-        if piece.kind != CUT:
-            starts.append(position)
-            texts.append(piece)
-            position += len(piece.text)
+    starts = _starts(pieces)
     for number, change in verdicts:
-        index = bisect_left(starts, change.start)
-        while index < len(texts) and starts[index] < change.end:
-            piece = texts[index]
-            if piece.kind == PLAIN:
+        index = bisect_left(starts, change.start, 0, len(pieces))
+        while index < len(pieces) and starts[index] < change.end:
+            piece = pieces[index]
+            if piece.kind == PLAIN:  # removed pieces are never PLAIN
                 piece.kind, piece.change = FLAGGED, number
             index += 1
     return pieces

@@ -40,6 +40,11 @@ def _read(relative: str) -> str:
         raise ConfigError(f"OpenCC data file {relative!r} is not shipped in cleanse/data/script/opencc/") from None
 
 
+def read_data_file(relative: str) -> str:
+    """The text of one shipped OpenCC file (``relative`` to the data directory)."""
+    return _read(relative)
+
+
 @cache
 def load_dict(filename: str) -> TextDict:
     """Parse ``key<TAB>candidate candidate ...`` lines; ``#`` comments and blank lines are skipped."""

@@ -115,32 +115,35 @@ class ScriptConversion(DocumentStage):
         if not text:
             return doc
         counts = paragraph_counts(text)
-        converting = self._paragraphs_to_convert(counts)
-        for index in counts.lines_labelled(MIXED).tolist():
-            verdict = counts.verdict(index)
+        candidates = self._candidates(counts)
+        if len(candidates):
+            japanese = counts.japanese[candidates] > 0
+            converting = candidates[~japanese].tolist()
+            japanese_lines = candidates[japanese].tolist()
+        else:  # the usual case: no line carries evidence of the other script
+            converting, japanese_lines = [], []
+        if counts.traditional.any() and counts.simplified.any():  # a mixed line needs both kinds of evidence
+            for index in counts.lines_labelled(MIXED).tolist():
+                verdict = counts.verdict(index)
+                start, end = int(counts.starts[index]), int(counts.ends[index])
+                evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
+                doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
+        for index in japanese_lines:
             start, end = int(counts.starts[index]), int(counts.ends[index])
-            evidence = (f"traditional_only={verdict.traditional}", f"simplified_only={verdict.simplified}")
-            doc.flag(self.name, start, end, MIXED_SCRIPT, evidence=evidence)
-        for index in self._japanese_lines(counts):
-            start, end = int(counts.starts[index]), int(counts.ends[index])
-            japanese = (f"kana_or_japanese_forms={int(counts.japanese[index])}",)
-            doc.flag(self.name, start, end, JAPANESE_KEPT, evidence=japanese)
+            found = (f"kana_or_japanese_forms={int(counts.japanese[index])}",)
+            doc.flag(self.name, start, end, JAPANESE_KEPT, evidence=found)
         edits = self._edits(text, counts, converting)
         doc.apply(self.name, edits)
         doc.metadata[self.name] = self._summary(counts, converting, len(edits))
         return doc
 
-    def _paragraphs_to_convert(self, counts: ParagraphCounts) -> list[int]:
-        candidates = self._candidates(counts)
-        return candidates[counts.japanese[candidates] == 0].tolist()
-
-    def _japanese_lines(self, counts: ParagraphCounts) -> list[int]:
-        """Lines the labels would convert that hold kana or Japanese-only forms: Japanese, kept as written."""
-        candidates = self._candidates(counts)
-        return candidates[counts.japanese[candidates] > 0].tolist()
-
     def _candidates(self, counts: ParagraphCounts) -> np.ndarray:
+        """Lines the labels say are not in the target script (Japanese ones included; the caller sets them
+        apart). Without evidence of the script to convert from, no line is one: a screen on the totals."""
         wanted = SIMPLIFIED if self.options.target == "simplified" else TRADITIONAL
+        evidence = counts.traditional if wanted == SIMPLIFIED else counts.simplified
+        if wanted == SIMPLIFIED and not evidence.any():
+            return _NO_LINES
         other = TRADITIONAL if wanted == SIMPLIFIED else SIMPLIFIED
         labels = (other, MIXED) if self.options.convert_mixed else (other,)
         return counts.lines_labelled(*labels)
@@ -208,6 +211,9 @@ class ScriptConversion(DocumentStage):
                 "converted": was_converted[with_han].tolist(),
             },
         }
+
+
+_NO_LINES = np.zeros(0, dtype=np.intp)
 
 
 def _protected_mask(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

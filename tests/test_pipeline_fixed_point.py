@@ -1,0 +1,116 @@
+"""The chain's order gives a fixed point: a stage that rewrites characters (script conversion) is followed by
+the stage that judged them before (encoding repair), so a second pass finds nothing the first left undone.
+
+Unit tests use two toy stages whose interaction is known exactly; the property test runs the real encoding
+and script stages on texts mixing Traditional characters, mojibake and punctuation (the inputs where a
+second pass used to repair, as mojibake, what script conversion had just written).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.fuzz import _LINE_ENDS, _SIMPLIFIED, _TRADITIONAL
+from cleanse.document import Document, Edit
+from cleanse.pipeline import SETTLE, STAGE_ERROR, Pipeline
+from cleanse.stages.base import DocumentStage
+from cleanse.stages.encoding import EncodingRepair
+from cleanse.stages.script import ScriptConversion
+
+
+class Converter(DocumentStage):
+    """Rewrites every ``A`` as ``b`` (a stand-in for script conversion)."""
+
+    name = "script"
+
+    def process(self, doc: Document) -> Document:
+        text = doc.text or ""
+        doc.apply(self.name, [Edit(i, i + 1, "b", "convert") for i, c in enumerate(text) if c == "A"])
+        doc.metadata[self.name] = {"converted": text.count("A")}
+        return doc
+
+
+class Judge(DocumentStage):
+    """Rewrites ``bb`` as ``A`` (a stand-in for encoding repair acting on what conversion wrote) and
+    flags every ``!`` (a verdict that must not be logged twice)."""
+
+    name = "encoding"
+
+    def process(self, doc: Document) -> Document:
+        text = doc.text or ""
+        edits, at = [], text.find("bb")
+        while at >= 0:
+            edits.append(Edit(at, at + 2, "A", "repair"))
+            at = text.find("bb", at + 2)
+        doc.apply(self.name, edits)
+        for index, char in enumerate(doc.text or ""):
+            if char == "!":
+                doc.flag(self.name, index, index + 1, "bang")
+        return doc
+
+
+class Broken(Judge):
+    def process(self, doc: Document) -> Document:
+        if "b" in (doc.text or ""):
+            raise RuntimeError("judge fails on converted text")
+        return doc
+
+
+def _clean(pipeline: Pipeline, text: str) -> str:
+    doc = pipeline.process(Document.from_text(text))
+    return (doc.text or "") if doc.kept else ""
+
+
+def test_settle_pairs_name_the_default_stages() -> None:
+    names = {stage.name for stage in Pipeline.default().stages}
+    assert set(SETTLE) <= names and set(SETTLE.values()) <= names
+
+
+def test_the_judge_sees_what_the_converter_wrote() -> None:
+    pipeline = Pipeline([Judge(), Converter()])
+    once = _clean(pipeline, "xAAy")  # converter writes "bb", which the judge turns into "A", converted again
+    assert once == "xby"
+    assert _clean(pipeline, once) == once
+
+
+def test_without_the_pair_a_second_pass_changes_the_text() -> None:
+    """The toy stages really do interact: in an order the settling does not cover, the second pass differs."""
+    pipeline = Pipeline([Converter(), Judge()])
+    once = _clean(pipeline, "xAAy")
+    assert _clean(pipeline, once) != once
+
+
+def test_a_quiet_round_leaves_no_repeated_verdicts_and_keeps_the_first_summary() -> None:
+    doc = Pipeline([Judge(), Converter()]).process(Document.from_text("A! x"))
+    assert doc.text == "b! x"
+    assert [c.reason for c in doc.changes if c.is_verdict] == ["bang"]
+    assert doc.metadata["script"] == {"converted": 1}
+
+
+def test_a_judge_failing_on_converted_text_is_reported_not_hidden() -> None:
+    doc = Pipeline([Broken(), Converter()]).process(Document.from_text("A"))
+    assert doc.kept and doc.text == "b"
+    assert any(c.reason.startswith(STAGE_ERROR) for c in doc.changes)
+
+
+_MOJIBAKE = st.builds(
+    lambda text, codec, reader: text.encode(codec, "replace").decode(reader, "replace"),
+    st.text(alphabet=st.sampled_from(_SIMPLIFIED + _TRADITIONAL), min_size=1, max_size=12),
+    st.sampled_from(("utf-8", "gbk", "big5")),
+    st.sampled_from(("gbk", "big5")),
+)
+_PIECES = st.one_of(
+    st.text(alphabet=st.sampled_from(_TRADITIONAL + "黨溝賢後來"), min_size=1, max_size=12),
+    _MOJIBAKE,
+    st.text(alphabet=st.sampled_from("?:,.!;\ufffd"), min_size=1, max_size=3),
+    st.sampled_from(_LINE_ENDS),
+)
+
+
+@settings(derandomize=True, deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, min_size=1, max_size=6).map("".join))
+def test_encoding_then_script_is_a_fixed_point(text: str) -> None:
+    pipeline = Pipeline([EncodingRepair(), ScriptConversion()])
+    once = _clean(pipeline, text)
+    assert _clean(pipeline, once) == once
