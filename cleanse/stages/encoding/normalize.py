@@ -156,15 +156,42 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("中文?:")]
     ['？', '：']
     """
+    found = _restore_fullwidth_once(text)
+    if not found:
+        return found
     edits: dict[int, Edit] = {}
     current = text
-    while found := _restore_fullwidth_once(current):
+    while found:
         edits.update((edit.start, edit) for edit in found)
         characters = list(current)
         for edit in found:
             characters[edit.start] = edit.after
         current = "".join(characters)
+        if not _may_restore_more(current, found):
+            break
+        found = _restore_fullwidth_once(current)
     return [edits[start] for start in sorted(edits)]
+
+
+#: what a restored mark can make restorable: an ASCII mark beside it (every lookaround of the rule is one
+#: character wide), or, for a restored parenthesis, an enclosing pair whose content now holds a fullwidth one.
+_NEXT_TO_RESTORED = re.compile(r"[,!:;?()]")
+
+
+def _may_restore_more(text: str, restored: list[Edit]) -> bool:
+    """Whether another pass over ``text`` can find a mark: the passes before only made ``restored`` restorable.
+
+    The rule looks one character each side of a mark, so a pass can only find marks beside
+    one just restored; parentheses look further, so after one is restored the pass is repeated.
+    """
+    for edit in restored:
+        if edit.after in "（）":
+            return True
+        if _NEXT_TO_RESTORED.match(text, max(0, edit.start - 1), edit.start) or _NEXT_TO_RESTORED.match(
+            text, edit.end, edit.end + 1
+        ):
+            return True
+    return False
 
 
 def _restore_fullwidth_once(text: str) -> list[Edit]:
