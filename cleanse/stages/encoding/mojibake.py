@@ -153,12 +153,31 @@ def _scored_edits(
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
             changed = sum(map(operator.ne, repaired, text[start:end]))
-            if changed < MIN_REMAPPED_CHANGES:
+            if changed < MIN_REMAPPED_CHANGES or not _shown_by(text[start:end], evidence):
                 continue
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
     return edits
+
+
+def _shown_by(damaged: str, evidence: str) -> bool:
+    """Whether the codec that misread a remapped span can show every character of it.
+
+    A decoder only shows characters of its own table: ``贤`` (Simplified only) is never Big5
+    output, so a stretch holding it was not read as Big5, whatever its neighbours look like.
+    Without this, converting one character of a stretch to the other script (as the script
+    stage does) would drop it from the changed characters and lower the gain a repair needs.
+    """
+    written, _, read = evidence.partition(" read as ")
+    if written == "utf-8" or not read:
+        return True
+    return all(_encode(char, read) is not None for char in set(damaged) if not _DECODER_STAND_IN.match(char))
+
+
+#: what a decoder shows for bytes it cannot map (ASCII passes through every codec): the replacement
+#: character, an escaped byte (a lone surrogate), a private-use code point
+_DECODER_STAND_IN = re.compile("[\x00-\x7f\ufffd\ud800-\udfff\ue000-\uf8ff]")
 
 
 def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[int, int]]:

@@ -156,7 +156,7 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("中文?:")]
     ['？', '：']
     """
-    found = _restore_fullwidth_once(text)
+    found, parentheses = _restore_fullwidth_once(text)
     if not found:
         return found
     edits: dict[int, Edit] = {}
@@ -167,43 +167,59 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
         for edit in found:
             characters[edit.start] = edit.after
         current = "".join(characters)
-        if not _may_restore_more(current, found):
+        # the rule looks one character each side of a mark, so only a mark beside a fullwidth one can have
+        # become restorable; parentheses look further: a restored pair can complete an enclosing one
+        if not parentheses and not _BESIDE_FULLWIDTH.search(current):
             break
-        found = _restore_fullwidth_once(current)
+        found, parentheses = _restore_fullwidth_once(current)
     return [edits[start] for start in sorted(edits)]
 
 
-#: what a restored mark can make restorable: an ASCII mark beside it (every lookaround of the rule is one
-#: character wide), or, for a restored parenthesis, an enclosing pair whose content now holds a fullwidth one.
-_NEXT_TO_RESTORED = re.compile(r"[,!:;?()]")
+#: an ASCII mark beside a fullwidth one, or with only a line break between them (see _across_line_breaks)
+_BESIDE_FULLWIDTH = re.compile(
+    "[，？！：；（）](?:[ \t\u3000]*\n\\s*)?[,!:;?()]|[,!:;?()](?:[ \t\u3000]*\n\\s*)?[，？！：；（）]"
+)
 
 
-def _may_restore_more(text: str, restored: list[Edit]) -> bool:
-    """Whether another pass over ``text`` can find a mark: the passes before only made ``restored`` restorable.
-
-    The rule looks one character each side of a mark, so a pass can only find marks beside
-    one just restored; parentheses look further, so after one is restored the pass is repeated.
-    """
-    for edit in restored:
-        if edit.after in "（）":
-            return True
-        if _NEXT_TO_RESTORED.match(text, max(0, edit.start - 1), edit.start) or _NEXT_TO_RESTORED.match(
-            text, edit.end, edit.end + 1
-        ):
-            return True
-    return False
-
-
-def _restore_fullwidth_once(text: str) -> list[Edit]:
+def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
+    """One pass of the rule: the edits, and whether any parenthesis pair was restored."""
     marks = [
         Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
         for match in _RESTORABLE_MARK.finditer(text)
     ]
-    parentheses = list(_PARENTHESES.finditer(text))
-    if not parentheses:
-        return marks  # found in order, and marks never overlap
+    across = _across_line_breaks(text) if "\n" in text else []
+    parentheses = list(_PARENTHESES.finditer(text)) if "(" in text else []
+    if not parentheses and not across:
+        return marks, False  # found in order, and marks never overlap
     edits = {edit.start: edit for edit in marks}
+    edits.update((edit.start, edit) for edit in across)
     for match in parentheses:
         edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
         edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
-    return [edits[key] for key in sorted(edits)]
+    return [edits[key] for key in sorted(edits)], bool(parentheses)
+
+
+#: a mark first or last on its line, with the neighbour it would have if the line break were mended away
+#: (not ``?``: first or last on a line it is as likely a lost lead byte, left for the misaligned-run flag)
+_MARK_AFTER_BREAK = re.compile(r"(\S)[ \t\u3000]*\n\s*([,!:;])")
+_MARK_BEFORE_BREAK = re.compile(r"([,!:;])[ \t\u3000]*\n\s*(?=(\S))")
+
+
+def _across_line_breaks(text: str) -> list[Edit]:
+    """Marks the rule restores once a line break beside them is mended (the splice stage joins broken lines).
+
+    ``保障\n\n:`` is ``保障:`` after the lines are joined, where the colon is inside Chinese:
+    judging the mark as it would stand joined makes the first pass reach what a second one would.
+    """
+    edits = []
+    for match in _MARK_AFTER_BREAK.finditer(text):
+        mark = match.start(2)
+        joined = match.group(1) + text[mark : mark + 2]
+        if _RESTORABLE_MARK.match(joined, 1):
+            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+    for match in _MARK_BEFORE_BREAK.finditer(text):
+        mark = match.start(1)
+        joined = text[max(0, mark - 1) : mark + 1] + match.group(2)
+        if _RESTORABLE_MARK.match(joined, len(joined) - 2):
+            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+    return edits
