@@ -157,28 +157,62 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     ['？', '：']
     """
     found, parentheses = _restore_fullwidth_once(text)
-    if not found:
+    if not parentheses and not _TWO_ASCII_MARKS.search(text):
+        return found  # no mark can be beside a restored one: the common case, already in order
+    current = _substituted(text, found)
+    if not parentheses and not _may_restore_more(current, found):
         return found
     edits: dict[int, Edit] = {}
-    current = text
     while found:
         edits.update((edit.start, edit) for edit in found)
-        characters = list(current)
-        for edit in found:
-            characters[edit.start] = edit.after
-        current = "".join(characters)
-        # the rule looks one character each side of a mark, so only a mark beside a fullwidth one can have
-        # become restorable; parentheses look further: a restored pair can complete an enclosing one
-        if not parentheses and not _BESIDE_FULLWIDTH.search(current):
-            break
         found, parentheses = _restore_fullwidth_once(current)
+        current = _substituted(current, found)
+        if not parentheses and not _may_restore_more(current, found):
+            edits.update((edit.start, edit) for edit in found)
+            break
     return [edits[start] for start in sorted(edits)]
 
 
-#: an ASCII mark beside a fullwidth one, or with only a line break between them (see _across_line_breaks)
-_BESIDE_FULLWIDTH = re.compile(
-    "[，？！：；（）](?:[ \t\u3000]*\n\\s*)?[,!:;?()]|[,!:;?()](?:[ \t\u3000]*\n\\s*)?[，？！：；（）]"
+def _substituted(text: str, edits: list[Edit]) -> str:
+    """``text`` with each one-character edit made (edits in order)."""
+    if not edits:
+        return text
+    pieces = []
+    cursor = 0
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.after)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+_ASCII_MARKS = frozenset(",!:;?()")
+#: two ASCII marks side by side, or with only a line break between: a restored mark (ASCII before) can make
+#: another restorable only as one of such a pair
+_TWO_ASCII_MARKS = re.compile("[,!:;?()](?:[ \t\u3000]*\n\\s*)?[,!:;?()]")
+#: an ASCII mark with only a line break between it and a fullwidth one (see _across_line_breaks)
+_ACROSS_BREAK_FROM_FULLWIDTH = re.compile(
+    "[，？！：；（）][ \t\u3000]*\n\\s*[,!:;?()]|[,!:;?()][ \t\u3000]*\n\\s*[，？！：；（）]"
 )
+
+
+def _may_restore_more(text: str, restored: list[Edit]) -> bool:
+    """Whether another pass over ``text`` (with ``restored`` made) can find a mark the passes before did not.
+
+    The rule looks one character each side of a mark, so only a mark beside a restored one can
+    have become restorable, or one with only a line break between them.
+    """
+    if not restored:
+        return False
+    last = len(text) - 1
+    for edit in restored:
+        position = edit.start
+        if position and text[position - 1] in _ASCII_MARKS:
+            return True
+        if position < last and text[position + 1] in _ASCII_MARKS:
+            return True
+    return "\n" in text and bool(_ACROSS_BREAK_FROM_FULLWIDTH.search(text))
 
 
 def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
@@ -201,7 +235,7 @@ def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
 
 #: a mark first or last on its line, with the neighbour it would have if the line break were mended away
 #: (not ``?``: first or last on a line it is as likely a lost lead byte, left for the misaligned-run flag)
-_MARK_AFTER_BREAK = re.compile(r"(\S)[ \t\u3000]*\n\s*([,!:;])")
+_MARK_AFTER_BREAK = re.compile(r"\n\s*([,!:;])")
 _MARK_BEFORE_BREAK = re.compile(r"([,!:;])[ \t\u3000]*\n\s*(?=(\S))")
 
 
@@ -213,9 +247,13 @@ def _across_line_breaks(text: str) -> list[Edit]:
     """
     edits = []
     for match in _MARK_AFTER_BREAK.finditer(text):
-        mark = match.start(2)
-        joined = match.group(1) + text[mark : mark + 2]
-        if _RESTORABLE_MARK.match(joined, 1):
+        mark = match.start(1)
+        left_end = match.start()
+        while left_end and text[left_end - 1] in " \t\u3000":
+            left_end -= 1
+        left = text[left_end - 1] if left_end else ""
+        joined = left + text[mark : mark + 2]
+        if left and not left.isspace() and _RESTORABLE_MARK.match(joined, 1):
             edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
     for match in _MARK_BEFORE_BREAK.finditer(text):
         mark = match.start(1)
