@@ -83,3 +83,16 @@ def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:
     simplified, traditional = _script_tables()
     other = simplified if script == "traditional" else traditional
     return np.where(_members(other, np.asarray(codes, dtype=np.int64)), -WRONG_SCRIPT_PENALTY, 0.0)
+
+
+def context_on_line(text: str, start: int, end: int, reach: int) -> tuple[str, str]:
+    """Up to ``reach`` characters each side of ``text[start:end]``, not beyond its own line.
+
+    The script around a repair is judged on its line only: later stages drop lines (furniture, ads) and
+    convert other lines' script, and a decision that leaned on them would change when cleaning again.
+    """
+    line_start = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+    line_end = text.find("\n", end, end + reach)
+    if line_end < 0:
+        line_end = min(len(text), end + reach)
+    return text[max(line_start, start - reach, 0) : start], text[end:line_end]

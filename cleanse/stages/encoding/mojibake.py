@@ -26,7 +26,13 @@ import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
-from cleanse.stages.encoding._script import Script, script_and_strangers, script_of, wrong_script_penalty
+from cleanse.stages.encoding._script import (
+    Script,
+    context_on_line,
+    script_and_strangers,
+    script_of,
+    wrong_script_penalty,
+)
 from cleanse.stages.encoding._stretches import best_stretches
 
 CJK_MOJIBAKE = "cjk_mojibake"
@@ -344,7 +350,7 @@ def _remapped_spans(
 
 def _script_around(text: str, start: int, end: int) -> Script:
     """The script of the text on both sides of a window (up to ``SCRIPT_CONTEXT`` characters each)."""
-    return script_of(text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT])
+    return script_of("".join(context_on_line(text, start, end, SCRIPT_CONTEXT)))
 
 
 def _running_penalties(texts: list[str], scripts: list[Script]) -> list[float]:

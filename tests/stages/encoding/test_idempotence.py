@@ -111,3 +111,20 @@ def test_the_stage_stops_where_plain_rounds_stop(text: str) -> None:
     assert doc.text == expected_text
     flagged = sorted((c.start, c.end, c.reason) for c in doc.changes if c.before == c.after)
     assert flagged == sorted(expected_damage)
+
+
+@pytest.mark.parametrize(
+    "damaged_line",
+    [
+        "?U¦a\xadn",  # Big5 read as Latin-1 with the first lead byte lost
+        "Ч郪眽",  # a short line a remap reads differently by the script around it
+        "全體人員?,F在出發",
+        "他说" + "全国人民".encode().decode("gbk") + "很好",
+    ],
+)
+def test_a_line_is_repaired_the_same_whatever_the_other_lines_say(damaged_line: str) -> None:
+    # later stages drop lines and convert their script: a decision leaning on them would change on a second pass
+    others = ["电网加紧扩容，居民用电负荷创新高", "電網加緊擴容，居民用電負荷創新高", "مرحبا بالعالم", "Åsa Larsson"]
+    readings = {repair_encoding(f"{other}\n{damaged_line}\n{other}").split("\n")[1] for other in others}
+    readings.add(repair_encoding(damaged_line))
+    assert len(readings) == 1, readings
