@@ -234,8 +234,9 @@ def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
 
 
 #: a mark first or last on its line, with the neighbour it would have if the line break were mended away
-#: (not ``?``: first or last on a line it is as likely a lost lead byte, left for the misaligned-run flag)
-_MARK_AFTER_BREAK = re.compile(r"\n\s*([,!:;])")
+#: (a ``?`` only before a space or line end: before a letter it is as likely a lost lead byte, left for the
+#: misaligned-run flag)
+_MARK_AFTER_BREAK = re.compile(r"\n\s*([,!:;]|\?(?!\S))")
 _MARK_BEFORE_BREAK = re.compile(r"([,!:;])[ \t\u3000]*\n\s*(?=(\S))")
 
 

@@ -57,6 +57,14 @@ def test_a_mark_across_a_mended_line_break_is_restored_on_the_first_pass(mark: s
         assert repair_encoding(joined) == joined, (text, first)
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n", " \n"])
+def test_a_question_mark_alone_on_a_line_after_chinese_is_restored_on_the_first_pass(gap: str) -> None:
+    first = repair_encoding(f"优化营商{gap}?\n下一行")
+    assert first == f"优化营商{gap}？\n下一行"
+    joined = first.replace(gap, "", 1)
+    assert repair_encoding(joined) == joined
+
+
 @pytest.mark.parametrize("text", ["Hello:\n中文", "中文\n:abc", "中文\n,word", "ok,\n中文", "中文\n?x"])
 def test_a_mark_across_a_line_break_in_another_language_run_stays(text: str) -> None:
     assert repair_encoding(text) == text
