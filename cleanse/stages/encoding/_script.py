@@ -76,6 +76,27 @@ def script_and_strangers(codes: np.ndarray) -> tuple[Script, np.ndarray]:
     return "unknown", np.zeros(len(codes), dtype=bool)
 
 
+def strangers_by_line(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which of ``codes[positions]`` belong only to the other script than the rest of their line.
+
+    Judged line by line, as :func:`context_on_line` judges a repair: the script stage converts
+    lines to one script and the splice stage drops lines, and neither may change what counts
+    as out of place on a line they leave as it is.
+    """
+    if not len(positions):
+        return np.zeros(0, dtype=bool)
+    lines = np.cumsum(codes == 0x0A)[positions]
+    chosen = codes[positions]
+    simplified, traditional = _script_tables()
+    simp_mask, trad_mask = _members(simplified, chosen), _members(traditional, chosen)
+    count = int(lines[-1]) + 1
+    simp = np.bincount(lines, weights=simp_mask, minlength=count)
+    trad = np.bincount(lines, weights=trad_mask, minlength=count)
+    traditional_line = (trad >= _MIN_EVIDENCE) & (trad > 3 * simp)
+    simplified_line = (simp >= _MIN_EVIDENCE) & (simp > 3 * trad)
+    return (traditional_line[lines] & simp_mask) | (simplified_line[lines] & trad_mask)  # type: ignore[no-any-return]
+
+
 def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:
     """A negative log-probability for each character that belongs to the other script only."""
     if script == "unknown":

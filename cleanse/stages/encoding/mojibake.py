@@ -29,8 +29,8 @@ from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_
 from cleanse.stages.encoding._script import (
     Script,
     context_on_line,
-    script_and_strangers,
     script_of,
+    strangers_by_line,
     wrong_script_penalty,
 )
 from cleanse.stages.encoding._stretches import best_stretches
@@ -191,14 +191,14 @@ def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[i
 
     One rare character alone (a name, a rare word) opens no window: mojibake always puts
     several rare characters close together. A character only the other script uses (``輪``
-    in Simplified text) counts as rare: Big5 read as GBK and back makes common characters too.
+    in a Simplified line) counts as rare: Big5 read as GBK and back makes common characters too.
     """
     codes = codepoints(text)
     candidates = np.nonzero(codes >= _FIRST_NON_LATIN)[0]
     if not len(candidates):
         return
     candidate_codes = codes[candidates]
-    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | script_and_strangers(candidate_codes)[1]]
+    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | strangers_by_line(codes, candidates)]
     if len(rare) < 2:
         return
     close = np.diff(rare) <= RARE_CLUSTER_GAP
