@@ -76,6 +76,27 @@ def script_and_strangers(codes: np.ndarray) -> tuple[Script, np.ndarray]:
     return "unknown", np.zeros(len(codes), dtype=bool)
 
 
+def strangers_by_line(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Which of ``codes[positions]`` belong only to the other script than the rest of their line.
+
+    Judged line by line, as :func:`context_on_line` judges a repair: the script stage converts
+    lines to one script and the splice stage drops lines, and neither may change what counts
+    as out of place on a line they leave as it is.
+    """
+    if not len(positions):
+        return np.zeros(0, dtype=bool)
+    lines = np.cumsum(codes == 0x0A)[positions]
+    chosen = codes[positions]
+    simplified, traditional = _script_tables()
+    simp_mask, trad_mask = _members(simplified, chosen), _members(traditional, chosen)
+    count = int(lines[-1]) + 1
+    simp = np.bincount(lines, weights=simp_mask, minlength=count)
+    trad = np.bincount(lines, weights=trad_mask, minlength=count)
+    traditional_line = (trad >= _MIN_EVIDENCE) & (trad > 3 * simp)
+    simplified_line = (simp >= _MIN_EVIDENCE) & (simp > 3 * trad)
+    return (traditional_line[lines] & simp_mask) | (simplified_line[lines] & trad_mask)  # type: ignore[no-any-return]
+
+
 def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:
     """A negative log-probability for each character that belongs to the other script only."""
     if script == "unknown":
@@ -83,3 +104,16 @@ def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:
     simplified, traditional = _script_tables()
     other = simplified if script == "traditional" else traditional
     return np.where(_members(other, np.asarray(codes, dtype=np.int64)), -WRONG_SCRIPT_PENALTY, 0.0)
+
+
+def context_on_line(text: str, start: int, end: int, reach: int) -> tuple[str, str]:
+    """Up to ``reach`` characters each side of ``text[start:end]``, not beyond its own line.
+
+    The script around a repair is judged on its line only: later stages drop lines (furniture, ads) and
+    convert other lines' script, and a decision that leaned on them would change when cleaning again.
+    """
+    line_start = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+    line_end = text.find("\n", end, end + reach)
+    if line_end < 0:
+        line_end = min(len(text), end + reach)
+    return text[max(line_start, start - reach, 0) : start], text[end:line_end]

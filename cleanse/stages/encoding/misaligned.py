@@ -26,7 +26,7 @@ from cleanse.stages.encoding._beam import DocumentBigrams, Run, _candidates, sea
 from cleanse.stages.encoding._codecs import encode_char, folded_forms, pair_table
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
-from cleanse.stages.encoding._script import Script, script_of
+from cleanse.stages.encoding._script import Script, context_on_line, script_of
 
 MISALIGNED_RUN = "misaligned_double_byte_run"
 UNREADABLE_MISALIGNED_RUN = "unreadable_misaligned_run"
@@ -73,7 +73,8 @@ def realign_double_byte_runs(
         best: tuple[float, str, Run] | None = None
         runs = _parse_runs(text, start, "gb18030")
         end = max((run.end for run in runs), default=start + 1)
-        script = script_of(text[max(0, start - SCRIPT_CONTEXT) : end + SCRIPT_CONTEXT])
+        left, right = context_on_line(text, start, end, SCRIPT_CONTEXT)
+        script = script_of(left + text[start:end] + right)
         # Big5 spells no Simplified-only character, nor any other it lacks (爲, 着): such a text was not Big5
         if (script != "simplified" or not runs) and _could_be_big5(text, start, end):
             runs += _parse_runs(text, start, "big5")
@@ -253,7 +254,7 @@ def _quote_bonus(text: str, run: Run) -> tuple[float, float]:
 
 def _could_be_big5(text: str, start: int, end: int) -> bool:
     """Whether every Han character around the run has a Big5 (or Big5-HKSCS) encoding."""
-    around = text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT]
+    around = "".join(context_on_line(text, start, end, SCRIPT_CONTEXT))
     try:
         "".join(_HAN.findall(around)).encode("big5hkscs")
     except UnicodeEncodeError:

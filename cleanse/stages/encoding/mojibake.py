@@ -26,7 +26,13 @@ import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
-from cleanse.stages.encoding._script import Script, script_and_strangers, script_of, wrong_script_penalty
+from cleanse.stages.encoding._script import (
+    Script,
+    context_on_line,
+    script_of,
+    strangers_by_line,
+    wrong_script_penalty,
+)
 from cleanse.stages.encoding._stretches import best_stretches
 
 CJK_MOJIBAKE = "cjk_mojibake"
@@ -153,7 +159,7 @@ def _scored_edits(
         required = min_gain
         if len(repaired) == end - start:  # one character for one: Big5 and GBK read as each other
             changed = sum(map(operator.ne, repaired, text[start:end]))
-            if changed < MIN_REMAPPED_CHANGES:
+            if changed < MIN_REMAPPED_CHANGES or not _shown_by(text[start:end], evidence):
                 continue
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
@@ -161,19 +167,38 @@ def _scored_edits(
     return edits
 
 
+def _shown_by(damaged: str, evidence: str) -> bool:
+    """Whether the codec that misread a remapped span can show every character of it.
+
+    A decoder only shows characters of its own table: ``贤`` (Simplified only) is never Big5
+    output, so a stretch holding it was not read as Big5, whatever its neighbours look like.
+    Without this, converting one character of a stretch to the other script (as the script
+    stage does) would drop it from the changed characters and lower the gain a repair needs.
+    """
+    written, _, read = evidence.partition(" read as ")
+    if written == "utf-8" or not read:
+        return True
+    return all(_encode(char, read) is not None for char in set(damaged) if not _DECODER_STAND_IN.match(char))
+
+
+#: what a decoder shows for bytes it cannot map (ASCII passes through every codec): the replacement
+#: character, an escaped byte (a lone surrogate), a private-use code point
+_DECODER_STAND_IN = re.compile("[\x00-\x7f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+
+
 def _suspicious_windows(text: str, model: CharLanguageModel) -> Iterator[tuple[int, int]]:
     """Windows of non-ASCII text around clusters of rare characters; good text yields none.
 
     One rare character alone (a name, a rare word) opens no window: mojibake always puts
     several rare characters close together. A character only the other script uses (``輪``
-    in Simplified text) counts as rare: Big5 read as GBK and back makes common characters too.
+    in a Simplified line) counts as rare: Big5 read as GBK and back makes common characters too.
     """
     codes = codepoints(text)
     candidates = np.nonzero(codes >= _FIRST_NON_LATIN)[0]
     if not len(candidates):
         return
     candidate_codes = codes[candidates]
-    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | script_and_strangers(candidate_codes)[1]]
+    rare = candidates[(model.unigram_logp(candidate_codes) < RARE_LOGP) | strangers_by_line(codes, candidates)]
     if len(rare) < 2:
         return
     close = np.diff(rare) <= RARE_CLUSTER_GAP
@@ -325,7 +350,7 @@ def _remapped_spans(
 
 def _script_around(text: str, start: int, end: int) -> Script:
     """The script of the text on both sides of a window (up to ``SCRIPT_CONTEXT`` characters each)."""
-    return script_of(text[max(0, start - SCRIPT_CONTEXT) : start] + text[end : end + SCRIPT_CONTEXT])
+    return script_of("".join(context_on_line(text, start, end, SCRIPT_CONTEXT)))
 
 
 def _running_penalties(texts: list[str], scripts: list[Script]) -> list[float]:

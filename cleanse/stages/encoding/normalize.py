@@ -156,27 +156,109 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("中文?:")]
     ['？', '：']
     """
+    found, parentheses = _restore_fullwidth_once(text)
+    if not parentheses and not _TWO_ASCII_MARKS.search(text):
+        return found  # no mark can be beside a restored one: the common case, already in order
+    current = _substituted(text, found)
+    if not parentheses and not _may_restore_more(current, found):
+        return found
     edits: dict[int, Edit] = {}
-    current = text
-    while found := _restore_fullwidth_once(current):
+    while found:
         edits.update((edit.start, edit) for edit in found)
-        characters = list(current)
-        for edit in found:
-            characters[edit.start] = edit.after
-        current = "".join(characters)
+        found, parentheses = _restore_fullwidth_once(current)
+        current = _substituted(current, found)
+        if not parentheses and not _may_restore_more(current, found):
+            edits.update((edit.start, edit) for edit in found)
+            break
     return [edits[start] for start in sorted(edits)]
 
 
-def _restore_fullwidth_once(text: str) -> list[Edit]:
+def _substituted(text: str, edits: list[Edit]) -> str:
+    """``text`` with each one-character edit made (edits in order)."""
+    if not edits:
+        return text
+    pieces = []
+    cursor = 0
+    for edit in edits:
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.after)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+_ASCII_MARKS = frozenset(",!:;?()")
+#: two ASCII marks side by side, or with only a line break between: a restored mark (ASCII before) can make
+#: another restorable only as one of such a pair
+_TWO_ASCII_MARKS = re.compile("[,!:;?()](?:[ \t\u3000]*\n\\s*)?[,!:;?()]")
+#: an ASCII mark with only a line break between it and a fullwidth one (see _across_line_breaks)
+_ACROSS_BREAK_FROM_FULLWIDTH = re.compile(
+    "[，？！：；（）][ \t\u3000]*\n\\s*[,!:;?()]|[,!:;?()][ \t\u3000]*\n\\s*[，？！：；（）]"
+)
+
+
+def _may_restore_more(text: str, restored: list[Edit]) -> bool:
+    """Whether another pass over ``text`` (with ``restored`` made) can find a mark the passes before did not.
+
+    The rule looks one character each side of a mark, so only a mark beside a restored one can
+    have become restorable, or one with only a line break between them.
+    """
+    if not restored:
+        return False
+    last = len(text) - 1
+    for edit in restored:
+        position = edit.start
+        if position and text[position - 1] in _ASCII_MARKS:
+            return True
+        if position < last and text[position + 1] in _ASCII_MARKS:
+            return True
+    return "\n" in text and bool(_ACROSS_BREAK_FROM_FULLWIDTH.search(text))
+
+
+def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
+    """One pass of the rule: the edits, and whether any parenthesis pair was restored."""
     marks = [
         Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
         for match in _RESTORABLE_MARK.finditer(text)
     ]
-    parentheses = list(_PARENTHESES.finditer(text))
-    if not parentheses:
-        return marks  # found in order, and marks never overlap
+    across = _across_line_breaks(text) if "\n" in text else []
+    parentheses = list(_PARENTHESES.finditer(text)) if "(" in text else []
+    if not parentheses and not across:
+        return marks, False  # found in order, and marks never overlap
     edits = {edit.start: edit for edit in marks}
+    edits.update((edit.start, edit) for edit in across)
     for match in parentheses:
         edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
         edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
-    return [edits[key] for key in sorted(edits)]
+    return [edits[key] for key in sorted(edits)], bool(parentheses)
+
+
+#: a mark first or last on its line, with the neighbour it would have if the line break were mended away
+#: (a ``?`` only before a space or line end: before a letter it is as likely a lost lead byte, left for the
+#: misaligned-run flag)
+_MARK_AFTER_BREAK = re.compile(r"\n\s*([,!:;]|\?(?!\S))")
+_MARK_BEFORE_BREAK = re.compile(r"([,!:;])[ \t\u3000]*\n\s*(?=(\S))")
+
+
+def _across_line_breaks(text: str) -> list[Edit]:
+    """Marks the rule restores once a line break beside them is mended (the splice stage joins broken lines).
+
+    ``保障\n\n:`` is ``保障:`` after the lines are joined, where the colon is inside Chinese:
+    judging the mark as it would stand joined makes the first pass reach what a second one would.
+    """
+    edits = []
+    for match in _MARK_AFTER_BREAK.finditer(text):
+        mark = match.start(1)
+        left_end = match.start()
+        while left_end and text[left_end - 1] in " \t\u3000":
+            left_end -= 1
+        left = text[left_end - 1] if left_end else ""
+        joined = left + text[mark : mark + 2]
+        if left and not left.isspace() and _RESTORABLE_MARK.match(joined, 1):
+            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+    for match in _MARK_BEFORE_BREAK.finditer(text):
+        mark = match.start(1)
+        joined = text[max(0, mark - 1) : mark + 1] + match.group(2)
+        if _RESTORABLE_MARK.match(joined, len(joined) - 2):
+            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+    return edits

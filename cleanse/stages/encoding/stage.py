@@ -9,8 +9,10 @@ import regex
 from cleanse.document import Document, Edit
 from cleanse.stages.base import DocumentStage
 from cleanse.stages.encoding.decoding import decode
+from cleanse.stages.encoding.latin_mojibake import POSSIBLE_LATIN1_MOJIBAKE
+from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN
 from cleanse.stages.encoding.options import EncodingOptions
-from cleanse.stages.encoding.repair import repair_and_explain
+from cleanse.stages.encoding.repair import RepairPlan, repair_and_explain
 
 UNDECODABLE_BYTES = "undecodable_bytes"
 BINARY_CONTENT = "binary_content"
@@ -18,6 +20,10 @@ STRAY_NUL = "stray_nul"
 _NUL = regex.compile("\x00+")
 #: repair rounds at most; the last round's edits are left unmade (and its damage flagged) if it still finds some
 MAX_ROUNDS = 3
+#: steps that reach their own fixed point and make nothing another fixer reads: a round that made only these
+#: needs no second round (restored fullwidth marks are common characters, no ``?`` trigger, no Latin-1)
+FIXED_POINT_STEPS = frozenset({"fullwidth_punctuation"})
+FIXER_DOUBTS = frozenset({UNREADABLE_MISALIGNED_RUN, POSSIBLE_LATIN1_MOJIBAKE})
 
 
 class EncodingRepair(DocumentStage):
@@ -37,10 +43,21 @@ class EncodingRepair(DocumentStage):
                 break
             for _, edits in plan.steps:
                 doc.apply(self.name, edits)
+            if _at_fixed_point(plan):
+                plan = RepairPlan(doc.text, damage=plan.damage)
+                break
             plan = repair_and_explain(doc.text, options)
         for start, end, reason in plan.damage:
             doc.flag(self.name, start, end, reason)
         return doc
+
+
+def _at_fixed_point(plan: RepairPlan) -> bool:
+    """Whether another round would find nothing new: only fixed-point steps, and no damage a fixer reported
+    (a fixer's doubts are found again on the next round's text, which the steps may have changed)."""
+    return all(name in FIXED_POINT_STEPS for name, _ in plan.steps) and all(
+        reason not in FIXER_DOUBTS for _, _, reason in plan.damage
+    )
 
 
 def ensure_decoded(doc: Document, stage: str = "encoding") -> Document:
