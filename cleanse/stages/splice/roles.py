@@ -60,6 +60,8 @@ FIRST_STORY_BONUS = 1.5
 AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
 #: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
+#: what a column label is followed by (a title or more furniture), as opposed to a one-line sub-heading
+COLUMN_FOLLOWERS = (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
 STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
 
 
@@ -98,6 +100,7 @@ def plan(analysis: Analysis) -> Plan:
         roles = {s: roles[s] for s in stories}
         evidence = {s: cues for s, cues in evidence.items() if s in stories}
     lines = [_line_plan(analysis, i, roles) for i in range(len(analysis.lines))]
+    _set_aside_column_labels(analysis, lines)
     return Plan(analysis, main, roles, evidence, lines)
 
 
@@ -193,8 +196,7 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     kind = analysis.kinds[i]
     if kind in (Kind.CAPTION, Kind.PHOTO_CREDIT):
         return LinePlan(CAPTION, story, False, SET_ASIDE_CAPTION)
-    page_furniture = kind in (Kind.ELLIPSIS, Kind.CONTINUATION, Kind.JUMP)
-    if page_furniture or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
+    if kind in (Kind.ELLIPSIS, Kind.CONTINUATION, Kind.JUMP):
         return LinePlan(FURNITURE, story, False, SET_ASIDE_FURNITURE)
     return LinePlan(MAIN, story, True)
 
@@ -207,7 +209,22 @@ def label_keeps(label: Mapping[str, Any] | None) -> bool:
     return str(label.get("action") or DEFAULT_LABEL_ACTIONS.get(name, "keep")) in ("keep", "flag")
 
 
-def _labels_a_heading(analysis: Analysis, i: int) -> bool:
-    """A short label line is a column label (furniture) when a title or other furniture follows it."""
-    following = analysis.kinds[i + 1] if i + 1 < len(analysis.kinds) else None
-    return following in (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
+def _set_aside_column_labels(analysis: Analysis, lines: list[LinePlan]) -> None:
+    """A short label line kept in the main text is a column label (furniture) when the line that follows it
+    in the cleaned text is a title or other furniture.
+
+    "Follows in the cleaned text": the next line this stage keeps, not the next line of the page, so that
+    the decision is the same when the stage runs again on its own output (a label line before an ad that
+    is dropped would otherwise be set aside only on the second pass). Read from the last line up, a label
+    before another label that is set aside sees what follows that one.
+    """
+    following: Kind | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        decision = lines[i]
+        if not decision.keep:
+            continue
+        kind = analysis.kinds[i]
+        if decision.role == MAIN and kind is Kind.COLUMN and following in COLUMN_FOLLOWERS:
+            lines[i] = LinePlan(FURNITURE, decision.story, False, SET_ASIDE_FURNITURE)
+            continue
+        following = kind
