@@ -93,7 +93,7 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
-    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence)]
+    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence, main)]
     if kept:
         _merge_into(analysis, kept, main)
         stories = [s for s in stories if s not in kept]
@@ -104,7 +104,9 @@ def plan(analysis: Analysis) -> Plan:
     return Plan(analysis, main, roles, evidence, lines)
 
 
-def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]]) -> bool:
+def has_evidence_of_another_story(
+    analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]], main: int | None = None
+) -> bool:
     """Whether a story the segmentation set apart shows that it is not part of the page's article.
 
     Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
@@ -125,8 +127,27 @@ def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict
     units = {k for k, number in enumerate(analysis.unit_story) if number == story}
     if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
         return True
+    if main is not None and is_headed_section(analysis, units, main):
+        return False
     shared, weight = topic_coverage(analysis, units)
     return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
+
+
+def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
+    """Whether a story without layout of its own is a section of the main article: it lies inside that
+    article (main text before and after it), a heading opens it, and either a heading opens the text after
+    it (sections under sub-headings run from one heading to the next: ``第九条 ...`` items, ``二、主要做法``)
+    or it is longer than a brief: a brief laid into an article under its own title is one or two paragraphs
+    and has no heading where the article resumes."""
+    first, last = min(units), max(units)
+    stories = analysis.unit_story
+    if first == 0 or last >= len(stories) - 1 or main not in stories[:first] or main not in stories[last + 1 :]:
+        return False
+    headed = ("heading", "markup_heading")
+    opening, closing = analysis.gap_cues[first - 1], analysis.gap_cues[last]
+    if not any(cue in headed for cue in opening):
+        return False
+    return any(cue in headed for cue in closing) or len(units) > INSERTED_MAX_UNITS
 
 
 def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:
