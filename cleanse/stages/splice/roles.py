@@ -59,6 +59,9 @@ STORY_LABELS = ("article", "credit", "furniture")  # a cut story keeps its own b
 FIRST_STORY_BONUS = 1.5
 AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
+#: a story is an ad on the spam stage's word when most of its text is on lines it labelled ad; an ad line or
+#: two inside a section are dropped by their own label and are no evidence that the section is another story
+AD_LABEL_SHARE = 0.5
 #: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
 #: what a column label is followed by (a title or more furniture), as opposed to a one-line sub-heading
 COLUMN_FOLLOWERS = (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
@@ -110,7 +113,7 @@ def has_evidence_of_another_story(
     """Whether a story the segmentation set apart shows that it is not part of the page's article.
 
     Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
-    or jump mark), the spam stage's ad labels on its lines, a paragraph duplicated elsewhere, or a topic
+    or jump mark), the spam stage's ad labels on most of its text, a paragraph duplicated elsewhere, or a topic
     the rest of the page does not share: at least ``TOPIC_MIN_WEIGHT`` of vocabulary of which the rest of
     the page's body text shares less than :func:`~.segmenter.topic_bar` (more on a page whose layout shows
     several stories: there a splice is likelier). Headings and short label lines are no evidence:
@@ -119,7 +122,7 @@ def has_evidence_of_another_story(
     if any(cue in STORY_CUES for cue in evidence.get(story, ())):
         return True
     members = [i for i, s in enumerate(analysis.line_story) if s == story]
-    if any((label := analysis.labels[i]) and label.get("label") in ("ad", "spam") for i in members):
+    if labelled_ad_share(analysis, members) >= AD_LABEL_SHARE:
         return True
     marks = (Kind.CONTINUATION, Kind.JUMP)
     if any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3]):
@@ -181,6 +184,18 @@ def _story_role(analysis: Analysis, story: int, main: int, evidence: dict[int, t
     if inside and weak and units <= INSERTED_MAX_UNITS:
         return INSERTED
     return OFF_TOPIC
+
+
+def labelled_ad_share(analysis: Analysis, members: list[int]) -> float:
+    """The share of the lines' characters on lines the spam stage labelled ad or spam."""
+    total = labelled = 0
+    for i in members:
+        size = len(analysis.lines[i].core)
+        total += size
+        label = analysis.labels[i]
+        if label and label.get("label") in ("ad", "spam"):
+            labelled += size
+    return labelled / total if total else 0.0
 
 
 def ad_density(analysis: Analysis, members: list[int]) -> float:
