@@ -84,3 +84,13 @@ def test_heading_is_not_glued_across_a_removed_line() -> None:
     once, twice = _twice(text, {AD: "ad"})
     assert once.split("\n")[0] == "负荷连续攀升"
     assert once == twice
+
+
+def test_numbered_heading_not_glued_onto_the_paragraph_before_it() -> None:
+    text = (
+        "各地要加强组织领导，确保各项措施落实到位，进一步优化营商环境，全国高校毕业生规模预计达到新高，就业服务工作全面展开"
+        "\n\n一、基本情况\n\n教育部获悉全国高校毕业生规模。"
+    )
+    once, twice = _twice(text, {})
+    assert "\n一、基本情况\n" in once
+    assert once == twice
