@@ -386,6 +386,40 @@ def speed(copies: int) -> dict[str, float]:
     return result
 
 
+def news_stage_cpu(megabytes: float, repeat: int = 3) -> dict[str, object]:
+    """CPU seconds of the splice stage alone on the main job's news corpus (issue 16's budget is 0.35 s for 3 MB),
+    over what the stages before it produce, next to ``ftfy.fix_text`` over the same texts."""
+    import copy
+
+    import ftfy
+
+    from benchmarks.main_job import _documents, _run_alone, news_texts
+    from cleanse import Pipeline
+
+    texts = news_texts(megabytes)
+    documents = list(_documents(texts))
+    stage = SpliceSplitter()
+    for before in Pipeline.default().stages:
+        if before.name == stage.name:
+            break
+        documents = _run_alone(before, documents)
+
+    def run_stage() -> None:
+        for doc in copy.deepcopy(documents):
+            if doc.kept:
+                stage.process(doc)
+
+    splice_cpu = _cpu_best(run_stage, repeat)
+    ftfy_cpu = _cpu_best(lambda: [ftfy.fix_text(text) for text in texts], repeat)
+    return {
+        "megabytes": megabytes,
+        "documents": len(texts),
+        "splice_cpu_s": round(splice_cpu, 3),
+        "ftfy_cpu_s": round(ftfy_cpu, 3),
+        "splice_budget_s": 0.35 * megabytes / 3.0,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=400)
@@ -393,7 +427,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, object]:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--copies", type=int, default=20, help="seed replicas for the speed run")
     parser.add_argument("--quick", action="store_true", help="80 documents and 4 replicas")
+    parser.add_argument("--news", type=float, metavar="MB", help="only time the stage on the main job's news corpus")
     args = parser.parse_args(argv)
+    if args.news:
+        news = news_stage_cpu(args.news)
+        print("news", news)
+        return news
     docs, copies = (80, 4) if args.quick else (args.docs, args.copies)
     started = time.perf_counter()
     samples = build_samples(load_stories(args.split), docs, args.seed)

@@ -117,7 +117,17 @@ def split_cost(gram: np.ndarray) -> float:
     """
     if gram.shape[0] < 2:
         return 1.0
-    return float(1.0 - np.median(np.diagonal(gram, offset=1)))
+    return float(np.float32(1.0 - median_float32(np.diagonal(gram, offset=1).tolist())))
+
+
+def median_float32(values: list[float]) -> float:
+    """``np.median`` of a float32 array given as a list, as float32 arithmetic rounds it, without numpy's
+    per-call overhead (these arrays hold a handful of values, once per page)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return float(np.float32((ordered[middle - 1] + ordered[middle]) / 2))
 
 
 def segment(gram: np.ndarray, penalties: Sequence[float]) -> list[int]:

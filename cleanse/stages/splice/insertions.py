@@ -13,6 +13,7 @@ programme has found the stories (``strength`` is the layout-cue strength of each
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,7 @@ def split_off_outliers(
             rest = total - vectors[k]
             own = float(np.linalg.norm(vectors[k])) * (float(np.linalg.norm(rest)) or 1.0)
             fit.append(float(vectors[k] @ rest) / own if own else 1.0)
-        median = float(np.median(fit))
+        median = statistics.median(fit)
         if median <= 0:
             continue
         outliers = [

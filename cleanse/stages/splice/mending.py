@@ -70,6 +70,8 @@ def mend_score(first: Line, second: Line) -> int:
         return -1
     if len(left) <= HEADING_MAX_CHARS and _NUMBERED_HEADING.match(left):  # 一、基本情况 / （二）主要做法
         return -1
+    if len(right) <= HEADING_MAX_CHARS and _NUMBERED_HEADING.match(right):  # nor glued onto the text before it
+        return -1
     score = 0
     if first.han > HEADING_MAX_CHARS:
         score += 2

@@ -59,7 +59,12 @@ STORY_LABELS = ("article", "credit", "furniture")  # a cut story keeps its own b
 FIRST_STORY_BONUS = 1.5
 AD_DENSITY = AD_RATE
 INSERTED_MAX_UNITS = 2
+#: a story is an ad on the spam stage's word when most of its text is on lines it labelled ad; an ad line or
+#: two inside a section are dropped by their own label and are no evidence that the section is another story
+AD_LABEL_SHARE = 0.5
 #: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
+#: what a column label is followed by (a title or more furniture), as opposed to a one-line sub-heading
+COLUMN_FOLLOWERS = (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
 STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
 
 
@@ -91,21 +96,24 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
-    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence)]
+    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence, main)]
     if kept:
         _merge_into(analysis, kept, main)
         stories = [s for s in stories if s not in kept]
         roles = {s: roles[s] for s in stories}
         evidence = {s: cues for s, cues in evidence.items() if s in stories}
     lines = [_line_plan(analysis, i, roles) for i in range(len(analysis.lines))]
+    _set_aside_column_labels(analysis, lines)
     return Plan(analysis, main, roles, evidence, lines)
 
 
-def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]]) -> bool:
+def has_evidence_of_another_story(
+    analysis: Analysis, story: int, evidence: dict[int, tuple[str, ...]], main: int | None = None
+) -> bool:
     """Whether a story the segmentation set apart shows that it is not part of the page's article.
 
     Evidence is layout that only another story brings (its own dateline, byline or kicker, a continuation
-    or jump mark), the spam stage's ad labels on its lines, a paragraph duplicated elsewhere, or a topic
+    or jump mark), the spam stage's ad labels on most of its text, a paragraph duplicated elsewhere, or a topic
     the rest of the page does not share: at least ``TOPIC_MIN_WEIGHT`` of vocabulary of which the rest of
     the page's body text shares less than :func:`~.segmenter.topic_bar` (more on a page whose layout shows
     several stories: there a splice is likelier). Headings and short label lines are no evidence:
@@ -114,7 +122,7 @@ def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict
     if any(cue in STORY_CUES for cue in evidence.get(story, ())):
         return True
     members = [i for i, s in enumerate(analysis.line_story) if s == story]
-    if any((label := analysis.labels[i]) and label.get("label") in ("ad", "spam") for i in members):
+    if labelled_ad_share(analysis, members) >= AD_LABEL_SHARE:
         return True
     marks = (Kind.CONTINUATION, Kind.JUMP)
     if any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3]):
@@ -122,8 +130,27 @@ def has_evidence_of_another_story(analysis: Analysis, story: int, evidence: dict
     units = {k for k, number in enumerate(analysis.unit_story) if number == story}
     if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
         return True
+    if main is not None and is_headed_section(analysis, units, main):
+        return False
     shared, weight = topic_coverage(analysis, units)
     return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
+
+
+def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
+    """Whether a story without layout of its own is a section of the main article: it lies inside that
+    article (main text before and after it), a heading opens it, and either a heading opens the text after
+    it (sections under sub-headings run from one heading to the next: ``第九条 ...`` items, ``二、主要做法``)
+    or it is longer than a brief: a brief laid into an article under its own title is one or two paragraphs
+    and has no heading where the article resumes."""
+    first, last = min(units), max(units)
+    stories = analysis.unit_story
+    if first == 0 or last >= len(stories) - 1 or main not in stories[:first] or main not in stories[last + 1 :]:
+        return False
+    headed = ("heading", "markup_heading")
+    opening, closing = analysis.gap_cues[first - 1], analysis.gap_cues[last]
+    if not any(cue in headed for cue in opening):
+        return False
+    return any(cue in headed for cue in closing) or len(units) > INSERTED_MAX_UNITS
 
 
 def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:
@@ -157,6 +184,18 @@ def _story_role(analysis: Analysis, story: int, main: int, evidence: dict[int, t
     if inside and weak and units <= INSERTED_MAX_UNITS:
         return INSERTED
     return OFF_TOPIC
+
+
+def labelled_ad_share(analysis: Analysis, members: list[int]) -> float:
+    """The share of the lines' characters on lines the spam stage labelled ad or spam."""
+    total = labelled = 0
+    for i in members:
+        size = len(analysis.lines[i].core)
+        total += size
+        label = analysis.labels[i]
+        if label and label.get("label") in ("ad", "spam"):
+            labelled += size
+    return labelled / total if total else 0.0
 
 
 def ad_density(analysis: Analysis, members: list[int]) -> float:
@@ -193,8 +232,7 @@ def _line_plan(analysis: Analysis, i: int, roles: dict[int, str]) -> LinePlan:
     kind = analysis.kinds[i]
     if kind in (Kind.CAPTION, Kind.PHOTO_CREDIT):
         return LinePlan(CAPTION, story, False, SET_ASIDE_CAPTION)
-    page_furniture = kind in (Kind.ELLIPSIS, Kind.CONTINUATION, Kind.JUMP)
-    if page_furniture or (kind is Kind.COLUMN and _labels_a_heading(analysis, i)):
+    if kind in (Kind.ELLIPSIS, Kind.CONTINUATION, Kind.JUMP):
         return LinePlan(FURNITURE, story, False, SET_ASIDE_FURNITURE)
     return LinePlan(MAIN, story, True)
 
@@ -207,7 +245,22 @@ def label_keeps(label: Mapping[str, Any] | None) -> bool:
     return str(label.get("action") or DEFAULT_LABEL_ACTIONS.get(name, "keep")) in ("keep", "flag")
 
 
-def _labels_a_heading(analysis: Analysis, i: int) -> bool:
-    """A short label line is a column label (furniture) when a title or other furniture follows it."""
-    following = analysis.kinds[i + 1] if i + 1 < len(analysis.kinds) else None
-    return following in (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
+def _set_aside_column_labels(analysis: Analysis, lines: list[LinePlan]) -> None:
+    """A short label line kept in the main text is a column label (furniture) when the line that follows it
+    in the cleaned text is a title or other furniture.
+
+    "Follows in the cleaned text": the next line this stage keeps, not the next line of the page, so that
+    the decision is the same when the stage runs again on its own output (a label line before an ad that
+    is dropped would otherwise be set aside only on the second pass). Read from the last line up, a label
+    before another label that is set aside sees what follows that one.
+    """
+    following: Kind | None = None
+    for i in range(len(lines) - 1, -1, -1):
+        decision = lines[i]
+        if not decision.keep:
+            continue
+        kind = analysis.kinds[i]
+        if decision.role == MAIN and kind is Kind.COLUMN and following in COLUMN_FOLLOWERS:
+            lines[i] = LinePlan(FURNITURE, decision.story, False, SET_ASIDE_FURNITURE)
+            continue
+        following = kind

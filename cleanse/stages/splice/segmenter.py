@@ -98,6 +98,8 @@ class Analysis:
     mends: list[tuple[int, int]] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)
     repeated_headings: dict[int, int] = field(default_factory=dict)
+    #: the body lines the mending step looked at (before short open lines left unmended became headings)
+    mend_candidates: frozenset[int] = frozenset()
     vocabulary: PageVocabulary | None = None
 
     def page_vocabulary(self) -> PageVocabulary:
@@ -149,6 +151,7 @@ def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning
     analysis.duplicates = misplaced_duplicates(text, lines, body)
     body = [i for i in body if i not in analysis.duplicates]
     analysis.mends = _mends(analysis, body)
+    analysis.mend_candidates = frozenset(body)
     _demote_open_short_lines(analysis, body)
     body = [i for i in body if analysis.kinds[i] is Kind.BODY]
     analysis.units = _units(body, analysis.mends)

@@ -19,7 +19,7 @@ import regex
 from cleanse.document import Document, Edit
 from cleanse.stages.base import DocumentStage
 from cleanse.stages.splice.layout import Kind
-from cleanse.stages.splice.mending import joiner, mend_score
+from cleanse.stages.splice.mending import joiner, mend_score, should_mend
 from cleanse.stages.splice.roles import CONTINUATION, INSERTED, MAIN, OFF_TOPIC, Plan, label_keeps, plan
 from cleanse.stages.splice.segmenter import Tuning, analyse
 from cleanse.stages.splice.segments import Segment, segments_of, spam_labels
@@ -113,8 +113,23 @@ def _record_set_aside(doc: Document, result: Plan) -> None:
 
 
 def kept_mends(result: Plan) -> list[tuple[int, int]]:
-    """The layout breaks to re-join in the main text: both parts kept."""
-    return [(a, b) for a, b in result.analysis.mends if result.lines[a].keep and result.lines[b].keep]
+    """The layout breaks to re-join in the main text: both parts kept.
+
+    Besides the breaks found on the page, a break between two kept body lines that only the lines this
+    stage removes stand between (a continuation mark, a column label, a dropped ad) is re-joined when it
+    reads as one sentence: on its own output the stage would see the two lines adjacent and re-join them
+    then, so it does it now and a second run changes nothing.
+    """
+    analysis = result.analysis
+    mends = [(a, b) for a, b in analysis.mends if result.lines[a].keep and result.lines[b].keep]
+    found = {a for a, _ in analysis.mends}
+    candidates = analysis.mend_candidates
+    kept = [i for i, decision in enumerate(result.lines) if decision.keep]
+    for a, b in zip(kept, kept[1:], strict=False):
+        joinable = b > a + 1 and a not in found and a in candidates and b in candidates
+        if joinable and should_mend(analysis.lines[a], analysis.lines[b]):
+            mends.append((a, b))
+    return mends
 
 
 def build_edits(result: Plan, mend: bool = True) -> list[Edit]:
