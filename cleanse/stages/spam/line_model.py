@@ -4,7 +4,8 @@ The rules (:mod:`.rules`) know the kinds of junk the lexicons were written for. 
 from features anyone can read: the weight of junk-signal words per category (:mod:`.signals`), contact ids,
 e-mail addresses, phone numbers and URLs, whether it has sentence punctuation or is a list of short parts,
 its share of digits and Latin letters, its length against the article's paragraphs, the label lexicons'
-words, and whether a neighbouring line is already junk. ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
+words. No feature reads the neighbouring lines' labels: taking a junk line out must not change how its
+neighbours score on a second pass (``clean`` is idempotent). ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
 decision threshold are learned on the tuning half of ``tests/data/spam_eval`` by
 ``cleanse/data/spam/learn_line_model.py`` and shipped in ``cleanse/data/spam/line_model.json``.
 
@@ -53,7 +54,6 @@ STRUCTURE = (
     "length_100",
     "relative_length",
     "label_words",
-    "neighbour_junk",
     "shouting",
     "categories",
 )
@@ -136,8 +136,6 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
     sentences = f.sentence_ends[i]
     parts = f.gaps[i] + f.separators[i] + 1
     weights = f.hits[i].weights
-    last = len(verdicts) - 1
-    neighbour = (i > 0 and verdicts[i - 1].label in JUNK_LABELS) or (i < last and verdicts[i + 1].label in JUNK_LABELS)
     return [
         0.0,
         0.0,
@@ -152,7 +150,6 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         min(n, 300) / 100,
         max(-3.0, min(3.0, math.log((n + 1) / (article_length + 1)))),
         min(sum(weights.get(label, 0.0) for label in JUNK_LABELS), 3.0) if weights else 0.0,
-        neighbour,
         0.0,
         0.0,
     ]
