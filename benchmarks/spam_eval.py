@@ -40,7 +40,7 @@ EXTRA = {"tune": ("tune_extra.jsonl",)}
 
 def load(half: str, directory: Path = EVAL_DIR) -> list[dict[str, Any]]:
     """The documents of one half: ``{half}.jsonl`` and, for the tuning half, its extra files."""
-    docs = []
+    docs: list[dict[str, Any]] = []
     for name in (f"{half}.jsonl", *EXTRA.get(half, ())):
         path = directory / name
         if path.exists():
