@@ -212,7 +212,8 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
     notice = weights.get(NOTICE, 0.0)
     if notice >= 1 and sentences <= 3 and n <= 200:
         starts = patterns.NOTICE_START.match(stripped) is not None
-        if notice >= 2 or starts or (n <= 40 and sentences == 0):
+        piled = notice >= 2 and len(_words(hits.words, NOTICE)) >= 2  # one word said twice is a topic
+        if piled or starts or (n <= 40 and sentences == 0):
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
@@ -251,7 +252,7 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
     if f.cards[i] and n <= 40:
         yield Verdict(AD, 0.8, (CARD_NUMBER,))
     selling = ad - hits.property / 2 - hits.reporting
-    if selling >= 2.5 and selling * 10 / n >= 0.3:
+    if selling >= 2.5 and selling * 10 / n >= 0.3 and len(_words(hits.words, AD)) >= 2:
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
     elif selling >= 1.5 and n <= 60 and sentences == 0:
         yield Verdict(AD, 0.7, (AD_PHRASES, *_words(hits.words, AD)))
