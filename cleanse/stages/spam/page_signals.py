@@ -1,7 +1,10 @@
 """Document-level junk signals: measured on every document, reported in its metadata, and used to drop pages
 that are junk as a whole.
 
-Measured on the document's lines without their edge whitespace (``chars``) or on their letters only
+Repetition is judged on the text folded as the lexicons see it (width, case, Traditional -> Simplified
+characters, see ``normalise``), so that converting the script does not change a page's verdict (``clean`` is
+idempotent: a page kept in mixed script is not dropped once converted). Measured on the document's lines
+without their edge whitespace (``chars``) or on their letters only
 (``letters``: Han characters and other letters; n-grams are counted within runs of letters, so digits,
 punctuation and spaces break them and a table of figures or dates does not read as one n-gram repeated):
 
@@ -36,7 +39,7 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam._native import native
-from cleanse.stages.spam.normalise import code_points, han_mask
+from cleanse.stages.spam.normalise import LUT_SIZE, code_points, fold_chars, fold_lut, han_mask
 
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
@@ -144,9 +147,11 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
         return PageSignals(0, 0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     joined = "".join(lines)
     codes = code_points(joined)
-    letters = codes * _letter_table().take(codes, mode="clip")
-    counts = Counter(lines)
-    repeated = [counts[line] > 1 for line in lines]
+    folded = np.where(codes < LUT_SIZE, fold_lut().take(codes, mode="clip"), codes)
+    letters = folded * _letter_table().take(folded, mode="clip")
+    keys = [fold_chars(line) for line in lines]
+    counts = Counter(keys)
+    repeated = [counts[key] > 1 for key in keys]
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
     dup_junk = sum(
         size
