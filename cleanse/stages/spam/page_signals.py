@@ -39,7 +39,7 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam._native import native
-from cleanse.stages.spam.normalise import LUT_SIZE, code_points, fold_chars, fold_lut, han_mask
+from cleanse.stages.spam.normalise import LUT_SIZE, code_points, fold_lut, from_code_points, han_mask
 
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
@@ -137,6 +137,16 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
     return entropy, counts
 
 
+def _folded_lines(lines: list[str], sizes: list[int], codes: np.ndarray, folded: np.ndarray) -> list[str]:
+    """The lines as folded (``folded``: the code points of their concatenation, ``codes`` folded); the lines
+    themselves when the fold changes nothing, as on most pages."""
+    if np.array_equal(codes, folded):
+        return lines
+    text = from_code_points(folded)
+    bounds = np.cumsum([0, *sizes]).tolist()
+    return [text[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
 def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
     """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk.
     Line lengths count the line without its edge whitespace."""
@@ -149,7 +159,7 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
     codes = code_points(joined)
     folded = np.where(codes < LUT_SIZE, fold_lut().take(codes, mode="clip"), codes)
     letters = folded * _letter_table().take(folded, mode="clip")
-    keys = [fold_chars(line) for line in lines]
+    keys = _folded_lines(lines, sizes, codes, folded)
     counts = Counter(keys)
     repeated = [counts[key] > 1 for key in keys]
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
