@@ -137,14 +137,24 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
     return entropy, counts
 
 
-def _folded_lines(lines: list[str], sizes: list[int], codes: np.ndarray, folded: np.ndarray) -> list[str]:
-    """The lines as folded (``folded``: the code points of their concatenation, ``codes`` folded); the lines
-    themselves when the fold changes nothing, as on most pages."""
+def _repeated(lines: list[str], sizes: list[int], codes: np.ndarray, folded: np.ndarray) -> list[bool]:
+    """Whether each line occurs more than once once folded (``folded``: the code points of the lines'
+    concatenation, ``codes`` folded). The fold maps one character to one, so only lines of a length another
+    line shares can repeat; only those are compared."""
+    same_size = Counter(sizes)
+    maybe = [i for i, size in enumerate(sizes) if same_size[size] > 1]
+    repeated = [False] * len(lines)
+    if not maybe:
+        return repeated
     if np.array_equal(codes, folded):
-        return lines
-    text = from_code_points(folded)
-    bounds = np.cumsum([0, *sizes]).tolist()
-    return [text[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        keys = {i: lines[i] for i in maybe}
+    else:
+        bounds = np.cumsum([0, *sizes]).tolist()
+        keys = {i: from_code_points(folded[bounds[i] : bounds[i + 1]]) for i in maybe}
+    counts = Counter(keys.values())
+    for i, key in keys.items():
+        repeated[i] = counts[key] > 1
+    return repeated
 
 
 def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
@@ -159,9 +169,7 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
     codes = code_points(joined)
     folded = np.where(codes < LUT_SIZE, fold_lut().take(codes, mode="clip"), codes)
     letters = folded * _letter_table().take(folded, mode="clip")
-    keys = _folded_lines(lines, sizes, codes, folded)
-    counts = Counter(keys)
-    repeated = [counts[key] > 1 for key in keys]
+    repeated = _repeated(lines, sizes, codes, folded)
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
     dup_junk = sum(
         size
