@@ -34,9 +34,19 @@ TARGET_ARTICLE_DROPPED = 0.005
 MIN_CATEGORY = 30
 
 
+EXTRA = {"tune": ("tune_extra.jsonl",)}
+"""More tuning lines of the kinds the generated tuning half has too few templates of (``extra_tune.py``)."""
+
+
 def load(half: str, directory: Path = EVAL_DIR) -> list[dict[str, Any]]:
-    with open(directory / f"{half}.jsonl", encoding="utf-8") as source:
-        return [json.loads(line) for line in source]
+    """The documents of one half: ``{half}.jsonl`` and, for the tuning half, its extra files."""
+    docs: list[dict[str, Any]] = []
+    for name in (f"{half}.jsonl", *EXTRA.get(half, ())):
+        path = directory / name
+        if path.exists():
+            with open(path, encoding="utf-8") as source:
+                docs.extend(json.loads(line) for line in source)
+    return docs
 
 
 def line_labels(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str, tuple[str, ...]]]:

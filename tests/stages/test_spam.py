@@ -112,9 +112,9 @@ def test_threshold_turns_weak_verdicts_into_article() -> None:
 
 
 def test_extra_words_from_options() -> None:
-    line = "欢迎选购某某牌电热水壶"
+    line = "某某牌电热水壶 厨房好帮手"
     assert run(line).text == line
-    assert run(line, extra_words={"ad": ["选购", "电热水壶"]}).text == ""
+    assert run(line, extra_words={"ad": ["好帮手", "电热水壶"]}).text == ""
 
 
 @pytest.mark.parametrize(

@@ -52,9 +52,9 @@ def test_fold_maps_width_case_and_traditional() -> None:
 
 
 def test_user_words_extend_the_lexicon() -> None:
-    line = "欢迎选购某某牌电热水壶"
+    line = "某某牌电热水壶 厨房好帮手"
     assert label_lines(line)[0].label == "article"
-    labelled = label_lines(line, extra_words=[("ad", "选购"), ("ad", "电热水壶")])[0]
+    labelled = label_lines(line, extra_words=[("ad", "好帮手"), ("ad", "电热水壶")])[0]
     assert labelled.label == "ad"
     assert "电热水壶" in labelled.evidence
 
@@ -199,3 +199,26 @@ def test_plain_line_shortcuts_agree_on_the_seeds(monkeypatch: pytest.MonkeyPatch
         text = path.read_text(encoding="utf-8")
         fast = [(line.label, line.score, line.evidence) for line in label_lines(text)]
         assert _labels_without_fast_paths(text, monkeypatch) == fast, path.name
+
+
+def test_a_word_said_again_is_a_topic_not_a_sales_pitch() -> None:
+    """A statute on a state monopoly says 专卖 in every article: neither one article nor the whole text is an ad."""
+    articles = [
+        f"第{number}条 国家对食盐专卖品的生产、销售依法实行专卖管理，食盐专卖企业应当{duty}。"
+        for number, duty in zip(
+            "一二三四五六七八",
+            [
+                "建立健全质量管理制度",
+                "按照规定的标准组织生产",
+                "接受有关部门的监督检查",
+                "保证市场供应",
+                "如实记录购销情况",
+                "妥善保管有关账簿",
+                "按照规定报送统计资料",
+                "依法承担相应责任",
+            ],
+            strict=True,
+        )
+    ]
+    labels = [line.label for line in label_lines("\n".join(["第一章 总则", *articles]))]
+    assert labels == ["article"] * (len(articles) + 1)

@@ -43,7 +43,7 @@ def test_model_evidence_names_features_and_words() -> None:
     lines = label_lines("\n".join([ARTICLE[0], "电动牙刷 爆款直降 全国包邮 货到付款", ARTICLE[1]]))
     verdict = lines[1]
     assert verdict.label == "ad" and verdict.evidence[0] == LINE_MODEL
-    assert "包邮" in verdict.evidence and "货到付款" in verdict.evidence
+    assert any("包邮" in word for word in verdict.evidence) and "货到付款" in verdict.evidence
     assert 0.5 <= verdict.score < 1
 
 
@@ -68,7 +68,7 @@ def test_shipped_weights_are_what_the_script_learns() -> None:
     assert spec is not None and spec.loader is not None
     learn = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(learn)
-    x, y, _ = learn.training_rows()
+    x, y, _, _ = learn.training_rows()
     assert x.shape[1] == len(FEATURES) and set(np.unique(y)) == {0.0, 1.0}
     weights, threshold = shipped_model()
     assert np.allclose(learn.fit(x, y), weights, atol=2e-3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +88,24 @@ def test_compiled_counts_match_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
         numpy_entropy, numpy_tops = page_signals.ngram_stats(code_points(text))
         assert tops == numpy_tops, text
         assert np.isclose(entropy, numpy_entropy), text
+
+
+def test_script_conversion_does_not_change_the_verdict() -> None:
+    """A page judged in mixed script is judged the same once converted to Simplified (``clean`` is idempotent)."""
+    simplified = "机场扩建工程进度顺利，预计明年完成。" * 3 + "机场扩建工程进度顺利" * 2
+    mixed = (
+        "機場擴建工程進度順利，預計明年完成。" + "机场扩建工程进度顺利，预计明年完成。" * 2 + "機場擴建工程進度順利" * 2
+    )
+    lines = [simplified, "機場擴建工程進度順利預計明年完成", "机场扩建工程进度顺利预计明年完成"]
+    for text_a, text_b in ((mixed, simplified), ("\n".join(lines), "\n".join([lines[0], lines[2], lines[2]]))):
+        spans_a = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text_a)]
+        spans_b = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text_b)]
+        a = page_signals.measure(text_a, spans_a, [False] * len(spans_a))
+        b = page_signals.measure(text_b, spans_b, [False] * len(spans_b))
+        assert (a.top_2gram, a.top_3gram, a.top_4gram, a.dup_line_chars) == (
+            b.top_2gram,
+            b.top_3gram,
+            b.top_4gram,
+            b.dup_line_chars,
+        )
+        assert a.junk_reasons() == b.junk_reasons()

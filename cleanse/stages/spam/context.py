@@ -54,6 +54,11 @@ BRAND_LOOKBACK = 10
 """Paragraphs just above a run (its lead, in news style) that may already name the advertiser."""
 NAME_EVIDENCE = 3.0
 """Log-odds for the advertorial state of a paragraph that names the advertiser."""
+TOPIC_SHARE = 0.5
+TOPIC_PARAGRAPHS = 4
+"""A promotion word in at least this share (and number) of a document's paragraphs is its topic, not a sales
+pitch: a statute on the tobacco monopoly says 专卖 in every article, an advertorial uses many promotion words.
+Its weight does not count towards advertorial runs."""
 
 
 def _is_short_bare(f: DocumentFeatures, i: int, limit: int) -> bool:
@@ -226,6 +231,7 @@ def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[
     advertorial = [h.advertorial for h in f.hits]
     if count == 0 or sum(advertorial) < MIN_RUN_WEIGHT:
         return [], set()
+    advertorial = _without_topic_words(f, advertorial)
     reporting = np.array([h.reporting for h in f.hits])
     emission_array = _emission(np.array(advertorial), reporting, np.array(f.han))
     if _best_segment_sum(emission_array) < SWITCH_COST - 1e-9:
@@ -241,6 +247,26 @@ def advertorial_runs(f: DocumentFeatures, lines: list[str]) -> tuple[list[tuple[
                     break
         runs = _strong_runs(_viterbi_runs(emissions), f)
     return runs, names
+
+
+def _without_topic_words(f: DocumentFeatures, advertorial: list[float]) -> list[float]:
+    """Each line's advertorial weight less that of the document's topic words (see ``TOPIC_SHARE``)."""
+    paragraphs = [i for i, ends in enumerate(f.sentence_ends) if ends]
+    if len(paragraphs) < TOPIC_PARAGRAPHS:
+        return advertorial
+    by_line = {i: f.hits[i].advertorial_words() for i, weight in enumerate(advertorial) if weight}
+    spread: dict[int, int] = {}
+    for i in paragraphs:
+        for word_id in by_line.get(i, ()):
+            spread[word_id] = spread.get(word_id, 0) + 1
+    least = max(TOPIC_PARAGRAPHS, TOPIC_SHARE * len(paragraphs))
+    topic = {word_id for word_id, lines in spread.items() if lines >= least}
+    if not topic:
+        return advertorial
+    return [
+        max(0.0, weight - sum(w for word_id, w in by_line[i].items() if word_id in topic)) if weight else weight
+        for i, weight in enumerate(advertorial)
+    ]
 
 
 def advertiser_names(lines: list[str], first: int, last: int) -> set[str]:

@@ -140,6 +140,17 @@ class LineHits:
         """Offset in the line just past the last word of each label."""
         return self._details()[2]
 
+    def advertorial_words(self) -> dict[int, float]:
+        """Advertorial weight of the line by lexicon word id (only the words that carry some)."""
+        found: dict[int, float] = {}
+        if self._lexicon is not None and self.advertorial:
+            column = self._lexicon.line_rows[:, _SUMS + 1]
+            for word_id in self._ids:
+                weight = float(column[word_id])
+                if weight:
+                    found[word_id] = found.get(word_id, 0.0) + weight
+        return found
+
     @property
     def kinds(self) -> set[str]:
         """The kinds (``promo``, ``property``, ``link_list``...) of the words that fired."""

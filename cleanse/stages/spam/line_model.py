@@ -2,9 +2,10 @@
 
 The rules (:mod:`.rules`) know the kinds of junk the lexicons were written for. Past them, a line is scored
 from features anyone can read: the weight of junk-signal words per category (:mod:`.signals`), contact ids,
-e-mail addresses, phone numbers and URLs, whether it has sentence punctuation or is a list of short parts,
+e-mail addresses, phone numbers, prices and URLs, whether it has sentence punctuation or is a list of short parts,
 its share of digits and Latin letters, its length against the article's paragraphs, the label lexicons'
-words, and whether a neighbouring line is already junk. ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
+words. No feature reads the neighbouring lines' labels: taking a junk line out must not change how its
+neighbours score on a second pass (``clean`` is idempotent). ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
 decision threshold are learned on the tuning half of ``tests/data/spam_eval`` by
 ``cleanse/data/spam/learn_line_model.py`` and shipped in ``cleanse/data/spam/line_model.json``.
 
@@ -26,7 +27,7 @@ import numpy as np
 from cleanse.stages.spam.features import DocumentFeatures
 from cleanse.stages.spam.normalise import data_file
 from cleanse.stages.spam.rules import AD, ARTICLE, CHROME, NOTICE, SPAM, Verdict
-from cleanse.stages.spam.signals import CATEGORIES, CONTACT_ID, EMAIL, PHONE, SHOUTING, SignalLexicon
+from cleanse.stages.spam.signals import CATEGORIES, CONTACT_ID, EMAIL, PHONE, PRICE, SHOUTING, SignalLexicon
 
 LINE_MODEL = "line_model"
 MAX_LENGTH = 200
@@ -53,8 +54,8 @@ STRUCTURE = (
     "length_100",
     "relative_length",
     "label_words",
-    "neighbour_junk",
     "shouting",
+    "price",
     "categories",
 )
 FEATURES = ("bias", *CATEGORIES, *STRUCTURE)
@@ -125,8 +126,8 @@ def _article_length(verdicts: list[Verdict], f: DocumentFeatures) -> float:
     return float(lengths[middle]) if len(lengths) % 2 else (lengths[middle - 1] + lengths[middle]) / 2
 
 
-_PATTERNS = ("contact_id", "email", "phone", "shouting")
-_PATTERN_CAPS = (2.0, 2.0, 2.0, 3.0)
+_PATTERNS = ("contact_id", "email", "phone", "shouting", "price")
+_PATTERN_CAPS = (2.0, 2.0, 2.0, 3.0, 2.0)
 _NO_WORDS: dict[int, float] = {}
 
 
@@ -136,8 +137,6 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
     sentences = f.sentence_ends[i]
     parts = f.gaps[i] + f.separators[i] + 1
     weights = f.hits[i].weights
-    last = len(verdicts) - 1
-    neighbour = (i > 0 and verdicts[i - 1].label in JUNK_LABELS) or (i < last and verdicts[i + 1].label in JUNK_LABELS)
     return [
         0.0,
         0.0,
@@ -152,17 +151,18 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         min(n, 300) / 100,
         max(-3.0, min(3.0, math.log((n + 1) / (article_length + 1)))),
         min(sum(weights.get(label, 0.0) for label in JUNK_LABELS), 3.0) if weights else 0.0,
-        neighbour,
+        0.0,
         0.0,
         0.0,
     ]
 
 
-def _pattern_features(i: int, line: str, f: DocumentFeatures) -> tuple[float, float, float, float]:
+def _pattern_features(i: int, line: str, f: DocumentFeatures) -> tuple[float, float, float, float, float]:
     contact = min(len(CONTACT_ID.findall(line)), 2) if f.digits[i] or f.latin[i] else 0
     email = min(len(EMAIL.findall(line)), 2) if "@" in line else 0
     phone = min(len(PHONE.findall(line)), 2) if f.digits[i] >= 7 else 0
-    return contact, email, phone, min(len(SHOUTING.findall(line)), 3)
+    price = min(len(PRICE.findall(line)), 2) if f.digits[i] else 0
+    return contact, email, phone, min(len(SHOUTING.findall(line)), 3), price
 
 
 _BASE = 1 + len(CATEGORIES)

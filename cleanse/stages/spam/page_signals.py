@@ -1,7 +1,10 @@
 """Document-level junk signals: measured on every document, reported in its metadata, and used to drop pages
 that are junk as a whole.
 
-Measured on the document's lines without their edge whitespace (``chars``) or on their letters only
+Repetition is judged on the text folded as the lexicons see it (width, case, Traditional -> Simplified
+characters, see ``normalise``), so that converting the script does not change a page's verdict (``clean`` is
+idempotent: a page kept in mixed script is not dropped once converted). Measured on the document's lines
+without their edge whitespace (``chars``) or on their letters only
 (``letters``: Han characters and other letters; n-grams are counted within runs of letters, so digits,
 punctuation and spaces break them and a table of figures or dates does not read as one n-gram repeated):
 
@@ -36,7 +39,7 @@ import numpy as np
 import regex
 
 from cleanse.stages.spam._native import native
-from cleanse.stages.spam.normalise import code_points, han_mask
+from cleanse.stages.spam.normalise import LUT_SIZE, code_points, fold_lut, from_code_points, han_mask
 
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
@@ -134,6 +137,26 @@ def ngram_stats(codes: np.ndarray, max_n: int = 4) -> tuple[float, list[int]]:
     return entropy, counts
 
 
+def _repeated(lines: list[str], sizes: list[int], codes: np.ndarray, folded: np.ndarray) -> list[bool]:
+    """Whether each line occurs more than once once folded (``folded``: the code points of the lines'
+    concatenation, ``codes`` folded). The fold maps one character to one, so only lines of a length another
+    line shares can repeat; only those are compared."""
+    same_size = Counter(sizes)
+    maybe = [i for i, size in enumerate(sizes) if same_size[size] > 1]
+    repeated = [False] * len(lines)
+    if not maybe:
+        return repeated
+    if np.array_equal(codes, folded):
+        keys = {i: lines[i] for i in maybe}
+    else:
+        bounds = np.cumsum([0, *sizes]).tolist()
+        keys = {i: from_code_points(folded[bounds[i] : bounds[i + 1]]) for i in maybe}
+    counts = Counter(keys.values())
+    for i, key in keys.items():
+        repeated[i] = counts[key] > 1
+    return repeated
+
+
 def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSignals:
     """The signals of ``text`` whose non-empty lines are ``spans``; ``junk`` marks lines labelled junk.
     Line lengths count the line without its edge whitespace."""
@@ -144,9 +167,9 @@ def measure(text: str, spans: list[tuple[int, int]], junk: list[bool]) -> PageSi
         return PageSignals(0, 0, len(lines), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     joined = "".join(lines)
     codes = code_points(joined)
-    letters = codes * _letter_table().take(codes, mode="clip")
-    counts = Counter(lines)
-    repeated = [counts[line] > 1 for line in lines]
+    folded = np.where(codes < LUT_SIZE, fold_lut().take(codes, mode="clip"), codes)
+    letters = folded * _letter_table().take(folded, mode="clip")
+    repeated = _repeated(lines, sizes, codes, folded)
     dup = sum(size for size, again in zip(sizes, repeated, strict=True) if again)
     dup_junk = sum(
         size

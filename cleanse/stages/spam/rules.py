@@ -102,6 +102,12 @@ def _mostly_names(parts: list[str]) -> bool:
     return names * 2 >= len(parts)
 
 
+def _distinct_share(words: list[str] | tuple[str, ...]) -> float:
+    """Share of a line's word matches that are distinct words: a word said again is the line's topic (a
+    statute on the tobacco monopoly says 专卖 three times in one article), not more of a sales pitch."""
+    return len(set(words)) / len(words) if words else 1.0
+
+
 def classify_spans(text: str, spans: list[tuple[int, int]], f: DocumentFeatures) -> list[Verdict]:
     """:func:`classify` for every span, with its two plain-prose shortcuts tested inline: most lines are long
     article paragraphs, and proving that costs a few list reads instead of a call per line."""
@@ -212,7 +218,8 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
     notice = weights.get(NOTICE, 0.0)
     if notice >= 1 and sentences <= 3 and n <= 200:
         starts = patterns.NOTICE_START.match(stripped) is not None
-        if notice >= 2 or starts or (n <= 40 and sentences == 0):
+        piled = notice >= 2 and len(_words(hits.words, NOTICE)) >= 2  # one word said twice is a topic
+        if piled or starts or (n <= 40 and sentences == 0):
             score = min(0.95, 0.75 + 0.05 * notice + (0.1 if starts else 0.0))
             yield Verdict(NOTICE, score, (NOTICE_WORDS, *_words(hits.words, NOTICE)))
 
@@ -251,7 +258,7 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
     if f.cards[i] and n <= 40:
         yield Verdict(AD, 0.8, (CARD_NUMBER,))
     selling = ad - hits.property / 2 - hits.reporting
-    if selling >= 2.5 and selling * 10 / n >= 0.3:
+    if selling >= 2.5 and selling * 10 / n >= 0.3 and _distinct_share(hits.words.get(AD, ())) * selling >= 2.5:
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
     elif selling >= 1.5 and n <= 60 and sentences == 0:
         yield Verdict(AD, 0.7, (AD_PHRASES, *_words(hits.words, AD)))

@@ -59,6 +59,10 @@ PHONE = regex.compile(
     r"|(?<![\d.])09\d{2}[\s\-]?\d{3}[\s\-]?\d{3}(?![\d.])"
 )
 """Mainland mobiles, landlines with area code, 400/800 service numbers, Taiwan mobiles."""
+PRICE = regex.compile(
+    r"[¥￥$]\s?\d|(?<![\d.])\d{1,6}(?:\.\d{1,2})?\s?(?:元|块|rmb|nt\$)(?!\d)|(?<!\d)\d(?:\.\d)?折|(?:满|减|省)\d{2,5}(?!\d)"
+)
+"""A price: a currency sign before figures, figures before 元 / 块, a discount (``8折``), a spend-and-save sum."""
 SHOUTING = regex.compile(r"[!★☆→【】❤✔✅🔥👉]")
 
 
