@@ -198,11 +198,24 @@ class MemoryStorage(IndexStorage):
         found, owners = self._sorted_entries[positions], np.repeat(np.arange(len(keys)), sizes)
         if not self._recent:
             return found, owners
-        pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
-        if not pairs:
-            return found, owners
-        recent = np.asarray(pairs, dtype=np.int64)
-        return np.concatenate((found, recent[:, 0])), np.concatenate((owners, recent[:, 1]))
+        if len(keys) <= 64:
+            pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
+            if not pairs:
+                return found, owners
+            recent = np.asarray(pairs, dtype=np.int64)
+            return np.concatenate((found, recent[:, 0])), np.concatenate((owners, recent[:, 1]))
+        recent_keys = np.fromiter((k for k, v in self._recent.items() for _ in v), dtype=np.uint64)
+        recent_entries = np.fromiter((e for v in self._recent.values() for e in v), dtype=np.int64)
+        order = np.argsort(recent_keys, kind="stable")
+        recent_keys, recent_entries = recent_keys[order], recent_entries[order]
+        lo = np.searchsorted(recent_keys, keys, side="left")
+        hi = np.searchsorted(recent_keys, keys, side="right")
+        sizes = hi - lo
+        positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        return (
+            np.concatenate((found, recent_entries[positions])),
+            np.concatenate((owners, np.repeat(np.arange(len(keys)), sizes))),
+        )
 
     def buckets(self, keys: np.ndarray) -> np.ndarray:
         lo = np.searchsorted(self._sorted_keys, keys, side="left")
