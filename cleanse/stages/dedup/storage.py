@@ -104,6 +104,8 @@ class MemoryStorage(IndexStorage):
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_entries = np.zeros(0, dtype=np.int64)
         self._recent: dict[int, list[int]] = {}
+        self._pending: list[tuple[np.ndarray, int]] = []  # added since the last merge, not yet in _recent
+        self._recent_arrays_cache: tuple[np.ndarray, np.ndarray] | None = None
         self._recent_size = 0
 
     def _grow(self) -> None:
@@ -160,11 +162,31 @@ class MemoryStorage(IndexStorage):
         return int(self._alive[: self._count].sum())
 
     def add_to_buckets(self, keys: np.ndarray, entry: int) -> None:
-        for key in keys.tolist():
-            self._recent.setdefault(key, []).append(entry)
+        keys = np.array(keys, dtype=np.uint64).ravel()
+        self._pending.append((keys, entry))
+        self._recent_arrays_cache = None
         self._recent_size += len(keys)
         if self._recent_size >= _MERGE_AT:
             self._merge()
+
+    def _fold(self) -> None:
+        """Put the entries added since the last look-up of single keys into the bucket dict."""
+        for keys, entry in self._pending:
+            for key in keys.tolist():
+                self._recent.setdefault(key, []).append(entry)
+        self._pending = []
+
+    def _recent_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keys added since the last merge, sorted, and their entries (a look-up of many keys at once)."""
+        if self._recent_arrays_cache is None:
+            keys = [np.fromiter((k for k, v in self._recent.items() for _ in v), dtype=np.uint64)]
+            entries = [np.fromiter((e for v in self._recent.values() for e in v), dtype=np.int64)]
+            keys += [row for row, _ in self._pending]
+            entries += [np.full(len(row), entry, dtype=np.int64) for row, entry in self._pending]
+            all_keys, all_entries = np.concatenate(keys), np.concatenate(entries)
+            order = np.argsort(all_keys, kind="stable")
+            self._recent_arrays_cache = (all_keys[order], all_entries[order])
+        return self._recent_arrays_cache
 
     def add_many_to_buckets(self, keys: np.ndarray, entries: np.ndarray) -> None:
         self._merge()
@@ -174,17 +196,17 @@ class MemoryStorage(IndexStorage):
         self._sorted_keys, self._sorted_entries = all_keys[order], all_entries[order]
 
     def _merge(self) -> None:
-        if not self._recent:
+        if not self._recent and not self._pending:
             return
-        keys = np.fromiter((k for k, v in self._recent.items() for _ in v), dtype=np.uint64)
-        entries = np.fromiter((e for v in self._recent.values() for e in v), dtype=np.int64)
+        keys, entries = self._recent_arrays()
         all_keys = np.concatenate((self._sorted_keys, keys))
         all_entries = np.concatenate((self._sorted_entries, entries))
         order = np.lexsort((all_entries, all_keys))
         self._sorted_keys, self._sorted_entries = all_keys[order], all_entries[order]
-        self._recent, self._recent_size = {}, 0
+        self._recent, self._recent_size, self._pending, self._recent_arrays_cache = {}, 0, [], None
 
     def bucket(self, key: int) -> list[int]:
+        self._fold()
         lo = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="left"))
         hi = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="right"))
         return self._sorted_entries[lo:hi].tolist() + self._recent.get(key, [])
@@ -196,18 +218,16 @@ class MemoryStorage(IndexStorage):
         sizes = hi - lo
         positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         found, owners = self._sorted_entries[positions], np.repeat(np.arange(len(keys)), sizes)
-        if not self._recent:
+        if not self._recent and not self._pending:
             return found, owners
         if len(keys) <= 64:
+            self._fold()
             pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
             if not pairs:
                 return found, owners
             recent = np.asarray(pairs, dtype=np.int64)
             return np.concatenate((found, recent[:, 0])), np.concatenate((owners, recent[:, 1]))
-        recent_keys = np.fromiter((k for k, v in self._recent.items() for _ in v), dtype=np.uint64)
-        recent_entries = np.fromiter((e for v in self._recent.values() for e in v), dtype=np.int64)
-        order = np.argsort(recent_keys, kind="stable")
-        recent_keys, recent_entries = recent_keys[order], recent_entries[order]
+        recent_keys, recent_entries = self._recent_arrays()
         lo = np.searchsorted(recent_keys, keys, side="left")
         hi = np.searchsorted(recent_keys, keys, side="right")
         sizes = hi - lo
@@ -223,6 +243,7 @@ class MemoryStorage(IndexStorage):
         sizes = hi - lo
         positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         found = self._sorted_entries[positions]
+        self._fold()
         if not self._recent:
             return found
         recent = [e for key in keys.tolist() for e in self._recent.get(key, ())]
