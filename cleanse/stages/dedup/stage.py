@@ -98,7 +98,6 @@ class _Chunk:
     documents: Queries | None
     reprints: Queries | None
     paragraph_queries: Queries
-    sentence_queries: Queries
 
 
 def _chunks(docs: Iterable[Document], max_documents: int, max_chars: int) -> Iterator[list[Document]]:
@@ -144,8 +143,9 @@ class NearDupDetector(CorpusStage):
             self.paragraphs = NearDupIndex.for_options(opts)
             self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.groups: ReprintGroups[str] = ReprintGroups()
-        self.relation_log = RelationLog()
-        self.reprints = NearDupIndex.for_options(opts)  # every document checked this run, for the reprint groups
+        self.relation_log = RelationLog(opts.reprint_groups)
+        # every document checked this run, for the reprint groups (dropped when off or full)
+        self.reprints: NearDupIndex | None = NearDupIndex.for_options(opts) if opts.reprint_groups else None
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -219,7 +219,6 @@ class NearDupDetector(CorpusStage):
         doc_keys = self.documents.keys(doc_signs)
         par_keys = self.paragraphs.keys(par_signs)
         sen_keys = self.sentences.keys(sen_signs)
-        sen_sizes = np.maximum(sen_lengths - options.ngram + 1, 1) * (sen_lengths > 0)
         chunked = self.chunked
         rule = self.rule
         docs_usable = np.flatnonzero(doc_lengths > 0)
@@ -245,16 +244,6 @@ class NearDupDetector(CorpusStage):
             else None,
             paragraph_queries=queries(
                 self.paragraphs, par_signs, par_sizes, par_keys, rule, False, np.flatnonzero(par_lengths > 0), chunked
-            ),
-            sentence_queries=queries(
-                self.sentences,
-                sen_signs,
-                sen_sizes,
-                sen_keys,
-                None,
-                False,
-                np.flatnonzero(sen_lengths >= options.min_sentence_chars),
-                chunked,
             ),
         )
 
@@ -307,9 +296,13 @@ class NearDupDetector(CorpusStage):
         """Relate the document to every document checked before it in this run (kept or not) for the
         report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`). The run-only index
         never removes an entry, so its entry ids are the log's ordinals."""
-        if self.reprints is None or chunk.reprints is None:
-            return
         log = self.relation_log
+        if self.reprints is not None and len(log.names) >= self.options.reprint_groups_documents:
+            self.reprints = None  # the groups are decided from the log alone; the index is no longer needed
+        if self.reprints is None or chunk.reprints is None:
+            if log.enabled:
+                log.not_logged += 1
+            return
         entries, similarity, sizes = chunk.reprints.related_entries(position)
         ordinal = log.add(name, size, kept)
         common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
@@ -419,7 +412,7 @@ class NearDupDetector(CorpusStage):
             self.paragraphs.add(name, signature, size=size, keys=keys)
             chunk.paragraph_queries.added(first + number, name)
             if self.options.containment_threshold > 0:
-                self._check_containment(doc, name, span, length, sentences[number], chunk.sentence_queries)
+                self._check_containment(doc, name, span, length, sentences[number])
         if edits:
             doc.apply(self.name, edits)
 
@@ -469,20 +462,26 @@ class NearDupDetector(CorpusStage):
         else:
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.score, evidence)
 
-    def _check_containment(
-        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, looked_up: Queries
-    ) -> None:
-        """Sentences seen before in another paragraph: query the sentence index, index these sentences,
-        then :meth:`containment_verdict`."""
-        sentences, signs, lengths, first, all_keys = signed
+    def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
+        """Sentences seen before in another paragraph: query the sentence index (all of them in one look-up,
+        as none of them is indexed before the others are queried), index these sentences, then
+        :meth:`containment_verdict`."""
+        sentences, signs, lengths, _, all_keys = signed
         usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
         if not usable:
             return
         found: dict[int, SentenceMatches] = {}
-        for number in usable:
-            size = self.shingle_count(int(lengths[number]))
-            threshold = self.options.containment_threshold
-            matches = looked_up.containment(first + number, size, threshold)
+        sizes = [self.shingle_count(int(lengths[number])) for number in usable]
+        threshold = self.options.containment_threshold
+        rows = np.asarray(usable)
+        if self.chunked:
+            every = self.sentences.query_containment_many(signs[rows], np.asarray(sizes), threshold, all_keys[rows])
+        else:
+            every = [
+                self.sentences.query_containment(signs[n], size, threshold, keys=all_keys[n])
+                for n, size in zip(usable, sizes, strict=True)
+            ]
+        for number, matches in zip(usable, every, strict=True):
             matches = [m for m in matches if not m.name.startswith(name + ":")]
             if matches:
                 owners = {m.name.rsplit(":", 1)[0] for m in matches}
@@ -490,7 +489,6 @@ class NearDupDetector(CorpusStage):
         for number in usable:
             size = self.shingle_count(int(lengths[number]))
             self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
-            looked_up.added(first + number, f"{name}:{number}")
         self.containment_verdict(doc, span, length, sentences, lengths.tolist(), found)
 
     def containment_verdict(

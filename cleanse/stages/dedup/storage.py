@@ -220,7 +220,7 @@ class MemoryStorage(IndexStorage):
         found, owners = self._sorted_entries[positions], np.repeat(np.arange(len(keys)), sizes)
         if not self._recent and not self._pending:
             return found, owners
-        if len(keys) <= 64:
+        if self._recent_arrays_cache is None and len(keys) * 8 <= max(self._recent_size, 512):
             self._fold()
             pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
             if not pairs:
