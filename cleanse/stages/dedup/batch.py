@@ -173,17 +173,27 @@ def candidate_edges(sketches: UnitSketches, rule: EdgeRule) -> tuple[np.ndarray,
     """
     _, reps = exact_groups(sketches)
     sizes = sketches.sets.sizes()
-    lefts, rights = [], []
+    width = np.int64(max(len(sketches), 1))
+    codes = []  # one int64 per pair (left * width + right): half the memory of two index arrays
     for band in range(sketches.keys.shape[1]):
         left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
         left, right = reps[left], reps[right]
         possible = rule.possible(sizes[left], sizes[right])
-        lefts.append(left[possible])
-        rights.append(right[possible])
-    if not lefts:
+        low, high = np.minimum(left, right)[possible], np.maximum(left, right)[possible]
+        codes.append(low * width + high)
+        del left, right, low, high, possible
+    if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    left, right = unique_pairs(np.concatenate(lefts), np.concatenate(rights))
+    every = np.concatenate(codes)
+    del codes
+    every.sort()
+    fresh = np.ones(len(every), dtype=bool)
+    fresh[1:] = every[1:] != every[:-1]
+    every = every[fresh]
+    del fresh
+    left, right = every // width, every % width
+    del every
     common = intersections(sketches.sets, left, right)
     edge = rule.joins(common, sizes[left], sizes[right])
     return left[edge], right[edge], common[edge]
