@@ -64,11 +64,19 @@ def sign_units(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray,
     return signs, lengths
 
 
-def sign_units_sized(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Signatures, normalised lengths and distinct shingle counts (the sizes the edge rule needs) of units."""
+def sign_units_sized(
+    texts: Sequence[str], options: DedupOptions, sized: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, normalised lengths and distinct shingle counts (the sizes the edge rule needs) of units;
+    with ``sized``, counts for the first ``sized`` units only (the others get 0: their sizes are not used)."""
     normal = normalise_batch(texts, options.script_fold)  # type: ignore[arg-type]
     shingles = hash_shingles(normal, options.ngram, options.word_ngram)
-    sizes = ShingleSets.from_batch(shingles).sizes()
+    counted = shingles
+    if sized is not None and sized < shingles.units:
+        end = int(shingles.offsets[sized])
+        counted = replace(shingles, hashes=shingles.hashes[:end], offsets=shingles.offsets[: sized + 1])
+    sizes = np.zeros(shingles.units, dtype=np.int64)
+    sizes[: counted.units] = ShingleSets.from_batch(counted).sizes()
     return signatures(shingles, options.num_perm, options.seed), normal.lengths, sizes
 
 

@@ -209,9 +209,10 @@ class NearDupDetector(CorpusStage):
         sentences = [[sentence_spans(p.text) if containment else [] for p in group] for group in paragraphs]
         paragraph_texts = [p.text for group in paragraphs for p in group]
         sentence_texts = [s.text for doc_groups in sentences for group in doc_groups for s in group]
-        signs, lengths, sizes = sign_units_sized([*texts, *paragraph_texts, *sentence_texts], options)
         first_paragraph = len(texts)
         first_sentence = first_paragraph + len(paragraph_texts)
+        units = [*texts, *paragraph_texts, *sentence_texts]
+        signs, lengths, sizes = sign_units_sized(units, options, sized=first_sentence)  # sentences: lengths only
         doc_signs, doc_lengths, doc_sizes = signs[:first_paragraph], lengths[:first_paragraph], sizes[:first_paragraph]
         par = slice(first_paragraph, first_sentence)
         par_signs, par_lengths, par_sizes = signs[par], lengths[par], sizes[par]
