@@ -20,12 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, held_share, similarity_covers
 from cleanse.stages.dedup.grouping import unique_pairs
 from cleanse.stages.dedup.index import Match, NearDupIndex
 
 CHUNK_DOCUMENTS = 512  # documents checked together (bounded by CHUNK_CHARS too)
 CHUNK_CHARS = 4_000_000
+MAX_ROWS = 2_000_000  # candidate rows of one chunk and index, at most (about 100 bytes each)
+BLOCK_ROWS = 65_536  # rows whose signatures are compared at once (2 x 32 MB)
 
 
 def _group_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -45,11 +47,12 @@ def _group_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[first], order[first + step]
 
 
-def shared_key_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def shared_key_pairs(keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Every pair of rows ``(left, right)``, ``left < right``, sharing a key in any column, without repeats.
 
     Rows with identical keys (exact copies, common in a crawl) are grouped first, so the pairs of groups
     are found once per shared band rather than once per copy and band, then expanded to their members.
+    None when there would be more than ``limit`` pairs.
     """
     count = len(keys)
     empty = np.zeros(0, dtype=np.int64)
@@ -61,6 +64,8 @@ def shared_key_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     members = np.argsort(inverse, kind="stable")
     group_size = np.bincount(inverse, minlength=len(rows))
     group_start = np.cumsum(group_size) - group_size
+    if limit is not None and int((group_size * (group_size - 1) // 2).sum()) > limit:
+        return None
     lefts, rights = [], []
     a, b = _group_pairs(inverse)  # copies of one row: inverse positions are units
     lefts.append(a)
@@ -71,6 +76,8 @@ def shared_key_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if distinct.any():
         ga, gb = unique_pairs(np.minimum(first, second)[distinct], np.maximum(first, second)[distinct])
         counts = group_size[ga] * group_size[gb]
+        if limit is not None and int(counts.sum()) + len(a) > limit:
+            return None
         pair_of = np.repeat(np.arange(len(ga)), counts)
         k = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         width = group_size[gb][pair_of]
@@ -118,10 +125,12 @@ class ChunkCandidates:
         rule: EdgeRule | None = None,
         reverse: bool = False,
         units: np.ndarray | None = None,
-    ) -> ChunkCandidates:
+    ) -> ChunkCandidates | None:
         """Rows for the units of the chunk (rows of ``signs``, ``sizes``, ``keys``, in stream order) that can
         be queried or added (``units``, default all; the others are never looked at). ``rule``: compute
-        whether each entry covers the query (and, with ``reverse``, whether the query covers the entry)."""
+        whether each entry covers the query (and, with ``reverse``, whether the query covers the entry).
+        None when the chunk would have more than :data:`MAX_ROWS` rows (thousands of copies of one unit in
+        one chunk): the caller then asks the index one unit at a time, with the same answers."""
         total = len(sizes)
         units = np.arange(total) if units is None else np.asarray(units, dtype=np.int64)
         row_of = np.full(total + 1, -1, dtype=np.int64)
@@ -137,31 +146,38 @@ class ChunkCandidates:
                 width = int(found.max()) + 1
                 code = np.unique((where // bands).astype(np.int64) * width + found.astype(np.int64))
                 pre_query, pre_entry = code // width, code % width
-        left, right = shared_key_pairs(keys)
+        if len(pre_query) > MAX_ROWS:
+            return None
+        pairs = shared_key_pairs(keys, MAX_ROWS - len(pre_query))
+        if pairs is None:
+            return None
+        left, right = pairs
         query = np.concatenate((pre_query, right))
         entry = np.concatenate((pre_entry, np.full(len(right), -1, dtype=np.int64)))
         other = np.concatenate((np.full(len(pre_query), -1, dtype=np.int64), left))
         order = np.argsort(query, kind="stable")
         query, entry, other = query[order], entry[order], other[order]
         pre = entry >= 0
-        entry_signs = np.empty((len(query), signs.shape[1]), dtype=np.uint32)
         entry_sizes = np.empty(len(query), dtype=np.int64)
-        entry_signs[pre] = index.storage.signatures(entry[pre])
         entry_sizes[pre] = index.storage.sizes(entry[pre])
-        entry_signs[~pre] = signs[other[~pre]]
         entry_sizes[~pre] = sizes[other[~pre]]
-        query_signs = np.asarray(signs, dtype=np.uint32)[query]
         query_sizes = np.asarray(sizes)[query]
-        similarity = (query_signs == entry_signs).mean(axis=1)
+        similarity = np.empty(len(query), dtype=np.float64)
+        signs = np.asarray(signs, dtype=np.uint32)
+        for start in range(0, len(query), BLOCK_ROWS):  # signatures gathered a block at a time (memory)
+            rows = slice(start, start + BLOCK_ROWS)
+            block_pre = pre[rows]
+            entry_signs = np.empty((len(block_pre), signs.shape[1]), dtype=np.uint32)
+            entry_signs[block_pre] = index.storage.signatures(entry[rows][block_pre])
+            entry_signs[~block_pre] = signs[other[rows][~block_pre]]
+            similarity[rows] = (signs[query[rows]] == entry_signs).mean(axis=1)
         columns: dict[str, np.ndarray] = {}
         if rule is not None:
-            covered, _, by_jaccard, score = signature_covers(query_signs, entry_signs, query_sizes, entry_sizes, rule)
+            covered, by_jaccard, score = similarity_covers(similarity, query_sizes, entry_sizes, rule)
             columns.update(covered=covered, by_jaccard=by_jaccard, score=score)
             columns["held"] = held_share(similarity, query_sizes, entry_sizes)
             if reverse:
-                holds, _, jaccard_holds, score_holds = signature_covers(
-                    entry_signs, query_signs, entry_sizes, query_sizes, rule
-                )
+                holds, jaccard_holds, score_holds = similarity_covers(similarity, entry_sizes, query_sizes, rule)
                 columns.update(holds=holds, jaccard_holds=jaccard_holds, score_holds=score_holds)
         offsets = np.searchsorted(query, np.arange(count + 1)).astype(np.int64)
         entry_of = np.full(count, -1, dtype=np.int64)
@@ -350,5 +366,7 @@ def queries(
 ) -> Queries:
     """Look-ups for a chunk: precomputed (:class:`ChunkCandidates`) when the storage allows, else direct."""
     if chunked and supports_chunks(index):
-        return ChunkCandidates.build(index, signs, sizes, keys, rule, reverse, units)
+        built = ChunkCandidates.build(index, signs, sizes, keys, rule, reverse, units)
+        if built is not None:
+            return built
     return DirectQueries(index, signs, sizes, keys, rule)

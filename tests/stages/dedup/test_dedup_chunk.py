@@ -89,3 +89,20 @@ def test_shared_key_pairs_are_the_pairs_of_every_band():
         expected = unique_pairs(np.concatenate(lefts), np.concatenate(rights))
         found = shared_key_pairs(keys)
         assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
+
+
+def test_a_chunk_with_too_many_candidate_pairs_is_asked_one_unit_at_a_time(texts, monkeypatch):
+    import cleanse.stages.dedup.chunk as chunk
+
+    reference = _outcome(texts, 1, False)
+    built: list[object] = []
+    original = chunk.ChunkCandidates.build.__func__  # type: ignore[attr-defined]
+
+    def build(cls, *args, **kwargs):
+        built.append(original(cls, *args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(chunk, "MAX_ROWS", 400)
+    monkeypatch.setattr(chunk.ChunkCandidates, "build", classmethod(build))
+    assert _outcome(texts, 64, True) == reference
+    assert None in built and any(found is not None for found in built)  # both paths were taken
