@@ -37,7 +37,7 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
-from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries
+from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries, shared_key_pairs
 from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
@@ -398,22 +398,28 @@ class NearDupDetector(CorpusStage):
         if earlier is None:
             earlier = chunk.paragraph_queries.best_covers(first, first + len(spans))
         own: list[int] = []
+        plan: list[tuple[int, str, Match | None]] = []  # each paragraph: repeated (its best match) or kept
         rows = zip(spans, units.signs, units.lengths.tolist(), units.sizes.tolist(), units.keys, strict=True)
-        for number, (span, signature, length, size, keys) in enumerate(rows):
+        for number, (_, signature, length, size, keys) in enumerate(rows):
             self.counts["paragraphs"] += 1
             if length == 0:
                 self.counts["empty_units"] += 1
                 continue
             name = f"{doc.id}:{number}"
             best = self._best_of(earlier[number], self._own_match(doc.id, number, units, own))
+            plan.append((number, name, best))
+            if best is None:
+                own.append(number)
+                self.paragraphs.add(name, signature, size=size, keys=keys)
+                chunk.paragraph_queries.added(first + number, name)
+        containment = self.options.containment_threshold > 0
+        found = self._sentence_matches([(n, name) for n, name, best in plan if best is None], sentences)
+        for number, name, best in plan:  # verdicts in paragraph order, as one paragraph at a time gives
             if best is not None:
-                self.repeat(doc, text, name, span, best, edits, remove)
-                continue
-            own.append(number)
-            self.paragraphs.add(name, signature, size=size, keys=keys)
-            chunk.paragraph_queries.added(first + number, name)
-            if self.options.containment_threshold > 0:
-                self._check_containment(doc, name, span, length, sentences[number])
+                self.repeat(doc, text, name, spans[number], best, edits, remove)
+            elif containment:
+                length = int(units.lengths[number])
+                self._check_containment(doc, name, spans[number], length, sentences[number], found.get(number))
         if edits:
             doc.apply(self.name, edits)
 
@@ -463,24 +469,75 @@ class NearDupDetector(CorpusStage):
         else:
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.score, evidence)
 
-    def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
-        """Sentences seen before in another paragraph: query the sentence index (all of them in one look-up,
-        as none of them is indexed before the others are queried), index these sentences, then
+    def _usable(self, signed: _Signed) -> list[int]:
+        return [i for i, size in enumerate(signed.lengths.tolist()) if size >= self.options.min_sentence_chars]
+
+    def _sentence_matches(
+        self, kept: Sequence[tuple[int, str]], sentences: Sequence[_Signed]
+    ) -> dict[int, list[list[Match]]]:
+        """For the kept paragraphs of a document (number, name), the matches each usable sentence would get
+        from the sentence index when its paragraph is checked: the index as the document began, in one
+        look-up, plus the sentences of the document's earlier kept paragraphs (indexed before it, so after
+        every entry already there: they come last among equal scores, in the order they are added)."""
+        if not self.chunked or self.options.containment_threshold <= 0 or not kept:
+            return {}
+        owners, numbers = [], []
+        for position, (number, _) in enumerate(kept):
+            for sentence in self._usable(sentences[number]):
+                owners.append(position)
+                numbers.append((number, sentence))
+        if not numbers:
+            return {}
+        signs = np.stack([sentences[n].signs[k] for n, k in numbers])
+        keys = np.stack([sentences[n].keys[k] for n, k in numbers])
+        sizes = np.asarray([self.shingle_count(int(sentences[n].lengths[k])) for n, k in numbers], dtype=np.int64)
+        threshold = self.options.containment_threshold
+        every = self.sentences.query_containment_many(signs, sizes, threshold, keys)
+        pairs = shared_key_pairs(keys)
+        if pairs is not None and len(pairs[0]):
+            earlier, later = pairs
+            owner = np.asarray(owners)
+            between = owner[earlier] < owner[later]
+            earlier, later = earlier[between], later[between]
+            similarity = (signs[earlier] == signs[later]).mean(axis=1)
+            entry_sizes = sizes[earlier].astype(np.float64)
+            common = similarity * (sizes[later] + entry_sizes) / (1.0 + similarity)
+            smaller = np.minimum(entry_sizes, sizes[later])
+            contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+            keep = np.flatnonzero(contained >= threshold)
+            added: dict[int, list[tuple[float, int]]] = {}
+            for row in keep.tolist():
+                added.setdefault(int(later[row]), []).append((float(contained[row]), int(earlier[row])))
+            for row, extra in added.items():
+                ranked = [(-m.similarity, 0, i, m) for i, m in enumerate(every[row])]
+                for value, source in extra:
+                    number, sentence = numbers[source]
+                    name = f"{kept[owners[source]][1]}:{sentence}"
+                    ranked.append((-value, 1, source, Match(name, value, name)))
+                every[row] = [item[3] for item in sorted(ranked, key=lambda item: item[:3])]
+        found: dict[int, list[list[Match]]] = {}
+        for (number, _), matches in zip(numbers, every, strict=True):
+            found.setdefault(number, []).append(matches)
+        return found
+
+    def _check_containment(
+        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, looked_up: list[list[Match]] | None
+    ) -> None:
+        """Sentences seen before in another paragraph: query the sentence index (``looked_up``: the matches
+        :meth:`_sentence_matches` found for each usable sentence), index these sentences, then
         :meth:`containment_verdict`."""
         sentences, signs, lengths, _, all_keys = signed
-        usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
+        usable = self._usable(signed)
         if not usable:
             return
         found: dict[int, SentenceMatches] = {}
-        sizes = [self.shingle_count(int(lengths[number])) for number in usable]
         threshold = self.options.containment_threshold
-        rows = np.asarray(usable)
         if self.chunked:
-            every = self.sentences.query_containment_many(signs[rows], np.asarray(sizes), threshold, all_keys[rows])
+            every = looked_up or [[] for _ in usable]
         else:
             every = [
-                self.sentences.query_containment(signs[n], size, threshold, keys=all_keys[n])
-                for n, size in zip(usable, sizes, strict=True)
+                self.sentences.query_containment(signs[n], self.shingle_count(int(lengths[n])), threshold, all_keys[n])
+                for n in usable
             ]
         for number, matches in zip(usable, every, strict=True):
             matches = [m for m in matches if not m.name.startswith(name + ":")]

@@ -106,3 +106,15 @@ def test_a_chunk_with_too_many_candidate_pairs_is_asked_one_unit_at_a_time(texts
     monkeypatch.setattr(chunk.ChunkCandidates, "build", classmethod(build))
     assert _outcome(texts, 64, True) == reference
     assert None in built and any(found is not None for found in built)  # both paths were taken
+
+
+def test_sentences_of_an_earlier_paragraph_of_the_same_document_are_found():
+    first = "今年全市新建公园二十座，绿地面积增加三百公顷。市民出门五百米就能见到绿地。"
+    second = (
+        "今年全市新建公园二十座，绿地面积增加三百公顷。园林部门还将改造老旧街心花园四十处，增设座椅和步道。"
+        "明年计划再建郊野公园五座，连通城市绿道。"
+    )
+    texts = [f"{first}\n{second}\n另起一段，说的是别的事情，与上文无关。", f"开头不同的一段话。\n{second}"]
+    reference = _outcome(texts, 1, False)
+    assert any(change[5] == "duplicate_sentence" and change[7] == ("of d0:0",) for change in reference[0][0][-1])
+    assert _outcome(texts, 64, True) == reference
