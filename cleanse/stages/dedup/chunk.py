@@ -26,7 +26,7 @@ from cleanse.stages.dedup.index import Match, NearDupIndex
 
 CHUNK_DOCUMENTS = 512  # documents checked together (bounded by CHUNK_CHARS too)
 CHUNK_CHARS = 4_000_000
-MAX_ROWS = 2_000_000  # candidate rows of one chunk and index, at most (about 100 bytes each)
+MAX_ROWS = 1_000_000  # candidate rows of one chunk and index, at most (about 130 bytes each)
 BLOCK_ROWS = 65_536  # rows whose signatures are compared at once (2 x 32 MB)
 
 
