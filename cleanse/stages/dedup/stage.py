@@ -100,16 +100,25 @@ class _Chunk:
     paragraph_queries: Queries
 
 
-def _chunks(docs: Iterable[Document], max_documents: int, max_chars: int) -> Iterator[list[Document]]:
-    """Consecutive documents, at most ``max_documents`` or about ``max_chars`` characters of text at once."""
+def _chunks(
+    docs: Iterable[Document], max_documents: int, max_chars: int, ramp: bool = False
+) -> Iterator[list[Document]]:
+    """Consecutive documents, at most ``max_documents`` or about ``max_chars`` characters of text at once.
+    With ``ramp`` the first chunks hold 1, 1, 2, 2, 4, 4... documents, so the first results (and the first
+    points where a run can be checkpointed, which a document with split-off segments still being emitted
+    is not) come after a document or two, not after a full chunk."""
     chunk: list[Document] = []
     chars = 0
+    size = 1 if ramp else max_documents
+    chunks = 0
     for doc in docs:
         chunk.append(doc)
         chars += len(doc.text or "")
-        if len(chunk) >= max_documents or chars >= max_chars:
+        if len(chunk) >= size or chars >= max_chars:
             yield chunk
             chunk, chars = [], 0
+            chunks += 1
+            size = min(2 ** (chunks // 2), max_documents) if ramp else max_documents
     if chunk:
         yield chunk
 
@@ -167,7 +176,7 @@ class NearDupDetector(CorpusStage):
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         self._open_indexes()
         if self.options.keep == "first":
-            for chunk in _chunks(docs, self.chunk_documents, CHUNK_CHARS):
+            for chunk in _chunks(docs, self.chunk_documents, CHUNK_CHARS, ramp=True):
                 self._holding = True
                 self._check_chunk([doc for doc in chunk if self._wanted(doc)])
                 for number, doc in enumerate(chunk, 1):
