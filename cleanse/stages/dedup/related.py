@@ -135,7 +135,6 @@ class RelationLog:
         ranked = sorted(rows, key=lambda row: -row["size"])[:limit]
         return {
             "enabled": self.enabled,
-            "documents_logged": count,
             "documents_not_logged": self.not_logged,
             "groups_total": len(rows),
             "documents_in_groups": sum(row["size"] for row in rows),
