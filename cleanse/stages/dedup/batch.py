@@ -64,11 +64,19 @@ def sign_units(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray,
     return signs, lengths
 
 
-def sign_units_sized(texts: Sequence[str], options: DedupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Signatures, normalised lengths and distinct shingle counts (the sizes the edge rule needs) of units."""
+def sign_units_sized(
+    texts: Sequence[str], options: DedupOptions, sized: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, normalised lengths and distinct shingle counts (the sizes the edge rule needs) of units;
+    with ``sized``, counts for the first ``sized`` units only (the others get 0: their sizes are not used)."""
     normal = normalise_batch(texts, options.script_fold)  # type: ignore[arg-type]
     shingles = hash_shingles(normal, options.ngram, options.word_ngram)
-    sizes = ShingleSets.from_batch(shingles).sizes()
+    counted = shingles
+    if sized is not None and sized < shingles.units:
+        end = int(shingles.offsets[sized])
+        counted = replace(shingles, hashes=shingles.hashes[:end], offsets=shingles.offsets[: sized + 1])
+    sizes = np.zeros(shingles.units, dtype=np.int64)
+    sizes[: counted.units] = ShingleSets.from_batch(counted).sizes()
     return signatures(shingles, options.num_perm, options.seed), normal.lengths, sizes
 
 
@@ -173,17 +181,27 @@ def candidate_edges(sketches: UnitSketches, rule: EdgeRule) -> tuple[np.ndarray,
     """
     _, reps = exact_groups(sketches)
     sizes = sketches.sets.sizes()
-    lefts, rights = [], []
+    width = np.int64(max(len(sketches), 1))
+    codes = []  # one int64 per pair (left * width + right): half the memory of two index arrays
     for band in range(sketches.keys.shape[1]):
         left, right = bucket_pairs(sketches.keys[reps, band], CLUSTER_ALL_PAIRS)
         left, right = reps[left], reps[right]
         possible = rule.possible(sizes[left], sizes[right])
-        lefts.append(left[possible])
-        rights.append(right[possible])
-    if not lefts:
+        low, high = np.minimum(left, right)[possible], np.maximum(left, right)[possible]
+        codes.append(low * width + high)
+        del left, right, low, high, possible
+    if not codes:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    left, right = unique_pairs(np.concatenate(lefts), np.concatenate(rights))
+    every = np.concatenate(codes)
+    del codes
+    every.sort()
+    fresh = np.ones(len(every), dtype=bool)
+    fresh[1:] = every[1:] != every[:-1]
+    every = every[fresh]
+    del fresh
+    left, right = every // width, every % width
+    del every
     common = intersections(sketches.sets, left, right)
     edge = rule.joins(common, sizes[left], sizes[right])
     return left[edge], right[edge], common[edge]

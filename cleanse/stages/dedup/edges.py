@@ -190,6 +190,15 @@ def signature_covers(
     signs_x = np.asarray(signs_x).reshape(-1, np.asarray(signs_x).shape[-1])
     signs_k = np.asarray(signs_k).reshape(-1, np.asarray(signs_k).shape[-1])
     similarity = (signs_x == signs_k).mean(axis=1)
+    covered, by_jaccard, score = similarity_covers(similarity, size_x, size_k, rule)
+    return covered, similarity, by_jaccard, score
+
+
+def similarity_covers(
+    similarity: np.ndarray, size_x: ArrayLike, size_k: ArrayLike, rule: EdgeRule
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`signature_covers` once the estimated Jaccard of each pair is known: covered, whether the
+    clause is Jaccard, and the score (the streaming stage computes the estimates of a chunk in blocks)."""
     size_x = np.broadcast_to(np.asarray(size_x, dtype=np.float64), similarity.shape)
     size_k = np.broadcast_to(np.asarray(size_k, dtype=np.float64), similarity.shape)
     known = (size_x > 0) & (size_k > 0)
@@ -199,4 +208,4 @@ def signature_covers(
     covered = np.where(known, covered, jaccard_only)
     by_jaccard = np.where(known, by_jaccard, jaccard_only)
     score = np.where(by_jaccard, similarity, np.where(known, score, similarity))
-    return covered, similarity, by_jaccard, score
+    return covered, by_jaccard, score

@@ -261,6 +261,36 @@ class NearDupIndex:
         contained = np.where(np.minimum(sizes, size) > 0, common / np.maximum(np.minimum(sizes, size), 1), 0.0)
         return self._ranked(entries, np.minimum(contained, 1.0), threshold)
 
+    def query_containment_many(
+        self, signs: np.ndarray, sizes: np.ndarray, threshold: float, keys: np.ndarray
+    ) -> list[list[Match]]:
+        """:meth:`query_containment` for many queries (rows of ``signs``, ``sizes``, ``keys``) against the index
+        as it is now, in one look-up of all their keys; the same matches in the same order."""
+        count = len(sizes)
+        by_key = getattr(self.storage, "buckets_by_key", None)
+        if by_key is None or not count:
+            return [self.query_containment(signs[i], int(sizes[i]), threshold, keys[i]) for i in range(count)]
+        bands = keys.shape[1]
+        entries, where = by_key(np.ascontiguousarray(keys).ravel())
+        found: list[list[Match]] = [[] for _ in range(count)]
+        if not len(entries):
+            return found
+        width = int(entries.max()) + 1
+        code = np.unique((where // bands).astype(np.int64) * width + entries)
+        owner, entries = code // width, code % width
+        live = self.storage.alive(entries)
+        owner, entries = owner[live], entries[live]
+        similarity = (self.storage.signatures(entries) == np.asarray(signs)[owner]).mean(axis=1)
+        entry_sizes = self.storage.sizes(entries).astype(np.float64)
+        size = np.asarray(sizes)[owner]
+        common = similarity * (size + entry_sizes) / (1.0 + similarity)
+        smaller = np.minimum(entry_sizes, size)
+        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        keep = np.flatnonzero(contained >= threshold)
+        for row in keep[np.lexsort((entries[keep], -contained[keep], owner[keep]))].tolist():
+            found[int(owner[row])].append(self._match(int(entries[row]), float(contained[row])))
+        return found
+
     def _ranked(self, entries: np.ndarray, similarity: np.ndarray, limit: float) -> list[Match]:
         keep = np.flatnonzero(similarity >= limit)
         order = keep[np.lexsort((entries[keep], -similarity[keep]))]

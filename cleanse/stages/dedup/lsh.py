@@ -27,18 +27,23 @@ def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     return float(1.0 - (1.0 - similarity**rows) ** bands)
 
 
-def _false_positive_area(threshold: float, bands: int, rows: int) -> float:
-    from scipy.integrate import quad  # loaded on first use: half a second of import time
-
-    area, _ = quad(lambda s: 1 - (1 - s ** float(rows)) ** float(bands), 0.0, threshold)
-    return float(area)
-
-
-def _false_negative_area(threshold: float, bands: int, rows: int) -> float:
-    from scipy.integrate import quad
-
-    area, _ = quad(lambda s: 1 - (1 - (1 - s ** float(rows)) ** float(bands)), threshold, 1.0)
-    return float(area)
+def _areas(threshold: float, num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every ``(bands, rows)`` with ``bands * rows <= num_perm`` (bands, then rows, ascending) and its false
+    positive area (candidate probability integrated over ``[0, threshold]``) and false negative area (its
+    complement over ``[threshold, 1]``). The probability is a polynomial of degree ``bands * rows`` in the
+    similarity, so Gauss-Legendre quadrature with ``num_perm // 2 + 1`` nodes integrates it exactly (up to
+    rounding), where datasketch calls ``scipy.integrate.quad`` per pair (and scipy takes half a second to
+    import); the chosen parameters are the same."""
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    areas = []
+    for low, high in ((0.0, threshold), (threshold, 1.0)):
+        similarity = (high - low) / 2 * nodes + (high + low) / 2
+        probability = 1 - (1 - similarity[None, :] ** pairs[:, 1:2]) ** pairs[:, 0:1]
+        if low > 0.0:
+            probability = 1 - probability
+        areas.append(probability @ ((high - low) / 2 * weights))
+    return pairs.astype(np.int64), areas[0], areas[1]
 
 
 @lru_cache(maxsize=64)
@@ -50,14 +55,10 @@ def optimal_params(
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     if abs(false_positive_weight + false_negative_weight - 1.0) > 1e-9:
         raise ValueError("false_positive_weight and false_negative_weight must sum to 1")
-    best, best_error = (1, num_perm), float("inf")
-    for bands in range(1, num_perm + 1):
-        for rows in range(1, num_perm // bands + 1):
-            error = false_positive_weight * _false_positive_area(threshold, bands, rows)
-            error += false_negative_weight * _false_negative_area(threshold, bands, rows)
-            if error < best_error:
-                best, best_error = (bands, rows), error
-    return best
+    pairs, false_positive, false_negative = _areas(threshold, num_perm)
+    error = false_positive_weight * false_positive + false_negative_weight * false_negative
+    bands, rows = pairs[int(np.argmin(error))].tolist()  # the first of equal errors, as datasketch's loop
+    return int(bands), int(rows)
 
 
 def band_keys(signs: np.ndarray, bands: int, rows: int) -> np.ndarray:

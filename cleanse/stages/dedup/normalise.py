@@ -123,10 +123,11 @@ def normalise_batch(texts: Sequence[str], script_fold: ScriptFold = "characters"
     folded, is_han = _fold_codes(codes, script_fold != "none")
     kept = folded != REMOVED
     bounds = np.concatenate(([0], np.cumsum(raw_lengths)))
-    kept_prefix = np.concatenate(([0], np.cumsum(kept)))
-    han_prefix = np.concatenate(([0], np.cumsum(is_han & kept)))
+    counter = np.int32 if len(kept) < 2**31 - 1 else np.int64  # a bool cumsum into int64 is ~10x slower
+    kept_prefix = np.concatenate(([0], np.cumsum(kept, dtype=counter))).astype(np.int64)
+    han_prefix = np.concatenate(([0], np.cumsum(is_han & kept, dtype=counter)))
     lengths = kept_prefix[bounds[1:]] - kept_prefix[bounds[:-1]]
-    han_counts = han_prefix[bounds[1:]] - han_prefix[bounds[:-1]]
+    han_counts = han_prefix[bounds[1:]].astype(np.int64) - han_prefix[bounds[:-1]]
     words = han_counts * 2 < lengths
     if not words.any():
         return NormalisedBatch(folded[kept], lengths.astype(np.int64), words)

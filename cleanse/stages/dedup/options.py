@@ -50,6 +50,10 @@ class DedupOptions:
     expire_after: seconds after which index entries expire (None keeps them forever).
     jobs: threads for the batch map step (signatures of chunks of units in parallel).
     report_clusters, report_examples: how many clusters, and example texts per cluster, the report lists.
+    reprint_groups: compute the report's ``reprint_groups`` (document level). They need a run-only index
+        of every checked document (about 1 KB each), so ``False`` saves that memory and time on streams.
+    reprint_groups_documents: the reprint groups cover at most this many documents, the first ones of
+        the run (memory stays bounded on a stream); the report says how many were left out.
     """
 
     threshold: float = 0.5
@@ -77,6 +81,8 @@ class DedupOptions:
     jobs: int = 1
     report_clusters: int = 50
     report_examples: int = 3
+    reprint_groups: bool = True
+    reprint_groups_documents: int = 200_000
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -95,7 +101,8 @@ class DedupOptions:
             raise ValueError(f"recall_weight must be in (0, 1), got {self.recall_weight!r}")
         if not 1 <= self.num_perm <= 1024:
             raise ValueError(f"num_perm must be between 1 and 1024, got {self.num_perm!r}")
-        for name in ("ngram", "word_ngram", "min_sentence_chars", "report_examples", "jobs"):
+        positive = ("ngram", "word_ngram", "min_sentence_chars", "report_examples", "jobs", "reprint_groups_documents")
+        for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)!r}")
         if self.level not in LEVELS:

@@ -78,10 +78,14 @@ class RelationLog:
     rule in either direction (LSH candidates, duplicates included), each member holding more than half of
     its representative's shingles. Every member of a group therefore relates to the representative
     directly, and two members share part of it: the parts of a digest page never meet in one group.
-    Memory: a name, a size and a kept flag per document, and three numbers per related pair.
+    Memory: a name, a size and a kept flag per document, and three numbers per related pair. The stage
+    logs at most ``reprint_groups_documents`` documents (the first ones) and counts the others in
+    ``not_logged``; with ``enabled`` False (``reprint_groups=False``) it logs none.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.not_logged = 0
         self.names: list[str] = []
         self.sizes: list[int] = []
         self.kept: list[bool] = []
@@ -129,4 +133,10 @@ class RelationLog:
                 }
             )
         ranked = sorted(rows, key=lambda row: -row["size"])[:limit]
-        return {"groups_total": len(rows), "documents_in_groups": sum(row["size"] for row in rows), "groups": ranked}
+        return {
+            "enabled": self.enabled,
+            "documents_not_logged": self.not_logged,
+            "groups_total": len(rows),
+            "documents_in_groups": sum(row["size"] for row in rows),
+            "groups": ranked,
+        }

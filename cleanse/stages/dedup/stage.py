@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,6 +37,7 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
+from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries, shared_key_pairs
 from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
@@ -60,11 +61,13 @@ INDEX_FILES = {"documents": "documents.npz", "paragraphs": "paragraphs.npz", "se
 
 
 class _Signed(NamedTuple):
-    """The sentences of one paragraph with their signatures and normalised lengths."""
+    """The sentences of one paragraph with their signatures, normalised lengths and first row in the chunk."""
 
     spans: list[Span]
     signs: np.ndarray
     lengths: np.ndarray
+    first: int
+    keys: np.ndarray
 
 
 class _Paragraphs(NamedTuple):
@@ -76,11 +79,57 @@ class _Paragraphs(NamedTuple):
     keys: np.ndarray
 
 
+@dataclass
+class _Chunk:
+    """The units of a chunk of documents, signed in one call, and the index look-ups for them."""
+
+    paragraphs: list[list[Span]]
+    sentences: list[list[list[Span]]]
+    doc_signs: np.ndarray
+    doc_lengths: np.ndarray
+    doc_sizes: np.ndarray
+    doc_keys: np.ndarray
+    paragraph_first: np.ndarray
+    paragraphs_units: _Paragraphs
+    sentence_first: np.ndarray
+    sentence_signs: np.ndarray
+    sentence_lengths: np.ndarray
+    sentence_keys: np.ndarray
+    documents: Queries | None
+    reprints: Queries | None
+    paragraph_queries: Queries
+
+
+def _chunks(
+    docs: Iterable[Document], max_documents: int, max_chars: int, ramp: bool = False
+) -> Iterator[list[Document]]:
+    """Consecutive documents, at most ``max_documents`` or about ``max_chars`` characters of text at once.
+    With ``ramp`` the first chunks hold 1, 1, 2, 2, 4, 4... documents, so the first results (and the first
+    points where a run can be checkpointed, which a document with split-off segments still being emitted
+    is not) come after a document or two, not after a full chunk."""
+    chunk: list[Document] = []
+    chars = 0
+    size = 1 if ramp else max_documents
+    chunks = 0
+    for doc in docs:
+        chunk.append(doc)
+        chars += len(doc.text or "")
+        if len(chunk) >= size or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+            chunks += 1
+            size = min(2 ** (chunks // 2), max_documents) if ramp else max_documents
+    if chunk:
+        yield chunk
+
+
 class NearDupDetector(CorpusStage):
     """Near-duplicate documents and paragraphs with MinHash LSH (stage name ``"dedup"``)."""
 
     name = "dedup"
     Options = DedupOptions
+    chunk_documents = CHUNK_DOCUMENTS  # documents checked together (one at a time: 1)
+    chunked = True  # False: ask the index unit by unit (the reference the chunked look-ups are tested against)
     options: DedupOptions
     documents: NearDupIndex
     paragraphs: NearDupIndex
@@ -103,8 +152,9 @@ class NearDupDetector(CorpusStage):
             self.paragraphs = NearDupIndex.for_options(opts)
             self.sentences = NearDupIndex(SENTENCE_THRESHOLD, opts.num_perm, opts.recall_weight)
         self.groups: ReprintGroups[str] = ReprintGroups()
-        self.relation_log = RelationLog()
-        self.reprints = NearDupIndex.for_options(opts)  # every document checked this run, for the reprint groups
+        self.relation_log = RelationLog(opts.reprint_groups)
+        # every document checked this run, for the reprint groups (dropped when off or full)
+        self.reprints: NearDupIndex | None = NearDupIndex.for_options(opts) if opts.reprint_groups else None
         self.document_clusters = ClusterReport(opts.report_examples)
         self.paragraph_clusters = ClusterReport(opts.report_examples)
         self.counts = {
@@ -126,17 +176,20 @@ class NearDupDetector(CorpusStage):
     def run(self, docs: Iterable[Document]) -> Iterator[Document]:
         self._open_indexes()
         if self.options.keep == "first":
-            for doc in docs:
-                if self._wanted(doc):
-                    self._check_stream(doc)
-                yield doc
+            for chunk in _chunks(docs, self.chunk_documents, CHUNK_CHARS, ramp=True):
+                self._holding = True
+                self._check_chunk([doc for doc in chunk if self._wanted(doc)])
+                for number, doc in enumerate(chunk, 1):
+                    self._holding = number < len(chunk)
+                    yield doc
         else:
             yield from self._check_batch(docs)
         self._save_indexes()
 
     @property
     def streaming(self) -> bool:
-        return self.options.keep == "first"
+        """True between chunks: every document the stage has read was checked and yielded (``keep="first"``)."""
+        return self.options.keep == "first" and not getattr(self, "_holding", False)
 
     def checks(self, doc: Document) -> bool:
         """Whether the stage compares ``doc``: kept, not empty, and not a split-off segment unless asked."""
@@ -147,57 +200,125 @@ class NearDupDetector(CorpusStage):
             return False
         return self.options.segments or "parent" not in doc.metadata
 
-    def _check_stream(self, doc: Document) -> None:
-        """Sign the document, its paragraphs and their sentences in one map call, then check each level."""
-        text = doc.text or ""
+    def _check_chunk(self, docs: Sequence[Document]) -> None:
+        """Check documents in order as one chunk: every unit signed in one call, the index look-ups of the
+        whole chunk made in one pass (:mod:`cleanse.stages.dedup.chunk`), then each document's verdicts."""
+        if not docs:
+            return
+        chunk = self._prepare(docs)
+        for number, doc in enumerate(docs):
+            self._check_one(doc, number, chunk)
+
+    def _prepare(self, docs: Sequence[Document]) -> _Chunk:
+        options = self.options
+        level = options.level
+        containment = options.containment_threshold > 0
+        texts = [doc.text or "" for doc in docs]
+        paragraphs = [paragraph_spans(text) if level != "documents" else [] for text in texts]
+        sentences = [[sentence_spans(p.text) if containment else [] for p in group] for group in paragraphs]
+        paragraph_texts = [p.text for group in paragraphs for p in group]
+        sentence_texts = [s.text for doc_groups in sentences for group in doc_groups for s in group]
+        first_paragraph = len(texts)
+        first_sentence = first_paragraph + len(paragraph_texts)
+        units = [*texts, *paragraph_texts, *sentence_texts]
+        signs, lengths, sizes = sign_units_sized(units, options, sized=first_sentence)  # sentences: lengths only
+        doc_signs, doc_lengths, doc_sizes = signs[:first_paragraph], lengths[:first_paragraph], sizes[:first_paragraph]
+        par = slice(first_paragraph, first_sentence)
+        par_signs, par_lengths, par_sizes = signs[par], lengths[par], sizes[par]
+        sen_signs, sen_lengths = signs[first_sentence:], lengths[first_sentence:]
+        doc_keys = self.documents.keys(doc_signs)
+        par_keys = self.paragraphs.keys(par_signs)
+        sen_keys = self.sentences.keys(sen_signs)
+        chunked = self.chunked
+        rule = self.rule
+        docs_usable = np.flatnonzero(doc_lengths > 0)
+        doc_level = level != "paragraphs"
+        return _Chunk(
+            paragraphs=paragraphs,
+            sentences=sentences,
+            doc_signs=doc_signs,
+            doc_lengths=doc_lengths,
+            doc_sizes=doc_sizes,
+            doc_keys=doc_keys,
+            paragraph_first=np.concatenate(([0], np.cumsum([len(g) for g in paragraphs]))).astype(np.int64),
+            paragraphs_units=_Paragraphs(par_signs, par_lengths, par_sizes, par_keys),
+            sentence_first=np.concatenate(([0], np.cumsum([len(g) for d in sentences for g in d]))).astype(np.int64),
+            sentence_signs=sen_signs,
+            sentence_lengths=sen_lengths,
+            sentence_keys=sen_keys,
+            documents=queries(self.documents, doc_signs, doc_sizes, doc_keys, rule, True, docs_usable, chunked)
+            if doc_level
+            else None,
+            reprints=queries(self.reprints, doc_signs, doc_sizes, doc_keys, rule, True, docs_usable, chunked)
+            if doc_level and self.reprints is not None
+            else None,
+            paragraph_queries=queries(
+                self.paragraphs, par_signs, par_sizes, par_keys, rule, False, np.flatnonzero(par_lengths > 0), chunked
+            ),
+        )
+
+    def _check_one(self, doc: Document, position: int, chunk: _Chunk) -> None:
+        """One document of the chunk, as if checked alone against the units kept before it."""
         level = self.options.level
-        paragraphs = paragraph_spans(text) if level != "documents" else []
-        containment = self.options.containment_threshold > 0
-        sentences = [sentence_spans(p.text) if containment else [] for p in paragraphs]
-        flat = [sentence.text for group in sentences for sentence in group]
-        signs, lengths, sizes = sign_units_sized([text, *(p.text for p in paragraphs), *flat], self.options)
+        paragraphs = chunk.paragraphs[position]
         self.counts["documents"] += 1
-        if lengths[0] == 0:
+        if chunk.doc_lengths[position] == 0:
             self.counts["empty_units"] += 1
             return
         self.forget(doc.id, len(paragraphs))
-        first = 1 + len(paragraphs)
-        units = _Paragraphs(signs[1:first], lengths[1:first], sizes[1:first], self.paragraphs.keys(signs[1:first]))
+        p0, p1 = int(chunk.paragraph_first[position]), int(chunk.paragraph_first[position + 1])
+        every = chunk.paragraphs_units
+        units = _Paragraphs(every.signs[p0:p1], every.lengths[p0:p1], every.sizes[p0:p1], every.keys[p0:p1])
         remove = self.options.remove_paragraphs
         earlier: list[Match | None] | None = None
-        if level != "paragraphs":
-            keys = self.documents.keys(signs[0])[0]
-            best = self._document_match(signs[0], int(sizes[0]), keys)
-            relations = self.documents.query_relations(signs[0], int(sizes[0]), self.rule, keys)
+        if chunk.documents is not None:
+            signature, size, keys = chunk.doc_signs[position], int(chunk.doc_sizes[position]), chunk.doc_keys[position]
+            best = chunk.documents.first_cover(position)
+            relations = chunk.documents.relations(position)
             new_chars = 0
             if best is not None and level == "both":
-                earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+                earlier = chunk.paragraph_queries.best_covers(p0, p1)
                 new_chars = sum(n for n, m in zip(units.lengths.tolist(), earlier, strict=True) if n and m is None)
             outcome = self.judge_document(doc, best, new_chars, self.report_group(doc.id, best, relations))
-            self._log_relations(signs[0], int(sizes[0]), doc.id, outcome != "duplicate", keys)
+            self._log_relations(signature, size, doc.id, outcome != "duplicate", keys, chunk, position)
             if outcome == "duplicate":
                 return
             self.relate_document(doc, relations)
-            self.documents.add(doc.id, signs[0], size=int(sizes[0]), keys=keys)
+            self.documents.add(doc.id, signature, size=size, keys=keys)
+            chunk.documents.added(position, doc.id)
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
-            bounds = np.concatenate(([0], np.cumsum([len(group) for group in sentences]))) + first
-            signed = [
-                _Signed(group, signs[lo:hi], lengths[lo:hi])
-                for group, lo, hi in zip(sentences, bounds[:-1], bounds[1:], strict=True)
-            ]
-            self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier)
+            s0 = int(chunk.paragraph_first[position])
+            signed = []
+            for number, group in enumerate(chunk.sentences[position]):
+                lo, hi = int(chunk.sentence_first[s0 + number]), int(chunk.sentence_first[s0 + number + 1])
+                rows = slice(lo, hi)
+                signed.append(
+                    _Signed(
+                        group, chunk.sentence_signs[rows], chunk.sentence_lengths[rows], lo, chunk.sentence_keys[rows]
+                    )
+                )
+            self._check_paragraphs(doc, paragraphs, units, signed, remove, earlier, chunk, p0)
 
-    def _log_relations(self, signature: np.ndarray, size: int, name: str, kept: bool, keys: np.ndarray) -> None:
+    def _log_relations(
+        self, signature: np.ndarray, size: int, name: str, kept: bool, keys: np.ndarray, chunk: _Chunk, position: int
+    ) -> None:
         """Relate the document to every document checked before it in this run (kept or not) for the
         report's reprint groups (:class:`cleanse.stages.dedup.related.RelationLog`). The run-only index
         never removes an entry, so its entry ids are the log's ordinals."""
         log = self.relation_log
-        entries, similarity, sizes = self.reprints.related_entries(signature, size, self.rule, keys)
+        if self.reprints is not None and len(log.names) >= self.options.reprint_groups_documents:
+            self.reprints = None  # the groups are decided from the log alone; the index is no longer needed
+        if self.reprints is None or chunk.reprints is None:
+            if log.enabled:
+                log.not_logged += 1
+            return
+        entries, similarity, sizes = chunk.reprints.related_entries(position)
         ordinal = log.add(name, size, kept)
         common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
         log.relate(entries.tolist(), ordinal, common.tolist())
         self.reprints.add(str(ordinal), signature, size=size, keys=keys)
+        chunk.reprints.added(position, str(ordinal))
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -212,10 +333,6 @@ class NearDupDetector(CorpusStage):
         for number in range(paragraphs):
             if f"{name}:{number}" in self.paragraphs:
                 self.paragraphs.remove(f"{name}:{number}")
-
-    def _document_match(self, signature: np.ndarray, size: int, keys: np.ndarray | None = None) -> Match | None:
-        matches = self.documents.query_covers(signature, size, self.rule, keys)
-        return matches[0] if matches else None
 
     def judge_document(self, doc: Document, best: Match | None, new_chars: int, group: Match | None = None) -> str:
         """The document verdict once its best kept match and its new content are known: ``"kept"``,
@@ -278,7 +395,9 @@ class NearDupDetector(CorpusStage):
         units: _Paragraphs,
         sentences: list[_Signed],
         remove: bool,
-        earlier: list[Match | None] | None = None,
+        earlier: list[Match | None] | None,
+        chunk: _Chunk,
+        first: int,
     ) -> None:
         """Each paragraph against the kept paragraphs: those indexed before this document (one batched
         query, ``earlier`` when already made) and the ones of this document kept so far; the best of both
@@ -286,23 +405,30 @@ class NearDupDetector(CorpusStage):
         text = doc.text or ""
         edits: list[Edit] = []
         if earlier is None:
-            earlier = self.paragraphs.best_covers(units.signs, units.sizes, self.rule, units.keys)
+            earlier = chunk.paragraph_queries.best_covers(first, first + len(spans))
         own: list[int] = []
+        plan: list[tuple[int, str, Match | None]] = []  # each paragraph: repeated (its best match) or kept
         rows = zip(spans, units.signs, units.lengths.tolist(), units.sizes.tolist(), units.keys, strict=True)
-        for number, (span, signature, length, size, keys) in enumerate(rows):
+        for number, (_, signature, length, size, keys) in enumerate(rows):
             self.counts["paragraphs"] += 1
             if length == 0:
                 self.counts["empty_units"] += 1
                 continue
             name = f"{doc.id}:{number}"
             best = self._best_of(earlier[number], self._own_match(doc.id, number, units, own))
+            plan.append((number, name, best))
+            if best is None:
+                own.append(number)
+                self.paragraphs.add(name, signature, size=size, keys=keys)
+                chunk.paragraph_queries.added(first + number, name)
+        containment = self.options.containment_threshold > 0
+        found = self._sentence_matches([(n, name) for n, name, best in plan if best is None], sentences)
+        for number, name, best in plan:  # verdicts in paragraph order, as one paragraph at a time gives
             if best is not None:
-                self.repeat(doc, text, name, span, best, edits, remove)
-                continue
-            own.append(number)
-            self.paragraphs.add(name, signature, size=size, keys=keys)
-            if self.options.containment_threshold > 0:
-                self._check_containment(doc, name, span, length, sentences[number])
+                self.repeat(doc, text, name, spans[number], best, edits, remove)
+            elif containment:
+                length = int(units.lengths[number])
+                self._check_containment(doc, name, spans[number], length, sentences[number], found.get(number))
         if edits:
             doc.apply(self.name, edits)
 
@@ -352,19 +478,77 @@ class NearDupDetector(CorpusStage):
         else:
             doc.flag(self.name, span.start, span.end, DUPLICATE_PARAGRAPH, best.score, evidence)
 
-    def _check_containment(self, doc: Document, name: str, span: Span, length: int, signed: _Signed) -> None:
-        """Sentences seen before in another paragraph: query the sentence index, index these sentences,
-        then :meth:`containment_verdict`."""
-        sentences, signs, lengths = signed
-        usable = [i for i, size in enumerate(lengths.tolist()) if size >= self.options.min_sentence_chars]
+    def _usable(self, signed: _Signed) -> list[int]:
+        return [i for i, size in enumerate(signed.lengths.tolist()) if size >= self.options.min_sentence_chars]
+
+    def _sentence_matches(
+        self, kept: Sequence[tuple[int, str]], sentences: Sequence[_Signed]
+    ) -> dict[int, list[list[Match]]]:
+        """For the kept paragraphs of a document (number, name), the matches each usable sentence would get
+        from the sentence index when its paragraph is checked: the index as the document began, in one
+        look-up, plus the sentences of the document's earlier kept paragraphs (indexed before it, so after
+        every entry already there: they come last among equal scores, in the order they are added)."""
+        if not self.chunked or self.options.containment_threshold <= 0 or not kept:
+            return {}
+        owners, numbers = [], []
+        for position, (number, _) in enumerate(kept):
+            for sentence in self._usable(sentences[number]):
+                owners.append(position)
+                numbers.append((number, sentence))
+        if not numbers:
+            return {}
+        signs = np.stack([sentences[n].signs[k] for n, k in numbers])
+        keys = np.stack([sentences[n].keys[k] for n, k in numbers])
+        sizes = np.asarray([self.shingle_count(int(sentences[n].lengths[k])) for n, k in numbers], dtype=np.int64)
+        threshold = self.options.containment_threshold
+        every = self.sentences.query_containment_many(signs, sizes, threshold, keys)
+        pairs = shared_key_pairs(keys)
+        if pairs is not None and len(pairs[0]):
+            earlier, later = pairs
+            owner = np.asarray(owners)
+            between = owner[earlier] < owner[later]
+            earlier, later = earlier[between], later[between]
+            similarity = (signs[earlier] == signs[later]).mean(axis=1)
+            entry_sizes = sizes[earlier].astype(np.float64)
+            common = similarity * (sizes[later] + entry_sizes) / (1.0 + similarity)
+            smaller = np.minimum(entry_sizes, sizes[later])
+            contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+            keep = np.flatnonzero(contained >= threshold)
+            added: dict[int, list[tuple[float, int]]] = {}
+            for row in keep.tolist():
+                added.setdefault(int(later[row]), []).append((float(contained[row]), int(earlier[row])))
+            for row, extra in added.items():
+                ranked = [(-m.similarity, 0, i, m) for i, m in enumerate(every[row])]
+                for value, source in extra:
+                    number, sentence = numbers[source]
+                    name = f"{kept[owners[source]][1]}:{sentence}"
+                    ranked.append((-value, 1, source, Match(name, value, name)))
+                every[row] = [item[3] for item in sorted(ranked, key=lambda item: item[:3])]
+        found: dict[int, list[list[Match]]] = {}
+        for (number, _), matches in zip(numbers, every, strict=True):
+            found.setdefault(number, []).append(matches)
+        return found
+
+    def _check_containment(
+        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, looked_up: list[list[Match]] | None
+    ) -> None:
+        """Sentences seen before in another paragraph: query the sentence index (``looked_up``: the matches
+        :meth:`_sentence_matches` found for each usable sentence), index these sentences, then
+        :meth:`containment_verdict`."""
+        sentences, signs, lengths, _, all_keys = signed
+        usable = self._usable(signed)
         if not usable:
             return
         found: dict[int, SentenceMatches] = {}
-        all_keys = self.sentences.keys(signs)
-        for number in usable:
-            size = self.shingle_count(int(lengths[number]))
-            threshold = self.options.containment_threshold
-            matches = self.sentences.query_containment(signs[number], size, threshold, keys=all_keys[number])
+        threshold = self.options.containment_threshold
+        if self.chunked:
+            every = looked_up or [[] for _ in usable]
+        else:
+            every = [
+                self.sentences.query_containment(signs[n], self.shingle_count(int(lengths[n])), threshold, all_keys[n])
+                for n in usable
+            ]
+        for number, matches in zip(usable, every, strict=True):
             matches = [m for m in matches if not m.name.startswith(name + ":")]
             if matches:
                 owners = {m.name.rsplit(":", 1)[0] for m in matches}
@@ -423,8 +607,9 @@ class NearDupDetector(CorpusStage):
         """Check the buffered documents in keep order (longest or cleanest first), yield them in input order."""
         buffered = list(docs)
         wanted = [(position, doc) for position, doc in enumerate(buffered) if self._wanted(doc)]
-        for _, doc in sorted(wanted, key=lambda item: self._keep_rank(item[1], item[0])):
-            self._check_stream(doc)
+        ordered = [doc for _, doc in sorted(wanted, key=lambda item: self._keep_rank(item[1], item[0]))]
+        for chunk in _chunks(ordered, self.chunk_documents, CHUNK_CHARS):
+            self._check_chunk(chunk)
         yield from buffered
 
     def _keep_rank(self, doc: Document, position: int) -> tuple[float, ...]:

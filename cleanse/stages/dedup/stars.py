@@ -76,20 +76,20 @@ def star_clusters(
     starts = np.searchsorted(rep, np.arange(count + 1))
     candidates = np.flatnonzero(degree > 0)
     ranked = candidates[np.lexsort((candidates, -total_share[candidates], -weight[candidates], -degree[candidates]))]
+    del order, share, rep, shared, usable
     label = np.arange(count, dtype=np.int64)
-    taken = np.zeros(count, dtype=bool)
-    members = member.tolist()
-    bounds = starts.tolist()
-    taken_list = taken.tolist()
-    label_list = label.tolist()
+    taken = np.zeros(count, dtype=np.uint8)
+    # memoryviews of the arrays: Python ints are made one at a time, never a list per edge (memory)
+    members = np.ascontiguousarray(member, dtype=np.int64).data
+    bounds = np.ascontiguousarray(starts, dtype=np.int64).data
+    taken_view, label_view = taken.data, label.data
     for centre in ranked.tolist():
-        if taken_list[centre]:
+        if taken_view[centre]:
             continue
-        taken_list[centre] = True
+        taken_view[centre] = 1
         for other in members[bounds[centre] : bounds[centre + 1]]:
-            if not taken_list[other]:
-                taken_list[other] = True
-                label_list[other] = centre
-    label = np.asarray(label_list, dtype=np.int64)
+            if not taken_view[other]:
+                taken_view[other] = 1
+                label_view[other] = centre
     representative = np.where(exact >= 0, label[np.maximum(exact, 0)], np.arange(count, dtype=np.int64))
     return StarClusters(representative)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 _MERGE_AT = 50_000
+_FRESH_AT = 4_096  # fresh keys sorted into the recent tier at once
 
 
 class IndexStorage(ABC):
@@ -103,8 +104,13 @@ class MemoryStorage(IndexStorage):
         self._ids: dict[str, int] = {}
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_entries = np.zeros(0, dtype=np.int64)
-        self._recent: dict[int, list[int]] = {}
-        self._recent_size = 0
+        # buckets: sorted (key, entry) arrays in three tiers, newest last: main, recent, and the fresh
+        # inserts since the last settle (sorted on demand); a look-up searches all three
+        self._recent_keys = np.zeros(0, dtype=np.uint64)
+        self._recent_entries = np.zeros(0, dtype=np.int64)
+        self._fresh: list[tuple[np.ndarray, int]] = []
+        self._fresh_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._fresh_size = 0
 
     def _grow(self) -> None:
         capacity = max(1024, 2 * len(self._added))
@@ -160,10 +166,32 @@ class MemoryStorage(IndexStorage):
         return int(self._alive[: self._count].sum())
 
     def add_to_buckets(self, keys: np.ndarray, entry: int) -> None:
-        for key in keys.tolist():
-            self._recent.setdefault(key, []).append(entry)
-        self._recent_size += len(keys)
-        if self._recent_size >= _MERGE_AT:
+        keys = np.array(keys, dtype=np.uint64).ravel()
+        self._fresh.append((keys, entry))
+        self._fresh_cache = None
+        self._fresh_size += len(keys)
+        if self._fresh_size >= _FRESH_AT:
+            self._settle()
+
+    def _fresh_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keys added since the last :meth:`_settle`, sorted (ties in the order added), and their entries."""
+        if self._fresh_cache is None:
+            if not self._fresh:
+                self._fresh_cache = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+            else:
+                keys = np.concatenate([row for row, _ in self._fresh])
+                entries = np.concatenate([np.full(len(row), entry, dtype=np.int64) for row, entry in self._fresh])
+                order = np.argsort(keys, kind="stable")
+                self._fresh_cache = (keys[order], entries[order])
+        return self._fresh_cache
+
+    def _settle(self) -> None:
+        """Move the fresh keys into the recent sorted arrays, and those into the main ones once they hold
+        an eighth as many (each key is copied a bounded number of times on average: no re-sort of all)."""
+        keys, entries = self._fresh_arrays()
+        self._recent_keys, self._recent_entries = _merged(self._recent_keys, self._recent_entries, keys, entries)
+        self._fresh, self._fresh_cache, self._fresh_size = [], None, 0
+        if len(self._recent_keys) >= max(_MERGE_AT, len(self._sorted_keys) // 8):
             self._merge()
 
     def add_many_to_buckets(self, keys: np.ndarray, entries: np.ndarray) -> None:
@@ -174,46 +202,35 @@ class MemoryStorage(IndexStorage):
         self._sorted_keys, self._sorted_entries = all_keys[order], all_entries[order]
 
     def _merge(self) -> None:
-        if not self._recent:
+        if self._fresh:
+            self._settle()
+        if not len(self._recent_keys):
             return
-        keys = np.fromiter((k for k, v in self._recent.items() for _ in v), dtype=np.uint64)
-        entries = np.fromiter((e for v in self._recent.values() for e in v), dtype=np.int64)
-        all_keys = np.concatenate((self._sorted_keys, keys))
-        all_entries = np.concatenate((self._sorted_entries, entries))
-        order = np.lexsort((all_entries, all_keys))
-        self._sorted_keys, self._sorted_entries = all_keys[order], all_entries[order]
-        self._recent, self._recent_size = {}, 0
+        self._sorted_keys, self._sorted_entries = _merged(
+            self._sorted_keys, self._sorted_entries, self._recent_keys, self._recent_entries
+        )
+        self._recent_keys = np.zeros(0, dtype=np.uint64)
+        self._recent_entries = np.zeros(0, dtype=np.int64)
 
     def bucket(self, key: int) -> list[int]:
-        lo = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="left"))
-        hi = int(np.searchsorted(self._sorted_keys, np.uint64(key), side="right"))
-        return self._sorted_entries[lo:hi].tolist() + self._recent.get(key, [])
+        found, _ = self.buckets_by_key(np.array([key], dtype=np.uint64))
+        return list(found.tolist())
 
     def buckets_by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Entries filed under ``keys`` and, for each, the position in ``keys`` of the key it was found under."""
-        lo = np.searchsorted(self._sorted_keys, keys, side="left")
-        hi = np.searchsorted(self._sorted_keys, keys, side="right")
-        sizes = hi - lo
-        positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        found, owners = self._sorted_entries[positions], np.repeat(np.arange(len(keys)), sizes)
-        if not self._recent:
+        keys = np.asarray(keys, dtype=np.uint64)
+        found, owners = _look_up(self._sorted_keys, self._sorted_entries, keys)
+        parts = [(found, owners)]
+        if len(self._recent_keys):
+            parts.append(_look_up(self._recent_keys, self._recent_entries, keys))
+        if self._fresh:
+            parts.append(_look_up(*self._fresh_arrays(), keys))
+        if len(parts) == 1:
             return found, owners
-        pairs = [(e, i) for i, key in enumerate(keys.tolist()) for e in self._recent.get(key, ())]
-        if not pairs:
-            return found, owners
-        recent = np.asarray(pairs, dtype=np.int64)
-        return np.concatenate((found, recent[:, 0])), np.concatenate((owners, recent[:, 1]))
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def buckets(self, keys: np.ndarray) -> np.ndarray:
-        lo = np.searchsorted(self._sorted_keys, keys, side="left")
-        hi = np.searchsorted(self._sorted_keys, keys, side="right")
-        sizes = hi - lo
-        positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        found = self._sorted_entries[positions]
-        if not self._recent:
-            return found
-        recent = [e for key in keys.tolist() for e in self._recent.get(key, ())]
-        return np.concatenate((found, np.asarray(recent, dtype=np.int64))) if recent else found
+        return self.buckets_by_key(keys)[0]
 
     def save(self, path: str | Path, **extra: np.ndarray) -> None:
         """Write live entries (signatures, times, clusters, names) to ``path`` (.npz); buckets are rebuilt on load."""
@@ -253,6 +270,25 @@ class MemoryStorage(IndexStorage):
         store._alive = np.ones(store._count, dtype=bool)
         store._ids = {name: i for i, name in enumerate(store._names)}
         return store, extra
+
+
+def _look_up(sorted_keys: np.ndarray, entries: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Entries under each of ``keys`` in one sorted tier, and the position in ``keys`` each was found for."""
+    lo = np.searchsorted(sorted_keys, keys, side="left")
+    hi = np.searchsorted(sorted_keys, keys, side="right")
+    sizes = hi - lo
+    positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    return entries[positions], np.repeat(np.arange(len(keys)), sizes)
+
+
+def _merged(
+    keys: np.ndarray, entries: np.ndarray, new_keys: np.ndarray, new_entries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two tiers sorted by key as one, the newer (``new_*``, later entry ids) after equal keys of the older."""
+    if not len(new_keys):
+        return keys, entries
+    at = np.searchsorted(keys, new_keys, side="right")
+    return np.insert(keys, at, new_keys), np.insert(entries, at, new_entries)
 
 
 def storage_from_config(config: Mapping[str, Any] | None = None) -> IndexStorage:

@@ -94,9 +94,10 @@ def test_chunked_map_equals_one_chunk() -> None:
 def test_lsh_params_follow_datasketch() -> None:
     from datasketch.lsh import _optimal_param
 
-    for threshold in (0.5, 0.7, 0.8):
+    for threshold in (0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):  # exact quadrature, datasketch's scipy quad
         assert optimal_params(threshold, 128, 0.5, 0.5) == _optimal_param(threshold, 128, 0.5, 0.5)
         assert optimal_params(threshold, 128, 0.05, 0.95) == _optimal_param(threshold, 128, 0.05, 0.95)
+        assert optimal_params(threshold, 64, 0.1, 0.9) == _optimal_param(threshold, 64, 0.1, 0.9)
 
 
 def test_contained_paragraph_inside_a_long_page_is_found() -> None:

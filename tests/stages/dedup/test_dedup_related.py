@@ -87,3 +87,39 @@ def test_a_digest_is_related_to_both_parts_and_never_joins_them_in_any_order(art
                 word for change in digest.changes if change.reason == REPRINT_OF for word in change.evidence[0].split()
             ]
             assert sorted(word for word in named if word in texts) == ["a", "b"]
+
+
+def _reprint_corpus(articles: list[str]) -> tuple[list[str], list[str]]:
+    texts = []
+    for article in articles[:12]:
+        texts += [
+            article,
+            article.replace("。", "．", 3),
+            article + "\n本报讯，记者在现场看到群众反响热烈，纷纷表示关注进展。",
+        ]
+    return texts, [f"d{n}" for n in range(len(texts))]
+
+
+def test_reprint_groups_can_be_turned_off_without_changing_a_verdict(articles):
+    texts, names = _reprint_corpus(articles)
+    on, with_groups = _run(texts, names)
+    off, without = _run(texts, names, reprint_groups=False)
+    assert [(d.status, d.duplicate_of, d.changes) for d in on] == [(d.status, d.duplicate_of, d.changes) for d in off]
+    assert with_groups.report()["reprint_groups"]["groups_total"] >= 10
+    report = without.report()["reprint_groups"]
+    assert report["enabled"] is False and report["groups"] == [] and report["groups_total"] == 0
+    assert without.reprints is None
+
+
+def test_reprint_groups_cover_the_first_documents_only_when_bounded(articles):
+    texts, names = _reprint_corpus(articles)
+    bounded, stage = _run(texts, names, reprint_groups_documents=15)
+    unbounded, _ = _run(texts, names)
+    _, first_only = _run(texts[:15], names[:15])
+    assert [(d.status, d.duplicate_of, d.changes) for d in bounded] == [
+        (d.status, d.duplicate_of, d.changes) for d in unbounded
+    ]
+    report = stage.report()["reprint_groups"]
+    assert len(stage.relation_log.names) == 15 and report["documents_not_logged"] == len(texts) - 15
+    assert report["groups"] == first_only.report()["reprint_groups"]["groups"]
+    assert stage.reprints is None  # the run-only index is dropped once the bound is reached
