@@ -247,50 +247,54 @@ def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: Intak
             break
         text = doc.text
         doc = _guarded(stage, doc)
-        judge = _judge_of(stage, stages[:index])
-        if judge is not None and doc.kept and doc.text != text:
-            doc = _settle(judge, stage, doc)
+        judges = _judges_of(stage, stages[: index + 1])
+        if judges and doc.kept and doc.text != text:
+            doc = _settle(judges, stage, doc)
     return doc
 
 
-SETTLE = {"script": "encoding"}
-"""Stage pairs (converter: judge) that must agree on a fixed point. The judge runs first and acts on what
-the text looks like; the converter then rewrites characters, and the judge would see them differently on a
-second pass (encoding repair reading the Simplified form of a Traditional line as mojibake). So when the
-converter edits a document, the judge looks at the converted text at once, and the pair repeats until
-neither changes anything: ``clean(clean(x)) == clean(x)`` by the order of the chain, not by luck."""
+SETTLE: dict[str, tuple[str, ...]] = {"script": ("encoding", "script"), "splice": ("encoding", "script", "spam")}
+"""Stages whose edits earlier stages must look at again (stage: the stages that run again on its output, in
+chain order; a converter runs again after the judge it feeds).
+
+A judge acts on what the text looks like; a later stage then rewrites it, and the judge would see it
+differently on a second pass: encoding repair reading the Simplified form of a Traditional line as mojibake
+after script conversion; after splicing has dropped or joined lines, a mark that now stands next to Chinese
+(fullwidth restoration), a run that now reads as mojibake, or a page that, without its spliced stories, is
+junk as a whole (spam's page signals). So when the stage edits a document, its judges look at the result at
+once, and they repeat until they change nothing: ``clean(clean(x)) == clean(x)`` by the order of the chain,
+not by luck."""
 SETTLE_ROUNDS = 3
 
 
-def _judge_of(stage: DocumentStage, earlier: Sequence[DocumentStage]) -> DocumentStage | None:
-    wanted = SETTLE.get(stage.name)
-    return next((s for s in earlier if s.name == wanted), None) if wanted else None
+def _judges_of(stage: DocumentStage, chain: Sequence[DocumentStage]) -> tuple[DocumentStage, ...]:
+    wanted = SETTLE.get(stage.name, ())
+    return tuple(s for s in chain if s.name in wanted)
 
 
-def _settle(judge: DocumentStage, converter: DocumentStage, doc: Document) -> Document:
-    """Run ``judge`` then ``converter`` again until the text stops changing (at most :data:`SETTLE_ROUNDS`).
-
-    A round in which the judge changes nothing is undone, so the log holds no repeated verdicts; the
-    converter's summary (``metadata[converter.name]``) stays the one of its first run, which saw the input.
+def _settle(judges: tuple[DocumentStage, ...], stage: DocumentStage, doc: Document) -> Document:
+    """Run ``judges`` (in chain order) on what ``stage`` made, until they change nothing (at most
+    :data:`SETTLE_ROUNDS` rounds). A round that changes no text and rejects nothing is undone, so the log holds
+    no repeated verdicts; each stage's summary (``metadata[name]``) stays the one of its first run, which saw
+    the input. A rejection by a judge stands: a second pass would reject the document too.
     """
-    summary = doc.metadata.get(converter.name)
+    names = {judge.name for judge in judges} | {stage.name}
+    summaries = {name: doc.metadata[name] for name in names if name in doc.metadata}
     for _ in range(SETTLE_ROUNDS):
         saved = _snapshot(doc)
         text = doc.text
         logged = len(doc.changes)
-        doc = _guarded(judge, doc)
+        for judge in judges:
+            doc = _guarded(judge, doc)
+            if not doc.kept:
+                break
         if any(change.reason.startswith(STAGE_ERROR) for change in doc.changes[logged:]):
-            break
-        if doc.text == text and doc.kept:
+            break  # reported in the log; the stage's own edits were undone by the guard
+        if doc.kept and doc.text == text:
             _restore(doc, saved)
             break
+        doc.metadata.update(summaries)
         if not doc.kept:
-            break
-        text = doc.text
-        doc = _guarded(converter, doc)
-        if summary is not None:
-            doc.metadata[converter.name] = summary
-        if doc.text == text:
             break
     return doc
 

@@ -64,7 +64,7 @@ def _clean(pipeline: Pipeline, text: str) -> str:
 
 def test_settle_pairs_name_the_default_stages() -> None:
     names = {stage.name for stage in Pipeline.default().stages}
-    assert set(SETTLE) <= names and set(SETTLE.values()) <= names
+    assert set(SETTLE) <= names and {judge for judges in SETTLE.values() for judge in judges} <= names
 
 
 def test_the_judge_sees_what_the_converter_wrote() -> None:
@@ -114,3 +114,26 @@ def test_encoding_then_script_is_a_fixed_point(text: str) -> None:
     pipeline = Pipeline([EncodingRepair(), ScriptConversion()])
     once = _clean(pipeline, text)
     assert _clean(pipeline, once) == once
+
+
+def test_marks_and_pages_left_by_splicing_are_judged_on_the_first_pass() -> None:
+    """A line the splice stage drops (spam's deferred ad label) leaves a mark or a run next to Chinese text;
+    the judges look again at once, so the second pass has nothing left to do."""
+    import cleanse
+
+    for text in (
+        "提升经济发展与环境保护\n加微信xxx1234领取优惠，点击链接下载app\n,",
+        "人民群众的获得感不断增强记者从教。\n\n?谔玂\n\n計明年完成後旅客運輸能力將大幅。",
+    ):
+        once = cleanse.clean(text)
+        assert cleanse.clean(once) == once
+
+
+def test_without_settling_after_splice_a_second_pass_changes_the_text(monkeypatch) -> None:
+    import cleanse
+    import cleanse.pipeline as pipeline
+
+    monkeypatch.setitem(pipeline.SETTLE, "splice", ())
+    text = "提升经济发展与环境保护\n加微信xxx1234领取优惠，点击链接下载app\n,"
+    once = cleanse.clean(text)
+    assert cleanse.clean(once) != once
