@@ -52,7 +52,9 @@ def render(markdown: str) -> str:
 def main(repo: str) -> None:
     commit = git(repo, "rev-parse", "HEAD").strip()
     paths = sorted(p for p in git(repo, "ls-tree", "-r", "HEAD", "--name-only", "-z").split("\0") if p.endswith(".md"))
-    chosen: list[tuple[str, str]] = [("case", p) for p in paths if p.startswith("案例/") and not p.endswith("_index.md")]
+    chosen: list[tuple[str, str]] = [
+        ("case", p) for p in paths if p.startswith("案例/") and not p.endswith("_index.md")
+    ]
     laws = 0
     for path in paths:
         if laws >= LAWS_WANTED or not path.startswith(LAW_FOLDERS) or path.endswith("_index.md"):
