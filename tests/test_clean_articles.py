@@ -75,9 +75,9 @@ def test_splice_keeps_85_percent_of_every_article() -> None:
 
 
 @pytest.mark.xfail(
-    strict=False,
-    reason="the whole chain also applies the spam stage's line labels: it labels the lines of a tobacco law "
-    "(tune/law_103) as ads; the spam lexicon is issue 14's other part",
+    strict=True,
+    reason="test/case_018 keeps 60% (its closing 适用解析 section is cut by the splice stage, see above); every "
+    "other article of the 122 keeps >= 95%",
 )
 def test_clean_keeps_95_percent_of_at_least_98_percent_and_85_percent_of_every_article() -> None:
     shares = {name: _visible(out) / _visible(text) for name, (text, out) in _cleaned().items()}

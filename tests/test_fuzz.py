@@ -7,7 +7,6 @@ codec); ``benchmarks/fuzz.py`` runs the same checks on a million generated input
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,12 +55,6 @@ def test_any_short_text_never_fails_a_stage(text: str) -> None:
     assert [kind for kind in failures(text) if kind != "idempotent"] == []
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="about 0.3% of generated texts change on a second pass, mostly in encoding repair (Greek or rare "
-    "name characters after script conversion read as mojibake: issue 14, part 1); counts by kind in "
-    "benchmarks/fuzz.py",
-)
 @FUZZ
 @given(TEXTS)
 def test_clean_is_idempotent(text: str) -> None:
