@@ -35,7 +35,7 @@ def training_rows(paths: tuple[Path, ...] = (TUNE, TUNE_EXTRA)) -> tuple[np.ndar
     signals = signal_lexicon()
     xs, ys, texts = [], [], []
     article_texts: set[str] = set()
-    docs = []
+    docs: list[dict] = []
     for path in paths:
         with open(path, encoding="utf-8") as source:
             docs.extend(json.loads(line) for line in source)
