@@ -92,7 +92,8 @@ class BlockVerdicts:
         self.sent_start = np.searchsorted(sketch.sent_para, np.arange(len(sketch.para_doc) + 1))
 
     def apply(self, doc: Document, position: int, stage: NearDupDetector) -> ReportRecord:
-        """Give document ``position`` of the sketch its verdicts, as ``NearDupDetector._check_stream`` would."""
+        """Give document ``position`` of the sketch its verdicts, as the streaming stage would
+        (``NearDupDetector._check_one``)."""
         record = ReportRecord(int(self.sketch.seqs[position]))
         record.count("documents")
         if self.sketch.doc_lengths[position] == 0:
