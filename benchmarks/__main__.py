@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             elapsed = time.perf_counter() - started
             remaining = args.budget - elapsed
-            fair_share = 2 * remaining / (len(names) - len(ran))  # a slow one may take twice its share
+            to_run = [n for n in names[len(ran) :] if not (args.quick and n in FULL_RUN_ONLY)] or [name]
+            fair_share = 2 * remaining / len(to_run)  # a slow one may take twice its share
             cap = QUICK_TIMEOUT_SECONDS * args.budget / QUICK_BUDGET_SECONDS
             full_timeout = FULL_TIMEOUT_OVERRIDES.get(name, FULL_TIMEOUT_SECONDS)
             timeout = max(5.0, min(cap, fair_share, remaining)) if args.quick else full_timeout
