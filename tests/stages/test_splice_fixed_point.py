@@ -94,3 +94,11 @@ def test_numbered_heading_not_glued_onto_the_paragraph_before_it() -> None:
     once, twice = _twice(text, {})
     assert "\n一、基本情况\n" in once
     assert once == twice
+
+
+def test_a_chain_of_breaks_is_judged_on_what_is_already_joined() -> None:
+    """After a fragment is joined to the line before it, the joined line (not the fragment alone) decides
+    whether the next break is mended, as a second pass reads it (a fuzzed input of benchmarks/fuzz.py)."""
+    text = "GQせ抓HW??皘\n：/'\n用电专家表示市民应将空调温度，覆盖面持续扩，应将空调温度设定在二十六。"
+    once, twice = _twice(text, {})
+    assert once == twice == text.replace("\n", "")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+from dataclasses import replace
 
 import regex
 
-from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Line
+from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Line, classify, core_text, ends_sentence
 
 MEND_THRESHOLD = 2
 _CLAUSE = regex.compile(r"[，,、；;]")
@@ -100,3 +101,21 @@ def joiner(first: Line, second: Line) -> str:
     if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
         return " "
     return ""
+
+
+def joined(first: Line, second: Line) -> Line:
+    """The line ``first`` and ``second`` make once re-joined, as a second pass over the mended text reads it.
+
+    A chain of breaks is judged link by link on what is already joined, so that the first pass mends what a
+    second pass would (``clean`` stays a fixed point)."""
+    text = first.text.rstrip() + joiner(first, second) + second.text.lstrip()
+    core = core_text(text)
+    return replace(
+        first,
+        end=second.end,
+        text=text,
+        core=core,
+        kind=classify(core, first.markup_heading),
+        ends_sentence=ends_sentence(core),
+        han=first.han + second.han,
+    )

@@ -24,7 +24,7 @@ from cleanse.stages.splice import cohesion, insertions
 from cleanse.stages.splice.duplicates import misplaced_duplicates, repeated_headings_out_of_place
 from cleanse.stages.splice.insertions import STRONG_CUE
 from cleanse.stages.splice.layout import HEADING_MAX_CHARS, Kind, Line, ad_hits, body_chars, split_lines
-from cleanse.stages.splice.mending import should_mend
+from cleanse.stages.splice.mending import joined, should_mend
 
 LABEL_KINDS = {
     "caption": Kind.CAPTION,
@@ -183,12 +183,18 @@ def _kinds(lines: list[Line], labels: list[dict[str, Any] | None]) -> list[Kind]
 def _mends(analysis: Analysis, body: list[int]) -> list[tuple[int, int]]:
     lines, kinds = analysis.lines, analysis.kinds
     mends: list[tuple[int, int]] = []
+    current = lines[body[0]] if body else None
     for first, second in zip(body, body[1:], strict=False):
         between = range(first + 1, second)
-        if all(kinds[j] in CROSSABLE or j in analysis.duplicates for j in between) and should_mend(
-            lines[first], lines[second]
+        if (
+            current is not None
+            and all(kinds[j] in CROSSABLE or j in analysis.duplicates for j in between)
+            and should_mend(current, lines[second])
         ):
             mends.append((first, second))
+            current = joined(current, lines[second])
+        else:
+            current = lines[second]
     return mends
 
 
