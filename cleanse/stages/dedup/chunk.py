@@ -317,6 +317,39 @@ class ChunkCandidates:
         order = keep[np.lexsort((entries[keep], -contained[keep]))]
         return [self._match(int(entries[i]), float(contained[i])) for i in order.tolist()]
 
+    def containment_many(self, units: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        """:meth:`containment` for the queries ``units`` (increasing, none added between them) of ``sizes``
+        shingles, in one pass over their rows: the same matches in the same order."""
+        found: list[list[Match]] = [[] for _ in range(len(units))]
+        rows_of = self.row_of[units]
+        with_rows = rows_of >= 0
+        if not with_rows.any():
+            return found
+        first_row, last_row = int(rows_of[with_rows][0]), int(rows_of[with_rows][-1])
+        lo, hi = int(self.offsets[first_row]), int(self.offsets[last_row + 1])
+        if lo == hi:
+            return found
+        rows, entries = self._live(lo, hi)
+        if not len(rows):
+            return found
+        slot_of = np.full(last_row - first_row + 1, -1, dtype=np.int64)
+        slot_of[rows_of[with_rows] - first_row] = np.flatnonzero(with_rows)
+        owners = slot_of[np.searchsorted(self.offsets, rows, side="right") - 1 - first_row]
+        asked = owners >= 0
+        rows, entries, owners = rows[asked], entries[asked], owners[asked]
+        size = np.asarray(sizes, dtype=np.int64)[owners]
+        similarity = self.similarity[rows]
+        entry_sizes = self.sizes[rows].astype(np.float64)
+        common = similarity * (size + entry_sizes) / (1.0 + similarity)
+        smaller = np.minimum(entry_sizes, size)
+        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        keep = np.flatnonzero(contained >= threshold)
+        order = keep[np.lexsort((entries[keep], -contained[keep], owners[keep]))]
+        matches = zip(owners[order].tolist(), entries[order].tolist(), contained[order].tolist(), strict=True)
+        for slot, entry, value in matches:
+            found[slot].append(self._match(entry, value))
+        return found
+
 
 class DirectQueries:
     """The same questions as :class:`ChunkCandidates`, asked of the index one unit at a time (for storages
@@ -349,6 +382,9 @@ class DirectQueries:
 
     def containment(self, query: int, size: int, threshold: float) -> list[Match]:
         return self.index.query_containment(self.signs[query], size, threshold, keys=self.keys[query])
+
+    def containment_many(self, units: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        return [self.containment(int(unit), int(size), threshold) for unit, size in zip(units, sizes, strict=True)]
 
 
 Queries = ChunkCandidates | DirectQueries
