@@ -30,6 +30,15 @@ MAX_ROWS = 1_000_000  # candidate rows of one chunk and index, at most (about 13
 BLOCK_ROWS = 65_536  # rows whose signatures are compared at once (2 x 32 MB)
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d integer array (its sorted distinct values), without its masked-array check
+    (which imports ``numpy.ma``, a one-off 20 ms, on first use)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _group_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of positions ``(i, j)``, ``i < j`` in sorted order, of equal values (repeats across
     values possible): positions in ``np.argsort(values)`` order, paired with each later member of the group."""
@@ -144,7 +153,7 @@ class ChunkCandidates:
             found, where = index.storage.buckets_by_key(np.ascontiguousarray(keys).ravel())  # type: ignore[attr-defined]
             if len(found):
                 width = int(found.max()) + 1
-                code = np.unique((where // bands).astype(np.int64) * width + found.astype(np.int64))
+                code = _sorted_unique((where // bands).astype(np.int64) * width + found.astype(np.int64))
                 pre_query, pre_entry = code // width, code % width
         if len(pre_query) > MAX_ROWS:
             return None
