@@ -30,6 +30,15 @@ MAX_ROWS = 1_000_000  # candidate rows of one chunk and index, at most (about 13
 BLOCK_ROWS = 65_536  # rows whose signatures are compared at once (2 x 32 MB)
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d integer array (its sorted distinct values), without its masked-array check
+    (which imports ``numpy.ma``, a one-off 20 ms, on first use)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _group_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of positions ``(i, j)``, ``i < j`` in sorted order, of equal values (repeats across
     values possible): positions in ``np.argsort(values)`` order, paired with each later member of the group."""
@@ -144,7 +153,7 @@ class ChunkCandidates:
             found, where = index.storage.buckets_by_key(np.ascontiguousarray(keys).ravel())  # type: ignore[attr-defined]
             if len(found):
                 width = int(found.max()) + 1
-                code = np.unique((where // bands).astype(np.int64) * width + found.astype(np.int64))
+                code = _sorted_unique((where // bands).astype(np.int64) * width + found.astype(np.int64))
                 pre_query, pre_entry = code // width, code % width
         if len(pre_query) > MAX_ROWS:
             return None
@@ -317,6 +326,39 @@ class ChunkCandidates:
         order = keep[np.lexsort((entries[keep], -contained[keep]))]
         return [self._match(int(entries[i]), float(contained[i])) for i in order.tolist()]
 
+    def containment_many(self, units: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        """:meth:`containment` for the queries ``units`` (increasing, none added between them) of ``sizes``
+        shingles, in one pass over their rows: the same matches in the same order."""
+        found: list[list[Match]] = [[] for _ in range(len(units))]
+        rows_of = self.row_of[units]
+        with_rows = rows_of >= 0
+        if not with_rows.any():
+            return found
+        first_row, last_row = int(rows_of[with_rows][0]), int(rows_of[with_rows][-1])
+        lo, hi = int(self.offsets[first_row]), int(self.offsets[last_row + 1])
+        if lo == hi:
+            return found
+        rows, entries = self._live(lo, hi)
+        if not len(rows):
+            return found
+        slot_of = np.full(last_row - first_row + 1, -1, dtype=np.int64)
+        slot_of[rows_of[with_rows] - first_row] = np.flatnonzero(with_rows)
+        owners = slot_of[np.searchsorted(self.offsets, rows, side="right") - 1 - first_row]
+        asked = owners >= 0
+        rows, entries, owners = rows[asked], entries[asked], owners[asked]
+        size = np.asarray(sizes, dtype=np.int64)[owners]
+        similarity = self.similarity[rows]
+        entry_sizes = self.sizes[rows].astype(np.float64)
+        common = similarity * (size + entry_sizes) / (1.0 + similarity)
+        smaller = np.minimum(entry_sizes, size)
+        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        keep = np.flatnonzero(contained >= threshold)
+        order = keep[np.lexsort((entries[keep], -contained[keep], owners[keep]))]
+        matches = zip(owners[order].tolist(), entries[order].tolist(), contained[order].tolist(), strict=True)
+        for slot, entry, value in matches:
+            found[slot].append(self._match(entry, value))
+        return found
+
 
 class DirectQueries:
     """The same questions as :class:`ChunkCandidates`, asked of the index one unit at a time (for storages
@@ -349,6 +391,9 @@ class DirectQueries:
 
     def containment(self, query: int, size: int, threshold: float) -> list[Match]:
         return self.index.query_containment(self.signs[query], size, threshold, keys=self.keys[query])
+
+    def containment_many(self, units: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        return [self.containment(int(unit), int(size), threshold) for unit, size in zip(units, sizes, strict=True)]
 
 
 Queries = ChunkCandidates | DirectQueries

@@ -37,7 +37,7 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
-from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries, shared_key_pairs
+from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries
 from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
@@ -95,9 +95,22 @@ class _Chunk:
     sentence_signs: np.ndarray
     sentence_lengths: np.ndarray
     sentence_keys: np.ndarray
+    sentence_sizes: np.ndarray
+    sentence_queries: Queries | None
     documents: Queries | None
     reprints: Queries | None
     paragraph_queries: Queries
+    pending: list[_Pending] | None = None  # deferred: the paragraph verdicts, made once the chunk is checked
+
+
+class _Pending(NamedTuple):
+    """A document's paragraph verdicts, planned (the indexes updated) but not yet made."""
+
+    doc: Document
+    spans: list[Span]
+    lengths: np.ndarray
+    plan: list[tuple[int, str, Match | None]]
+    remove: bool
 
 
 def _chunks(
@@ -205,14 +218,50 @@ class NearDupDetector(CorpusStage):
         whole chunk made in one pass (:mod:`cleanse.stages.dedup.chunk`), then each document's verdicts."""
         if not docs:
             return
-        chunk = self._prepare(docs)
+        # The sentence checks of kept paragraphs only add to the sentence index and flag their own document:
+        # no document or paragraph verdict depends on them. So the chunked stage plans every document's
+        # paragraphs first, then cuts, signs and looks up only the sentences of the kept paragraphs, and makes
+        # each document's paragraph verdicts in order (the same index operations in the same order). Not when
+        # a document of the chunk re-crawls one of a saved index (its sentences leave the index mid-chunk).
+        deferred = (
+            self.chunked
+            and self.options.containment_threshold > 0
+            and not any(doc.id in self._loaded_units for doc in docs)
+        )
+        chunk = self._prepare(docs, deferred)
         for number, doc in enumerate(docs):
             self._check_one(doc, number, chunk)
+        if chunk.pending is not None:
+            self._finish(chunk, chunk.pending)
 
-    def _prepare(self, docs: Sequence[Document]) -> _Chunk:
+    def _finish(self, chunk: _Chunk, pending: list[_Pending]) -> None:
+        """The deferred paragraph verdicts of a chunk: the sentences of its kept paragraphs signed in one call
+        and looked up in one pass, then each document's verdicts as :meth:`_check_paragraphs` makes them."""
+        options = self.options
+        kept = [(item, number) for item in pending for number, _, best in item.plan if best is None]
+        groups = [sentence_spans(item.spans[number].text) for item, number in kept]
+        texts = [sentence.text for group in groups for sentence in group]
+        signs, lengths, _ = sign_units_sized(texts, options, sized=0)
+        keys = self.sentences.keys(signs)
+        ngram = options.ngram
+        sizes = np.where(lengths > 0, np.maximum(lengths.astype(np.int64) - ngram + 1, 1), 0)
+        usable = np.flatnonzero(lengths >= options.min_sentence_chars)
+        chunk.sentence_sizes = sizes
+        chunk.sentence_queries = queries(self.sentences, signs, sizes, keys, units=usable, chunked=True)
+        signed: dict[tuple[int, int], _Signed] = {}
+        first = 0
+        for (item, number), group in zip(kept, groups, strict=True):
+            rows = slice(first, first + len(group))
+            signed[(id(item), number)] = _Signed(group, signs[rows], lengths[rows], first, keys[rows])
+            first += len(group)
+        for item in pending:
+            sentences = {number: signed[(id(item), number)] for number, _, best in item.plan if best is None}
+            self._verdicts(item, sentences, chunk)
+
+    def _prepare(self, docs: Sequence[Document], deferred: bool = False) -> _Chunk:
         options = self.options
         level = options.level
-        containment = options.containment_threshold > 0
+        containment = options.containment_threshold > 0 and not deferred
         texts = [doc.text or "" for doc in docs]
         paragraphs = [paragraph_spans(text) if level != "documents" else [] for text in texts]
         sentences = [[sentence_spans(p.text) if containment else [] for p in group] for group in paragraphs]
@@ -229,6 +278,8 @@ class NearDupDetector(CorpusStage):
         doc_keys = self.documents.keys(doc_signs)
         par_keys = self.paragraphs.keys(par_signs)
         sen_keys = self.sentences.keys(sen_signs)
+        ngram = options.ngram
+        sen_sizes = np.where(sen_lengths > 0, np.maximum(sen_lengths.astype(np.int64) - ngram + 1, 1), 0)
         chunked = self.chunked
         rule = self.rule
         docs_usable = np.flatnonzero(doc_lengths > 0)
@@ -246,6 +297,18 @@ class NearDupDetector(CorpusStage):
             sentence_signs=sen_signs,
             sentence_lengths=sen_lengths,
             sentence_keys=sen_keys,
+            sentence_sizes=sen_sizes,
+            sentence_queries=queries(
+                self.sentences,
+                sen_signs,
+                sen_sizes,
+                sen_keys,
+                units=np.flatnonzero(sen_lengths >= options.min_sentence_chars),
+                chunked=chunked,
+            )
+            if containment and chunked
+            else None,
+            pending=[] if deferred else None,
             documents=queries(self.documents, doc_signs, doc_sizes, doc_keys, rule, True, docs_usable, chunked)
             if doc_level
             else None,
@@ -402,8 +465,6 @@ class NearDupDetector(CorpusStage):
         """Each paragraph against the kept paragraphs: those indexed before this document (one batched
         query, ``earlier`` when already made) and the ones of this document kept so far; the best of both
         is what one query per paragraph, in order, would return."""
-        text = doc.text or ""
-        edits: list[Edit] = []
         if earlier is None:
             earlier = chunk.paragraph_queries.best_covers(first, first + len(spans))
         own: list[int] = []
@@ -421,14 +482,25 @@ class NearDupDetector(CorpusStage):
                 own.append(number)
                 self.paragraphs.add(name, signature, size=size, keys=keys)
                 chunk.paragraph_queries.added(first + number, name)
+        item = _Pending(doc, spans, units.lengths, plan, remove)
+        if chunk.pending is not None:
+            chunk.pending.append(item)
+        else:
+            self._verdicts(item, dict(enumerate(sentences)), chunk)
+
+    def _verdicts(self, item: _Pending, sentences: Mapping[int, _Signed], chunk: _Chunk) -> None:
+        """A document's paragraph verdicts in paragraph order, as one paragraph at a time gives: repeated
+        paragraphs flagged (or removed), the sentences of kept ones checked (``sentences``: by paragraph)."""
+        doc, spans, lengths, plan, remove = item
+        text = doc.text or ""
+        edits: list[Edit] = []
         containment = self.options.containment_threshold > 0
-        found = self._sentence_matches([(n, name) for n, name, best in plan if best is None], sentences)
-        for number, name, best in plan:  # verdicts in paragraph order, as one paragraph at a time gives
+        for number, name, best in plan:
             if best is not None:
                 self.repeat(doc, text, name, spans[number], best, edits, remove)
             elif containment:
-                length = int(units.lengths[number])
-                self._check_containment(doc, name, spans[number], length, sentences[number], found.get(number))
+                length = int(lengths[number])
+                self._check_containment(doc, name, spans[number], length, sentences[number], chunk)
         if edits:
             doc.apply(self.name, edits)
 
@@ -481,68 +553,22 @@ class NearDupDetector(CorpusStage):
     def _usable(self, signed: _Signed) -> list[int]:
         return [i for i, size in enumerate(signed.lengths.tolist()) if size >= self.options.min_sentence_chars]
 
-    def _sentence_matches(
-        self, kept: Sequence[tuple[int, str]], sentences: Sequence[_Signed]
-    ) -> dict[int, list[list[Match]]]:
-        """For the kept paragraphs of a document (number, name), the matches each usable sentence would get
-        from the sentence index when its paragraph is checked: the index as the document began, in one
-        look-up, plus the sentences of the document's earlier kept paragraphs (indexed before it, so after
-        every entry already there: they come last among equal scores, in the order they are added)."""
-        if not self.chunked or self.options.containment_threshold <= 0 or not kept:
-            return {}
-        owners, numbers = [], []
-        for position, (number, _) in enumerate(kept):
-            for sentence in self._usable(sentences[number]):
-                owners.append(position)
-                numbers.append((number, sentence))
-        if not numbers:
-            return {}
-        signs = np.stack([sentences[n].signs[k] for n, k in numbers])
-        keys = np.stack([sentences[n].keys[k] for n, k in numbers])
-        sizes = np.asarray([self.shingle_count(int(sentences[n].lengths[k])) for n, k in numbers], dtype=np.int64)
-        threshold = self.options.containment_threshold
-        every = self.sentences.query_containment_many(signs, sizes, threshold, keys)
-        pairs = shared_key_pairs(keys)
-        if pairs is not None and len(pairs[0]):
-            earlier, later = pairs
-            owner = np.asarray(owners)
-            between = owner[earlier] < owner[later]
-            earlier, later = earlier[between], later[between]
-            similarity = (signs[earlier] == signs[later]).mean(axis=1)
-            entry_sizes = sizes[earlier].astype(np.float64)
-            common = similarity * (sizes[later] + entry_sizes) / (1.0 + similarity)
-            smaller = np.minimum(entry_sizes, sizes[later])
-            contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
-            keep = np.flatnonzero(contained >= threshold)
-            added: dict[int, list[tuple[float, int]]] = {}
-            for row in keep.tolist():
-                added.setdefault(int(later[row]), []).append((float(contained[row]), int(earlier[row])))
-            for row, extra in added.items():
-                ranked = [(-m.similarity, 0, i, m) for i, m in enumerate(every[row])]
-                for value, source in extra:
-                    number, sentence = numbers[source]
-                    name = f"{kept[owners[source]][1]}:{sentence}"
-                    ranked.append((-value, 1, source, Match(name, value, name)))
-                every[row] = [item[3] for item in sorted(ranked, key=lambda item: item[:3])]
-        found: dict[int, list[list[Match]]] = {}
-        for (number, _), matches in zip(numbers, every, strict=True):
-            found.setdefault(number, []).append(matches)
-        return found
-
     def _check_containment(
-        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, looked_up: list[list[Match]] | None
+        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, chunk: _Chunk
     ) -> None:
-        """Sentences seen before in another paragraph: query the sentence index (``looked_up``: the matches
-        :meth:`_sentence_matches` found for each usable sentence), index these sentences, then
+        """Sentences seen before in another paragraph: query the sentence index (chunked: the chunk's look-ups,
+        :mod:`cleanse.stages.dedup.chunk`, as the index is now), index these sentences, then
         :meth:`containment_verdict`."""
-        sentences, signs, lengths, _, all_keys = signed
+        sentences, signs, lengths, first, all_keys = signed
         usable = self._usable(signed)
         if not usable:
             return
         found: dict[int, SentenceMatches] = {}
         threshold = self.options.containment_threshold
-        if self.chunked:
-            every = looked_up or [[] for _ in usable]
+        looked_up = chunk.sentence_queries
+        rows = np.asarray(usable, dtype=np.int64) + first
+        if looked_up is not None:
+            every = looked_up.containment_many(rows, chunk.sentence_sizes[rows], threshold)
         else:
             every = [
                 self.sentences.query_containment(signs[n], self.shingle_count(int(lengths[n])), threshold, all_keys[n])
@@ -556,6 +582,8 @@ class NearDupDetector(CorpusStage):
         for number in usable:
             size = self.shingle_count(int(lengths[number]))
             self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
+            if looked_up is not None:
+                looked_up.added(first + number, f"{name}:{number}")
         self.containment_verdict(doc, span, length, sentences, lengths.tolist(), found)
 
     def containment_verdict(

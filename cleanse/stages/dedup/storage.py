@@ -219,12 +219,13 @@ class MemoryStorage(IndexStorage):
     def buckets_by_key(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Entries filed under ``keys`` and, for each, the position in ``keys`` of the key it was found under."""
         keys = np.asarray(keys, dtype=np.uint64)
-        found, owners = _look_up(self._sorted_keys, self._sorted_entries, keys)
+        order = np.argsort(keys) if len(keys) > _SORT_NEEDLES else None
+        found, owners = _look_up(self._sorted_keys, self._sorted_entries, keys, order)
         parts = [(found, owners)]
         if len(self._recent_keys):
-            parts.append(_look_up(self._recent_keys, self._recent_entries, keys))
+            parts.append(_look_up(self._recent_keys, self._recent_entries, keys, order))
         if self._fresh:
-            parts.append(_look_up(*self._fresh_arrays(), keys))
+            parts.append(_look_up(*self._fresh_arrays(), keys, order))
         if len(parts) == 1:
             return found, owners
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
@@ -272,10 +273,26 @@ class MemoryStorage(IndexStorage):
         return store, extra
 
 
-def _look_up(sorted_keys: np.ndarray, entries: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Entries under each of ``keys`` in one sorted tier, and the position in ``keys`` each was found for."""
-    lo = np.searchsorted(sorted_keys, keys, side="left")
-    hi = np.searchsorted(sorted_keys, keys, side="right")
+_SORT_NEEDLES = 64  # look-ups of more keys than this search them in sorted order
+
+
+def _look_up(
+    sorted_keys: np.ndarray,
+    entries: np.ndarray,
+    keys: np.ndarray,
+    order: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Entries under each of ``keys`` in one sorted tier, and the position in ``keys`` each was found for.
+    ``order``: an argsort of ``keys``; the search then walks the tier forwards (several times faster than
+    in random order on many keys), with the same answer."""
+    if order is not None and len(sorted_keys):
+        ordered = keys[order]
+        lo, hi = np.empty(len(keys), dtype=np.intp), np.empty(len(keys), dtype=np.intp)
+        lo[order] = np.searchsorted(sorted_keys, ordered, side="left")
+        hi[order] = np.searchsorted(sorted_keys, ordered, side="right")
+    else:
+        lo = np.searchsorted(sorted_keys, keys, side="left")
+        hi = np.searchsorted(sorted_keys, keys, side="right")
     sizes = hi - lo
     positions = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
     return entries[positions], np.repeat(np.arange(len(keys)), sizes)

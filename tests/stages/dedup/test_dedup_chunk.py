@@ -118,3 +118,22 @@ def test_sentences_of_an_earlier_paragraph_of_the_same_document_are_found():
     reference = _outcome(texts, 1, False)
     assert any(change[5] == "duplicate_sentence" and change[7] == ("of d0:0",) for change in reference[0][0][-1])
     assert _outcome(texts, 64, True) == reference
+
+
+def test_a_chunk_re_crawling_documents_of_a_saved_index_gives_the_same_verdicts(texts, tmp_path):
+    """The chunked stage checks the sentences of a chunk after its documents, unless a document of the chunk
+    re-crawls one of a saved index (its sentences leave the index mid-chunk): both give the reference."""
+    import shutil
+
+    saved = tmp_path / "saved"
+    _outcome(texts[:40], 64, True, index_path=str(saved))
+    later = texts[20:60]  # ids d0..d39 again: d0..d19 re-crawl saved documents with new texts
+    outcomes = []
+    for number, (size, chunked) in enumerate(((1, False), (64, True), (7, True))):
+        directory = tmp_path / str(number)
+        shutil.copytree(saved, directory)
+        rows, report = _outcome(later, size, chunked, index_path=str(directory))
+        report.pop("options")  # names the index directory
+        outcomes.append((rows, report))
+    assert outcomes[1] == outcomes[0] and outcomes[2] == outcomes[0]
+    assert sum(row[1] != "kept" or bool(row[-1]) for row in outcomes[0][0]) > 5
