@@ -253,13 +253,19 @@ def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: Intak
     return doc
 
 
-SETTLE: dict[str, tuple[str, ...]] = {"script": ("encoding", "script"), "splice": ("encoding", "script", "spam")}
+SETTLE: dict[str, tuple[str, ...]] = {
+    "script": ("encoding", "script"),
+    "spam": ("encoding", "script"),
+    "splice": ("encoding", "script", "spam"),
+}
 """Stages whose edits earlier stages must look at again (stage: the stages that run again on its output, in
 chain order; a converter runs again after the judge it feeds).
 
 A judge acts on what the text looks like; a later stage then rewrites it, and the judge would see it
 differently on a second pass: encoding repair reading the Simplified form of a Traditional line as mojibake
-after script conversion; after splicing has dropped or joined lines, a mark that now stands next to Chinese
+after script conversion; after spam has cut a line or phrase, a line whose script (or mojibake) was held
+back by the junk it carried (a kana ad tail that kept a Traditional sentence from conversion); after splicing
+has dropped or joined lines, a mark that now stands next to Chinese
 (fullwidth restoration), a run that now reads as mojibake, or a page that, without its spliced stories, is
 junk as a whole (spam's page signals). So when the stage edits a document, its judges look at the result at
 once, and they repeat until they change nothing: ``clean(clean(x)) == clean(x)`` by the order of the chain,

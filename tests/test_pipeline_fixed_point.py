@@ -137,3 +137,27 @@ def test_without_settling_after_splice_a_second_pass_changes_the_text(monkeypatc
     text = "提升经济发展与环境保护\n加微信xxx1234领取优惠，点击链接下载app\n,"
     once = cleanse.clean(text)
     assert cleanse.clean(once) != once
+
+
+_KANA_TAIL = (
+    "专家提醒节约用电温度设定在二十六度以上，能力將大幅提升經濟發展與環境保，获悉全国高校毕。（すし）本文来源：新华网"
+)
+
+
+def test_what_spam_cuts_is_judged_again_by_script_conversion() -> None:
+    """A junk tail (a source line with kana) holds the line's script verdict back; once spam cuts it, script
+    conversion must look again on the same pass."""
+    import cleanse
+
+    once = cleanse.clean(_KANA_TAIL)
+    assert "本文来源" not in once
+    assert cleanse.clean(once) == once
+
+
+def test_without_settling_after_spam_a_second_pass_changes_the_text(monkeypatch) -> None:
+    import cleanse
+    import cleanse.pipeline as pipeline
+
+    monkeypatch.delitem(pipeline.SETTLE, "spam")
+    once = cleanse.clean(_KANA_TAIL)
+    assert cleanse.clean(once) != once
