@@ -4,10 +4,12 @@ The rules (:mod:`.rules`) know the kinds of junk the lexicons were written for. 
 from features anyone can read: the weight of junk-signal words per category (:mod:`.signals`), contact ids,
 e-mail addresses, phone numbers, prices and URLs, whether it has sentence punctuation or is a list of short parts,
 its share of digits and Latin letters, its length against the article's paragraphs, the label lexicons'
-words. No feature reads the neighbouring lines' labels: taking a junk line out must not change how its
-neighbours score on a second pass (``clean`` is idempotent). ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
-decision threshold are learned on the tuning half of ``tests/data/spam_eval`` by
-``cleanse/data/spam/learn_line_model.py`` and shipped in ``cleanse/data/spam/line_model.json``.
+words, and the reporting cues of ``article.tsv`` (a headline about a drug bust or a sales event names the same
+goods as the ad for them, but in the words of news). No feature reads the neighbouring lines' labels: taking a
+junk line out must not change how its neighbours score on a second pass (``clean`` is idempotent).
+``p = 1 / (1 + exp(-(w . x)))``; the weights and the decision threshold are learned on the tuning half of
+``tests/data/spam_eval`` by ``cleanse/data/spam/learn_line_model.py`` and shipped in
+``cleanse/data/spam/line_model.json``.
 
 A line the model calls junk gets the label of its strongest word category (spam for porn, gambling, drugs,
 weapons, game cheats, keyword lists and URL lines; ad for goods, services, scams and contacts; chrome for
@@ -57,6 +59,7 @@ STRUCTURE = (
     "shouting",
     "price",
     "categories",
+    "reporting",
 )
 FEATURES = ("bias", *CATEGORIES, *STRUCTURE)
 CATEGORY_LABEL = {
@@ -154,6 +157,7 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         0.0,
         0.0,
         0.0,
+        min(f.hits[i].reporting, 2.0),
     ]
 
 

@@ -1,8 +1,9 @@
 """Build ``tune_extra.jsonl``: more tuning lines for the junk kinds whose tuning templates were too few to learn from.
 
 The tuning half (``tune.jsonl``, made by ``generate.py``) has three or four templates per junk kind, so the
-line model learned those wordings and little of the kind. This file adds tuning lines of four kinds (sales
-promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads) written for
+line model learned those wordings and little of the kind. This file adds tuning lines of five kinds (sales
+promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads, and drugs, sex
+aids and prohibited goods: issue 18 widened promotions, invitations and drugs to many more wordings) written for
 cleanse after the shapes such lines take on public web pages: the page-turn bars of common CMS templates
 (DedeCMS, PHPCMS, Discuz!, WordPress themes: "上一篇/下一篇", "上一条/下一条", "上一章/下一章", numbered page bars),
 the group-chat and QR-code invitations under WeChat and forum posts, shop-promotion banners (price cuts,
@@ -12,7 +13,8 @@ copied from the test half (``test.jsonl`` and the ``TEST`` templates are never r
 Every line is placed in article context like the generated set: article paragraphs of the tuning half's own
 documents (``tune.jsonl``, never the test half), re-mixed into new documents, with 2-5 junk lines at random
 places; some documents also get a news sentence that mentions the same vocabulary (a police case on game
-cheats, a sales statistic), labelled article, so the model also learns what it must keep. A share of the
+cheats, a sales statistic, a drug bust, AIDS prevention, chat apps; full sentences and headlines without a full
+stop), labelled article, so the model also learns what it must keep. A share of the
 lines is converted to Traditional (OpenCC ``s2twp``) and the parts are set apart like ``generate.py`` does.
 
 Run from the repository root: ``python tests/data/spam_eval/extra_tune.py`` (needs ``opencc``, a cleanse
@@ -29,7 +31,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261208
-PER_KIND = 60
+PER_KIND = {"sales_promo": 150, "chat_group": 130, "drugs_sex_aids": 110, "prev_next_nav": 60, "game_cheats": 60}
 
 POOLS: dict[str, list[str]] = {
     "product": [
@@ -65,6 +67,11 @@ POOLS: dict[str, list[str]] = {
         "穿越火线",
     ],
     "chapter": ["第十二章", "第三章", "第八十八章", "第一百零五章"],
+    "drug": ["冰毒", "K粉", "大麻", "摇头丸", "神仙水", "笑气", "止咳水", "曲马多", "麻古", "开心水"],
+    "aid": ["延时喷剂", "持久延时丸", "印度神油", "男用延时套", "女用催情液", "飞机杯", "充气娃娃", "跳蛋", "壮阳胶囊"],
+    "goods": ["针孔摄像头", "窃听器", "信号屏蔽器", "开锁工具", "透视眼镜", "考试作弊耳机", "GPS定位跟踪器"],
+    "shop": ["淘宝", "天猫", "京东", "拼多多", "抖音小店", "蝦皮", "momo購物"],
+    "app": ["LINE", "Telegram", "WhatsApp", "Discord", "微信", "QQ", "Kakao"],
 }
 
 TEMPLATES: dict[str, list[str]] = {
@@ -81,6 +88,34 @@ TEMPLATES: dict[str, list[str]] = {
         "团购{product} 会员价{low}元 下单送赠品 {url}",
         "点击抢购 {product} 券后价{low}元 7天无理由退换",
         "{product} 现货秒发 专柜正品 支持验货 货到付款",
+        "限时秒杀 {product} 每天10点开抢 仅限{num}份",
+        "买一送一 {product} 活动仅剩{digit}天 欲购从速",
+        "{shop}官方旗舰店 {product} 满{price}减{low} 可叠加店铺券",
+        "【{digit}.9元包邮】{product} 拍下改价 先到先得",
+        "换季清仓 {product} 全部{digit}折处理 卖完不补",
+        "海外代购 {product} 正品保证 专柜价{price} 代购价{low}",
+        "日韩代购 {product} 支持专柜验货 假一赔万 {wx}",
+        "复制口令打开{shop} 领取{low}元无门槛优惠券",
+        "直播间专享 {product} 主播推荐 上车价{low}元",
+        "新人专享 首单立减{low}元 {product} 仅需{price}元",
+        "全館免運 {product} 限時下殺{digit}折 結帳再折{low}元",
+        "{product} 破盤價{price} 買二送一 現貨供應 售完為止",
+        "满{price}元包邮 {product} 厂家直发 一手货源 招代理",
+        "尾单清货 {product} 外贸原单 白菜价{low}元 手快有手慢无",
+        "{product} 全网最低价 历史低价{low}元 赶紧囤货",
+        "618年中大促 {product} 定金{low}元抵{price}元 付尾款立减",
+        "社区团购 今日接龙 {product} 团长价{low}元 明天到货",
+        "好评返现{low}元 {product} 晒单再送小礼品",
+        "砍一刀免费拿 {product} 邀请好友助力 {url}",
+        "{product} 惊爆价{low}元 只要{low}元 抢完即止",
+        "{product}优惠码{handle} 下单立享{digit}折 限时有效",
+        "大減價 {product} 全線{digit}折 送貨上門 查詢請WhatsApp{qq}",
+        "{product} 出廠價直銷 一件也批發 量大從優 {wx}",
+        "年货节 {product} 买满{price}返{low}元 红包雨整点开抢",
+        "{product} 限购一件 每人限领一张{low}元券",
+        "闭店甩卖 {product} 成本价处理 最后{digit}天",
+        "{product} 加购价{low}元 满额赠好礼 数量有限送完为止",
+        "微商货源 {product} 一件代发 零库存创业 {wx}",
     ],
     "prev_next_nav": [
         "上一条: {title} 下一条: {title}",
@@ -109,6 +144,64 @@ TEMPLATES: dict[str, list[str]] = {
         "一群已满 二群:{qq} 三群:{qq}",
         "关注公众号回复入群 获取群二维码",
         "车友会微信群 加群主{wx} 拉你入群",
+        "{app}群组 每日推送 点击链接加入 {url}",
+        "{city}同城交友群 私聊群主进群 {wx}",
+        "防失联 请加备用群 {qq} 新群已开",
+        "想要资料的私我 我拉你们进群",
+        "进群方式：加我好友 备注“进群” 通过后拉你",
+        "本群已满500人 请扫描下方二维码加入二群",
+        "WhatsApp群組 每日分享優惠 加入請私訊 {qq}",
+        "加入我們的Discord伺服器 與玩家一起討論 {url}",
+        "内部福利群 每天发红包 名额有限 私信{wx}",
+        "副业交流群 带你一起赚 加V进群 {wx}",
+        "股票交流群 老师每日推荐 扫码入群",
+        "有兴趣的朋友可以加群一起交流：{qq}",
+        "邀请你加入群聊“{city}吃货联盟” 点击加入",
+        "Telegram頻道 @{handle} 搜尋加入 最新消息不漏接",
+        "免费进群 群内每天分享资源 {app}:{handle}",
+        "进群请先私聊管理员 验证后邀请进群",
+        "追剧群 资源群 找片群 加群主{wx}",
+        "歡迎加入官方LINE群 掃描QR Code即可加入",
+        "群聊二维码7天内有效 过期请加{wx}",
+        "粉丝专属QQ群{qq} 验证信息填写昵称",
+        "加入社團 一起交流心得 社團連結:{url}",
+        "开黑车队 语音群{qq} 随时上车",
+        "需要进群的宝子们 评论区扣1 私信拉你",
+        "考研交流群 {qq} 真题资料群内免费下载",
+    ],
+    "drugs_sex_aids": [
+        "出售{drug} 纯度高 货源稳定 {wx}",
+        "{drug} 同城配送 安全可靠 加{app}:{handle}",
+        "{aid} 男人必备 一次见效 隐私包装",
+        "{aid} 正品保证 夫妻情趣 私密发货 {url}",
+        "成人用品 情趣用品 {aid} 全场包邮 {url}",
+        "{goods} 批发零售 货到付款 {qq}",
+        "出售{goods} 隐蔽性强 效果好 {wx}",
+        "无色无味迷魂药 喷一下就倒 加微{wx}",
+        "女用催情粉 溶于水 无色无味 三分钟见效",
+        "补肾壮阳 金枪不倒 一夜七次郎 {url}",
+        "阴茎增大增粗 无效退款 私密咨询{wx}",
+        "{drug}哪里有卖 联系{qq} 快递包到",
+        "处方药免处方购买 安眠药 三唑仑 {wx}",
+        "代孕 供卵 包成功包男孩 {wx}",
+        "香港验血查男女 胎儿性别鉴定 准确率99% {wx}",
+        "溜冰工具 冰壶套装 隐秘发货 {qq}",
+        "迷情水 听话药 喷雾型 快速见效 {url}",
+        "真人硅胶娃娃 实体娃娃 可定制 {url}",
+        "笑气 奶油气弹 整箱批发 {wx}",
+        "曲马多 可待因止咳水 大量现货 {qq}",
+        "印度神油 延时不射 男人的加油站 {url}",
+        "性保健品 壮阳药 保密发货 货到付款",
+        "出售肾源 器官配型 {wx}",
+        "考试作弊器 隐形耳机 答案同步 {qq}",
+        "{goods} {aid} 一手货源 欢迎咨询{wx}",
+        "男性用品 延時持久 告別早洩 {url}",
+        "大麻種子 大麻油 郵寄到府 {handle}",
+        "催情香水 女人闻了就想要 {wx}",
+        "{drug} {drug} 质量保证 诚信交易 {qq}",
+        "情趣內衣 {aid} 隱私配送 {url}",
+        "麻黄素 麻黄碱 化工原料 现货 {qq}",
+        "私人订制 进口伟哥 美国原装 {wx}",
     ],
     "game_cheats": [
         "{game} 变态版 上线送VIP 满级满装 {url}",
@@ -135,6 +228,53 @@ NEWS: list[str] = [
     "他说，下一步将在全省推广这一做法。",
     "游戏公司表示，将对使用外挂的账号予以封禁。",
     "上一届运动会上，他获得了两枚金牌。",
+    "今年“618”期间，多家电商平台推出满减、秒杀等促销活动，部分商品价格创下新低。",
+    "商务部数据显示，{digit}月份全国网上零售额同比增长{digit}%，直播带货成为新的增长点。",
+    "消费者王女士说，她在直播间抢购的商品到手后发现与宣传不符。",
+    "有商家以“清仓甩卖”“跳楼价”为噱头，实际价格比平时还高。",
+    "调查发现，部分海外代购商品来源不明，消费者维权困难。",
+    "专家提醒，“买一送一”“满减”等优惠要看清规则，避免冲动消费。",
+    "{city}市禁毒支队破获一起贩卖冰毒案，缴获毒品{num}克，抓获犯罪嫌疑人{digit}名。",
+    "警方提醒，“笑气”“神仙水”等新型毒品伪装性强，青少年要提高警惕。",
+    "国家禁毒委发布报告，全国现有吸毒人员数量连续多年下降。",
+    "世界艾滋病日前夕，疾控中心在高校开展艾滋病防治宣传，发放安全套和宣传手册。",
+    "医生提醒，发生高危行为后应在72小时内服用阻断药。",
+    "药监部门查处一批非法销售处方药的网店，涉及壮阳、减肥等药品。",
+    "法院以非法经营罪判处被告人有期徒刑{digit}年，其曾在网上出售窃听器和针孔摄像头。",
+    "公安机关打掉一个组织代孕的犯罪团伙，解救婴儿{digit}名。",
+    "曲马多属于国家管制的精神药品，非法买卖将被追究刑事责任。",
+    "越来越多的人通过微信群、QQ群与亲友保持联系。",
+    "该校建立了家长微信群，班主任每天在群里通报学生情况。",
+    "警方提示，不要轻信陌生人拉你进群炒股，以免上当受骗。",
+    "Telegram和WhatsApp等境外通讯软件在当地用户众多。",
+    "不少诈骗团伙以“扫码进群领红包”为诱饵，骗取受害人信任。",
+    "LINE是日本和台湾地区最常用的即时通讯软件之一。",
+    "社区志愿者建立了居民群，及时发布防疫信息和团购物资。",
+    "他在群里发了一条消息，很快得到了几十位网友的回应。",
+    "{city}警方破获贩卖摇头丸案 抓获嫌疑人{digit}名",
+    "禁毒民警走进社区 宣传远离新型毒品",
+    "海关查获走私笑气{num}瓶",
+    "网售“听话水”调查：一瓶迷药背后的黑色产业链",
+    "疾控中心：{city}新增艾滋病感染者中青年学生比例上升",
+    "安全套自动售货机进高校引发争议",
+    "药监局严查网售壮阳药 下架商品{num}件",
+    "法院审理一起非法出售窃听器案",
+    "打击代孕专项行动启动",
+    "成人用品店违规销售处方药被查处",
+    "“双十一”消费提示：警惕先涨价后打折",
+    "电商平台清仓甩卖乱象调查",
+    "市场监管部门查处虚假促销 罚款{num}万元",
+    "海外代购逃税被判刑 消费者需警惕",
+    "直播带货成为{city}农产品销售新渠道",
+    "年货节开幕 {city}商超客流增长",
+    "团购群成了社区居民的“菜篮子”",
+    "警惕“扫码进群领红包”骗局",
+    "家长群里的烦恼：打卡接龙何时休",
+    "Telegram用户规模增长 引发监管关注",
+    "微信群聊被用于组织赌博 {digit}人被抓获",
+    "LINE推出新功能 群组人数上限提高",
+    "荐股群骗局揭秘：所谓老师全是托",
+    "消协提醒：买一送一背后可能有猫腻",
 ]
 
 _FULLWIDTH = str.maketrans({**{c: chr(ord(c) + 0xFEE0) for c in string.digits}, ":": "："})
@@ -207,7 +347,7 @@ def build() -> list[dict[str, Any]]:
 
     trad = opencc.OpenCC("s2twp").convert
     rng = random.Random(SEED)
-    queue = [kind for kind in TEMPLATES for _ in range(PER_KIND)]
+    queue = [kind for kind in TEMPLATES for _ in range(PER_KIND[kind])]
     rng.shuffle(queue)
     bodies = _article_bodies()
     rng.shuffle(bodies)
@@ -216,7 +356,7 @@ def build() -> list[dict[str, Any]]:
         if not queue:
             break
         lines = [{"text": text, "label": "article", "category": "tune_article"} for text in body]
-        if rng.random() < 0.4:
+        for _ in range(rng.choice((0, 1, 1, 2))):
             news = _fill(rng, rng.choice(NEWS))
             position = rng.randint(1, max(1, len(lines) - 1))
             text = trad(news) if traditional else news
