@@ -18,7 +18,7 @@ from cleanse.stages.spam.lexicon import LEXICON_LABELS, Lexicon
 from cleanse.stages.spam.normalise import LUT_SIZE, code_points
 from cleanse.stages.spam.urls import url_lines
 
-HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR = (1 << bit for bit in range(7))
+HAN, DIGIT, LATIN, SPACE, SENTENCE_END, COMMA, SEPARATOR, EXCLAIM = (1 << bit for bit in range(8))
 SHORT_LINE_LIMIT = 60
 """Phone and card numbers are only looked for on lines this short: the rules that read them need no more."""
 
@@ -32,7 +32,8 @@ def _build_classes() -> np.ndarray:
     classes[ord("0") : ord("9") + 1] |= DIGIT
     classes[ord("a") : ord("z") + 1] |= LATIN
     whitespace = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
-    for chars, bit in ((whitespace, SPACE), ("。!?;", SENTENCE_END), (",、", COMMA), ("|>", SEPARATOR)):
+    marks = ((whitespace, SPACE), ("。!?;", SENTENCE_END), (",、", COMMA), ("|>", SEPARATOR), ("!", EXCLAIM))
+    for chars, bit in marks:
         for char in chars:
             classes[ord(char)] |= bit
     return classes
@@ -62,7 +63,7 @@ def _packed_prefix_sums(classes: np.ndarray) -> np.ndarray:
 
 
 def character_classes(codes: np.ndarray) -> np.ndarray:
-    """The class bits of each code point (see ``HAN`` ... ``SEPARATOR``); code points past the table share
+    """The class bits of each code point (see ``HAN`` ... ``EXCLAIM``); code points past the table share
     its last entry."""
     return _CLASSES.take(codes, mode="clip")
 
@@ -174,6 +175,8 @@ class DocumentFeatures:
     cards: list[int]
     urls: list[int]
     hits: list[LineHits]
+    exclaims: list[int]
+    """Exclamation marks (also counted in ``sentence_ends``): a shop banner shouts, it does not end sentences."""
 
     def select(self, rows: list[int], more: DocumentFeatures | None = None) -> DocumentFeatures:
         """The features of lines ``rows``, which index this object's lines and then those of ``more``."""
@@ -343,7 +346,7 @@ class DocumentIndex:
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
         """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
         counts = self._class_counts(starts, ends)
-        han, digits, latin, space, sentence_ends, commas, separators, _ = counts.T.tolist()
+        han, digits, latin, space, sentence_ends, commas, separators, exclaims = counts.T.tolist()
         gaps = np.searchsorted(self._gap_starts, ends) - np.searchsorted(self._gap_starts, starts, side="right")
         lengths = ((ends - starts) - counts[:, 3]).tolist()
         phones, phone_chars = self._digit_pattern_counts(
@@ -366,6 +369,7 @@ class DocumentIndex:
             cards=cards,
             urls=urls,
             hits=hits,
+            exclaims=exclaims,
         )
 
 

@@ -4,10 +4,13 @@ The rules (:mod:`.rules`) know the kinds of junk the lexicons were written for. 
 from features anyone can read: the weight of junk-signal words per category (:mod:`.signals`), contact ids,
 e-mail addresses, phone numbers, prices and URLs, whether it has sentence punctuation or is a list of short parts,
 its share of digits and Latin letters, its length against the article's paragraphs, the label lexicons'
-words. No feature reads the neighbouring lines' labels: taking a junk line out must not change how its
-neighbours score on a second pass (``clean`` is idempotent). ``p = 1 / (1 + exp(-(w . x)))``; the weights and the
-decision threshold are learned on the tuning half of ``tests/data/spam_eval`` by
-``cleanse/data/spam/learn_line_model.py`` and shipped in ``cleanse/data/spam/line_model.json``.
+words, its share of Han characters (prose in another script is not a junk id), and the reporting cues of
+``article.tsv`` (a headline about a drug bust or a sales event names the same
+goods as the ad for them, but in the words of news). No feature reads the neighbouring lines' labels: taking a
+junk line out must not change how its neighbours score on a second pass (``clean`` is idempotent).
+``p = 1 / (1 + exp(-(w . x)))``; the weights and the decision threshold are learned on the tuning half of
+``tests/data/spam_eval`` by ``cleanse/data/spam/learn_line_model.py`` and shipped in
+``cleanse/data/spam/line_model.json``.
 
 A line the model calls junk gets the label of its strongest word category (spam for porn, gambling, drugs,
 weapons, game cheats, keyword lists and URL lines; ad for goods, services, scams and contacts; chrome for
@@ -33,7 +36,8 @@ LINE_MODEL = "line_model"
 MAX_LENGTH = 200
 """Longer lines are paragraphs; the model does not score them."""
 MAX_SENTENCES = 1
-"""Lines of more sentences are prose; the model does not score them either."""
+"""Lines of more sentences are prose; the model does not score them either. Exclamation marks do not count
+as sentences here (``清仓！清仓！最后三天`` is a banner): they count in ``shouting``."""
 JUNK_LABELS = (SPAM, AD, CHROME, NOTICE)
 CONTACT_DIGITS = 7
 """Digits a line needs to be scored for them alone (a phone or an account number; a date has fewer)."""
@@ -57,6 +61,8 @@ STRUCTURE = (
     "shouting",
     "price",
     "categories",
+    "reporting",
+    "han_share",
 )
 FEATURES = ("bias", *CATEGORIES, *STRUCTURE)
 CATEGORY_LABEL = {
@@ -107,7 +113,7 @@ def candidates(verdicts: list[Verdict], f: DocumentFeatures, sums: dict[int, dic
     for i, (verdict, length, urls, digits, latin, hits) in enumerate(
         zip(verdicts, f.length, f.urls, f.digits, f.latin, f.hits, strict=True)
     ):
-        if length > MAX_LENGTH or verdict.label != ARTICLE or f.sentence_ends[i] > MAX_SENTENCES:
+        if length > MAX_LENGTH or verdict.label != ARTICLE or f.sentence_ends[i] - f.exclaims[i] > MAX_SENTENCES:
             continue
         if i in sums or urls or digits >= CONTACT_DIGITS or latin >= 3 or _junk_words(hits.weights):
             found.append(i)
@@ -134,7 +140,8 @@ _NO_WORDS: dict[int, float] = {}
 def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], article_length: float) -> list[float]:
     """The structure features but the pattern ones (``STRUCTURE`` order, patterns left at 0)."""
     n = max(f.length[i], 1)
-    sentences = f.sentence_ends[i]
+    ends = f.sentence_ends[i]
+    sentences = ends - f.exclaims[i]
     parts = f.gaps[i] + f.separators[i] + 1
     weights = f.hits[i].weights
     return [
@@ -142,7 +149,7 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         0.0,
         0.0,
         min(f.urls[i], 2),
-        sentences == 0,
+        ends == 0,
         parts >= 3 and n / parts <= 10,
         f.commas[i] > 0,
         min(sentences, 4),
@@ -154,6 +161,8 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         0.0,
         0.0,
         0.0,
+        min(f.hits[i].reporting, 2.0),
+        f.han[i] / n,
     ]
 
 

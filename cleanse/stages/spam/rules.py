@@ -262,5 +262,5 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
         yield Verdict(AD, min(0.95, 0.6 + 0.05 * ad), (AD_WORDS, *_words(hits.words, AD)))
     elif selling >= 1.5 and n <= 60 and sentences == 0:
         yield Verdict(AD, 0.7, (AD_PHRASES, *_words(hits.words, AD)))
-    elif n <= 20 and sentences == 0 and hits.strong_direct_ad:
+    elif n <= 20 and sentences == 0 and hits.strong_direct_ad and not hits.reporting:
         yield Verdict(AD, 0.7, (SHORT_AD, *_words(hits.words, AD)))
