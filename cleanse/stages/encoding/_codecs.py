@@ -63,3 +63,25 @@ def folded_forms(codec: str) -> tuple[regex.Pattern[str], dict[str, bytes]]:
     alternatives = sorted(forms, key=len, reverse=True)
     pattern = "|".join(regex.escape(form) + ("(?![0-9])" if form[-1] in ".0123456789" else "") for form in alternatives)
     return regex.compile(pattern), forms
+
+
+@lru_cache(maxsize=4)
+def alphanumeric_folds(codec: str) -> tuple[regex.Pattern[str], dict[str, str]]:
+    """The codec's symbols NFKC folds to ASCII letters or digits only (``⑦`` to ``7``, ``Ⅻ`` to ``XII``), by fold.
+
+    :func:`folded_forms` leaves these out, since fullwidth letters and digits explain such text
+    far more often; a misaligned run still makes them (GBK's ``、`` ends in the lead byte of
+    that row, so ``、`` and the next character read out of step as ``⑦``), and the repair tries
+    them as a second reading. Returns a pattern matching a whole such fold (longest first) and,
+    per fold, the symbol. Fullwidth forms themselves are left out.
+    """
+    table = pair_table(codec)
+    symbols: dict[str, str] = {}
+    for code in sorted(int(code) for code in np.unique(table[table > 0])):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code) and folded.isascii() and folded.isalnum() and not 0xFF01 <= code <= 0xFF5E:
+            symbols.setdefault(folded, chr(code))
+    alternatives = "|".join(regex.escape(form) for form in sorted(symbols, key=len, reverse=True))
+    # a whole token: no letter or digit before it; after it none, or a single letter that ends the run (a trail byte)
+    pattern = regex.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})(?=[^0-9A-Za-z]|[\x40-\x7e][^\x00-\x7f])")
+    return pattern, symbols

@@ -83,18 +83,25 @@ def strangers_by_line(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
     lines to one script and the splice stage drops lines, and neither may change what counts
     as out of place on a line they leave as it is.
     """
+    out = np.zeros(len(positions), dtype=bool)
     if not len(positions):
-        return np.zeros(0, dtype=bool)
-    lines = np.cumsum(codes == 0x0A)[positions]
+        return out
     chosen = codes[positions]
     simplified, traditional = _script_tables()
     simp_mask, trad_mask = _members(simplified, chosen), _members(traditional, chosen)
+    # only characters of one script can be strangers, or count as evidence: lines are found for those alone
+    specific = np.flatnonzero(simp_mask | trad_mask)
+    if not len(specific):
+        return out
+    simp_mask, trad_mask = simp_mask[specific], trad_mask[specific]
+    lines = np.searchsorted(np.flatnonzero(codes == 0x0A), positions[specific], side="right")
     count = int(lines[-1]) + 1
     simp = np.bincount(lines, weights=simp_mask, minlength=count)
     trad = np.bincount(lines, weights=trad_mask, minlength=count)
     traditional_line = (trad >= _MIN_EVIDENCE) & (trad > 3 * simp)
     simplified_line = (simp >= _MIN_EVIDENCE) & (simp > 3 * trad)
-    return (traditional_line[lines] & simp_mask) | (simplified_line[lines] & trad_mask)  # type: ignore[no-any-return]
+    out[specific] = (traditional_line[lines] & simp_mask) | (simplified_line[lines] & trad_mask)
+    return out
 
 
 def wrong_script_penalty(codes: np.ndarray, script: Script) -> np.ndarray:

@@ -29,7 +29,11 @@ _LATIN_RUN = regex.compile(
     rf"(?:[{_CP1252_SPECIALS}][\x40-\x7e]?)*[\u0080-\u00ff][\x40-\x7e]?(?:[\u0080-\u00ff{_CP1252_SPECIALS}][\x40-\x7e]?)*"
 )
 _LATIN_SCREEN = re.compile("[\u0080-\u00ff]")
-_FTFY_SCREEN = re.compile("[\u0080-\u024f\u0370-\u04ff\u2500-\u257f\u221a\u2260-\u2265\u2020\u2021\u2030\u20ac\u2122]")
+#: the characters Latin-script mojibake shows (see fix_latin_mojibake); not the middle dot alone, which every
+#: Chinese text uses in transliterated names (约翰·史密斯) and which no mojibake ftfy undoes is made of by itself
+_FTFY_SCREEN = re.compile(
+    "[\u0080-\u00b6\u00b8-\u024f\u0370-\u04ff\u2500-\u257f\u221a\u2260-\u2265\u2020\u2021\u2030\u20ac\u2122]"
+)
 #: a reading of fullwidth or CJK punctuation only (``——``, ``（``): the marks GBK and Big5 put beside digits.
 _CJK_MARKS_ONLY = regex.compile(
     "[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]+"
@@ -249,17 +253,41 @@ def fix_latin_mojibake(text: str) -> list[Edit]:
     (Latin-1 and Latin Extended, Greek and Cyrillic for cp1253/cp1251, Mac Roman's ``√``
     and ``≤``, cp437's box drawing) go to ftfy; Chinese lines without them are not looked at.
     """
-    if not _FTFY_SCREEN.search(text):
+    hit = _FTFY_SCREEN.search(text)
+    if hit is None:
         return []
     edits = []
-    start = 0
-    for line in text.splitlines(keepends=True):
-        if _FTFY_SCREEN.search(line):
-            fixed = ftfy.fix_text(line, _FTFY_CONFIG)
-            if fixed != line:
-                edits.append(Edit(start, start + len(line), fixed, LATIN_MOJIBAKE, evidence=("ftfy",)))
-        start += len(line)
+    for start, end in _lines_with_hits(text, hit):
+        line = text[start:end]
+        fixed = ftfy.fix_text(line, _FTFY_CONFIG)
+        if fixed != line:
+            edits.append(Edit(start, end, fixed, LATIN_MOJIBAKE, evidence=("ftfy",)))
     return edits
+
+
+#: line breaks ``str.splitlines`` knows besides ``\n``
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _lines_with_hits(text: str, hit: re.Match[str]) -> Iterator[tuple[int, int]]:
+    """The spans of the lines (``str.splitlines`` with their ends) that hold a character the screen finds.
+
+    Found from screen hit to screen hit: a Chinese text with one ``·`` in a name costs one
+    line, not a search of each of its lines.
+    """
+    if _OTHER_LINE_BREAKS.search(text):
+        start = 0
+        for line in text.splitlines(keepends=True):
+            if _FTFY_SCREEN.search(line):
+                yield start, start + len(line)
+            start += len(line)
+        return
+    found: re.Match[str] | None = hit
+    while found is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start()) + 1 or len(text)
+        yield start, end
+        found = _FTFY_SCREEN.search(text, end)
 
 
 def _latin_runs(text: str) -> Iterator[tuple[int, int]]:

@@ -16,6 +16,7 @@ bigram model. It replaces the run only when the best reading beats the damaged t
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 
 import numpy as np
@@ -23,7 +24,7 @@ import regex
 
 from cleanse.document import Edit
 from cleanse.stages.encoding._beam import DocumentBigrams, Run, _candidates, search
-from cleanse.stages.encoding._codecs import encode_char, folded_forms, pair_table
+from cleanse.stages.encoding._codecs import alphanumeric_folds, encode_char, folded_forms, pair_table
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
 from cleanse.stages.encoding._script import Script, context_on_line, script_of
@@ -71,13 +72,13 @@ def realign_double_byte_runs(
         if start < cursor:
             continue
         best: tuple[float, str, Run] | None = None
-        runs = _parse_runs(text, start, "gb18030")
+        runs = _parse_runs_and_unfolded(text, start, "gb18030")
         end = max((run.end for run in runs), default=start + 1)
         left, right = context_on_line(text, start, end, SCRIPT_CONTEXT)
         script = script_of(left + text[start:end] + right)
         # Big5 spells no Simplified-only character, nor any other it lacks (爲, 着): such a text was not Big5
         if (script != "simplified" or not runs) and _could_be_big5(text, start, end):
-            runs += _parse_runs(text, start, "big5")
+            runs += _parse_runs_and_unfolded(text, start, "big5")
         if runs and cache is None:
             cache = DocumentBigrams(text)
         one_character_readings: list[tuple[float, str]] = []
@@ -106,6 +107,24 @@ def realign_double_byte_runs(
 def _in_chinese(text: str, run: Run) -> bool:
     """A misaligned run sits in Chinese text: a non-ASCII character just before it, inside it or just after it."""
     return not text[max(0, run.start - 1) : run.end + 1].isascii()
+
+
+def _parse_runs_and_unfolded(text: str, start: int, codec: str) -> list[Run]:
+    """:func:`_parse_runs`, and the runs parsed with the first letters or digits after the ``?`` read as the symbol
+    NFKC folded to them (``7`` as ``⑦``, ``XII`` as ``Ⅻ``): a second reading of the same text, in its own indices.
+    """
+    runs = _parse_runs(text, start, codec)
+    pattern, symbols = alphanumeric_folds(codec)
+    reach = text.find("\n", start, start + 1 + MAX_RUN_UNITS)
+    token = pattern.search(text, start + 1, reach if reach >= 0 else start + 1 + MAX_RUN_UNITS)
+    if token is None or not token.group().isascii():
+        return runs
+    shift = len(token.group()) - 1
+    unfolded = text[: token.start()] + symbols[token.group()] + text[token.end() :]
+    for run in _parse_runs(unfolded, start, codec):
+        if run.end > token.start():  # a run that ends before the token is one the text as it stands gives
+            runs.append(dataclasses.replace(run, end=run.end + shift))
+    return runs
 
 
 def _parse_runs(text: str, start: int, codec: str) -> list[Run]:

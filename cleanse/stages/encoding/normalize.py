@@ -156,81 +156,89 @@ def restore_fullwidth_punctuation(text: str) -> list[Edit]:
     >>> [e.after for e in restore_fullwidth_punctuation("中文?:")]
     ['？', '：']
     """
-    found, parentheses = _restore_fullwidth_once(text)
+    return [Edit(position, position + 1, mark, FULLWIDTH_PUNCTUATION) for position, mark in fullwidth_marks(text)]
+
+
+def fullwidth_marks(text: str) -> list[tuple[int, str]]:
+    """:func:`restore_fullwidth_punctuation` as (position, fullwidth mark) pairs, in order.
+
+    Chinese text restores a mark every few dozen characters: thousands per page, each one
+    character for one. Pairs, not :class:`Edit` objects, keep that cheap; the repair plan
+    logs them as they are (see ``repair.EditRows``). After the first pass the rule only needs
+    judging again where a restored mark changed what a mark sees: beside it (``（站）,`` once
+    ``）`` is back), across a line break (that rule is cheap to run again), or in an enclosing
+    parenthesis pair (then a whole pass runs again).
+    """
+    found, parentheses = _marks_once(text)
     if not parentheses and not _TWO_ASCII_MARKS.search(text):
         return found  # no mark can be beside a restored one: the common case, already in order
+    marks = dict(found)
     current = _substituted(text, found)
-    if not parentheses and not _may_restore_more(current, found):
-        return found
-    edits: dict[int, Edit] = {}
     while found:
-        edits.update((edit.start, edit) for edit in found)
-        found, parentheses = _restore_fullwidth_once(current)
+        if "(" in current and _PARENTHESES.search(current):
+            found, _ = _marks_once(current)
+        else:
+            found = _restorable_again(current, found)
+        marks.update(found)
         current = _substituted(current, found)
-        if not parentheses and not _may_restore_more(current, found):
-            edits.update((edit.start, edit) for edit in found)
-            break
-    return [edits[start] for start in sorted(edits)]
+    return sorted(marks.items())
 
 
-def _substituted(text: str, edits: list[Edit]) -> str:
-    """``text`` with each one-character edit made (edits in order)."""
-    if not edits:
+def _restorable_again(text: str, restored: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """What another pass of the mark rules finds, judged only where ``restored`` changed what a mark sees.
+
+    The rule looks one character each side of a mark, so only a neighbour of a restored mark
+    can have changed its verdict; the rule across line breaks looks further and is run again whole.
+    """
+    last = len(text) - 1
+    found = {}
+    for position, _ in restored:
+        for neighbour in (position - 1, position + 1):
+            if 0 <= neighbour <= last and text[neighbour] in _MARKS and _RESTORABLE_MARK.match(text, neighbour):
+                found[neighbour] = _MARKS[text[neighbour]]
+    if "\n" in text:
+        found.update(_across_line_breaks(text))
+    return sorted(found.items())
+
+
+def _substituted(text: str, marks: list[tuple[int, str]]) -> str:
+    """``text`` with each one-character replacement made (positions in order)."""
+    if not marks:
         return text
     pieces = []
     cursor = 0
-    for edit in edits:
-        pieces.append(text[cursor : edit.start])
-        pieces.append(edit.after)
-        cursor = edit.end
+    for position, mark in marks:
+        pieces.append(text[cursor:position])
+        pieces.append(mark)
+        cursor = position + 1
     pieces.append(text[cursor:])
     return "".join(pieces)
 
 
-_ASCII_MARKS = frozenset(",!:;?()")
 #: two ASCII marks side by side, or with only a line break between: a restored mark (ASCII before) can make
 #: another restorable only as one of such a pair
 _TWO_ASCII_MARKS = re.compile("[,!:;?()](?:[ \t\u3000]*\n\\s*)?[,!:;?()]")
-#: an ASCII mark with only a line break between it and a fullwidth one (see _across_line_breaks)
-_ACROSS_BREAK_FROM_FULLWIDTH = re.compile(
-    "[，？！：；（）][ \t\u3000]*\n\\s*[,!:;?()]|[,!:;?()][ \t\u3000]*\n\\s*[，？！：；（）]"
-)
-
-
-def _may_restore_more(text: str, restored: list[Edit]) -> bool:
-    """Whether another pass over ``text`` (with ``restored`` made) can find a mark the passes before did not.
-
-    The rule looks one character each side of a mark, so only a mark beside a restored one can
-    have become restorable, or one with only a line break between them.
-    """
-    if not restored:
-        return False
-    last = len(text) - 1
-    for edit in restored:
-        position = edit.start
-        if position and text[position - 1] in _ASCII_MARKS:
-            return True
-        if position < last and text[position + 1] in _ASCII_MARKS:
-            return True
-    return "\n" in text and bool(_ACROSS_BREAK_FROM_FULLWIDTH.search(text))
 
 
 def _restore_fullwidth_once(text: str) -> tuple[list[Edit], bool]:
     """One pass of the rule: the edits, and whether any parenthesis pair was restored."""
-    marks = [
-        Edit(match.start(), match.end(), _MARKS[match.group()], FULLWIDTH_PUNCTUATION)
-        for match in _RESTORABLE_MARK.finditer(text)
-    ]
+    found, parentheses = _marks_once(text)
+    return [Edit(position, position + 1, mark, FULLWIDTH_PUNCTUATION) for position, mark in found], parentheses
+
+
+def _marks_once(text: str) -> tuple[list[tuple[int, str]], bool]:
+    """One pass of the rule as (position, mark) pairs, and whether any parenthesis pair was restored."""
+    marks = [(match.start(), _MARKS[match.group()]) for match in _RESTORABLE_MARK.finditer(text)]
     across = _across_line_breaks(text) if "\n" in text else []
     parentheses = list(_PARENTHESES.finditer(text)) if "(" in text else []
     if not parentheses and not across:
         return marks, False  # found in order, and marks never overlap
-    edits = {edit.start: edit for edit in marks}
-    edits.update((edit.start, edit) for edit in across)
+    found = dict(marks)
+    found.update(across)
     for match in parentheses:
-        edits[match.start()] = Edit(match.start(), match.start() + 1, "（", FULLWIDTH_PUNCTUATION)
-        edits[match.end() - 1] = Edit(match.end() - 1, match.end(), "）", FULLWIDTH_PUNCTUATION)
-    return [edits[key] for key in sorted(edits)], bool(parentheses)
+        found[match.start()] = "（"
+        found[match.end() - 1] = "）"
+    return sorted(found.items()), bool(parentheses)
 
 
 #: a mark first or last on its line, with the neighbour it would have if the line break were mended away
@@ -240,13 +248,13 @@ _MARK_AFTER_BREAK = re.compile(r"\n\s*([,!:;]|\?(?!\S))")
 _MARK_BEFORE_BREAK = re.compile(r"([,!:;])[ \t\u3000]*\n\s*(?=(\S))")
 
 
-def _across_line_breaks(text: str) -> list[Edit]:
+def _across_line_breaks(text: str) -> list[tuple[int, str]]:
     """Marks the rule restores once a line break beside them is mended (the splice stage joins broken lines).
 
     ``保障\n\n:`` is ``保障:`` after the lines are joined, where the colon is inside Chinese:
     judging the mark as it would stand joined makes the first pass reach what a second one would.
     """
-    edits = []
+    edits: list[tuple[int, str]] = []
     for match in _MARK_AFTER_BREAK.finditer(text):
         mark = match.start(1)
         left_end = match.start()
@@ -255,10 +263,10 @@ def _across_line_breaks(text: str) -> list[Edit]:
         left = text[left_end - 1] if left_end else ""
         joined = left + text[mark : mark + 2]
         if left and not left.isspace() and _RESTORABLE_MARK.match(joined, 1):
-            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+            edits.append((mark, _MARKS[text[mark]]))
     for match in _MARK_BEFORE_BREAK.finditer(text):
         mark = match.start(1)
         joined = text[max(0, mark - 1) : mark + 1] + match.group(2)
         if _RESTORABLE_MARK.match(joined, len(joined) - 2):
-            edits.append(Edit(mark, mark + 1, _MARKS[text[mark]], FULLWIDTH_PUNCTUATION))
+            edits.append((mark, _MARKS[text[mark]]))
     return edits

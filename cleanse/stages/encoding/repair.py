@@ -11,19 +11,21 @@ from __future__ import annotations
 import bisect
 import itertools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
-from cleanse.document import Edit
+from cleanse.document import Edit, EditSpec
 from cleanse.stages.encoding.damage import find_damage
 from cleanse.stages.encoding.latin_mojibake import POSSIBLE_LATIN1_MOJIBAKE, fix_latin_mojibake, latin_range_repairs
 from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN, realign_double_byte_runs
 from cleanse.stages.encoding.mojibake import fix_double_byte_mojibake
 from cleanse.stages.encoding.normalize import (
+    FULLWIDTH_PUNCTUATION,
+    fullwidth_marks,
     normalize_line_endings,
     normalize_nfc,
     remove_invisible_characters,
-    restore_fullwidth_punctuation,
     unescape_html_entities,
 )
 from cleanse.stages.encoding.options import EncodingOptions
@@ -33,12 +35,48 @@ from cleanse.stages.encoding.pinyin import strip_pinyin_annotations
 SEGMENT_LENGTH = 1_000_000
 
 
+class EditRows(Sequence[Edit]):
+    """Edits held as ``(start, end, after, reason, score, evidence)`` rows, in order, apart, each changing the text.
+
+    A page of Chinese text restores a fullwidth mark every few dozen characters; building an
+    :class:`Edit` for each costs more than finding them. Rows are applied and logged as they
+    are (``Document.apply_many``); an :class:`Edit` is built only when one is read.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[EditSpec]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Edit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edit]: ...
+
+    def __getitem__(self, index: int | slice) -> Edit | list[Edit]:
+        if isinstance(index, slice):
+            return [_edit(row) for row in self.rows[index]]
+        return _edit(self.rows[index])
+
+    def __repr__(self) -> str:
+        return f"EditRows({self.rows!r})"
+
+
+def _edit(row: EditSpec) -> Edit:
+    start, end, after, reason, score, evidence = row
+    return Edit(start, end, after, reason, score, tuple(evidence))
+
+
 @dataclass(slots=True)
 class RepairPlan:
     """What :func:`repair_and_explain` found: the text, its edit steps, and damage to flag."""
 
     text: str
-    steps: list[tuple[str, list[Edit]]] = field(default_factory=list)
+    steps: list[tuple[str, Sequence[Edit]]] = field(default_factory=list)
     damage: list[tuple[int, int, str]] = field(default_factory=list)
 
 
@@ -70,7 +108,7 @@ def repair_and_explain(text: str, options: EncodingOptions | None = None, **over
     return plan
 
 
-def _by_segment(fixer: Callable[[str], list[Edit]], text: str) -> list[Edit]:
+def _by_segment(fixer: Callable[[str], Sequence[Edit]], text: str) -> Sequence[Edit]:
     """Run a fixer on bounded segments of a long text, so work and memory stay linear (ftfy's max_decode_length).
 
     Every fixer looks only at a few hundred characters around a defect, so cutting at line
@@ -79,11 +117,14 @@ def _by_segment(fixer: Callable[[str], list[Edit]], text: str) -> list[Edit]:
     if len(text) <= SEGMENT_LENGTH:
         return fixer(text)
     edits: list[Edit] = []
+    rows: list[EditSpec] = []
     for start, end in _segments(text):
-        edits.extend(
-            Edit(e.start + start, e.end + start, e.after, e.reason, e.score, e.evidence) for e in fixer(text[start:end])
-        )
-    return edits
+        found = fixer(text[start:end])
+        if isinstance(found, EditRows):
+            rows.extend((s + start, e + start, *rest) for s, e, *rest in found.rows)  # type: ignore[misc]
+        else:
+            edits.extend(Edit(e.start + start, e.end + start, e.after, e.reason, e.score, e.evidence) for e in found)
+    return EditRows(rows) if rows and not edits else [*edits, *(_edit(row) for row in rows)]
 
 
 def _segments(text: str) -> list[tuple[int, int]]:
@@ -111,7 +152,7 @@ def _options(options: EncodingOptions | None, overrides: dict[str, object]) -> E
 
 def _fixers(
     opts: EncodingOptions, pending: list[tuple[int, int, str]]
-) -> list[tuple[str, Callable[[str], list[Edit]]]]:
+) -> list[tuple[str, Callable[[str], Sequence[Edit]]]]:
     def realign(text: str) -> list[Edit]:
         edits, unreadable = realign_double_byte_runs(text, opts.min_gain)
         pending.extend((start, end, UNREADABLE_MISALIGNED_RUN) for start, end in unreadable)
@@ -122,7 +163,7 @@ def _fixers(
         pending.extend((start, end, POSSIBLE_LATIN1_MOJIBAKE) for start, end in doubts)
         return edits
 
-    plan: list[tuple[bool, str, Callable[[str], list[Edit]]]] = [
+    plan: list[tuple[bool, str, Callable[[str], Sequence[Edit]]]] = [
         (opts.normalize_line_endings, "line_endings", normalize_line_endings),
         (opts.unescape_html, "html_entities", unescape_html_entities),
         # tone marks are Latin-1 letters: annotations that read their characters go before the Latin-range repair
@@ -134,16 +175,24 @@ def _fixers(
         (opts.fix_cjk_mojibake, "double_byte_mojibake", lambda t: fix_double_byte_mojibake(t, opts.min_gain)),
         (opts.remove_invisible, "invisible_characters", remove_invisible_characters),
         (opts.normalize_nfc, "nfc", normalize_nfc),
-        (opts.restore_fullwidth_punctuation, "fullwidth_punctuation", restore_fullwidth_punctuation),
+        (opts.restore_fullwidth_punctuation, "fullwidth_punctuation", _fullwidth_rows),
     ]
     return [(name, fixer) for enabled, name, fixer in plan if enabled]
+
+
+def _fullwidth_rows(text: str) -> EditRows:
+    return EditRows(
+        [(start, start + 1, mark, FULLWIDTH_PUNCTUATION, None, ()) for start, mark in fullwidth_marks(text)]
+    )
 
 
 _SPAN = operator.attrgetter("start", "end")
 
 
-def _apply(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
+def _apply(text: str, edits: Sequence[Edit]) -> tuple[str, Sequence[Edit]]:
     """Apply sorted, non-overlapping edits; return the new text and the edits that changed something."""
+    if isinstance(edits, EditRows):
+        return _apply_rows(text, edits.rows), edits
     pieces: list[str] = []
     real: list[Edit] = []
     cursor = 0
@@ -158,7 +207,19 @@ def _apply(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
     return "".join(pieces), real
 
 
-def _shift_all(spans: list[tuple[int, int, str]], edits: list[Edit]) -> list[tuple[int, int, str]]:
+def _apply_rows(text: str, rows: list[EditSpec]) -> str:
+    """``text`` with rows made that are in order, apart, and each change it (as :class:`EditRows` holds)."""
+    pieces: list[str] = []
+    cursor = 0
+    for start, end, after, *_ in rows:
+        pieces.append(text[cursor:start])
+        pieces.append(after)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _shift_all(spans: list[tuple[int, int, str]], edits: Sequence[Edit]) -> list[tuple[int, int, str]]:
     """Move spans through a step's sorted, non-overlapping edits (spans inside an edit grow to cover its result).
 
     A span's start moves by the length change of the edits wholly before it, its end by that
@@ -166,9 +227,10 @@ def _shift_all(spans: list[tuple[int, int, str]], edits: list[Edit]) -> list[tup
     """
     if not spans:
         return spans
-    starts = [edit.start for edit in edits]
-    ends = [edit.end for edit in edits]
-    shifts = [0, *itertools.accumulate(len(edit.after) - (edit.end - edit.start) for edit in edits)]
+    rows = edits.rows if isinstance(edits, EditRows) else [(e.start, e.end, e.after) for e in edits]
+    starts = [row[0] for row in rows]
+    ends = [row[1] for row in rows]
+    shifts = [0, *itertools.accumulate(len(row[2]) - (row[1] - row[0]) for row in rows)]
     moved = []
     for start, end, reason in spans:
         new_start = start + shifts[bisect.bisect_right(ends, start)]

@@ -12,7 +12,7 @@ from cleanse.stages.encoding.decoding import decode
 from cleanse.stages.encoding.latin_mojibake import POSSIBLE_LATIN1_MOJIBAKE
 from cleanse.stages.encoding.misaligned import UNREADABLE_MISALIGNED_RUN
 from cleanse.stages.encoding.options import EncodingOptions
-from cleanse.stages.encoding.repair import RepairPlan, repair_and_explain
+from cleanse.stages.encoding.repair import EditRows, RepairPlan, repair_and_explain
 
 UNDECODABLE_BYTES = "undecodable_bytes"
 BINARY_CONTENT = "binary_content"
@@ -42,7 +42,10 @@ class EncodingRepair(DocumentStage):
             if not plan.steps:
                 break
             for _, edits in plan.steps:
-                doc.apply(self.name, edits)
+                if isinstance(edits, EditRows):
+                    doc.apply_many(self.name, edits.rows)
+                else:
+                    doc.apply(self.name, edits)
             if _at_fixed_point(plan):
                 plan = RepairPlan(doc.text, damage=plan.damage)
                 break

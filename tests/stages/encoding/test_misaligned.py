@@ -56,6 +56,19 @@ def test_runs_with_folded_marks_and_private_pairs_are_rebuilt(text: str, start: 
     assert repair_encoding(damaged, restore_fullwidth_punctuation=False) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("各地要加強政治、運營、管理和服務。", 5),  # 、 and the lead of 運 read as ⑦, folded to "7"
+        ("將黨建工作深度融入中心工作。", 0),  # the trail of 將 and the lead of 黨 read as Ⅻ, folded to "XII"
+    ],
+)
+def test_runs_through_a_symbol_folded_to_letters_or_digits_are_rebuilt(text: str, start: int) -> None:
+    damaged = _misalign(text, start, keep_private=True)
+    assert regex.search("[0-9A-Z]", damaged)
+    assert repair_encoding(damaged, restore_fullwidth_punctuation=False) == text
+
+
 @pytest.mark.xfail(strict=True, reason="last character of a lost-trail run: only its lead byte is known (工程 > 工厂)")
 def test_last_character_of_a_lost_trail_run_is_a_guess() -> None:
     text = "会议今天结束。随后代表们参观了工厂,大家都很满意。"
@@ -72,7 +85,16 @@ def test_edits_say_which_kind() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["你好吗?我很好。", "见 http://example.cn/a?id=3&x=1 。", "What?No way.", "是吗??真的", "中文?"],
+    [
+        "你好吗?我很好。",
+        "见 http://example.cn/a?id=3&x=1 。",
+        "What?No way.",
+        "是吗??真的",
+        "中文?",
+        "真的吗?7号楼见",
+        "第几章?XII章",
+        "谁?I级响应",
+    ],
 )
 def test_real_question_marks_are_left_alone(text: str) -> None:
     edits, _ = realign_double_byte_runs(text)

@@ -85,3 +85,19 @@ def test_segments_cover_long_text_exactly() -> None:
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
     assert all(0 < end - start <= SEGMENT_LENGTH for start, end in spans)
     assert all(text[end - 1] == "。" for _, end in spans[:-1])
+
+
+def test_fullwidth_marks_are_logged_one_change_each_and_replay() -> None:
+    """Fullwidth restoration travels as rows, not Edit objects: the log still holds one change per mark."""
+    text = "他说,今天(周一)天气好:晴!\n" * 200 + "（站）,统一"
+    plan = repair_and_explain(text)
+    (name, edits), *_ = [step for step in plan.steps if step[0] == "fullwidth_punctuation"]
+    assert [(e.start, e.end, e.after, e.reason) for e in edits[:2]] == [
+        (2, 3, "，", "fullwidth_punctuation"),
+        (5, 6, "（", "fullwidth_punctuation"),
+    ]
+    doc = EncodingRepair().process(Document.from_text(text))
+    changes = [c for c in doc.changes if c.reason == "fullwidth_punctuation"]
+    assert len(changes) == len(edits) == 5 * 200 + 1
+    assert all(len(c.before) == len(c.after) == 1 for c in changes)
+    assert replay(doc.original or "", doc.changes) == doc.text == plan.text
