@@ -240,11 +240,12 @@ class SpamLabeller(DocumentStage):
             self._record(doc, rows)
             doc.drop(self.name, f"{JUNK_PAGE}: {'; '.join(reasons)} ({page_signals.SOURCE})")
             return doc
+        cutting = {label for label in present if options.action(label) in _CUTTING}
         if options.defer_actions:
             text = doc.text
-            if any(
-                _is_piece(text, start, end) and options.action(verdict.label) in (DROP, SET_ASIDE)
-                for (start, end), verdict in zip(rows.spans, rows.verdicts, strict=True)
+            if cutting and any(
+                label in cutting and _is_piece(text, start, end)
+                for (start, end), label in zip(rows.spans, labels, strict=True)
             ):
                 self._record(doc, rows, only_pieces=True)
                 self._cut_pieces(doc)
@@ -255,7 +256,6 @@ class SpamLabeller(DocumentStage):
             self._record(doc, rows)
             return doc
         records = self._record(doc, rows, fingerprint=False, present=present)
-        cutting = any(options.action(label) in _CUTTING for label in present)
         self._act(doc, _spans_to_cut(doc.text, records, in_order=True) if cutting else [])
         if not (doc.text or "").strip():
             doc.drop(self.name, NO_ARTICLE_TEXT)
