@@ -544,8 +544,10 @@ static inline uint64_t mix64(uint64_t x) {
 }
 
 /* The character entropy of c[0..length) exactly as ngram_stats computes it for n = 1 (same table, same order of
- * summation, so the same bits). Returns -1 on memory error. */
-static double entropy_of(const uint32_t *c, Py_ssize_t length, size_t capacity, ngram_slot *table) {
+ * summation, so the same bits). ``counts`` receives how often the character at each position occurs (0 at the
+ * separators); returns how many positions hold a character that occurs more than once in ``*repeated``. */
+static double entropy_of(const uint32_t *c, Py_ssize_t length, size_t capacity, ngram_slot *table, int32_t *slot_of,
+                         int32_t *counts, Py_ssize_t *repeated) {
     Py_ssize_t total = 0;
     for (size_t j = 0; j < capacity; j++) table[j].first = -1;
     for (Py_ssize_t i = 0; i < length; i++) {
@@ -566,6 +568,7 @@ static double entropy_of(const uint32_t *c, Py_ssize_t length, size_t capacity, 
             slot->count = 0;
         }
         slot->count++;
+        slot_of[i] = (int32_t)j;
     }
     double entropy = 0.0;
     for (size_t j = 0; j < capacity; j++) {
@@ -573,17 +576,31 @@ static double entropy_of(const uint32_t *c, Py_ssize_t length, size_t capacity, 
         double p = (double)table[j].count / (double)total;
         entropy -= p * log2(p);
     }
+    Py_ssize_t again = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        counts[i] = c[i] == 0 ? 0 : table[slot_of[i]].count;
+        again += counts[i] > 1;
+    }
+    *repeated = again;
     return entropy;
+}
+
+static size_t table_capacity(Py_ssize_t entries) {
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)entries) capacity <<= 1;
+    return capacity;
 }
 
 /* How often the most frequent n-gram (2 <= n <= 4) of nonzero code points occurs, keys compared exactly: the first
  * three code points (21 bits each) packed in one word, the fourth beside it. An n-gram can only occur twice where
- * its first n - 1 characters do, so with ``shorter`` (the count of the (n-1)-gram at each position, from the pass
- * before; NULL for n = 2) only those positions are counted, and any other n-gram counts once. ``counts`` receives
- * the count of the n-gram at each position (1 where it was not counted) for the next pass. */
-static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, size_t capacity, exact_slot *table,
-                         const int32_t *shorter, int32_t *slot_of, int32_t *counts) {
+ * its first n - 1 characters do, so only the positions where ``shorter`` (the count of the (n-1)-gram starting
+ * there, from the pass before) is 2 or more are counted (``candidates`` of them, which sizes the table), and any
+ * other n-gram counts once. ``counts`` (unless NULL) receives the count of the n-gram at each position (1 where
+ * it was not counted) and ``*repeated`` how many positions have a count above 1. */
+static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, exact_slot *table, Py_ssize_t candidates,
+                         const int32_t *shorter, int32_t *slot_of, int32_t *counts, Py_ssize_t *repeated) {
     int32_t best = 0;
+    size_t capacity = table_capacity(candidates);
     memset(table, 0, capacity * sizeof(exact_slot));
     Py_ssize_t run = 0;
     for (Py_ssize_t i = 0; i < length; i++) {
@@ -594,7 +611,7 @@ static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, siz
         if (++run < n) continue;
         Py_ssize_t s = i - n + 1;
         slot_of[s] = -1;
-        if (shorter != NULL && shorter[s] < 2) {
+        if (shorter[s] < 2) {
             if (best < 1) best = 1;
             continue;
         }
@@ -614,6 +631,7 @@ static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, siz
         if (++slot->count > best) best = slot->count;
     }
     if (counts != NULL) {
+        Py_ssize_t again = 0;
         for (Py_ssize_t s = 0; s < length; s++) counts[s] = 1;
         run = 0;
         for (Py_ssize_t i = 0; i < length; i++) {
@@ -623,8 +641,12 @@ static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, siz
             }
             if (++run < n) continue;
             Py_ssize_t s = i - n + 1;
-            if (slot_of[s] >= 0) counts[s] = table[slot_of[s]].count;
+            if (slot_of[s] >= 0) {
+                counts[s] = table[slot_of[s]].count;
+                again += counts[s] > 1;
+            }
         }
+        *repeated = again;
     }
     return best;
 }
@@ -777,7 +799,6 @@ static PyObject *page_counts(PyObject *self, PyObject *args) {
     double entropy = 0.0;
     int32_t top[3] = {0, 0, 0};
     if (letter_count) {
-        entropy = entropy_of(letters, chars, capacity, table);
         int32_t *counts = PyMem_Malloc((chars + 1) * 2 * sizeof(int32_t));
         int32_t *slot_of = PyMem_Malloc((chars + 1) * sizeof(int32_t));
         if (counts == NULL || slot_of == NULL) {
@@ -786,11 +807,14 @@ static PyObject *page_counts(PyObject *self, PyObject *args) {
             PyErr_NoMemory();
             goto done;
         }
-        int32_t *previous = NULL, *next = counts;
+        Py_ssize_t repeated = 0;
+        int32_t *previous = counts, *next = counts + chars + 1;
+        entropy = entropy_of(letters, chars, capacity, table, slot_of, previous, &repeated);
         for (Py_ssize_t g = 2; g <= 4; g++) {
-            top[g - 2] = top_ngram(letters, chars, g, capacity, exact, previous, slot_of, g < 4 ? next : NULL);
+            top[g - 2] = top_ngram(letters, chars, g, exact, repeated, previous, slot_of, g < 4 ? next : NULL, &repeated);
+            int32_t *swap = previous;
             previous = next;
-            next = next == counts ? counts + chars + 1 : counts;
+            next = swap;
         }
         PyMem_Free(counts);
         PyMem_Free(slot_of);
