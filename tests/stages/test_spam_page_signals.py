@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
@@ -109,3 +110,39 @@ def test_script_conversion_does_not_change_the_verdict() -> None:
             b.dup_line_chars,
         )
         assert a.junk_reasons() == b.junk_reasons()
+
+
+def _random_page(rng: random.Random) -> tuple[str, list[tuple[int, int]], list[bool]]:
+    """A page of repeated and fresh lines mixing Han (Traditional and Simplified), fullwidth and Latin letters,
+    edge whitespace, sentence ends, NUL, a lone surrogate and code points past the fold and Han tables."""
+    alphabet = "ab中文字網站首頁ＡＢ！？!?。 \u3000\t\x00\ud800\U00030001\U0004e000，1"
+    pool = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(6)]
+    lines = [
+        rng.choice(pool) if rng.random() < 0.5 else "".join(rng.choice(alphabet) for _ in range(8))
+        for _ in range(rng.randint(0, 12))
+    ]
+    text = "\n".join(lines)
+    spans, start = [], 0
+    for line in lines:
+        spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return text, spans, [rng.random() < 0.3 for _ in spans]
+
+
+def test_compiled_measure_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    if page_signals.native is None:
+        pytest.fail("the compiled core was not built (pip install -e . builds it)")
+    rng = random.Random(11)
+    pages = [_random_page(rng) for _ in range(400)]
+    seeds = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))]
+    for text in [ARTICLE * 3, *seeds]:
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+        pages.append((text, spans, [i % 3 == 0 for i in range(len(spans))]))
+    compiled = [page_signals.measure(*page) for page in pages]
+    for page, signals in zip(pages, compiled, strict=True):  # entropy summed in the same order: the same bits
+        assert signals == page_signals._measure_numpy(*page), page[0]
+    monkeypatch.setattr(page_signals, "native", None)
+    for page, signals in zip(pages, compiled, strict=True):
+        numpy_signals = page_signals.measure(*page)
+        assert np.isclose(signals.char_entropy, numpy_signals.char_entropy), page[0]
+        assert dataclasses.replace(signals, char_entropy=0.0) == dataclasses.replace(numpy_signals, char_entropy=0.0)

@@ -134,7 +134,7 @@ HAN_TABLE_SIZE = 0x40000
 
 
 @lru_cache(maxsize=1)
-def _han_table() -> np.ndarray:
+def han_table() -> np.ndarray:
     """Whether each code point below ``HAN_TABLE_SIZE`` is ``\\p{Han}`` to the regex module, read off the regex
     itself once per process (a few milliseconds), so the table and the regex cannot disagree."""
     table = np.zeros(HAN_TABLE_SIZE, dtype=bool)
@@ -148,7 +148,7 @@ def han_mask(codes: np.ndarray) -> np.ndarray:
     costs a call per non-Han character."""
     if codes.size and int(codes.max()) >= HAN_TABLE_SIZE:
         return code_points(_NOT_HAN.sub("\x00", from_code_points(codes))) != 0
-    return _han_table().take(codes)
+    return han_table().take(codes)
 
 
 def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

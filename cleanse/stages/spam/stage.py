@@ -44,6 +44,9 @@ _TRAILING_SPACE = regex.compile(r"\s*")
 _VERDICT_REASONS = {label: f"label:{label}" for label in LABELS}
 _ACTION_REASONS = {(action, label): f"{action}:{label}" for action in ACTIONS for label in LABELS}
 _START = itemgetter("start")
+_LABEL = itemgetter(0)
+_SCORE = itemgetter(1)
+_CUTTING = (DROP, SET_ASIDE)
 
 
 @dataclass(frozen=True)
@@ -214,23 +217,35 @@ class SpamLabeller(DocumentStage):
             raise ValueError(f"document {doc.id!r} has no text yet; decode it first")
         options = self._options
         rows = self._label(doc.text)
-        share = _junk_share(doc.text, rows, options.drop_document_labels)
+        labels = list(map(_LABEL, rows.verdicts))
+        present = set(labels)
+        share = (
+            0.0
+            if present.isdisjoint(options.drop_document_labels)
+            else _junk_share(doc.text, rows, options.drop_document_labels)
+        )
         if share >= options.drop_document_share and share > 0:
             self._record(doc, rows)
             doc.drop(self.name, f"{MOSTLY_SPAM} (share {share:.2f})")
             return doc
-        signals = page_signals.measure(doc.text, rows.spans, [v.label in PAGE_JUNK_LABELS for v in rows.verdicts])
+        junk = (
+            [False] * len(labels)
+            if present.isdisjoint(PAGE_JUNK_LABELS)
+            else [label in PAGE_JUNK_LABELS for label in labels]
+        )
+        signals = page_signals.measure(doc.text, rows.spans, junk)
         reasons = signals.junk_reasons() if options.drop_junk_pages else []
         doc.metadata[PAGE_SIGNALS] = {**signals.to_dict(), "junk_reasons": reasons}
         if reasons:
             self._record(doc, rows)
             doc.drop(self.name, f"{JUNK_PAGE}: {'; '.join(reasons)} ({page_signals.SOURCE})")
             return doc
+        cutting = {label for label in present if options.action(label) in _CUTTING}
         if options.defer_actions:
             text = doc.text
-            if any(
-                _is_piece(text, start, end) and options.action(verdict.label) in (DROP, SET_ASIDE)
-                for (start, end), verdict in zip(rows.spans, rows.verdicts, strict=True)
+            if cutting and any(
+                label in cutting and _is_piece(text, start, end)
+                for (start, end), label in zip(rows.spans, labels, strict=True)
             ):
                 self._record(doc, rows, only_pieces=True)
                 self._cut_pieces(doc)
@@ -240,8 +255,8 @@ class SpamLabeller(DocumentStage):
                 rows = self._label(doc.text)
             self._record(doc, rows)
             return doc
-        records = self._record(doc, rows, fingerprint=False)
-        self._act(doc, _spans_to_cut(doc.text, records, in_order=True))
+        records = self._record(doc, rows, fingerprint=False, present=present)
+        self._act(doc, _spans_to_cut(doc.text, records, in_order=True) if cutting else [])
         if not (doc.text or "").strip():
             doc.drop(self.name, NO_ARTICLE_TEXT)
         return doc
@@ -250,6 +265,8 @@ class SpamLabeller(DocumentStage):
         """Every line's span, number and verdict; junk verdicts below the threshold become article."""
         threshold = self._options.threshold
         rows = label_rows(text, self._options.extra_words, self._options.line_model)
+        if not rows.verdicts or min(map(_SCORE, rows.verdicts)) >= threshold:
+            return rows
         verdicts = [
             verdict if verdict.label == ARTICLE or verdict.score >= threshold else _below_threshold(verdict)
             for verdict in rows.verdicts
@@ -257,22 +274,32 @@ class SpamLabeller(DocumentStage):
         return LineRows(rows.spans, rows.numbers, verdicts)
 
     def _record(
-        self, doc: Document, rows: LineRows, only_pieces: bool = False, fingerprint: bool = True
+        self,
+        doc: Document,
+        rows: LineRows,
+        only_pieces: bool = False,
+        fingerprint: bool = True,
+        present: set[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Log a verdict per non-article line (or only per piece of a line) and store every line's label and
-        action in the metadata (with the text's fingerprint unless the caller acts on them at once)."""
+        action in the metadata (with the text's fingerprint unless the caller acts on them at once).
+        ``present``: the labels among the rows, when the caller has them (no verdict is logged without one
+        whose action is not "keep")."""
         assert doc.text is not None
         actions = self._options._actions
         text = doc.text
+        logged = present is None or any(label != ARTICLE and actions[label] != KEEP for label in present)
         doc.flag_many(
             self.name,
             [
                 (start, end, _VERDICT_REASONS[label], score, evidence)
                 for (start, end), (label, score, evidence) in zip(rows.spans, rows.verdicts, strict=True)
                 if label != ARTICLE and actions[label] != KEEP and (not only_pieces or _is_piece(text, start, end))
-            ],
+            ]
+            if logged
+            else [],
         )
-        rounded = {score: round(score, 3) for score in {verdict.score for verdict in rows.verdicts}}
+        rounded = {score: round(score, 3) for score in set(map(_SCORE, rows.verdicts))}
         records = [
             {
                 "index": number,

@@ -521,6 +521,323 @@ done:
     return result;
 }
 
+/* page_counts(text, spans, junk, fold, letters, han) -> (chars, han, dup, dup_junk, junk_chars, letter_count,
+ * entropy, top2, top3, top4): page_signals.py's measure in one pass. Each span is stripped of its edge whitespace
+ * (str.strip); the stripped lines are joined, folded through ``fold`` (uint32, code points past it stay), kept as
+ * letters where ``letters`` (uint32, the last entry for code points past it) is set, else 0. ``han`` (uint8, per
+ * original code point) counts Han characters; -1 when a code point lies past it. A line is repeated when another
+ * line folds to the same characters; dup_junk counts repeated lines that are junk or hold no sentence end
+ * (。！？!?). Entropy and the top n-gram counts are ngram_stats' on the letters, computed the same way. */
+typedef struct {
+    uint64_t key;
+    uint32_t last;
+    int32_t count;
+} exact_slot;
+
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* The character entropy of c[0..length) exactly as ngram_stats computes it for n = 1 (same table, same order of
+ * summation, so the same bits). ``counts`` receives how often the character at each position occurs (0 at the
+ * separators); returns how many positions hold a character that occurs more than once in ``*repeated``. */
+static double entropy_of(const uint32_t *c, Py_ssize_t length, size_t capacity, ngram_slot *table, int32_t *slot_of,
+                         int32_t *counts, Py_ssize_t *repeated) {
+    Py_ssize_t total = 0;
+    for (size_t j = 0; j < capacity; j++) table[j].first = -1;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (c[i] == 0) continue;
+        uint64_t hash = (1469598103934665603ULL ^ c[i]) * 1099511628211ULL;
+        total++;
+        hash ^= hash >> 29;
+        uint32_t short_hash = (uint32_t)(hash >> 32);
+        size_t j = (size_t)hash & (capacity - 1);
+        ngram_slot *slot = &table[j];
+        while (slot->first >= 0 && (slot->hash != short_hash || c[slot->first] != c[i])) {
+            j = (j + 1) & (capacity - 1);
+            slot = &table[j];
+        }
+        if (slot->first < 0) {
+            slot->first = (int32_t)i;
+            slot->hash = short_hash;
+            slot->count = 0;
+        }
+        slot->count++;
+        slot_of[i] = (int32_t)j;
+    }
+    double entropy = 0.0;
+    for (size_t j = 0; j < capacity; j++) {
+        if (table[j].first < 0) continue;
+        double p = (double)table[j].count / (double)total;
+        entropy -= p * log2(p);
+    }
+    Py_ssize_t again = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        counts[i] = c[i] == 0 ? 0 : table[slot_of[i]].count;
+        again += counts[i] > 1;
+    }
+    *repeated = again;
+    return entropy;
+}
+
+static size_t table_capacity(Py_ssize_t entries) {
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)entries) capacity <<= 1;
+    return capacity;
+}
+
+/* How often the most frequent n-gram (2 <= n <= 4) of nonzero code points occurs, keys compared exactly: the first
+ * three code points (21 bits each) packed in one word, the fourth beside it. An n-gram can only occur twice where
+ * its first n - 1 characters do, so only the positions where ``shorter`` (the count of the (n-1)-gram starting
+ * there, from the pass before) is 2 or more are counted (``candidates`` of them, which sizes the table), and any
+ * other n-gram counts once. ``counts`` (unless NULL) receives the count of the n-gram at each position (1 where
+ * it was not counted) and ``*repeated`` how many positions have a count above 1. */
+static int32_t top_ngram(const uint32_t *c, Py_ssize_t length, Py_ssize_t n, exact_slot *table, Py_ssize_t candidates,
+                         const int32_t *shorter, int32_t *slot_of, int32_t *counts, Py_ssize_t *repeated) {
+    int32_t best = 0;
+    size_t capacity = table_capacity(candidates);
+    memset(table, 0, capacity * sizeof(exact_slot));
+    Py_ssize_t run = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (c[i] == 0) {
+            run = 0;
+            continue;
+        }
+        if (++run < n) continue;
+        Py_ssize_t s = i - n + 1;
+        slot_of[s] = -1;
+        if (shorter[s] < 2) {
+            if (best < 1) best = 1;
+            continue;
+        }
+        uint64_t key = ((uint64_t)c[s] << 42) | ((uint64_t)c[s + 1] << 21) | (n >= 3 ? c[s + 2] : 0);
+        uint32_t last = n >= 4 ? c[s + 3] : 0;
+        size_t j = (size_t)mix64(key ^ ((uint64_t)last << 1) ^ ((uint64_t)last << 40)) & (capacity - 1);
+        exact_slot *slot = &table[j];
+        while (slot->count && (slot->key != key || slot->last != last)) {
+            j = (j + 1) & (capacity - 1);
+            slot = &table[j];
+        }
+        if (!slot->count) {
+            slot->key = key;
+            slot->last = last;
+        }
+        slot_of[s] = (int32_t)j;
+        if (++slot->count > best) best = slot->count;
+    }
+    if (counts != NULL) {
+        Py_ssize_t again = 0;
+        for (Py_ssize_t s = 0; s < length; s++) counts[s] = 1;
+        run = 0;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            if (c[i] == 0) {
+                run = 0;
+                continue;
+            }
+            if (++run < n) continue;
+            Py_ssize_t s = i - n + 1;
+            if (slot_of[s] >= 0) {
+                counts[s] = table[slot_of[s]].count;
+                again += counts[s] > 1;
+            }
+        }
+        *repeated = again;
+    }
+    return best;
+}
+
+static int is_sentence_end(uint32_t code) {
+    return code == 0x3002 || code == 0xFF01 || code == 0xFF1F || code == '!' || code == '?';
+}
+
+static PyObject *page_counts(PyObject *self, PyObject *args) {
+    PyObject *text, *span_list, *junk_list;
+    Py_buffer fold_view, letter_view, han_view;
+    if (!PyArg_ParseTuple(args, "UOOy*y*y*", &text, &span_list, &junk_list, &fold_view, &letter_view, &han_view))
+        return NULL;
+    PyObject *spans = NULL, *junk = NULL, *result = NULL;
+    Py_ssize_t *bounds = NULL;
+    uint32_t *folded = NULL, *letters = NULL;
+    uint64_t *line_hash = NULL;
+    Py_ssize_t *line_slots = NULL;
+    int32_t *line_counts = NULL;
+    ngram_slot *table = NULL;
+    exact_slot *exact = NULL;
+    if (check(&fold_view, 4, -1, "fold") || check(&letter_view, 4, -1, "letters") || check(&han_view, 1, -1, "han"))
+        goto done;
+    if (letter_view.len == 0) {
+        PyErr_SetString(PyExc_ValueError, "letters: empty table");
+        goto done;
+    }
+    spans = PySequence_Fast(span_list, "spans: expected a sequence");
+    junk = PySequence_Fast(junk_list, "junk: expected a sequence");
+    if (spans == NULL || junk == NULL) goto done;
+    Py_ssize_t lines = PySequence_Fast_GET_SIZE(spans);
+    if (PySequence_Fast_GET_SIZE(junk) != lines) {
+        PyErr_SetString(PyExc_ValueError, "junk: one flag per span expected");
+        goto done;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) goto done;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const uint32_t *fold = (const uint32_t *)fold_view.buf, *letter = (const uint32_t *)letter_view.buf;
+    const uint8_t *han_table = (const uint8_t *)han_view.buf;
+    Py_ssize_t fold_size = fold_view.len / 4, letter_last = letter_view.len / 4 - 1, han_size = han_view.len;
+    bounds = PyMem_Malloc((2 * lines + 1) * sizeof(Py_ssize_t));
+    if (bounds == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t chars = 0;
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        PyObject *span = PySequence_Fast_GET_ITEM(spans, i);
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+            PyErr_SetString(PyExc_TypeError, "spans: expected (start, end) tuples");
+            goto done;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        if (PyErr_Occurred()) goto done;
+        if (start < 0) start = 0;
+        if (end > n) end = n;
+        while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) start++;
+        while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+        if (end < start) end = start;
+        bounds[2 * i] = start;
+        bounds[2 * i + 1] = end;
+        chars += end - start;
+    }
+    if (chars >= INT32_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "text: too long");
+        goto done;
+    }
+    folded = PyMem_Malloc((chars + 1) * sizeof(uint32_t));
+    letters = PyMem_Malloc((chars + 1) * sizeof(uint32_t));
+    line_hash = PyMem_Malloc((lines + 1) * sizeof(uint64_t));
+    line_counts = PyMem_Calloc(lines + 1, sizeof(int32_t));
+    size_t line_capacity = 16;
+    while (line_capacity < 2 * (size_t)lines) line_capacity <<= 1;
+    line_slots = PyMem_Malloc(line_capacity * sizeof(Py_ssize_t));
+    size_t capacity = 16;
+    while (capacity < 2 * (size_t)chars) capacity <<= 1;
+    table = PyMem_Malloc(capacity * sizeof(ngram_slot));
+    exact = PyMem_Malloc(capacity * sizeof(exact_slot));
+    if (!folded || !letters || !line_hash || !line_counts || !line_slots || !table || !exact) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    long long han = 0, junk_chars = 0, letter_count = 0;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        uint64_t hash = 1469598103934665603ULL;
+        for (Py_ssize_t p = bounds[2 * i]; p < bounds[2 * i + 1]; p++, at++) {
+            uint32_t code = PyUnicode_READ(kind, data, p);
+            if (han >= 0) {
+                if ((Py_ssize_t)code < han_size)
+                    han += han_table[code] != 0;
+                else
+                    han = -1;
+            }
+            uint32_t f = (Py_ssize_t)code < fold_size ? fold[code] : code;
+            folded[at] = f;
+            letters[at] = letter[(Py_ssize_t)f < letter_last ? (Py_ssize_t)f : letter_last] ? f : 0;
+            letter_count += letters[at] != 0;
+            hash = (hash ^ f) * 1099511628211ULL;
+        }
+        line_hash[i] = mix64(hash ^ (uint64_t)(bounds[2 * i + 1] - bounds[2 * i]));
+        int bad = PyObject_IsTrue(PySequence_Fast_GET_ITEM(junk, i));
+        if (bad < 0) goto done;
+        if (bad) junk_chars += bounds[2 * i + 1] - bounds[2 * i];
+    }
+    /* Repeated lines: a table of line indices keyed by folded content; line_counts[first] counts the copies. */
+    for (size_t j = 0; j < line_capacity; j++) line_slots[j] = -1;
+    Py_ssize_t offset = 0;
+    Py_ssize_t *first_of = PyMem_Malloc((lines + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *offsets = PyMem_Malloc((lines + 1) * sizeof(Py_ssize_t));
+    if (first_of == NULL || offsets == NULL) {
+        PyMem_Free(first_of);
+        PyMem_Free(offsets);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        Py_ssize_t size = bounds[2 * i + 1] - bounds[2 * i];
+        offsets[i] = offset;
+        size_t j = (size_t)line_hash[i] & (line_capacity - 1);
+        while (line_slots[j] >= 0) {
+            Py_ssize_t k = line_slots[j];
+            if (line_hash[k] == line_hash[i] && bounds[2 * k + 1] - bounds[2 * k] == size &&
+                memcmp(folded + offsets[k], folded + offset, (size_t)size * 4) == 0)
+                break;
+            j = (j + 1) & (line_capacity - 1);
+        }
+        if (line_slots[j] < 0) line_slots[j] = i;
+        first_of[i] = line_slots[j];
+        line_counts[first_of[i]]++;
+        offset += size;
+    }
+    long long dup = 0, dup_junk = 0;
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        if (line_counts[first_of[i]] < 2) continue;
+        Py_ssize_t size = bounds[2 * i + 1] - bounds[2 * i];
+        dup += size;
+        int prose = 0;
+        for (Py_ssize_t p = bounds[2 * i]; p < bounds[2 * i + 1] && !prose; p++)
+            prose = is_sentence_end(PyUnicode_READ(kind, data, p));
+        if (!prose || PyObject_IsTrue(PySequence_Fast_GET_ITEM(junk, i))) dup_junk += size;
+    }
+    PyMem_Free(first_of);
+    PyMem_Free(offsets);
+    double entropy = 0.0;
+    int32_t top[3] = {0, 0, 0};
+    if (letter_count) {
+        int32_t *counts = PyMem_Malloc((chars + 1) * 2 * sizeof(int32_t));
+        int32_t *slot_of = PyMem_Malloc((chars + 1) * sizeof(int32_t));
+        if (counts == NULL || slot_of == NULL) {
+            PyMem_Free(counts);
+            PyMem_Free(slot_of);
+            PyErr_NoMemory();
+            goto done;
+        }
+        Py_ssize_t repeated = 0;
+        int32_t *previous = counts, *next = counts + chars + 1;
+        entropy = entropy_of(letters, chars, capacity, table, slot_of, previous, &repeated);
+        for (Py_ssize_t g = 2; g <= 4; g++) {
+            top[g - 2] = top_ngram(letters, chars, g, exact, repeated, previous, slot_of, g < 4 ? next : NULL, &repeated);
+            int32_t *swap = previous;
+            previous = next;
+            next = swap;
+        }
+        PyMem_Free(counts);
+        PyMem_Free(slot_of);
+    }
+    result = Py_BuildValue("(nLLLLLdiii)", chars, han, dup, dup_junk, junk_chars, letter_count, entropy, top[0], top[1],
+                           top[2]);
+done:
+    Py_XDECREF(spans);
+    Py_XDECREF(junk);
+    PyMem_Free(bounds);
+    PyMem_Free(folded);
+    PyMem_Free(letters);
+    PyMem_Free(line_hash);
+    PyMem_Free(line_counts);
+    PyMem_Free(line_slots);
+    PyMem_Free(table);
+    PyMem_Free(exact);
+    PyBuffer_Release(&fold_view);
+    PyBuffer_Release(&letter_view);
+    PyBuffer_Release(&han_view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
      "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
@@ -533,6 +850,9 @@ static PyMethodDef methods[] = {
     {"line_spans", line_spans, METH_O, "line_spans(text) -> (spans, numbers)"},
     {"packed_prefix_sums", packed_prefix_sums, METH_VARARGS, "packed_prefix_sums(classes, fields, out) -> None"},
     {"gloss_brackets", gloss_brackets, METH_VARARGS, "gloss_brackets(codes, kinds) -> (opens, closes)"},
+    {"page_counts", page_counts, METH_VARARGS,
+     "page_counts(text, spans, junk, fold, letters, han) -> (chars, han, dup, dup_junk, junk_chars, letters, entropy,"
+     " top2, top3, top4)"},
     {"ngram_stats", ngram_stats, METH_VARARGS, "ngram_stats(codes, max_n) -> (entropy, top count for n = 2 .. max_n)"},
     {NULL, NULL, 0, NULL},
 };
