@@ -22,7 +22,7 @@ import numpy as np
 
 from cleanse.stages.dedup.edges import EdgeRule, held_share, similarity_covers
 from cleanse.stages.dedup.grouping import unique_pairs
-from cleanse.stages.dedup.index import Match, NearDupIndex
+from cleanse.stages.dedup.index import Match, NearDupIndex, relation_matches
 
 CHUNK_DOCUMENTS = 512  # documents checked together (bounded by CHUNK_CHARS too)
 CHUNK_CHARS = 4_000_000
@@ -255,27 +255,9 @@ class ChunkCandidates:
         holds = columns["holds"][rows]
         by_jaccard = np.where(holds, columns["jaccard_holds"][rows], columns["by_jaccard"][rows])
         score = np.where(holds, columns["score_holds"][rows], columns["score"][rows])
-        storage = self.index.storage
-        return [
-            Match(
-                storage.entry_name(entry),
-                value,
-                storage.entry_name(storage.entry_cluster(entry)),
-                "jaccard" if jaccard else "reprint_containment",
-                share,
-                reverse,
-                part,
-            )
-            for entry, value, jaccard, share, reverse, part in zip(
-                entries.tolist(),
-                self.similarity[rows].tolist(),
-                by_jaccard.tolist(),
-                score.tolist(),
-                holds.tolist(),
-                columns["held"][rows].tolist(),
-                strict=True,
-            )
-        ]
+        return relation_matches(
+            self.index.storage, entries, self.similarity[rows], by_jaccard, score, holds, columns["held"][rows]
+        )
 
     def related_entries(self, query: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What :meth:`NearDupIndex.related_entries` would return for ``query``."""
@@ -346,7 +328,42 @@ class ChunkCandidates:
         owners = slot_of[np.searchsorted(self.offsets, rows, side="right") - 1 - first_row]
         asked = owners >= 0
         rows, entries, owners = rows[asked], entries[asked], owners[asked]
-        size = np.asarray(sizes, dtype=np.int64)[owners]
+        return self._contained(found, rows, entries, owners, np.asarray(sizes, dtype=np.int64)[owners], threshold)
+
+    def containment_by_group(self, groups: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        """:meth:`containment` for every unit of :attr:`units` (listed by row), as asked group after group
+        when each group's units are added to the index right after its own queries, answered in one pass
+        once all of them were added (:meth:`added`). ``groups``: the group of each unit of the chunk
+        (non-decreasing), ``sizes`` its shingles. An entry of the index is live as it is now (nothing was
+        removed meanwhile); a unit of the chunk, when it belongs to an earlier group."""
+        count = len(self.units)
+        found: list[list[Match]] = [[] for _ in range(count)]
+        if not len(self.entry):
+            return found
+        query = np.repeat(np.arange(count), np.diff(self.offsets))
+        group = np.asarray(groups)[self.units]
+        entries = self.entry.copy()
+        inside = np.flatnonzero(self.other >= 0)
+        other = self.other[inside]
+        entries[inside] = np.where(group[other] < group[query[inside]], self.entry_of[other], -1)
+        live = entries >= 0
+        live[live] = self.index.storage.alive(entries[live])
+        rows = np.flatnonzero(live)
+        owners = query[rows]
+        size = np.asarray(sizes, dtype=np.int64)[self.units][owners]
+        return self._contained(found, rows, entries[rows], owners, size, threshold)
+
+    def _contained(
+        self,
+        found: list[list[Match]],
+        rows: np.ndarray,
+        entries: np.ndarray,
+        owners: np.ndarray,
+        size: np.ndarray,
+        threshold: float,
+    ) -> list[list[Match]]:
+        """Append to ``found[owner]`` the live candidate ``rows`` (entry ids ``entries``, of queries ``owners``
+        of ``size`` shingles) at least ``threshold`` contained, most contained first (then earliest)."""
         similarity = self.similarity[rows]
         entry_sizes = self.sizes[rows].astype(np.float64)
         common = similarity * (size + entry_sizes) / (1.0 + similarity)

@@ -64,6 +64,34 @@ class Match(NamedTuple):
         return f"{self.rule} {self.score:.3f} of this {unit} in {self.name}"
 
 
+def relation_matches(
+    storage: IndexStorage,
+    entries: np.ndarray,
+    similarity: np.ndarray,
+    by_jaccard: np.ndarray,
+    score: np.ndarray,
+    holds: np.ndarray,
+    held: np.ndarray,
+) -> list[Match]:
+    """One :class:`Match` per related entry, in the order given, as :meth:`NearDupIndex.query_relations`
+    returns them (the chunked look-ups build theirs here too): the entry, its estimated Jaccard, its
+    cluster, the clause (``by_jaccard``) and its ``score``, whether the clause is the reverse one
+    (``holds``) and the ``held`` share."""
+    columns = (entries, similarity, by_jaccard, score, holds, held)
+    return [
+        Match(
+            storage.entry_name(entry),
+            value,
+            storage.entry_name(storage.entry_cluster(entry)),
+            "jaccard" if jaccard else "reprint_containment",
+            share,
+            reverse,
+            part,
+        )
+        for entry, value, jaccard, share, reverse, part in zip(*(column.tolist() for column in columns), strict=True)
+    ]
+
+
 class NearDupIndex:
     """MinHash LSH over signatures with a pluggable storage (see :mod:`cleanse.stages.dedup.storage`)."""
 
@@ -167,21 +195,7 @@ class NearDupIndex:
         """
         entries, similarity, sizes, columns = self._relations(signature, size, rule, keys)
         holds, by_jaccard, score, held = columns
-        storage = self.storage
-        return [
-            Match(
-                storage.entry_name(entry),
-                value,
-                storage.entry_name(storage.entry_cluster(entry)),
-                "jaccard" if jaccard else "reprint_containment",
-                share,
-                reverse,
-                part,
-            )
-            for entry, value, jaccard, share, reverse, part in zip(
-                *(column.tolist() for column in (entries, similarity, by_jaccard, score, holds, held)), strict=True
-            )
-        ]
+        return relation_matches(self.storage, entries, similarity, by_jaccard, score, holds, held)
 
     def related_entries(
         self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
