@@ -192,12 +192,13 @@ class ChunkCandidates:
         entry_of = np.full(count, -1, dtype=np.int64)
         return cls(index, offsets, entry, other, similarity, entry_sizes, columns, entry_of, units, row_of)
 
-    def added(self, unit: int, name: str) -> None:
-        """Unit ``unit`` of the chunk was added to the index as ``name``."""
+    def added(self, unit: int, name: str, entry: int | None = None) -> None:
+        """Unit ``unit`` of the chunk was added to the index as ``name`` (entry id ``entry``, when known)."""
         row = int(self.row_of[unit])
         if row < 0:
             raise ValueError(f"unit {unit} of the chunk was not expected in the index")
-        entry = self.index.storage.entry_id(name)
+        if entry is None:
+            entry = self.index.storage.entry_id(name)
         self.entry_of[row] = -1 if entry is None else entry
 
     def _rows(self, unit: int) -> tuple[int, int]:
@@ -386,7 +387,7 @@ class DirectQueries:
     ) -> None:
         self.index, self.signs, self.sizes, self.keys, self.rule = index, signs, sizes, keys, rule
 
-    def added(self, unit: int, name: str) -> None:
+    def added(self, unit: int, name: str, entry: int | None = None) -> None:
         """Nothing to record: the index itself is asked."""
 
     def first_cover(self, query: int) -> Match | None:

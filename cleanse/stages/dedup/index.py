@@ -327,12 +327,25 @@ class NearDupIndex:
 
         ``size`` (the unit's shingle count) is needed only for :meth:`query_containment`.
         """
+        return self._match(self.insert(name, signature, added, cluster, size, keys), 1.0)
+
+    def insert(
+        self,
+        name: str,
+        signature: np.ndarray,
+        added: float | None = None,
+        cluster: str | None = None,
+        size: int = 0,
+        keys: np.ndarray | None = None,
+    ) -> int:
+        """:meth:`add`, returning the new entry's id rather than a match (the stage adds thousands of units
+        per chunk and never looks at that match)."""
         cluster_id = -1 if cluster is None else self.storage.entry_id(cluster)
         entry = self.storage.add_entry(
             name, signature, time.time() if added is None else added, -1 if cluster_id is None else cluster_id, size
         )
         self.storage.add_to_buckets(self.keys(signature)[0] if keys is None else keys, entry)
-        return self._match(entry, 1.0)
+        return entry
 
     def remove(self, name: str) -> None:
         """Remove the entry called ``name``; ``KeyError`` if there is none."""

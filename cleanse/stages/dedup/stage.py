@@ -290,8 +290,10 @@ class NearDupDetector(CorpusStage):
             part = signed[(id(item), number)]
             for row in rows:
                 sentence = f"{name}:{row - first}"
-                self.sentences.add(sentence, part.signs[row - first], size=int(sizes[row]), keys=part.keys[row - first])
-                looked_up.added(row, sentence)
+                signature, row_keys = part.signs[row - first], part.keys[row - first]
+                looked_up.added(
+                    row, sentence, self.sentences.insert(sentence, signature, size=int(sizes[row]), keys=row_keys)
+                )
         every = looked_up.containment_by_group(groups, sizes, self.options.containment_threshold)
         row_of = looked_up.row_of
         return {
@@ -388,8 +390,7 @@ class NearDupDetector(CorpusStage):
             if outcome == "duplicate":
                 return
             self.relate_document(doc, relations)
-            self.documents.add(doc.id, signature, size=size, keys=keys)
-            chunk.documents.added(position, doc.id)
+            chunk.documents.added(position, doc.id, self.documents.insert(doc.id, signature, size=size, keys=keys))
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
             s0 = int(chunk.paragraph_first[position])
@@ -421,8 +422,8 @@ class NearDupDetector(CorpusStage):
         ordinal = log.add(name, size, kept)
         common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
         log.relate(entries.tolist(), ordinal, common.tolist())
-        self.reprints.add(str(ordinal), signature, size=size, keys=keys)
-        chunk.reprints.added(position, str(ordinal))
+        entry = self.reprints.insert(str(ordinal), signature, size=size, keys=keys)
+        chunk.reprints.added(position, str(ordinal), entry)
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -521,8 +522,8 @@ class NearDupDetector(CorpusStage):
             plan.append((number, name, best))
             if best is None:
                 own.append(number)
-                self.paragraphs.add(name, signature, size=size, keys=keys)
-                chunk.paragraph_queries.added(first + number, name)
+                entry = self.paragraphs.insert(name, signature, size=size, keys=keys)
+                chunk.paragraph_queries.added(first + number, name, entry)
         item = _Pending(doc, spans, units.lengths, plan, remove)
         if chunk.pending is not None:
             chunk.pending.append(item)
@@ -640,9 +641,9 @@ class NearDupDetector(CorpusStage):
                 found[number] = SentenceMatches(matches[0].similarity, matches[0].name.rsplit(":", 1)[0], owners)
         for number in usable if matched is None else ():
             size = self.shingle_count(int(lengths[number]))
-            self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
+            entry = self.sentences.insert(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
             if looked_up is not None:
-                looked_up.added(first + number, f"{name}:{number}")
+                looked_up.added(first + number, f"{name}:{number}", entry)
         self.containment_verdict(doc, span, length, sentences, lengths.tolist(), found)
 
     def containment_verdict(
