@@ -220,23 +220,6 @@ class ChunkCandidates:
         storage = self.index.storage
         return Match(storage.entry_name(entry), similarity, storage.entry_name(storage.entry_cluster(entry)))
 
-    def first_cover(self, query: int) -> Match | None:
-        """The first match :meth:`NearDupIndex.query_covers` would return for ``query``, or None."""
-        lo, hi = self._rows(query)
-        if lo == hi:
-            return None
-        rows, entries = self._live(lo, hi)
-        chosen = self.columns["covered"][rows]
-        rows, entries = rows[chosen], entries[chosen]
-        if not len(rows):
-            return None
-        best = int(np.lexsort((entries, -self.similarity[rows]))[0])
-        row = int(rows[best])
-        rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
-        return self._match(int(entries[best]), float(self.similarity[row]))._replace(
-            rule=rule, score=float(self.columns["score"][row]), held=float(self.columns["held"][row])
-        )
-
     def _related(self, query: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = self._rows(query)
         if lo == hi:
@@ -247,11 +230,30 @@ class ChunkCandidates:
         order = np.lexsort((entries, -self.similarity[rows]))
         return rows[order], entries[order]
 
+    def cover_and_relations(self, query: int) -> tuple[Match | None, list[Match]]:
+        """The first match :meth:`NearDupIndex.query_covers` would return for ``query`` (or None) and
+        :meth:`relations`: the first cover is the first related row whose entry covers the query."""
+        rows, entries = self._related(query)
+        if not len(rows):
+            return None, []
+        covered = np.flatnonzero(self.columns["covered"][rows])
+        best = None
+        if len(covered):
+            first, row = int(covered[0]), int(rows[covered[0]])
+            rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
+            best = self._match(int(entries[first]), float(self.similarity[row]))._replace(
+                rule=rule, score=float(self.columns["score"][row]), held=float(self.columns["held"][row])
+            )
+        return best, self._relation_matches(rows, entries)
+
     def relations(self, query: int) -> list[Match]:
         """What :meth:`NearDupIndex.query_relations` would return for ``query``."""
         rows, entries = self._related(query)
         if not len(rows):
             return []
+        return self._relation_matches(rows, entries)
+
+    def _relation_matches(self, rows: np.ndarray, entries: np.ndarray) -> list[Match]:
         columns = self.columns
         holds = columns["holds"][rows]
         by_jaccard = np.where(holds, columns["jaccard_holds"][rows], columns["by_jaccard"][rows])
@@ -389,6 +391,9 @@ class DirectQueries:
 
     def added(self, unit: int, name: str, entry: int | None = None) -> None:
         """Nothing to record: the index itself is asked."""
+
+    def cover_and_relations(self, query: int) -> tuple[Match | None, list[Match]]:
+        return self.first_cover(query), self.relations(query)
 
     def first_cover(self, query: int) -> Match | None:
         assert self.rule is not None

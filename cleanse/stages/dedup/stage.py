@@ -379,8 +379,7 @@ class NearDupDetector(CorpusStage):
         earlier: list[Match | None] | None = None
         if chunk.documents is not None:
             signature, size, keys = chunk.doc_signs[position], int(chunk.doc_sizes[position]), chunk.doc_keys[position]
-            best = chunk.documents.first_cover(position)
-            relations = chunk.documents.relations(position)
+            best, relations = chunk.documents.cover_and_relations(position)
             new_chars = 0
             if best is not None and level == "both":
                 earlier = chunk.paragraph_queries.best_covers(p0, p1)
