@@ -180,7 +180,9 @@ class MemoryStorage(IndexStorage):
                 self._fresh_cache = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
             else:
                 keys = np.concatenate([row for row, _ in self._fresh])
-                entries = np.concatenate([np.full(len(row), entry, dtype=np.int64) for row, entry in self._fresh])
+                entries = np.repeat(
+                    np.array([entry for _, entry in self._fresh], dtype=np.int64), [len(row) for row, _ in self._fresh]
+                )
                 order = np.argsort(keys, kind="stable")
                 self._fresh_cache = (keys[order], entries[order])
         return self._fresh_cache
