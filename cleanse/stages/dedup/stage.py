@@ -183,6 +183,7 @@ class NearDupDetector(CorpusStage):
         }
         self._index_loaded = False
         self._loaded_units: dict[str, list[tuple[str, str]]] = {}
+        self._paragraph_owners: set[str] = set()  # documents whose paragraphs this run indexed
 
     # -- running -------------------------------------------------------------------------------
 
@@ -434,6 +435,8 @@ class NearDupDetector(CorpusStage):
             index = getattr(self, attribute)
             if entry in index:
                 index.remove(entry)
+        if name not in self._paragraph_owners and isinstance(self.paragraphs.storage, MemoryStorage):
+            return  # no paragraph of this document was indexed in this run (a loaded one was removed above)
         for number in range(paragraphs):
             if f"{name}:{number}" in self.paragraphs:
                 self.paragraphs.remove(f"{name}:{number}")
@@ -522,6 +525,7 @@ class NearDupDetector(CorpusStage):
             if best is None:
                 own.append(number)
                 entry = self.paragraphs.insert(name, signature, size=size, keys=keys)
+                self._paragraph_owners.add(doc.id)
                 chunk.paragraph_queries.added(first + number, name, entry)
         item = _Pending(doc, spans, units.lengths, plan, remove)
         if chunk.pending is not None:
