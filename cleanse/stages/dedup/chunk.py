@@ -295,14 +295,19 @@ class ChunkCandidates:
             return best
         owners = np.searchsorted(self.offsets, rows, side="right") - 1
         order = np.lexsort((entries, -self.similarity[rows], owners))
-        for position in order.tolist():
-            slot = int(self.units[owners[position]]) - first
-            if best[slot] is None:
-                row = int(rows[position])
-                rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
-                best[slot] = self._match(int(entries[position]), float(self.similarity[row]))._replace(
-                    rule=rule, score=float(self.columns["score"][row])
-                )
+        owners, rows, entries = owners[order], rows[order], entries[order]
+        leading = np.concatenate(([True], owners[1:] != owners[:-1]))  # each query's best candidate
+        owners, rows, entries = owners[leading], rows[leading], entries[leading]
+        columns = (
+            self.units[owners] - first,
+            entries,
+            self.similarity[rows],
+            self.columns["by_jaccard"][rows],
+            self.columns["score"][rows],
+        )
+        for slot, entry, similarity, by_jaccard, score in zip(*(column.tolist() for column in columns), strict=True):
+            rule = "jaccard" if by_jaccard else "reprint_containment"
+            best[slot] = self._match(entry, similarity)._replace(rule=rule, score=score)
         return best
 
     def containment(self, query: int, size: int, threshold: float) -> list[Match]:
