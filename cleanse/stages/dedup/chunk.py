@@ -22,7 +22,7 @@ import numpy as np
 
 from cleanse.stages.dedup.edges import EdgeRule, held_share, similarity_covers
 from cleanse.stages.dedup.grouping import unique_pairs
-from cleanse.stages.dedup.index import Match, NearDupIndex
+from cleanse.stages.dedup.index import Match, NearDupIndex, relation_matches
 
 CHUNK_DOCUMENTS = 512  # documents checked together (bounded by CHUNK_CHARS too)
 CHUNK_CHARS = 4_000_000
@@ -56,6 +56,18 @@ def _group_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[first], order[first + step]
 
 
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-d array (in lexicographic order) and the distinct row of each row: what
+    ``np.unique(keys, axis=0, return_inverse=True)`` gives, by one lexsort (its structured-array path costs
+    about a millisecond even for a handful of rows, and a streaming chunk calls it several times)."""
+    order = np.lexsort(keys.T[::-1])
+    ordered = keys[order]
+    starts = np.concatenate(([True], (ordered[1:] != ordered[:-1]).any(axis=1)))
+    inverse = np.empty(len(keys), dtype=np.int64)
+    inverse[order] = np.cumsum(starts) - 1
+    return ordered[starts], inverse
+
+
 def shared_key_pairs(keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Every pair of rows ``(left, right)``, ``left < right``, sharing a key in any column, without repeats.
 
@@ -68,8 +80,7 @@ def shared_key_pairs(keys: np.ndarray, limit: int | None = None) -> tuple[np.nda
     if count < 2 or keys.ndim != 2 or not keys.shape[1]:
         return empty, empty
     bands = keys.shape[1]
-    rows, inverse = np.unique(np.ascontiguousarray(keys), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    rows, inverse = _unique_rows(keys)
     members = np.argsort(inverse, kind="stable")
     group_size = np.bincount(inverse, minlength=len(rows))
     group_start = np.cumsum(group_size) - group_size
@@ -192,12 +203,13 @@ class ChunkCandidates:
         entry_of = np.full(count, -1, dtype=np.int64)
         return cls(index, offsets, entry, other, similarity, entry_sizes, columns, entry_of, units, row_of)
 
-    def added(self, unit: int, name: str) -> None:
-        """Unit ``unit`` of the chunk was added to the index as ``name``."""
+    def added(self, unit: int, name: str, entry: int | None = None) -> None:
+        """Unit ``unit`` of the chunk was added to the index as ``name`` (entry id ``entry``, when known)."""
         row = int(self.row_of[unit])
         if row < 0:
             raise ValueError(f"unit {unit} of the chunk was not expected in the index")
-        entry = self.index.storage.entry_id(name)
+        if entry is None:
+            entry = self.index.storage.entry_id(name)
         self.entry_of[row] = -1 if entry is None else entry
 
     def _rows(self, unit: int) -> tuple[int, int]:
@@ -219,23 +231,6 @@ class ChunkCandidates:
         storage = self.index.storage
         return Match(storage.entry_name(entry), similarity, storage.entry_name(storage.entry_cluster(entry)))
 
-    def first_cover(self, query: int) -> Match | None:
-        """The first match :meth:`NearDupIndex.query_covers` would return for ``query``, or None."""
-        lo, hi = self._rows(query)
-        if lo == hi:
-            return None
-        rows, entries = self._live(lo, hi)
-        chosen = self.columns["covered"][rows]
-        rows, entries = rows[chosen], entries[chosen]
-        if not len(rows):
-            return None
-        best = int(np.lexsort((entries, -self.similarity[rows]))[0])
-        row = int(rows[best])
-        rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
-        return self._match(int(entries[best]), float(self.similarity[row]))._replace(
-            rule=rule, score=float(self.columns["score"][row]), held=float(self.columns["held"][row])
-        )
-
     def _related(self, query: int) -> tuple[np.ndarray, np.ndarray]:
         lo, hi = self._rows(query)
         if lo == hi:
@@ -246,36 +241,37 @@ class ChunkCandidates:
         order = np.lexsort((entries, -self.similarity[rows]))
         return rows[order], entries[order]
 
+    def cover_and_relations(self, query: int) -> tuple[Match | None, list[Match]]:
+        """The first match :meth:`NearDupIndex.query_covers` would return for ``query`` (or None) and
+        :meth:`relations`: the first cover is the first related row whose entry covers the query."""
+        rows, entries = self._related(query)
+        if not len(rows):
+            return None, []
+        covered = np.flatnonzero(self.columns["covered"][rows])
+        best = None
+        if len(covered):
+            first, row = int(covered[0]), int(rows[covered[0]])
+            rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
+            best = self._match(int(entries[first]), float(self.similarity[row]))._replace(
+                rule=rule, score=float(self.columns["score"][row]), held=float(self.columns["held"][row])
+            )
+        return best, self._relation_matches(rows, entries)
+
     def relations(self, query: int) -> list[Match]:
         """What :meth:`NearDupIndex.query_relations` would return for ``query``."""
         rows, entries = self._related(query)
         if not len(rows):
             return []
+        return self._relation_matches(rows, entries)
+
+    def _relation_matches(self, rows: np.ndarray, entries: np.ndarray) -> list[Match]:
         columns = self.columns
         holds = columns["holds"][rows]
         by_jaccard = np.where(holds, columns["jaccard_holds"][rows], columns["by_jaccard"][rows])
         score = np.where(holds, columns["score_holds"][rows], columns["score"][rows])
-        storage = self.index.storage
-        return [
-            Match(
-                storage.entry_name(entry),
-                value,
-                storage.entry_name(storage.entry_cluster(entry)),
-                "jaccard" if jaccard else "reprint_containment",
-                share,
-                reverse,
-                part,
-            )
-            for entry, value, jaccard, share, reverse, part in zip(
-                entries.tolist(),
-                self.similarity[rows].tolist(),
-                by_jaccard.tolist(),
-                score.tolist(),
-                holds.tolist(),
-                columns["held"][rows].tolist(),
-                strict=True,
-            )
-        ]
+        return relation_matches(
+            self.index.storage, entries, self.similarity[rows], by_jaccard, score, holds, columns["held"][rows]
+        )
 
     def related_entries(self, query: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What :meth:`NearDupIndex.related_entries` would return for ``query``."""
@@ -299,14 +295,19 @@ class ChunkCandidates:
             return best
         owners = np.searchsorted(self.offsets, rows, side="right") - 1
         order = np.lexsort((entries, -self.similarity[rows], owners))
-        for position in order.tolist():
-            slot = int(self.units[owners[position]]) - first
-            if best[slot] is None:
-                row = int(rows[position])
-                rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
-                best[slot] = self._match(int(entries[position]), float(self.similarity[row]))._replace(
-                    rule=rule, score=float(self.columns["score"][row])
-                )
+        owners, rows, entries = owners[order], rows[order], entries[order]
+        leading = np.concatenate(([True], owners[1:] != owners[:-1]))  # each query's best candidate
+        owners, rows, entries = owners[leading], rows[leading], entries[leading]
+        columns = (
+            self.units[owners] - first,
+            entries,
+            self.similarity[rows],
+            self.columns["by_jaccard"][rows],
+            self.columns["score"][rows],
+        )
+        for slot, entry, similarity, by_jaccard, score in zip(*(column.tolist() for column in columns), strict=True):
+            rule = "jaccard" if by_jaccard else "reprint_containment"
+            best[slot] = self._match(entry, similarity)._replace(rule=rule, score=score)
         return best
 
     def containment(self, query: int, size: int, threshold: float) -> list[Match]:
@@ -346,7 +347,42 @@ class ChunkCandidates:
         owners = slot_of[np.searchsorted(self.offsets, rows, side="right") - 1 - first_row]
         asked = owners >= 0
         rows, entries, owners = rows[asked], entries[asked], owners[asked]
-        size = np.asarray(sizes, dtype=np.int64)[owners]
+        return self._contained(found, rows, entries, owners, np.asarray(sizes, dtype=np.int64)[owners], threshold)
+
+    def containment_by_group(self, groups: np.ndarray, sizes: np.ndarray, threshold: float) -> list[list[Match]]:
+        """:meth:`containment` for every unit of :attr:`units` (listed by row), as asked group after group
+        when each group's units are added to the index right after its own queries, answered in one pass
+        once all of them were added (:meth:`added`). ``groups``: the group of each unit of the chunk
+        (non-decreasing), ``sizes`` its shingles. An entry of the index is live as it is now (nothing was
+        removed meanwhile); a unit of the chunk, when it belongs to an earlier group."""
+        count = len(self.units)
+        found: list[list[Match]] = [[] for _ in range(count)]
+        if not len(self.entry):
+            return found
+        query = np.repeat(np.arange(count), np.diff(self.offsets))
+        group = np.asarray(groups)[self.units]
+        entries = self.entry.copy()
+        inside = np.flatnonzero(self.other >= 0)
+        other = self.other[inside]
+        entries[inside] = np.where(group[other] < group[query[inside]], self.entry_of[other], -1)
+        live = entries >= 0
+        live[live] = self.index.storage.alive(entries[live])
+        rows = np.flatnonzero(live)
+        owners = query[rows]
+        size = np.asarray(sizes, dtype=np.int64)[self.units][owners]
+        return self._contained(found, rows, entries[rows], owners, size, threshold)
+
+    def _contained(
+        self,
+        found: list[list[Match]],
+        rows: np.ndarray,
+        entries: np.ndarray,
+        owners: np.ndarray,
+        size: np.ndarray,
+        threshold: float,
+    ) -> list[list[Match]]:
+        """Append to ``found[owner]`` the live candidate ``rows`` (entry ids ``entries``, of queries ``owners``
+        of ``size`` shingles) at least ``threshold`` contained, most contained first (then earliest)."""
         similarity = self.similarity[rows]
         entry_sizes = self.sizes[rows].astype(np.float64)
         common = similarity * (size + entry_sizes) / (1.0 + similarity)
@@ -369,8 +405,11 @@ class DirectQueries:
     ) -> None:
         self.index, self.signs, self.sizes, self.keys, self.rule = index, signs, sizes, keys, rule
 
-    def added(self, unit: int, name: str) -> None:
+    def added(self, unit: int, name: str, entry: int | None = None) -> None:
         """Nothing to record: the index itself is asked."""
+
+    def cover_and_relations(self, query: int) -> tuple[Match | None, list[Match]]:
+        return self.first_cover(query), self.relations(query)
 
     def first_cover(self, query: int) -> Match | None:
         assert self.rule is not None

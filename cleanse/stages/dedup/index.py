@@ -64,6 +64,34 @@ class Match(NamedTuple):
         return f"{self.rule} {self.score:.3f} of this {unit} in {self.name}"
 
 
+def relation_matches(
+    storage: IndexStorage,
+    entries: np.ndarray,
+    similarity: np.ndarray,
+    by_jaccard: np.ndarray,
+    score: np.ndarray,
+    holds: np.ndarray,
+    held: np.ndarray,
+) -> list[Match]:
+    """One :class:`Match` per related entry, in the order given, as :meth:`NearDupIndex.query_relations`
+    returns them (the chunked look-ups build theirs here too): the entry, its estimated Jaccard, its
+    cluster, the clause (``by_jaccard``) and its ``score``, whether the clause is the reverse one
+    (``holds``) and the ``held`` share."""
+    columns = (entries, similarity, by_jaccard, score, holds, held)
+    return [
+        Match(
+            storage.entry_name(entry),
+            value,
+            storage.entry_name(storage.entry_cluster(entry)),
+            "jaccard" if jaccard else "reprint_containment",
+            share,
+            reverse,
+            part,
+        )
+        for entry, value, jaccard, share, reverse, part in zip(*(column.tolist() for column in columns), strict=True)
+    ]
+
+
 class NearDupIndex:
     """MinHash LSH over signatures with a pluggable storage (see :mod:`cleanse.stages.dedup.storage`)."""
 
@@ -167,21 +195,7 @@ class NearDupIndex:
         """
         entries, similarity, sizes, columns = self._relations(signature, size, rule, keys)
         holds, by_jaccard, score, held = columns
-        storage = self.storage
-        return [
-            Match(
-                storage.entry_name(entry),
-                value,
-                storage.entry_name(storage.entry_cluster(entry)),
-                "jaccard" if jaccard else "reprint_containment",
-                share,
-                reverse,
-                part,
-            )
-            for entry, value, jaccard, share, reverse, part in zip(
-                *(column.tolist() for column in (entries, similarity, by_jaccard, score, holds, held)), strict=True
-            )
-        ]
+        return relation_matches(self.storage, entries, similarity, by_jaccard, score, holds, held)
 
     def related_entries(
         self, signature: np.ndarray, size: int, rule: EdgeRule, keys: np.ndarray | None = None
@@ -313,12 +327,25 @@ class NearDupIndex:
 
         ``size`` (the unit's shingle count) is needed only for :meth:`query_containment`.
         """
+        return self._match(self.insert(name, signature, added, cluster, size, keys), 1.0)
+
+    def insert(
+        self,
+        name: str,
+        signature: np.ndarray,
+        added: float | None = None,
+        cluster: str | None = None,
+        size: int = 0,
+        keys: np.ndarray | None = None,
+    ) -> int:
+        """:meth:`add`, returning the new entry's id rather than a match (the stage adds thousands of units
+        per chunk and never looks at that match)."""
         cluster_id = -1 if cluster is None else self.storage.entry_id(cluster)
         entry = self.storage.add_entry(
             name, signature, time.time() if added is None else added, -1 if cluster_id is None else cluster_id, size
         )
         self.storage.add_to_buckets(self.keys(signature)[0] if keys is None else keys, entry)
-        return self._match(entry, 1.0)
+        return entry
 
     def remove(self, name: str) -> None:
         """Remove the entry called ``name``; ``KeyError`` if there is none."""

@@ -35,7 +35,7 @@ def _areas(threshold: float, num_perm: int) -> tuple[np.ndarray, np.ndarray, np.
     rounding), where datasketch calls ``scipy.integrate.quad`` per pair (and scipy takes half a second to
     import); the chosen parameters are the same."""
     pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
-    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    nodes, weights = _gauss_legendre(num_perm // 2 + 1)
     areas = []
     for low, high in ((0.0, threshold), (threshold, 1.0)):
         similarity = (high - low) / 2 * nodes + (high + low) / 2
@@ -44,6 +44,16 @@ def _areas(threshold: float, num_perm: int) -> tuple[np.ndarray, np.ndarray, np.
             probability = 1 - probability
         areas.append(probability @ ((high - low) / 2 * weights))
     return pairs.astype(np.int64), areas[0], areas[1]
+
+
+@lru_cache(maxsize=8)
+def _gauss_legendre(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on ``[-1, 1]`` (an eigenvalue problem: a stage asks for the
+    parameters of two thresholds, with the same ``num_perm``)."""
+    nodes, weights = np.polynomial.legendre.leggauss(count)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
 
 
 @lru_cache(maxsize=64)

@@ -37,7 +37,7 @@ from cleanse.document import Document, Edit
 from cleanse.errors import InputError
 from cleanse.stages.base import CorpusStage
 from cleanse.stages.dedup.batch import sign_units_sized
-from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, Queries, queries
+from cleanse.stages.dedup.chunk import CHUNK_CHARS, CHUNK_DOCUMENTS, ChunkCandidates, Queries, queries
 from cleanse.stages.dedup.edges import EdgeRule, estimated_common, signature_covers
 from cleanse.stages.dedup.index import Match, NearDupIndex
 from cleanse.stages.dedup.options import DedupOptions
@@ -183,6 +183,7 @@ class NearDupDetector(CorpusStage):
         }
         self._index_loaded = False
         self._loaded_units: dict[str, list[tuple[str, str]]] = {}
+        self._paragraph_owners: set[str] = set()  # documents whose paragraphs this run indexed
 
     # -- running -------------------------------------------------------------------------------
 
@@ -247,16 +248,59 @@ class NearDupDetector(CorpusStage):
         sizes = np.where(lengths > 0, np.maximum(lengths.astype(np.int64) - ngram + 1, 1), 0)
         usable = np.flatnonzero(lengths >= options.min_sentence_chars)
         chunk.sentence_sizes = sizes
-        chunk.sentence_queries = queries(self.sentences, signs, sizes, keys, units=usable, chunked=True)
+        looked_up = chunk.sentence_queries = queries(self.sentences, signs, sizes, keys, units=usable, chunked=True)
         signed: dict[tuple[int, int], _Signed] = {}
         first = 0
         for (item, number), group in zip(kept, groups, strict=True):
             rows = slice(first, first + len(group))
             signed[(id(item), number)] = _Signed(group, signs[rows], lengths[rows], first, keys[rows])
             first += len(group)
+        found: dict[tuple[int, int], list[list[Match]]] | None = None
+        if isinstance(looked_up, ChunkCandidates):
+            found = self._sentence_matches(kept, signed, looked_up, sizes, usable)
         for item in pending:
             sentences = {number: signed[(id(item), number)] for number, _, best in item.plan if best is None}
-            self._verdicts(item, sentences, chunk)
+            self._verdicts(item, sentences, chunk, found)
+
+    def _sentence_matches(
+        self,
+        kept: list[tuple[_Pending, int]],
+        signed: Mapping[tuple[int, int], _Signed],
+        looked_up: ChunkCandidates,
+        sizes: np.ndarray,
+        usable: np.ndarray,
+    ) -> dict[tuple[int, int], list[list[Match]]]:
+        """The sentence matches of every kept paragraph of a chunk (``kept``, in stream order), as
+        :meth:`_check_containment` finds them one paragraph at a time: each paragraph's usable sentences
+        are added to the sentence index (in that order, as one at a time does), then all are looked up
+        in one pass, a sentence matching the index as it was plus the sentences of earlier paragraphs."""
+        groups = np.zeros(len(sizes), dtype=np.int64)
+        bounds = [(signed[(id(item), number)].first, len(signed[(id(item), number)].spans)) for item, number in kept]
+        for group, (first, count) in enumerate(bounds):
+            groups[first : first + count] = group
+        names: list[tuple[str, list[int]]] = []
+        usable_set = usable.tolist()
+        position = 0
+        for (item, number), (first, count) in zip(kept, bounds, strict=True):
+            rows: list[int] = []
+            while position < len(usable_set) and usable_set[position] < first + count:
+                rows.append(usable_set[position])
+                position += 1
+            name = f"{item.doc.id}:{number}"
+            names.append((name, rows))
+            part = signed[(id(item), number)]
+            for row in rows:
+                sentence = f"{name}:{row - first}"
+                signature, row_keys = part.signs[row - first], part.keys[row - first]
+                looked_up.added(
+                    row, sentence, self.sentences.insert(sentence, signature, size=int(sizes[row]), keys=row_keys)
+                )
+        every = looked_up.containment_by_group(groups, sizes, self.options.containment_threshold)
+        row_of = looked_up.row_of
+        return {
+            (id(item), number): [every[int(row_of[row])] for row in rows]
+            for (item, number), (_, rows) in zip(kept, names, strict=True)
+        }
 
     def _prepare(self, docs: Sequence[Document], deferred: bool = False) -> _Chunk:
         options = self.options
@@ -336,8 +380,7 @@ class NearDupDetector(CorpusStage):
         earlier: list[Match | None] | None = None
         if chunk.documents is not None:
             signature, size, keys = chunk.doc_signs[position], int(chunk.doc_sizes[position]), chunk.doc_keys[position]
-            best = chunk.documents.first_cover(position)
-            relations = chunk.documents.relations(position)
+            best, relations = chunk.documents.cover_and_relations(position)
             new_chars = 0
             if best is not None and level == "both":
                 earlier = chunk.paragraph_queries.best_covers(p0, p1)
@@ -347,8 +390,7 @@ class NearDupDetector(CorpusStage):
             if outcome == "duplicate":
                 return
             self.relate_document(doc, relations)
-            self.documents.add(doc.id, signature, size=size, keys=keys)
-            chunk.documents.added(position, doc.id)
+            chunk.documents.added(position, doc.id, self.documents.insert(doc.id, signature, size=size, keys=keys))
             remove = remove or (outcome == DIGEST and self.options.digest == "new_parts")
         if paragraphs:
             s0 = int(chunk.paragraph_first[position])
@@ -380,8 +422,8 @@ class NearDupDetector(CorpusStage):
         ordinal = log.add(name, size, kept)
         common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
         log.relate(entries.tolist(), ordinal, common.tolist())
-        self.reprints.add(str(ordinal), signature, size=size, keys=keys)
-        chunk.reprints.added(position, str(ordinal))
+        entry = self.reprints.insert(str(ordinal), signature, size=size, keys=keys)
+        chunk.reprints.added(position, str(ordinal), entry)
 
     def forget(self, name: str, paragraphs: int = 0) -> None:
         """Remove an earlier entry of document ``name`` and of its paragraphs and sentences (a re-crawl:
@@ -393,6 +435,8 @@ class NearDupDetector(CorpusStage):
             index = getattr(self, attribute)
             if entry in index:
                 index.remove(entry)
+        if name not in self._paragraph_owners and isinstance(self.paragraphs.storage, MemoryStorage):
+            return  # no paragraph of this document was indexed in this run (a loaded one was removed above)
         for number in range(paragraphs):
             if f"{name}:{number}" in self.paragraphs:
                 self.paragraphs.remove(f"{name}:{number}")
@@ -480,17 +524,25 @@ class NearDupDetector(CorpusStage):
             plan.append((number, name, best))
             if best is None:
                 own.append(number)
-                self.paragraphs.add(name, signature, size=size, keys=keys)
-                chunk.paragraph_queries.added(first + number, name)
+                entry = self.paragraphs.insert(name, signature, size=size, keys=keys)
+                self._paragraph_owners.add(doc.id)
+                chunk.paragraph_queries.added(first + number, name, entry)
         item = _Pending(doc, spans, units.lengths, plan, remove)
         if chunk.pending is not None:
             chunk.pending.append(item)
         else:
             self._verdicts(item, dict(enumerate(sentences)), chunk)
 
-    def _verdicts(self, item: _Pending, sentences: Mapping[int, _Signed], chunk: _Chunk) -> None:
+    def _verdicts(
+        self,
+        item: _Pending,
+        sentences: Mapping[int, _Signed],
+        chunk: _Chunk,
+        found: Mapping[tuple[int, int], list[list[Match]]] | None = None,
+    ) -> None:
         """A document's paragraph verdicts in paragraph order, as one paragraph at a time gives: repeated
-        paragraphs flagged (or removed), the sentences of kept ones checked (``sentences``: by paragraph)."""
+        paragraphs flagged (or removed), the sentences of kept ones checked (``sentences``: by paragraph;
+        ``found``: their matches already looked up, by paragraph, :meth:`_sentence_matches`)."""
         doc, spans, lengths, plan, remove = item
         text = doc.text or ""
         edits: list[Edit] = []
@@ -500,7 +552,8 @@ class NearDupDetector(CorpusStage):
                 self.repeat(doc, text, name, spans[number], best, edits, remove)
             elif containment:
                 length = int(lengths[number])
-                self._check_containment(doc, name, spans[number], length, sentences[number], chunk)
+                matches = None if found is None else found[(id(item), number)]
+                self._check_containment(doc, name, spans[number], length, sentences[number], chunk, matches)
         if edits:
             doc.apply(self.name, edits)
 
@@ -554,11 +607,19 @@ class NearDupDetector(CorpusStage):
         return [i for i, size in enumerate(signed.lengths.tolist()) if size >= self.options.min_sentence_chars]
 
     def _check_containment(
-        self, doc: Document, name: str, span: Span, length: int, signed: _Signed, chunk: _Chunk
+        self,
+        doc: Document,
+        name: str,
+        span: Span,
+        length: int,
+        signed: _Signed,
+        chunk: _Chunk,
+        matched: list[list[Match]] | None = None,
     ) -> None:
         """Sentences seen before in another paragraph: query the sentence index (chunked: the chunk's look-ups,
         :mod:`cleanse.stages.dedup.chunk`, as the index is now), index these sentences, then
-        :meth:`containment_verdict`."""
+        :meth:`containment_verdict`. ``matched``: the matches of the usable sentences, already looked up
+        and the sentences indexed (:meth:`_sentence_matches`)."""
         sentences, signs, lengths, first, all_keys = signed
         usable = self._usable(signed)
         if not usable:
@@ -567,7 +628,9 @@ class NearDupDetector(CorpusStage):
         threshold = self.options.containment_threshold
         looked_up = chunk.sentence_queries
         rows = np.asarray(usable, dtype=np.int64) + first
-        if looked_up is not None:
+        if matched is not None:
+            every = matched
+        elif looked_up is not None:
             every = looked_up.containment_many(rows, chunk.sentence_sizes[rows], threshold)
         else:
             every = [
@@ -579,11 +642,11 @@ class NearDupDetector(CorpusStage):
             if matches:
                 owners = {m.name.rsplit(":", 1)[0] for m in matches}
                 found[number] = SentenceMatches(matches[0].similarity, matches[0].name.rsplit(":", 1)[0], owners)
-        for number in usable:
+        for number in usable if matched is None else ():
             size = self.shingle_count(int(lengths[number]))
-            self.sentences.add(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
+            entry = self.sentences.insert(f"{name}:{number}", signs[number], size=size, keys=all_keys[number])
             if looked_up is not None:
-                looked_up.added(first + number, f"{name}:{number}")
+                looked_up.added(first + number, f"{name}:{number}", entry)
         self.containment_verdict(doc, span, length, sentences, lengths.tolist(), found)
 
     def containment_verdict(

@@ -105,11 +105,12 @@ class MemoryStorage(IndexStorage):
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_entries = np.zeros(0, dtype=np.int64)
         # buckets: sorted (key, entry) arrays in three tiers, newest last: main, recent, and the fresh
-        # inserts since the last settle (sorted on demand); a look-up searches all three
+        # inserts since the last settle (sorted on demand: the inserts since the last look-up are sorted and
+        # merged into the ones before); a look-up searches all three
         self._recent_keys = np.zeros(0, dtype=np.uint64)
         self._recent_entries = np.zeros(0, dtype=np.int64)
-        self._fresh: list[tuple[np.ndarray, int]] = []
-        self._fresh_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._fresh: list[tuple[np.ndarray, int]] = []  # inserts not yet in _fresh_sorted
+        self._fresh_sorted = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
         self._fresh_size = 0
 
     def _grow(self) -> None:
@@ -168,29 +169,29 @@ class MemoryStorage(IndexStorage):
     def add_to_buckets(self, keys: np.ndarray, entry: int) -> None:
         keys = np.array(keys, dtype=np.uint64).ravel()
         self._fresh.append((keys, entry))
-        self._fresh_cache = None
         self._fresh_size += len(keys)
         if self._fresh_size >= _FRESH_AT:
             self._settle()
 
     def _fresh_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The keys added since the last :meth:`_settle`, sorted (ties in the order added), and their entries."""
-        if self._fresh_cache is None:
-            if not self._fresh:
-                self._fresh_cache = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-            else:
-                keys = np.concatenate([row for row, _ in self._fresh])
-                entries = np.concatenate([np.full(len(row), entry, dtype=np.int64) for row, entry in self._fresh])
-                order = np.argsort(keys, kind="stable")
-                self._fresh_cache = (keys[order], entries[order])
-        return self._fresh_cache
+        if self._fresh:
+            keys = np.concatenate([row for row, _ in self._fresh])
+            entries = np.repeat(
+                np.array([entry for _, entry in self._fresh], dtype=np.int64), [len(row) for row, _ in self._fresh]
+            )
+            order = np.argsort(keys, kind="stable")
+            self._fresh_sorted = _merged(*self._fresh_sorted, keys[order], entries[order])
+            self._fresh = []
+        return self._fresh_sorted
 
     def _settle(self) -> None:
         """Move the fresh keys into the recent sorted arrays, and those into the main ones once they hold
         an eighth as many (each key is copied a bounded number of times on average: no re-sort of all)."""
         keys, entries = self._fresh_arrays()
         self._recent_keys, self._recent_entries = _merged(self._recent_keys, self._recent_entries, keys, entries)
-        self._fresh, self._fresh_cache, self._fresh_size = [], None, 0
+        self._fresh_sorted = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        self._fresh_size = 0
         if len(self._recent_keys) >= max(_MERGE_AT, len(self._sorted_keys) // 8):
             self._merge()
 
@@ -202,7 +203,7 @@ class MemoryStorage(IndexStorage):
         self._sorted_keys, self._sorted_entries = all_keys[order], all_entries[order]
 
     def _merge(self) -> None:
-        if self._fresh:
+        if self._fresh_size:
             self._settle()
         if not len(self._recent_keys):
             return
@@ -224,7 +225,7 @@ class MemoryStorage(IndexStorage):
         parts = [(found, owners)]
         if len(self._recent_keys):
             parts.append(_look_up(self._recent_keys, self._recent_entries, keys, order))
-        if self._fresh:
+        if self._fresh_size:
             parts.append(_look_up(*self._fresh_arrays(), keys, order))
         if len(parts) == 1:
             return found, owners

@@ -17,7 +17,7 @@ from benchmarks.dedup_digests import load_articles, pair_bundles, triple_bundles
 from benchmarks.reprints import generate_reprints
 from cleanse.document import Document
 from cleanse.stages.dedup import NearDupDetector
-from cleanse.stages.dedup.chunk import shared_key_pairs
+from cleanse.stages.dedup.chunk import _unique_rows, shared_key_pairs
 from cleanse.stages.dedup.grouping import bucket_pairs, unique_pairs
 
 
@@ -89,6 +89,17 @@ def test_shared_key_pairs_are_the_pairs_of_every_band():
         expected = unique_pairs(np.concatenate(lefts), np.concatenate(rights))
         found = shared_key_pairs(keys)
         assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
+
+
+def test_unique_rows_are_numpys():
+    rng = np.random.default_rng(1)
+    for count in (1, 2, 3, 17, 400):
+        for bands in (1, 4, 9):
+            keys = rng.integers(0, 3, (count, bands)).astype(np.uint64) * np.uint64(1 << 62)
+            keys += rng.integers(0, 2, (count, bands)).astype(np.uint64)
+            rows, inverse = np.unique(keys, axis=0, return_inverse=True)
+            found_rows, found_inverse = _unique_rows(keys)
+            assert np.array_equal(found_rows, rows) and np.array_equal(found_inverse, inverse.ravel())
 
 
 def test_a_chunk_with_too_many_candidate_pairs_is_asked_one_unit_at_a_time(texts, monkeypatch):

@@ -73,6 +73,16 @@ def test_permutations_are_datasketch_affine32() -> None:
         permutations(0, 1)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 99, (1 << 32) - 1])
+def test_permutations_are_numpys_random_draws(seed: int) -> None:
+    for num_perm in (1, 128, 1024):
+        generator = np.random.RandomState(seed)
+        a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        found = permutations.__wrapped__(num_perm, seed)
+        assert np.array_equal(found[0], a) and np.array_equal(found[1], b)
+
+
 @pytest.mark.skipif(native is None, reason="compiled core not built")
 def test_native_core_equals_numpy_path(seed_paragraphs: list[tuple[str, int, str]]) -> None:
     batch = shingle_batch([normalise_unit(p) for _, _, p in seed_paragraphs] + ["", "x"])
