@@ -1640,6 +1640,94 @@ CURATED: dict[str, dict[str, float]] = {
     },
 }
 
+WIDGET_STRONG: dict[str, list[str]] = {
+    "prompt": [
+        "欢迎订阅",
+        "欢迎关注",
+        "敬请关注",
+        "关注我们的",
+        "官方微博",
+        "新浪微博",
+        "腾讯微博",
+        "官方微信",
+        "订阅号",
+        "视频号",
+        "抖音号",
+        "快手号",
+        "一键三连",
+        "点赞关注",
+        "求关注",
+        "订阅我们",
+        "扫码关注",
+        "关注公众号",
+        "追踪我们",
+        "follow us",
+        "设为星标",
+        "星标公众号",
+        "订阅电子报",
+        "分享给好友",
+        "分享到朋友圈",
+        "转发到",
+        "转发至",
+        "分享本文",
+        "一键转发",
+        "扫一扫分享",
+        "复制网址",
+        "加入收藏",
+        "收藏本文",
+        "查看评论",
+        "条评论",
+        "参与评论",
+        "文明上网",
+        "理性发言",
+        "登录后评论",
+        "匿名发表",
+        "我来说两句",
+        "发表留言",
+        "全部评论",
+        "下载客户端",
+        "扫码下载",
+        "打开app",
+        "微博@",
+        "官方账号@",
+    ],
+    "contact": [
+        "telegram群",
+        "telegram频道",
+        "telegram群组",
+        "discord群",
+        "discord服务器",
+        "飞机群",
+        "纸飞机群",
+        "钉钉群",
+        "kakao群",
+        "skype",
+        "whatsapp群组",
+        "line群组",
+        "ig帐号",
+        "ig账号",
+    ],
+}
+"""Follow, share, comment and app prompts and chat platforms' groups (round 2 of issue 18): the shapes widget
+bars and sign-off lines take on public pages, and a platform's name joined to its group or channel word.
+A platform's name alone is weak (news names Facebook and app stores); two of them in a line make a share bar."""
+WIDGET_WEAK: dict[str, list[str]] = {
+    "prompt": [
+        *["facebook", "twitter", "推特", "instagram", "youtube", "plurk", "qq好友", "微信好友", "人人网", "豆瓣网"],
+        *["应用商店", "app内"],
+        "每日分享",
+        "豆瓣",
+        "weibo",
+        "朋友圈",
+        "小红书",
+        "哔哩哔哩",
+        "b站",
+        "电子报",
+        "跟帖",
+    ],
+}
+
+
 PUBLIC = (
     ("ldnoobw", "ldnoobw", "zh", "porn"),
     ("konsheng", "konsheng", "Vocabulary/广告类型.txt", "sales"),
@@ -1711,11 +1799,12 @@ def build(sources: dict[str, Path], article_text: str) -> list[tuple[str, float,
         CURATED,
         TAIWAN_VARIANTS,
         {category: dict.fromkeys(words, STRONG) for category, words in MORE_STRONG.items()},
+        {category: dict.fromkeys(words, STRONG) for category, words in WIDGET_STRONG.items()},
     ):
         for category, words in curated.items():
             for word, weight in words.items():
                 rows[fold_chars(word), category] = (weight, {"cleanse"})
-    for category, weak in MORE_WEAK.items():
+    for category, weak in (*MORE_WEAK.items(), *WIDGET_WEAK.items()):
         for word in weak:
             rows.setdefault((fold_chars(word), category), (WEAK, {"cleanse"}))
     folded_articles = fold_chars(article_text)
