@@ -1,5 +1,6 @@
-"""The spam stage on its held-out evaluation half (``tests/data/spam_eval/test.jsonl``, made by ``generate.py``
-from People's Daily 1998 and Traditional Wikipedia text with junk from templates the tuning never saw)."""
+"""The spam stage on the old test half of its evaluation set (``tests/data/spam_eval/test.jsonl``, made by
+``generate.py`` from People's Daily 1998 and Traditional Wikipedia text with junk from templates the tuning never
+saw). Its misses were read in the issue 18 rounds, so it is a development set now, not a held-out one."""
 
 from __future__ import annotations
 
@@ -35,11 +36,6 @@ def test_overall_targets(quality: dict) -> None:
     assert quality["article_dropped_share"] <= TARGET_ARTICLE_DROPPED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured once on the held-out half: sales_promo 0.73, prev_next_nav 0.88, chat_group 0.90, "
-    "game_cheats 0.94 recall (see docs/spam.md)",
-)
 def test_every_category_target(quality: dict) -> None:
     assert quality["categories_below_recall"] == []
     assert all(row["lines"] >= MIN_CATEGORY for row in quality["per_category"].values())
