@@ -1728,6 +1728,93 @@ WIDGET_WEAK: dict[str, list[str]] = {
 }
 
 
+KIND_STRONG: dict[str, list[str]] = {
+    "gambling": [
+        "滚球",
+        "皇冠体育",
+        "真人娱乐",
+        "电子游艺",
+        "彩票平台",
+        "购彩",
+        "彩金",
+        "注册送",
+        "开户送",
+        "棋牌游戏",
+        "骰宝",
+        "龙虎斗",
+        "娱乐城",
+        "平台担保",
+        "稳赚计划",
+    ],
+    "loans": [
+        "就能贷",
+        "秒到账",
+        "放款快",
+        "额度高",
+        "下款",
+        "征信花",
+        "不查征信",
+        "凭身份证",
+        "当天到账",
+        "以贷养贷",
+        "学生贷",
+    ],
+    "invest": ["炒币", "收益翻倍", "理财群", "配资", "外汇平台", "跟单"],
+    "game": ["开区", "攻沙", "gm权限", "满v", "装备回收", "充值返利", "包赢"],
+    "prompt": [
+        "评论赢",
+        "点个赞",
+        "点在看",
+        "点关注",
+        "加个关注",
+        "关注不迷路",
+        "阅读原文",
+        "原文链接",
+        "扫码阅读",
+        "新人礼包",
+        "打开客户端",
+    ],
+    "dating": ["约吗", "一键约", "速配", "真实交友", "同城约", "包养"],
+    "jobs": ["月入过万", "在家就能", "打字员", "点赞员", "多劳多得"],
+    "seo": ["快速排名", "百度首页", "上词", "刷排名", "关键词优化", "涨粉"],
+    "weapons": ["气步枪"],
+    "counterfeit": ["莆田鞋", "纯原", "专柜品质"],
+    "fake_docs": ["办理证件", "可验证", "学信网"],
+    "porn": ["夜夜撸"],
+}
+"""More of each kind's own vocabulary (round 2 of issue 18): betting, loan, trading, private-server, dating,
+job, SEO, weapon, counterfeit and document-forgery words, and prompt sign-offs, written for cleanse."""
+KIND_WEAK: dict[str, list[str]] = {
+    "gambling": ["投注", "下注", "赔率", "盘口", "让球", "大小球", "提款", "轮盘", "牛牛", "菠菜"],
+    "loans": ["无息贷款", "免息贷款", "借钱", "无担保", "快速审批", "信用贷", "车贷", "房贷代办", "债务重组"],
+    "invest": ["涨停板", "内幕", "保本", "私募", "数字货币", "挖矿", "空投", "操盘手"],
+    "game": ["元宝"],
+    "prompt": ["星标", "准时推送", "每日推送", "留下你的", "说说你的", "转发给", "更多精彩", "免费下载"],
+    "medical": [
+        "祖传",
+        "秘方",
+        "偏方",
+        "不孕不育",
+        "尖锐湿疣",
+        "性病",
+        "梅毒",
+        "淋病",
+        "痔疮",
+        "白癜风",
+        "牛皮癣",
+        "狐臭",
+        "纤体",
+    ],
+    "dating": ["小姐姐"],
+    "jobs": ["学生兼职", "无需经验"],
+    "seo": ["代发", "权重", "引流"],
+    "weapons": ["钢珠", "弓弩", "匕首", "电棍", "防身", "火药", "雷管"],
+    "counterfeit": ["原厂"],
+    "fake_docs": ["学历", "结婚证", "离婚证", "驾照"],
+}
+"""Words of the same kinds that news also uses (betting odds, loans, diseases, weapons): weak alone."""
+
+
 PUBLIC = (
     ("ldnoobw", "ldnoobw", "zh", "porn"),
     ("konsheng", "konsheng", "Vocabulary/广告类型.txt", "sales"),
@@ -1800,11 +1887,12 @@ def build(sources: dict[str, Path], article_text: str) -> list[tuple[str, float,
         TAIWAN_VARIANTS,
         {category: dict.fromkeys(words, STRONG) for category, words in MORE_STRONG.items()},
         {category: dict.fromkeys(words, STRONG) for category, words in WIDGET_STRONG.items()},
+        {category: dict.fromkeys(words, STRONG) for category, words in KIND_STRONG.items()},
     ):
         for category, words in curated.items():
             for word, weight in words.items():
                 rows[fold_chars(word), category] = (weight, {"cleanse"})
-    for category, weak in (*MORE_WEAK.items(), *WIDGET_WEAK.items()):
+    for category, weak in (*MORE_WEAK.items(), *WIDGET_WEAK.items(), *KIND_WEAK.items()):
         for word in weak:
             rows.setdefault((fold_chars(word), category), (WEAK, {"cleanse"}))
     folded_articles = fold_chars(article_text)
