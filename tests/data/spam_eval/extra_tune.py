@@ -1,9 +1,10 @@
 """Build ``tune_extra.jsonl``: more tuning lines for the junk kinds whose tuning templates were too few to learn from.
 
 The tuning half (``tune.jsonl``, made by ``generate.py``) has three or four templates per junk kind, so the
-line model learned those wordings and little of the kind. This file adds tuning lines of five kinds (sales
-promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads, and drugs, sex
-aids and prohibited goods: issue 18 widened promotions, invitations and drugs to many more wordings) written for
+line model learned those wordings and little of the kind. This file adds tuning lines of ten kinds (sales
+promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads, drugs, sex
+aids and prohibited goods, and, from issue 18's second round, follow/subscribe, share, comment and app-download
+prompts and business contacts) written for
 cleanse after the shapes such lines take on public web pages: the page-turn bars of common CMS templates
 (DedeCMS, PHPCMS, Discuz!, WordPress themes: "上一篇/下一篇", "上一条/下一条", "上一章/下一章", numbered page bars),
 the group-chat and QR-code invitations under WeChat and forum posts, shop-promotion banners (price cuts,
@@ -533,7 +534,7 @@ NEWS: list[str] = [
     "海外代购被判走私罪 引发社会关注",
     "本地电视台推出读者交流热线",
     "他在个人微博上发文回应了网友的关注。",
-    "该报官方微博粉丝数突破{num}万",
+    "该报官方微博粉丝数突破三百万",
     "越来越多的年轻人通过短视频平台获取新闻",
     "这条视频在网上被大量转发，引发网友热议。",
     "新华社客户端推出新版 上线首日下载量超百万",
@@ -546,7 +547,7 @@ NEWS: list[str] = [
     "推特更名为X后用户数量下降",
     "警方提醒：不要随意点击陌生链接或扫描来源不明的二维码。",
     "他的文章被多家报刊转载，受到读者好评。",
-    "商务合作洽谈会在{city}举行 签约项目{num}个",
+    "商务合作洽谈会在南京举行 签约项目三十六个",
     "该市开通市民热线，24小时受理群众诉求。",
     "记者从市场监管局获悉，消费者可拨打12315投诉举报。",
     "本报开设“读者之声”专栏 欢迎来稿",
@@ -622,7 +623,7 @@ def _value(rng: random.Random, slot: str) -> str:
 
 def _fill(rng: random.Random, template: str) -> str:
     names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    return template.format_map({name: _value(rng, name) for name in set(names)}) if names else template
+    return template.format_map({name: _value(rng, name) for name in dict.fromkeys(names)}) if names else template
 
 
 def _shape(rng: random.Random, line: str) -> str:
