@@ -68,7 +68,7 @@ def test_shipped_weights_are_what_the_script_learns() -> None:
     assert spec is not None and spec.loader is not None
     learn = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(learn)
-    x, y, _, _ = learn.training_rows()
+    x, y, _, _, _ = learn.training_rows()
     assert x.shape[1] == len(FEATURES) and set(np.unique(y)) == {0.0, 1.0}
     weights, threshold = shipped_model()
     assert np.allclose(learn.fit(x, y), weights, atol=2e-3)

@@ -108,14 +108,19 @@ def line_sums(
 def candidates(verdicts: list[Verdict], f: DocumentFeatures, sums: dict[int, dict[int, float]]) -> list[int]:
     """Lines the model scores: left as article by the rules, at most ``MAX_LENGTH`` long and ``MAX_SENTENCES``
     sentences, with a junk cue:
-    a signal word, a URL, enough digits for a phone or an id, Latin letters, or a junk-label lexicon word."""
+    a signal word, a URL, enough digits for a phone or an id, Latin letters, or a junk-label lexicon word. A line
+    without a Han character needs a word (a company name ``S.Com.`` or a Spanish address is not junk for its
+    shape, as in the rules)."""
     found = []
     for i, (verdict, length, urls, digits, latin, hits) in enumerate(
         zip(verdicts, f.length, f.urls, f.digits, f.latin, f.hits, strict=True)
     ):
         if length > MAX_LENGTH or verdict.label != ARTICLE or f.sentence_ends[i] - f.exclaims[i] > MAX_SENTENCES:
             continue
-        if i in sums or urls or digits >= CONTACT_DIGITS or latin >= 3 or _junk_words(hits.weights):
+        words = i in sums or _junk_words(hits.weights)
+        if not f.han[i] and not words:
+            continue
+        if words or urls or digits >= CONTACT_DIGITS or latin >= 3:
             found.append(i)
     return found
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+import regex
+
 from cleanse.stages.spam import patterns
 from cleanse.stages.spam.features import DocumentFeatures
 from cleanse.stages.spam.lexicon import surnames
@@ -175,6 +177,16 @@ def _only_menu_or_photo_rules_left(stripped: str, i: int, f: DocumentFeatures, n
     return not (n <= 40 and sentences <= 1 and (_PHOTO_CUE in stripped or _PICTURE_CUE in stripped))
 
 
+_PROSE_WORD = regex.compile(r"[\p{Latin}\p{Cyrillic}]{2,}|[\p{Hiragana}\p{Katakana}\p{Hangul}]")
+
+
+def _prose_beside_url(stripped: str) -> bool:
+    """Whether the text beside a line's URLs is prose in another script (``Read the full report at ...``,
+    ``詳しくは ... をご覧ください``): three words of Latin or Cyrillic letters, or three kana or Hangul letters."""
+    rest = patterns.URL.sub(" ", stripped)
+    return len(_PROSE_WORD.findall(rest)) >= 3
+
+
 def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: int, shaped: bool) -> Iterator[Verdict]:
     """Every label the line rules propose for line ``i`` (``stripped``: the line without edge whitespace;
     ``shaped``: whether it has a short-line shape); :func:`classify` keeps the most confident."""
@@ -212,7 +224,13 @@ def _proposals(stripped: str, i: int, f: DocumentFeatures, n: int, sentences: in
         )
         if menu_like and not (foreign and CHROME not in weights) and not _mostly_names(stripped.split()):
             yield Verdict(CHROME, 0.75, (MENU, *_words(hits.words, CHROME)))
-        if f.urls[i] and f.han[i] <= 6 and not weights.get(SPAM) and not ends_sentence:
+        if (
+            f.urls[i]
+            and f.han[i] <= 6
+            and not weights.get(SPAM)
+            and not ends_sentence
+            and not _prose_beside_url(stripped)
+        ):
             yield Verdict(CHROME, 0.7, (BARE_URL,))
 
     notice = weights.get(NOTICE, 0.0)

@@ -1,9 +1,10 @@
 """Build ``tune_extra.jsonl``: more tuning lines for the junk kinds whose tuning templates were too few to learn from.
 
 The tuning half (``tune.jsonl``, made by ``generate.py``) has three or four templates per junk kind, so the
-line model learned those wordings and little of the kind. This file adds tuning lines of five kinds (sales
-promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads, and drugs, sex
-aids and prohibited goods: issue 18 widened promotions, invitations and drugs to many more wordings) written for
+line model learned those wordings and little of the kind. This file adds tuning lines of ten kinds (sales
+promotions, previous/next navigation, group-chat invitations, game cheat and private-server ads, drugs, sex
+aids and prohibited goods, and, from issue 18's second round, follow/subscribe, share, comment and app-download
+prompts and business contacts) written for
 cleanse after the shapes such lines take on public web pages: the page-turn bars of common CMS templates
 (DedeCMS, PHPCMS, Discuz!, WordPress themes: "上一篇/下一篇", "上一条/下一条", "上一章/下一章", numbered page bars),
 the group-chat and QR-code invitations under WeChat and forum posts, shop-promotion banners (price cuts,
@@ -31,7 +32,18 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261208
-PER_KIND = {"sales_promo": 200, "chat_group": 170, "drugs_sex_aids": 150, "prev_next_nav": 60, "game_cheats": 60}
+PER_KIND = {
+    "sales_promo": 200,
+    "chat_group": 170,
+    "drugs_sex_aids": 150,
+    "prev_next_nav": 60,
+    "game_cheats": 60,
+    "follow_subscribe": 80,
+    "share_widget": 70,
+    "comment_widget": 60,
+    "app_download": 60,
+    "business_contact": 60,
+}
 
 POOLS: dict[str, list[str]] = {
     "product": [
@@ -72,6 +84,8 @@ POOLS: dict[str, list[str]] = {
     "goods": ["针孔摄像头", "窃听器", "信号屏蔽器", "开锁工具", "透视眼镜", "考试作弊耳机", "GPS定位跟踪器"],
     "shop": ["淘宝", "天猫", "京东", "拼多多", "抖音小店", "蝦皮", "momo購物"],
     "app": ["LINE", "Telegram", "WhatsApp", "Discord", "微信", "QQ", "Kakao"],
+    "media": ["晨报", "都市快报", "财经观察", "科技前沿", "晚报", "生活周刊", "资讯中心", "体育频道"],
+    "social": ["微博", "微信", "QQ空间", "Facebook", "Twitter", "LINE", "豆瓣", "Telegram", "抖音", "小红书"],
 }
 
 TEMPLATES: dict[str, list[str]] = {
@@ -331,6 +345,87 @@ TEMPLATES: dict[str, list[str]] = {
         "性药代购 美国进口 正品保证",
         "延时湿巾 一擦就持久 男人的秘密武器",
     ],
+    "follow_subscribe": [
+        "关注{media}微博 @{handle} 第一时间获取新闻",
+        "新浪微博：@{handle} 微信公众号：{media}",
+        "扫码关注{media}公众号 精彩内容每日推送",
+        "喜欢本文请点赞关注 一键三连 不迷路",
+        "订阅我们的频道 开启小铃铛 更新不错过",
+        "搜索公众号“{media}” 关注后回复关键词领取",
+        "更多精彩内容 请关注{media}官方微信",
+        "追蹤我們的粉絲專頁 {media} 掌握最新動態",
+        "Follow us on Twitter @{handle}",
+        "抖音号：{handle} 快手号：{handle} 欢迎关注",
+        "把{media}设为星标 不错过每一篇推送",
+        "关注{media}视频号 看更多现场画面",
+        "敬请关注{media}头条号 每天三分钟了解天下事",
+        "小红书搜索{media} 关注我们获取更多攻略",
+        "官方微博 @{handle} 官方抖音 @{handle}",
+        "订阅{media}电子报 每周一早上送达邮箱",
+        "点击右上角 关注{media} 获取更多资讯",
+        "{media}B站账号已开通 欢迎关注投币",
+        "IG：@{handle} 歡迎追蹤 按讚分享",
+        "求关注求转发 你们的支持是我更新的动力",
+    ],
+    "share_widget": [
+        "分享到：{social} {social} {social}",
+        "转发给好友 分享到朋友圈 复制链接",
+        "{social}{social}{social}分享",
+        "分享本文至 {social} | {social} | {social}",
+        "一键转发 {social} {social} 收藏本文",
+        "微信扫一扫 分享到朋友圈",
+        "字号 大 中 小 打印 分享 关闭",
+        "分享給朋友 {social} {social} 複製網址",
+        "觉得有用就转发给身边的朋友吧",
+        "收藏 | 分享 | 打印 | 纠错",
+        "加入收藏 设为首页 分享到{social}",
+        "转发至{social} 转发至{social}",
+        "喜欢就分享吧 {social} {social} {social}",
+        "Share: Facebook Twitter LINE Email",
+        "分享至{social} 扫码分享给手机上的好友",
+    ],
+    "comment_widget": [
+        "已有{num}条评论 点击查看",
+        "文明上网 理性发言 请遵守评论服务协议",
+        "网友评论仅供其表达个人看法 并不表明本站同意其观点",
+        "我来说两句 登录 注册 匿名发表",
+        "全部评论（{num}） 最新 最热",
+        "发表留言 用户名 验证码 提交",
+        "查看评论 共{num}人参与 {num}条跟帖",
+        "留言板 欢迎留下你的看法",
+        "登录后才能评论 立即登录",
+        "评论 {num} 转发 {num} 点赞 {num}",
+        "熱門留言 顯示更多留言",
+        "你怎么看？欢迎在评论区留言讨论",
+    ],
+    "app_download": [
+        "下载{media}客户端 看更多深度报道",
+        "扫码下载APP 新用户注册送会员",
+        "安卓用户请到应用商店搜索{media}",
+        "打开APP 查看高清大图",
+        "App Store搜索{media}即可下载",
+        "点击下载 iOS版 Android版",
+        "更多精彩 请在{media}APP内阅读",
+        "下載{media}App 即時新聞推播不漏接",
+        "客户端专享 打开APP领取红包",
+        "立即下载 安装包大小{num}MB",
+        "扫描二维码 下载手机版",
+        "用APP打开 阅读体验更佳",
+    ],
+    "business_contact": [
+        "商务合作：{email}",
+        "广告刊登 请洽 {phone}",
+        "投稿邮箱：{email} 联系电话：{phone}",
+        "合作洽谈请联系微信{wx}",
+        "业务咨询热线 {phone} 欢迎来电",
+        "招商加盟 {phone} 微信同号",
+        "媒体合作 品牌推广 请发邮件至{email}",
+        "廣告合作請聯繫 LINE ID：{handle}",
+        "联系人：王经理 手机：{phone}",
+        "客服QQ {qq} 工作时间9:00-18:00",
+        "诚招各地代理 详情致电{phone}",
+        "如需合作请私信或发送邮件到{email}",
+    ],
     "game_cheats": [
         "{game} 变态版 上线送VIP 满级满装 {url}",
         "{game} 辅助 锁头 无后座 防封稳定 卡密购买{url}",
@@ -438,6 +533,26 @@ NEWS: list[str] = [
     "商家清仓甩卖背后的秘密",
     "海外代购被判走私罪 引发社会关注",
     "本地电视台推出读者交流热线",
+    "他在个人微博上发文回应了网友的关注。",
+    "该报官方微博粉丝数突破三百万",
+    "越来越多的年轻人通过短视频平台获取新闻",
+    "这条视频在网上被大量转发，引发网友热议。",
+    "新华社客户端推出新版 上线首日下载量超百万",
+    "网信办约谈多家平台 整治评论区乱象",
+    "调查显示，七成受访者每天会浏览朋友圈。",
+    "市民可通过官方App查询公交实时到站信息。",
+    "公司新闻发言人表示，将在官方网站发布后续消息。",
+    "读者来信：希望报纸多刊登身边的好人好事",
+    "Facebook母公司宣布裁员 股价应声上涨",
+    "推特更名为X后用户数量下降",
+    "警方提醒：不要随意点击陌生链接或扫描来源不明的二维码。",
+    "他的文章被多家报刊转载，受到读者好评。",
+    "商务合作洽谈会在南京举行 签约项目三十六个",
+    "该市开通市民热线，24小时受理群众诉求。",
+    "记者从市场监管局获悉，消费者可拨打12315投诉举报。",
+    "本报开设“读者之声”专栏 欢迎来稿",
+    "研究者在期刊上发表评论文章，呼吁加强监管。",
+    "苹果公司应用商店下架多款违规应用",
 ]
 
 FOREIGN: list[str] = [
@@ -483,6 +598,18 @@ def _value(rng: random.Random, slot: str) -> str:
             + "".join(rng.choices(string.ascii_lowercase, k=3))
             + str(rng.randint(100, 99999))
         )
+    if slot == "email":
+        return "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 8))) + rng.choice(
+            ["@163.com", "@qq.com", "@gmail.com", "@sina.com", "@yahoo.com.tw"]
+        )
+    if slot == "phone":
+        return rng.choice(
+            [
+                "1" + str(rng.randint(3, 9)) + "".join(rng.choices(string.digits, k=9)),
+                "0" + str(rng.randint(10, 99)) + "-" + "".join(rng.choices(string.digits, k=8)),
+                "400-" + "".join(rng.choices(string.digits, k=3)) + "-" + "".join(rng.choices(string.digits, k=4)),
+            ]
+        )
     if slot == "handle":
         return "".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 8))) + str(rng.randint(1, 99))
     if slot == "url":
@@ -496,7 +623,7 @@ def _value(rng: random.Random, slot: str) -> str:
 
 def _fill(rng: random.Random, template: str) -> str:
     names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    return template.format_map({name: _value(rng, name) for name in set(names)}) if names else template
+    return template.format_map({name: _value(rng, name) for name in dict.fromkeys(names)}) if names else template
 
 
 def _shape(rng: random.Random, line: str) -> str:
