@@ -100,11 +100,6 @@ def test_sub_headings_stay_on_their_own_lines() -> None:
     assert not glued
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="test/case_018: once its 适用解析 section is cut (see above), a second pass finds its 裁判要旨 "
-    "section off topic in what is left",
-)
 def test_cleaning_an_article_twice_changes_nothing() -> None:
     assert [name for name, (_, out) in _cleaned().items() if cleanse.clean(out) != out] == []
 

@@ -161,3 +161,33 @@ def test_without_settling_after_spam_a_second_pass_changes_the_text(monkeypatch)
     monkeypatch.delitem(pipeline.SETTLE, "spam")
     once = cleanse.clean(_KANA_TAIL)
     assert cleanse.clean(once) != once
+
+
+def _tuning_pages() -> list[str]:
+    """Pages of the spam stage's tuning half: People's Daily and Wikipedia paragraphs with junk lines between
+    them, the kind of page on which cutting one stretch leaves another at the page's edge."""
+    import json
+
+    from benchmarks.spam_eval import EVAL_DIR
+
+    with open(EVAL_DIR / "tune.jsonl", encoding="utf-8") as rows:
+        return ["\n".join(line["text"] for line in json.loads(row)["lines"]) for row in rows]
+
+
+def _second_pass_changes(pages: list[str]) -> int:
+    import cleanse
+
+    return sum(cleanse.clean(once) != once for once in map(cleanse.clean, pages))
+
+
+def test_splice_settles_its_own_cuts_on_real_pages() -> None:
+    """After the splice stage cuts, spam labels again what now stands at an edge and the splice stage acts on
+    those labels and on the joined text at once (``SETTLE["splice"]`` holds the stage itself)."""
+    assert _second_pass_changes(_tuning_pages()) == 0
+
+
+def test_without_splice_in_its_own_settling_real_pages_change_on_a_second_pass(monkeypatch) -> None:
+    import cleanse.pipeline as pipeline
+
+    monkeypatch.setitem(pipeline.SETTLE, "splice", ("encoding", "script", "spam"))
+    assert _second_pass_changes(_tuning_pages()) > 0
