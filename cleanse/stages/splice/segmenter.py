@@ -199,7 +199,22 @@ def _mends(analysis: Analysis, body: list[int]) -> list[tuple[int, int]]:
 
 
 def _demote_open_short_lines(analysis: Analysis, body: list[int]) -> None:
-    """A short body line left open and not re-joined is a heading after all (e.g. one with a comma)."""
+    """A short body line left open and not re-joined is a heading after all (e.g. one with a comma).
+
+    So is a run of re-joined lines that, joined, is still a short open line: on the stage's own output that
+    line would stand alone and be read as a heading, so its parts are not joined and are headings now.
+    """
+    lines = analysis.lines
+    chains: list[list[int]] = []
+    for first, second in analysis.mends:
+        if chains and chains[-1][-1] == first:
+            chains[-1].append(second)
+        else:
+            chains.append([first, second])
+    for chain in chains:
+        if not lines[chain[-1]].ends_sentence and sum(len(lines[i].core) for i in chain) <= HEADING_MAX_CHARS:
+            analysis.mends = [pair for pair in analysis.mends if pair[0] not in chain[:-1]]
+            analysis.mend_candidates = analysis.mend_candidates - set(chain)
     mended = {i for pair in analysis.mends for i in pair}
     for i in body:
         line = analysis.lines[i]
