@@ -99,7 +99,7 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
-    for _ in range(len(stories)):  # a section merged into the article can make the next one a section too
+    for _ in range(len(stories)):  # what rejoins the article is judged with it, as a second run would see it
         kept = [
             s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence, main)
         ]
@@ -137,10 +137,15 @@ def has_evidence_of_another_story(
     units = {k for k, number in enumerate(analysis.unit_story) if number == story}
     if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
         return True
-    if main is not None and (is_headed_section(analysis, units, main) or is_closing_section(analysis, units, main)):
+    if main is not None and is_section(analysis, units, main):
         return False
     shared, weight = topic_coverage(analysis, units)
     return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
+
+
+def is_section(analysis: Analysis, units: set[int], main: int) -> bool:
+    """Whether a story is a section of the main article by its layout: inside it, or among its closing sections."""
+    return is_headed_section(analysis, units, main) or is_closing_section(analysis, units, main)
 
 
 def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
@@ -160,26 +165,34 @@ def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
 
 
 def is_closing_section(analysis: Analysis, units: set[int], main: int) -> bool:
-    """Whether a story without layout of its own that closes the page is the article's last section (an
-    explainer, a Q&A, ``典型意义``, ``相关链接``): it follows the article directly, the article before it is
-    laid out in sections under sub-headings, one sub-heading line alone opens the story (a new story brings a
-    title and more: a subtitle, a byline, a dateline), and that line is no longer than the article's own
-    sub-headings (a title is)."""
-    first, last = min(units), max(units)
+    """Whether a story without layout of its own among the sections that close the page is one of the article's
+    last sections (an explainer, a Q&A, ``典型意义``, ``相关链接``): the article before it is laid out in sections
+    under sub-headings, and from the end of the article to the end of the page every story opens with one
+    sub-heading line alone (a new story brings a title and more: a subtitle, a byline, a dateline) no longer
+    than the article's own sub-headings (a title is), so this story is one of them."""
+    first = min(units)
     stories = analysis.unit_story
-    if first == 0 or last != len(stories) - 1 or stories[first - 1] != main:
+    if first == 0 or main not in stories[:first] or main in stories[first:]:
         return False
-    between = _lines_between(analysis, first - 1)
-    if len(between) != 1 or analysis.kinds[between[0]] not in SECTION_HEADING_KINDS:
-        return False
+    start = max(k for k in range(first) if stories[k] == main) + 1
     sub_headings = [
         len(analysis.lines[i].core)
-        for k in range(first - 1)
+        for k in range(start - 1)
         if stories[k + 1] == main
         for i in _lines_between(analysis, k)
         if analysis.kinds[i] in SECTION_HEADING_KINDS
     ]
-    return bool(sub_headings) and len(analysis.lines[between[0]].core) <= max(*sub_headings, COLUMN_MAX_CHARS)
+    if not sub_headings:
+        return False
+    longest = max(*sub_headings, COLUMN_MAX_CHARS)
+    for k in (k for k in range(start, len(stories)) if stories[k] != stories[k - 1]):
+        between = _lines_between(analysis, k - 1)
+        heading = between[0] if len(between) == 1 else None
+        if heading is None or analysis.kinds[heading] not in SECTION_HEADING_KINDS:
+            return False
+        if len(analysis.lines[heading].core) > longest or analysis.lines[analysis.units[k][0]].opens_with_dateline:
+            return False
+    return True
 
 
 def _lines_between(analysis: Analysis, gap: int) -> list[int]:
