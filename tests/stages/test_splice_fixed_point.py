@@ -126,3 +126,11 @@ def test_lines_that_joined_would_be_a_short_open_line_are_headings() -> None:
     once, twice = _twice(text, {})
     assert once == twice
     assert "?一步优化？商？境的意\n%;," in once
+
+
+def test_repeated_heading_read_past_a_line_its_label_sets_aside() -> None:
+    """Fuzz input (seed 14): a credit line the spam stage sets aside stands between the copies of a heading and
+    the next heading."""
+    text = "（二）主要做法\n（二）主要做法\n责任编辑：张三\n荷花池畔"
+    once, twice = _twice(text, {"责任编辑：张三": "furniture"})
+    assert once == twice == "（二）主要做法\n荷花池畔"

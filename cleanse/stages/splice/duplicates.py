@@ -31,8 +31,11 @@ _NOT_KEPT = (
 )
 
 
-def repeated_headings_out_of_place(lines: list[Line], kinds: list[Kind]) -> dict[int, int]:
-    """Positions of heading lines printed again out of place, each mapped to another copy of it."""
+def repeated_headings_out_of_place(
+    lines: list[Line], kinds: list[Kind], removed: frozenset[int] = frozenset()
+) -> dict[int, int]:
+    """Positions of heading lines printed again out of place, each mapped to another copy of it; ``removed``
+    are lines the spam stage's labels drop or set aside (read past like the kinds the stage removes)."""
     copies: dict[str, list[int]] = {}
     for i, kind in enumerate(kinds):
         if kind in _HEADINGS:
@@ -41,7 +44,7 @@ def repeated_headings_out_of_place(lines: list[Line], kinds: list[Kind]) -> dict
     stray: dict[int, int] = {}
     for i in sorted(repeated):
         follower = i + 1
-        while follower < len(lines) and (follower in repeated or kinds[follower] in _NOT_KEPT):
+        while follower < len(lines) and (follower in repeated or follower in removed or kinds[follower] in _NOT_KEPT):
             follower += 1
         misplaced = follower < len(lines) and kinds[follower] in (*_HEADINGS, Kind.COLUMN)
         others = [j for j in copies[lines[i].core] if j != i and j not in stray]

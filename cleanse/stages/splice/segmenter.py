@@ -49,6 +49,8 @@ CUE_WEIGHTS = {
     "ad_lines": 0.5,
 }
 LEAD_MAX_UNITS = 2
+#: spam label actions that take a line out of the article
+REMOVING = ("drop", "set_aside")
 #: line kinds that show a page is laid out with several stories (a newspaper page, a portal's front page)
 STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP})
 #: a story without layout of its own is cut only when the rest of the page shares less than this share of its
@@ -144,7 +146,8 @@ def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning
     line_labels = _align_labels(lines, labels)
     kinds = _kinds(lines, line_labels)
     analysis = Analysis(text=text, lines=lines, kinds=kinds, labels=line_labels)
-    analysis.repeated_headings = repeated_headings_out_of_place(lines, kinds)
+    removed = frozenset(i for i, label in enumerate(line_labels) if label and label.get("action") in REMOVING)
+    analysis.repeated_headings = repeated_headings_out_of_place(lines, kinds, removed)
     for i in analysis.repeated_headings:
         kinds[i] = Kind.ELLIPSIS
     body = [i for i, kind in enumerate(kinds) if kind is Kind.BODY]
