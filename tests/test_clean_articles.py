@@ -10,8 +10,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 import cleanse
 from cleanse.document import Document
 from cleanse.stages.splice import SpliceSplitter
@@ -64,21 +62,11 @@ def test_splice_keeps_95_percent_of_at_least_98_percent_of_the_articles() -> Non
     assert len(whole) / len(shares) >= 0.98, sorted((round(s, 3), n) for n, s in shares.items() if s < 0.95)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="test/case_018: its closing 适用解析 section (general law, few words in common with the case, on a "
-    "page with a byline) is cut as off_topic; see docs/splice.md, known limits",
-)
 def test_splice_keeps_85_percent_of_every_article() -> None:
     shares = _kept_share_by_splice()
     assert min(shares.values()) >= 0.85, sorted((round(s, 3), n) for n, s in shares.items() if s < 0.85)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="test/case_018 keeps 60% (its closing 适用解析 section is cut by the splice stage, see above); every "
-    "other article of the 122 keeps >= 95%",
-)
 def test_clean_keeps_95_percent_of_at_least_98_percent_and_85_percent_of_every_article() -> None:
     shares = {name: _visible(out) / _visible(text) for name, (text, out) in _cleaned().items()}
     whole = [name for name, share in shares.items() if share >= 0.95]

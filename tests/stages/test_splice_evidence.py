@@ -3,7 +3,17 @@ ad label on one line of a section is no evidence against the whole section."""
 
 from __future__ import annotations
 
-from cleanse.stages.splice.roles import has_evidence_of_another_story, is_headed_section, labelled_ad_share
+from pathlib import Path
+
+from cleanse.document import Document
+from cleanse.stages.splice import SpliceSplitter
+from cleanse.stages.splice.layout import Kind, classify
+from cleanse.stages.splice.roles import (
+    has_evidence_of_another_story,
+    is_closing_section,
+    is_headed_section,
+    labelled_ad_share,
+)
 from cleanse.stages.splice.segmenter import Analysis, analyse
 
 SECTIONS = [
@@ -84,3 +94,45 @@ def test_ad_label_on_one_line_is_no_evidence_against_its_section() -> None:
         analysis.labels[i] = {"start": analysis.lines[i].start, "label": "ad", "action": "drop"}
     assert labelled_ad_share(analysis, members) == 1.0
     assert has_evidence_of_another_story(analysis, 1, {1: ("lexical_cohesion",)}, main=0)
+
+
+DEV = Path(__file__).resolve().parent.parent / "data" / "articles" / "tune"
+
+
+def test_closing_section_under_a_sub_heading_is_a_section() -> None:
+    analysis = analyse(_page(SECTIONS), None)
+    units = _with_middle_story(analysis, SECTIONS[2][1])
+    assert is_closing_section(analysis, units, main=0)
+
+
+def test_closing_story_under_a_title_and_a_byline_is_not_a_section() -> None:
+    story = ("本市开通节水咨询热线 市民可以拨打电话了解节水知识", ["本报记者 李明", *SECTIONS[2][1]])
+    analysis = analyse(_page([SECTIONS[0], SECTIONS[1], story]), None)
+    units = _with_middle_story(analysis, SECTIONS[2][1])
+    assert not is_closing_section(analysis, units, main=0)
+
+
+def test_closing_story_under_a_longer_title_than_any_sub_heading_is_not_a_section() -> None:
+    title = ("全市供水设施专项检修工作本月全面展开", SECTIONS[2][1])
+    analysis = analyse(_page([SECTIONS[0], SECTIONS[1], title]), None)
+    units = _with_middle_story(analysis, SECTIONS[2][1])
+    assert not is_closing_section(analysis, units, main=0)
+
+
+def test_common_word_heading_is_not_a_bare_name_byline() -> None:
+    assert classify("背景", False) is Kind.COLUMN
+    assert classify("答疑", False) is Kind.COLUMN
+    assert classify("韩雪", False) is Kind.BYLINE
+    assert classify("陈立新", False) is Kind.BYLINE
+
+
+def test_development_articles_with_a_closing_explainer_are_kept_whole() -> None:
+    """Articles written for issue 14 (tests/data/articles/tune/dev_*.txt): a closing explainer, Q&A, background
+    or ``典型意义`` section under its own sub-heading, with vocabulary of its own, stays in the article."""
+    stage = SpliceSplitter(use_spam_labels=False)
+    files = sorted(DEV.glob("dev_*.txt"))
+    assert len(files) >= 8
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        kept = stage.process(Document.from_text(text)).text or ""
+        assert "".join(kept.split()) == "".join(text.split()), path.name

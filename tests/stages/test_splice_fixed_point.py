@@ -102,3 +102,35 @@ def test_a_chain_of_breaks_is_judged_on_what_is_already_joined() -> None:
     text = "GQせ抓HW??皘\n：/'\n用电专家表示市民应将空调温度，覆盖面持续扩，应将空调温度设定在二十六。"
     once, twice = _twice(text, {})
     assert once == twice == text.replace("\n", "")
+
+
+def test_repeated_heading_judged_on_what_follows_in_the_cleaned_text() -> None:
+    """Fuzz input (seed 14): the copies of a heading with an ad line after them and a heading after that. On the
+    output (the ad dropped) each copy is followed by a heading, so it is judged that way on the first pass, and
+    one copy always stays."""
+    text = "第三章 法律责任\n第三章 法律责任\n" + AD + "\n荷花池畔"
+    once, twice = _twice(text, {AD: "ad"})
+    assert once == twice == "第三章 法律责任\n荷花池畔"
+
+
+def test_every_copy_of_a_heading_out_of_place_is_not_dropped() -> None:
+    text = "第三章 法律责任\n第三章 法律责任\n荷花池畔"
+    once, twice = _twice(text, {})
+    assert once == twice == "第三章 法律责任\n荷花池畔"
+
+
+def test_lines_that_joined_would_be_a_short_open_line_are_headings() -> None:
+    """Fuzz input (seed 14): two short open lines that mend into a line a second pass reads as a heading (and
+    the column label before it as furniture) are headings on the first pass already."""
+    text = "电网加紧扩容\n?一步优化？商？境的意\n%;,\n负荷连续攀升"
+    once, twice = _twice(text, {})
+    assert once == twice
+    assert "?一步优化？商？境的意\n%;," in once
+
+
+def test_repeated_heading_read_past_a_line_its_label_sets_aside() -> None:
+    """Fuzz input (seed 14): a credit line the spam stage sets aside stands between the copies of a heading and
+    the next heading."""
+    text = "（二）主要做法\n（二）主要做法\n责任编辑：张三\n荷花池畔"
+    once, twice = _twice(text, {"责任编辑：张三": "furniture"})
+    assert once == twice == "（二）主要做法\n荷花池畔"

@@ -3,8 +3,9 @@
 A layout accident can print a section heading a second time where it does not belong, and a
 page made of two stories can carry a paragraph of one inside the other as well as in its own
 place. Which copy is the stray one is decided by context, not by order: the repeated heading
-followed by yet another heading (no section of its own) is out of place; of a repeated
-paragraph, the copy whose neighbours share the fewest words with it is the stray one.
+followed by yet another heading (no section of its own) is out of place, but one copy always
+stays; of a repeated paragraph, the copy whose neighbours share the fewest words with it is the
+stray one.
 """
 
 from __future__ import annotations
@@ -16,10 +17,25 @@ from cleanse.stages.splice.layout import Kind, Line
 
 DUPLICATE_MIN_CHARS = 12
 _HEADINGS = (Kind.HEADING, Kind.KICKER)
+#: lines the stage removes from the article (labelled ads, chrome and notices, captions, marks): a heading is
+#: judged by what follows it in the cleaned text, so that a second run on that text judges it the same way
+_NOT_KEPT = (
+    Kind.AD,
+    Kind.CHROME,
+    Kind.NOTICE,
+    Kind.CAPTION,
+    Kind.PHOTO_CREDIT,
+    Kind.ELLIPSIS,
+    Kind.CONTINUATION,
+    Kind.JUMP,
+)
 
 
-def repeated_headings_out_of_place(lines: list[Line], kinds: list[Kind]) -> dict[int, int]:
-    """Positions of heading lines printed again out of place, each mapped to another copy of it."""
+def repeated_headings_out_of_place(
+    lines: list[Line], kinds: list[Kind], removed: frozenset[int] = frozenset()
+) -> dict[int, int]:
+    """Positions of heading lines printed again out of place, each mapped to another copy of it; ``removed``
+    are lines the spam stage's labels drop or set aside (read past like the kinds the stage removes)."""
     copies: dict[str, list[int]] = {}
     for i, kind in enumerate(kinds):
         if kind in _HEADINGS:
@@ -28,13 +44,13 @@ def repeated_headings_out_of_place(lines: list[Line], kinds: list[Kind]) -> dict
     stray: dict[int, int] = {}
     for i in sorted(repeated):
         follower = i + 1
-        while follower < len(lines) and follower in repeated:
+        while follower < len(lines) and (follower in repeated or follower in removed or kinds[follower] in _NOT_KEPT):
             follower += 1
         misplaced = follower < len(lines) and kinds[follower] in (*_HEADINGS, Kind.COLUMN)
-        others = [j for j in copies[lines[i].core] if j != i]
+        others = [j for j in copies[lines[i].core] if j != i and j not in stray]
         if misplaced and others:
             stray[i] = others[0]
-    return stray
+    return {i: next(j for j in copies[lines[i].core] if j not in stray) for i in stray}
 
 
 def misplaced_duplicates(text: str, lines: list[Line], body: list[int]) -> dict[int, int]:

@@ -125,6 +125,16 @@ def _han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
+def is_bare_name(core: str) -> bool:
+    """A line of two or three Han characters that can be a person's name (a byline): not a common word
+    (``背景``, ``答疑``, ``链接`` are section headings), nor opening with one (``答疑会``)."""
+    if not _BARE_NAME.match(core):
+        return False
+    from cleanse.stages.splice.mending import common_words  # mending reads layout: imported on first use
+
+    return core[:2] not in common_words()
+
+
 def classify(core: str, markup_heading: bool) -> Kind:
     """The layout kind of one line from its core text (see :class:`Kind`)."""
     if _ELLIPSIS.match(core):
@@ -139,7 +149,7 @@ def classify(core: str, markup_heading: bool) -> Kind:
         return Kind.CREDIT
     if _NOTICE.match(core):
         return Kind.NOTICE
-    if len(core) <= 30 and (_BYLINE.match(core) or (_BARE_NAME.match(core) and not markup_heading)):
+    if len(core) <= 30 and (_BYLINE.match(core) or (is_bare_name(core) and not markup_heading)):
         return Kind.BYLINE
     if len(core) <= 40 and _PHOTO_CREDIT.search(core):
         return Kind.PHOTO_CREDIT

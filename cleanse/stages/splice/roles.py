@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cleanse.stages.splice.layout import Kind, ad_hits
+from cleanse.stages.splice.layout import COLUMN_MAX_CHARS, Kind, ad_hits
 from cleanse.stages.splice.segmenter import (
     AD_RATE,
     TOPIC_MIN_WEIGHT,
@@ -65,6 +65,9 @@ AD_LABEL_SHARE = 0.5
 #: layout that only another story brings; headings and label lines are not in it (see docs/splice.md)
 #: what a column label is followed by (a title or more furniture), as opposed to a one-line sub-heading
 COLUMN_FOLLOWERS = (Kind.HEADING, Kind.KICKER, Kind.COLUMN, Kind.CHROME)
+#: cues and line kinds of a sub-heading: a heading or a short label line followed by body text
+SUB_HEADINGS = ("heading", "markup_heading", "column_label")
+SECTION_HEADING_KINDS = (Kind.HEADING, Kind.COLUMN)
 STORY_CUES = frozenset({"continuation_mark", "jump_mark", "closing_dateline", "opening_dateline", "byline", "kicker"})
 
 
@@ -96,8 +99,12 @@ def plan(analysis: Analysis) -> Plan:
     main = max(stories, key=lambda s: body_size(analysis, s) * (FIRST_STORY_BONUS if s == opening else 1.0))
     evidence = _story_evidence(analysis)
     roles = {s: MAIN if s == main else _story_role(analysis, s, main, evidence) for s in stories}
-    kept = [s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence, main)]
-    if kept:
+    for _ in range(len(stories)):  # what rejoins the article is judged with it, as a second run would see it
+        kept = [
+            s for s in stories if roles[s] != MAIN and not has_evidence_of_another_story(analysis, s, evidence, main)
+        ]
+        if not kept:
+            break
         _merge_into(analysis, kept, main)
         stories = [s for s in stories if s not in kept]
         roles = {s: roles[s] for s in stories}
@@ -130,10 +137,15 @@ def has_evidence_of_another_story(
     units = {k for k, number in enumerate(analysis.unit_story) if number == story}
     if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
         return True
-    if main is not None and is_headed_section(analysis, units, main):
+    if main is not None and is_section(analysis, units, main):
         return False
     shared, weight = topic_coverage(analysis, units)
     return weight >= TOPIC_MIN_WEIGHT and shared < topic_bar(analysis)
+
+
+def is_section(analysis: Analysis, units: set[int], main: int) -> bool:
+    """Whether a story is a section of the main article by its layout: inside it, or among its closing sections."""
+    return is_headed_section(analysis, units, main) or is_closing_section(analysis, units, main)
 
 
 def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
@@ -146,11 +158,48 @@ def is_headed_section(analysis: Analysis, units: set[int], main: int) -> bool:
     stories = analysis.unit_story
     if first == 0 or last >= len(stories) - 1 or main not in stories[:first] or main not in stories[last + 1 :]:
         return False
-    headed = ("heading", "markup_heading")
     opening, closing = analysis.gap_cues[first - 1], analysis.gap_cues[last]
-    if not any(cue in headed for cue in opening):
+    if not any(cue in SUB_HEADINGS for cue in opening):
         return False
-    return any(cue in headed for cue in closing) or len(units) > INSERTED_MAX_UNITS
+    return any(cue in SUB_HEADINGS for cue in closing) or len(units) > INSERTED_MAX_UNITS
+
+
+def is_closing_section(analysis: Analysis, units: set[int], main: int) -> bool:
+    """Whether a story without layout of its own among the sections that close the page is one of the article's
+    last sections (an explainer, a Q&A, ``典型意义``, ``相关链接``): the article before it is laid out in sections
+    under sub-headings, and from the end of the article to the end of the page every story opens with one
+    sub-heading line alone (a new story brings a title and more: a subtitle, a byline, a dateline) no longer
+    than the article's own sub-headings (a title is), so this story is one of them."""
+    first = min(units)
+    stories = analysis.unit_story
+    if first == 0 or main not in stories[:first] or main in stories[first:]:
+        return False
+    start = max(k for k in range(first) if stories[k] == main) + 1
+    sub_headings = [
+        len(analysis.lines[i].core)
+        for k in range(start - 1)
+        if stories[k + 1] == main
+        for i in _lines_between(analysis, k)
+        if analysis.kinds[i] in SECTION_HEADING_KINDS
+    ]
+    if not sub_headings:
+        return False
+    longest = max(*sub_headings, COLUMN_MAX_CHARS)
+    for k in (k for k in range(start, len(stories)) if stories[k] != stories[k - 1]):
+        between = _lines_between(analysis, k - 1)
+        heading = between[0] if len(between) == 1 else None
+        if heading is None or analysis.kinds[heading] not in SECTION_HEADING_KINDS:
+            return False
+        if len(analysis.lines[heading].core) > longest or analysis.lines[analysis.units[k][0]].opens_with_dateline:
+            return False
+    return True
+
+
+def _lines_between(analysis: Analysis, gap: int) -> list[int]:
+    """The non-empty lines between paragraph unit ``gap`` and the next one (dropped copies left out)."""
+    before, after = analysis.units[gap][-1], analysis.units[gap + 1][0]
+    skipped = analysis.duplicates.keys() | analysis.repeated_headings.keys()
+    return [j for j in range(before + 1, after) if analysis.lines[j].core and j not in skipped]
 
 
 def _merge_into(analysis: Analysis, stories: list[int], main: int) -> None:

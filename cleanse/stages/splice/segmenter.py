@@ -49,6 +49,8 @@ CUE_WEIGHTS = {
     "ad_lines": 0.5,
 }
 LEAD_MAX_UNITS = 2
+#: spam label actions that take a line out of the article
+REMOVING = ("drop", "set_aside")
 #: line kinds that show a page is laid out with several stories (a newspaper page, a portal's front page)
 STORY_KINDS = frozenset({Kind.BYLINE, Kind.KICKER, Kind.DATELINE, Kind.CONTINUATION, Kind.JUMP})
 #: a story without layout of its own is cut only when the rest of the page shares less than this share of its
@@ -144,7 +146,8 @@ def analyse(text: str, labels: Sequence[Mapping[str, Any]] | None = None, tuning
     line_labels = _align_labels(lines, labels)
     kinds = _kinds(lines, line_labels)
     analysis = Analysis(text=text, lines=lines, kinds=kinds, labels=line_labels)
-    analysis.repeated_headings = repeated_headings_out_of_place(lines, kinds)
+    removed = frozenset(i for i, label in enumerate(line_labels) if label and label.get("action") in REMOVING)
+    analysis.repeated_headings = repeated_headings_out_of_place(lines, kinds, removed)
     for i in analysis.repeated_headings:
         kinds[i] = Kind.ELLIPSIS
     body = [i for i, kind in enumerate(kinds) if kind is Kind.BODY]
@@ -199,7 +202,22 @@ def _mends(analysis: Analysis, body: list[int]) -> list[tuple[int, int]]:
 
 
 def _demote_open_short_lines(analysis: Analysis, body: list[int]) -> None:
-    """A short body line left open and not re-joined is a heading after all (e.g. one with a comma)."""
+    """A short body line left open and not re-joined is a heading after all (e.g. one with a comma).
+
+    So is a run of re-joined lines that, joined, is still a short open line: on the stage's own output that
+    line would stand alone and be read as a heading, so its parts are not joined and are headings now.
+    """
+    lines = analysis.lines
+    chains: list[list[int]] = []
+    for first, second in analysis.mends:
+        if chains and chains[-1][-1] == first:
+            chains[-1].append(second)
+        else:
+            chains.append([first, second])
+    for chain in chains:
+        if not lines[chain[-1]].ends_sentence and sum(len(lines[i].core) for i in chain) <= HEADING_MAX_CHARS:
+            analysis.mends = [pair for pair in analysis.mends if pair[0] not in chain[:-1]]
+            analysis.mend_candidates = analysis.mend_candidates - set(chain)
     mended = {i for pair in analysis.mends for i in pair}
     for i in body:
         line = analysis.lines[i]
