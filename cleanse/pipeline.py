@@ -254,6 +254,7 @@ def _process_chain(stages: Sequence[DocumentStage], doc: Document, intake: Intak
 
 
 SETTLE: dict[str, tuple[str, ...]] = {
+    "encoding": ("encoding",),
     "script": ("encoding", "script"),
     "spam": ("encoding", "script", "spam"),
     "splice": ("encoding", "script", "spam", "splice"),
@@ -261,17 +262,18 @@ SETTLE: dict[str, tuple[str, ...]] = {
 """Stages whose edits earlier stages must look at again (stage: the stages that run again on its output, in
 chain order; a converter runs again after the judge it feeds).
 
-A judge acts on what the text looks like; a later stage then rewrites it, and the judge would see it
-differently on a second pass: encoding repair reading the Simplified form of a Traditional line as mojibake
-after script conversion; after spam has cut a line or phrase, a line whose script (or mojibake) was held
-back by the junk it carried (a kana ad tail that kept a Traditional sentence from conversion), or a line that
-now stands at the page's edge or next to other junk and reads as furniture (spam judges again); after splicing
-has dropped or joined lines, a mark that now stands next to Chinese (fullwidth restoration), a run that now
-reads as mojibake, a line that now stands at an edge and that spam labels as furniture, or a page that, without
-its spliced stories, is junk as a whole (spam's page signals); and the splice stage acts at once on those labels
-and on a stretch that is off topic in what is left (it judges its own output). So when the stage edits a
-document, its judges look at the result at once, and they repeat until they change nothing:
-``clean(clean(x)) == clean(x)`` by the order of the chain, not by luck."""
+A judge acts on what the text looks like; a later stage then rewrites it, and the judge would see it differently on
+a second pass: encoding repair reading a line whose ASCII marks it has just made fullwidth (the line now reads as
+Chinese, and a run in it as mojibake); encoding repair reading the Simplified form of a Traditional line as
+mojibake after script conversion; after spam has cut a line or phrase, a line whose script (or mojibake) was held
+back by the junk it carried (a kana ad tail that kept a Traditional sentence from conversion), or a line that now
+stands at the page's edge or next to other junk and reads as furniture (spam judges again); after splicing has
+dropped or joined lines, a mark that now stands next to Chinese (fullwidth restoration), a run that now reads as
+mojibake, a line that now stands at an edge and that spam labels as furniture, or a page that, without its spliced
+stories, is junk as a whole (spam's page signals); and the splice stage acts at once on those labels and on a
+stretch that is off topic in what is left (it judges its own output). So when the stage edits a document, its
+judges look at the result at once, and they repeat until they change nothing: ``clean(clean(x)) == clean(x)`` by
+the order of the chain, not by luck."""
 SETTLE_ROUNDS = 3
 
 

@@ -191,3 +191,24 @@ def test_without_splice_in_its_own_settling_real_pages_change_on_a_second_pass(m
 
     monkeypatch.setitem(pipeline.SETTLE, "splice", ("encoding", "script", "spam"))
     assert _second_pass_changes(_tuning_pages()) > 0
+
+
+_MARKS_HELD_A_RUN = "a\u032e\uef63\uf15f蔼?\ufffdO场?\ufffd雳鷋?惫琁玂"
+"""From the fuzz run: ASCII marks and letters make the line read as another language's, so the mojibake run at
+its end waits; once the marks between Han characters are fullwidth, the line reads as Chinese."""
+
+
+def test_encoding_repair_judges_the_marks_it_restored() -> None:
+    import cleanse
+
+    once = cleanse.clean(_MARKS_HELD_A_RUN)
+    assert cleanse.clean(once) == once
+
+
+def test_without_encoding_in_its_own_settling_the_run_waits_for_a_second_pass(monkeypatch) -> None:
+    import cleanse
+    import cleanse.pipeline as pipeline
+
+    monkeypatch.delitem(pipeline.SETTLE, "encoding")
+    once = cleanse.clean(_MARKS_HELD_A_RUN)
+    assert cleanse.clean(once) != once
