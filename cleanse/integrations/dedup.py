@@ -51,14 +51,20 @@ def native_verdicts(documents: Iterable[tuple[str, str]], options: DedupOptions)
     """The native dedup stage over ``(id, text)`` pairs in order; yields a verdict for every document it
     made a duplicate or whose text it changed (the rest are kept as they are).
 
-    Pass only the documents the native stage compares: kept by the chain, not split-off segments.
+    Pass only the documents the native stage compares: kept by the chain, not split-off segments. Ids are
+    admitted as ``Pipeline.run`` admits them (:class:`cleanse.intake.InputAdmission`): a peer's corpus may
+    repeat an id (two shards numbering from 0), and a repeated one is compared as ``<id>~2``, ``<id>~3``...,
+    never a failure of the whole step.
     """
+    from cleanse.intake import InputAdmission
+
     stage = NearDupDetector(options)
     originals: dict[int, str] = {}
+    admission = InputAdmission()
 
     def docs() -> Iterator[Document]:
         for position, (name, text) in enumerate(documents):
-            doc = Document.from_text(text, id=name)
+            doc = admission.admit(Document.from_text(text, id=name), position)
             doc.metadata["_position"] = position
             originals[position] = text
             yield doc
