@@ -16,12 +16,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, write_result
-from benchmarks.dedup_stage_speed import corpus, export, news
+from benchmarks.dedup_stage_speed import against_corpora
 
 DUMP = """
 import json, sys
@@ -56,17 +55,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="main", help="the commit whose output must be matched (default main)")
     args = parser.parse_args(argv)
-    corpora = {"news": news(), "reprints+digests": corpus()}
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as temp:
-        baseline = Path(temp) / "baseline"
-        baseline.mkdir()
-        export(args.against, baseline)
-        for name, texts in corpora.items():
-            data = Path(temp) / "texts.json"
-            data.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
-            before = dump(baseline, data, Path(temp) / "before.jsonl")
-            after = dump(ROOT, data, Path(temp) / "after.jsonl")
+    with against_corpora(args.against) as (temp, baseline, corpora):
+        for name, texts, data in corpora:
+            before = dump(baseline, data, temp / "before.jsonl")
+            after = dump(ROOT, data, temp / "after.jsonl")
             difference = first_difference(before, after)
             results[name] = {"documents": len(texts), "identical": difference is None, "first_difference": difference}
     payload = {

@@ -23,6 +23,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,20 +77,33 @@ def time_once(source: Path, data: Path) -> dict[str, Any]:
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
+@contextmanager
+def against_corpora(against: str) -> Iterator[tuple[Path, Path, Iterator[tuple[str, list[str], Path]]]]:
+    """A scratch directory, ``against`` exported and built in it, and the two corpora, each written in turn to
+    one JSON file there as ``(name, texts, path)``: what a comparison of two commits' dedup stage runs on."""
+    with tempfile.TemporaryDirectory() as scratch:
+        temp = Path(scratch)
+        baseline = temp / "baseline"
+        baseline.mkdir()
+        export(against, baseline)
+
+        def corpora() -> Iterator[tuple[str, list[str], Path]]:
+            for name, texts in {"news": news(), "reprints+digests": corpus()}.items():
+                data = temp / "texts.json"
+                data.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+                yield name, texts, data
+
+        yield temp, baseline, corpora()
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", default="HEAD~1", help="the earlier commit (default HEAD~1)")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    corpora = {"news": news(), "reprints+digests": corpus()}
     results: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as temp:
-        baseline = Path(temp) / "baseline"
-        baseline.mkdir()
-        export(args.against, baseline)
-        for name, texts in corpora.items():
-            data = Path(temp) / "texts.json"
-            data.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+    with against_corpora(args.against) as (temp, baseline, corpora):
+        for name, texts, data in corpora:
             runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "current": []}
             for _ in range(args.rounds):
                 runs["baseline"].append(time_once(baseline, data))

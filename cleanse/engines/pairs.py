@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from cleanse.engines.shuffle import Columns, concat_columns, group_starts, partition_of, split_columns
-from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, estimated_containment, held_share, signature_covers
 
 CONTAINED_COLUMNS: Columns = {
     "a": np.zeros(0, dtype=np.int64),
@@ -219,10 +219,7 @@ def verify_contained(parts: list[dict[str, Columns]], threshold: float, partitio
         visible = units["paragraph"][earlier] < units["paragraph"][later]
         similarity = _similarity(units["sign"], later, earlier)
         size = units["size"][later]
-        sizes = units["size"][earlier].astype(np.float64)
-        common = similarity * (size + sizes) / (1.0 + similarity)
-        smaller = np.minimum(sizes, size)
-        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        contained = estimated_containment(similarity, size, units["size"][earlier].astype(np.float64))
         return visible & (contained >= threshold), contained
 
     later, earlier, contained = checked_pairs(key, unit, len(units["ordinal"]), check)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, held_share, similarity_covers
+from cleanse.stages.dedup.edges import EdgeRule, estimated_containment, held_share, similarity_covers
 from cleanse.stages.dedup.grouping import unique_pairs
 from cleanse.stages.dedup.index import Match, NearDupIndex, relation_matches
 
@@ -318,11 +318,7 @@ class ChunkCandidates:
         rows, entries = self._live(lo, hi)
         if not len(rows):
             return []
-        similarity = self.similarity[rows]
-        sizes = self.sizes[rows].astype(np.float64)
-        common = similarity * (size + sizes) / (1.0 + similarity)
-        smaller = np.minimum(sizes, size)
-        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        contained = estimated_containment(self.similarity[rows], size, self.sizes[rows].astype(np.float64))
         keep = np.flatnonzero(contained >= threshold)
         order = keep[np.lexsort((entries[keep], -contained[keep]))]
         return [self._match(int(entries[i]), float(contained[i])) for i in order.tolist()]
@@ -383,11 +379,7 @@ class ChunkCandidates:
     ) -> list[list[Match]]:
         """Append to ``found[owner]`` the live candidate ``rows`` (entry ids ``entries``, of queries ``owners``
         of ``size`` shingles) at least ``threshold`` contained, most contained first (then earliest)."""
-        similarity = self.similarity[rows]
-        entry_sizes = self.sizes[rows].astype(np.float64)
-        common = similarity * (size + entry_sizes) / (1.0 + similarity)
-        smaller = np.minimum(entry_sizes, size)
-        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        contained = estimated_containment(self.similarity[rows], size, self.sizes[rows].astype(np.float64))
         keep = np.flatnonzero(contained >= threshold)
         order = keep[np.lexsort((entries[keep], -contained[keep], owners[keep]))]
         matches = zip(owners[order].tolist(), entries[order].tolist(), contained[order].tolist(), strict=True)

@@ -135,6 +135,14 @@ def estimated_common(similarity: np.ndarray, size_a: np.ndarray, size_b: np.ndar
     return similarity * (np.asarray(size_a, dtype=np.float64) + np.asarray(size_b, dtype=np.float64)) / (1 + similarity)
 
 
+def estimated_containment(similarity: np.ndarray, size_query: np.ndarray | int, size_entry: np.ndarray) -> np.ndarray:
+    """The share of the smaller set's shingles the two have in common (at most 1, 0 for an empty set), estimated
+    from a Jaccard estimate and the two set sizes: the containment every look-up of a unit in a kept one reads."""
+    common = similarity * (size_query + size_entry) / (1.0 + similarity)
+    smaller = np.minimum(size_entry, size_query)
+    return np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+
+
 def held_share(similarity: ArrayLike, size_query: ArrayLike, size_entry: ArrayLike) -> np.ndarray:
     """The share of the entry's shingles the query holds, estimated from the Jaccard estimate and the sizes
     (1 where the entry's size is unknown). Reprint groups admit a member only above

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from cleanse.stages.dedup.edges import EdgeRule, held_share, signature_covers
+from cleanse.stages.dedup.edges import EdgeRule, estimated_containment, held_share, signature_covers
 from cleanse.stages.dedup.lsh import band_keys, optimal_params
 from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
@@ -296,10 +296,7 @@ class NearDupIndex:
         owner, entries = owner[live], entries[live]
         similarity = (self.storage.signatures(entries) == np.asarray(signs)[owner]).mean(axis=1)
         entry_sizes = self.storage.sizes(entries).astype(np.float64)
-        size = np.asarray(sizes)[owner]
-        common = similarity * (size + entry_sizes) / (1.0 + similarity)
-        smaller = np.minimum(entry_sizes, size)
-        contained = np.minimum(np.where(smaller > 0, common / np.maximum(smaller, 1), 0.0), 1.0)
+        contained = estimated_containment(similarity, np.asarray(sizes)[owner], entry_sizes)
         keep = np.flatnonzero(contained >= threshold)
         for row in keep[np.lexsort((entries[keep], -contained[keep], owner[keep]))].tolist():
             found[int(owner[row])].append(self._match(int(entries[row]), float(contained[row])))
