@@ -48,6 +48,20 @@ def test_keyword_stuffed_page_is_dropped_by_its_top_ngram() -> None:
     assert "top_2gram" in doc.status_reason
 
 
+def test_a_short_lead_that_names_its_topic_often_is_kept() -> None:
+    lead = (
+        "垃圾分类怎样走进社区\n"
+        "推行垃圾分类已经三年，不少居民说，垃圾分类的难点不在分，而在坚持。\n"
+        "记者走访了城东和城西的五个社区，听听居民、志愿者和物业公司对垃圾分类的看法，"
+        "看看各社区想了哪些办法，让垃圾分类从一时的新鲜事变成每家每户的日常习惯。"
+    )
+    doc = run(lead)
+    assert doc.status == "kept"
+    signals = doc.metadata["page_signals"]
+    assert signals["letters"] >= page_signals.MIN_CHARS and signals["top_4gram"] > page_signals.TOP_NGRAM[4]
+    assert signals["junk_reasons"] == []
+
+
 def test_a_table_of_figures_is_not_a_repeated_ngram() -> None:
     rows = [
         f"{city}１．５－０．４ －０．７ １．{k}" for k, city in enumerate(("西安", "济南", "长春", "兰州", "重庆") * 3)

@@ -21,7 +21,9 @@ punctuation and spaces break them and a table of figures or dates does not read 
 Used to drop, with Gopher's thresholds (Rae et al. 2021, appendix A; Chinese pipelines such as ChineseWebText and
 MAP-CC filter with rules of the same kind, counting characters): characters of repeated non-prose lines above 0.20,
 top 2/3/4-gram above 0.20/0.18/0.16, with ``MIN_CHARS`` or more characters (letters for the n-grams; a short text
-repeats a name without being junk). The n-gram rules apply only when Han characters are at least ``HAN_UNIT_SHARE``
+repeats a name without being junk) and, for the n-grams, the top n-gram seen ``MIN_REPEATS`` times or more (a
+short news lead names its topic a few times and covers a large share of its letters with it).
+The n-gram rules apply only when Han characters are at least ``HAN_UNIT_SHARE``
 of the letters: a Han character is a unit like Gopher's word, but a letter of an alphabet is not, and a page of
 Swedish or Armenian names repeats letter 4-grams (``-sson``, ``-յան``) without being junk. Han share, mean line
 length, entropy and junk-line characters are reported only: a page in another language or script, a list of short
@@ -45,9 +47,12 @@ from cleanse.stages.spam.normalise import LUT_SIZE, code_points, fold_lut, from_
 DUP_LINE_CHARS = 0.20
 TOP_NGRAM = {2: 0.20, 3: 0.18, 4: 0.16}
 MIN_CHARS = 100
+"""Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
+MIN_REPEATS = 8
+"""An n-gram rule also needs its n-gram this many times: a short lead that names its topic five times in 120
+characters covers 17% of them with it, while a keyword-stuffed page repeats its keyword far more often."""
 HAN_UNIT_SHARE = 0.5
 """The character n-gram rules need at least this share of the letters to be Han (see the module docstring)."""
-"""Repetition rules apply from this many characters on (letters, for the n-gram rules)."""
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 SOURCE = "Gopher (Rae et al. 2021) repetition rules, on characters"
 
@@ -80,7 +85,7 @@ class PageSignals:
         if self.letters >= MIN_CHARS and self.han_share * self.chars >= HAN_UNIT_SHARE * self.letters:
             for n, limit in TOP_NGRAM.items():
                 value = getattr(self, f"top_{n}gram")
-                if value > limit:
+                if value > limit and value * self.letters / n >= MIN_REPEATS - 0.5:
                     reasons.append(f"top_{n}gram {value:.2f} > {limit}")
         return reasons
 
