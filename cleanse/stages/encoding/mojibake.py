@@ -161,10 +161,23 @@ def _scored_edits(
             changed = sum(map(operator.ne, repaired, text[start:end]))
             if changed < MIN_REMAPPED_CHANGES or not _shown_by(text[start:end], evidence):
                 continue
+            if not _repairs_towards_han(text[start:end], repaired):
+                continue
             required = max(min_gain, REMAP_GAIN_PER_CHANGE * changed)
         if gain >= required and plain[index] / len(repaired) >= MIN_REPAIRED_LOGP:
             edits.append(Edit(start, end, repaired, CJK_MOJIBAKE, round(gain, 2), (evidence,)))
     return edits
+
+
+def _repairs_towards_han(damaged: str, repaired: str) -> bool:
+    """Whether a Big5/GBK misreading is undone towards Chinese: at least half the changed characters become Han.
+
+    Chinese text misread between the two codes changes mostly Han characters; a stretch whose repair is mostly
+    symbols (fullwidth ``ＰＯＳＴ`` in GBK-era text is GBK's circled ``⑥⑤⑨⑩`` read as Big5) is text as it stands.
+    """
+    changes = [b for a, b in zip(damaged, repaired, strict=True) if a != b]
+    towards_han = sum(_HAN.match(b) is not None for b in changes)
+    return towards_han > 0 and 2 * towards_han >= len(changes)
 
 
 def _shown_by(damaged: str, evidence: str) -> bool:

@@ -114,3 +114,21 @@ def test_the_issue_examples_are_left_alone(text: str, harmed_before: str) -> Non
         assert out == "全国 王明(wáng mǐng)"  # the damage beside it is still repaired
     else:
         assert out == text, harmed_before
+
+
+FULLWIDTH_LATIN_IN_CHINESE = [
+    "邮票上印着“邮资已付”（ＰＯＳＴＰＡＩＤ）字样。",
+    "光盘包括ＶＣＤ、ＤＶＤ、ＣＤ—ＲＯＭ等多种格式。",
+    "国际奥委会（ＩＯＣ）和亚太经合组织（ＡＰＥＣ）的代表出席了会议。",
+    "这款电脑配有ＵＳＢ接口和ＳＣＳＩ硬盘，售价九千元。",
+    "美国国家航空航天局（ＮＡＳＡ）今天宣布，探测器已进入轨道。",
+    "世界贸易组织ＷＴＯ总干事表示，谈判将于下月恢复。",
+]
+
+
+@pytest.mark.parametrize("text", FULLWIDTH_LATIN_IN_CHINESE)
+def test_fullwidth_latin_in_gb2312_era_text_is_left_alone(text: str) -> None:
+    """Newspapers typed in GB2312 write Latin letters fullwidth; GBK's circled digits read as Big5 give the same
+    code points, but a repair towards symbols only is no evidence of damage."""
+    assert repair_encoding(text) == text
+    assert cleanse.clean(text) == text
