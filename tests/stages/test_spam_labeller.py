@@ -38,6 +38,13 @@ def test_case_inside_a_news_page(case: dict) -> None:
     assert [line.label for line in lines] == ["article", case["expected"], "article"]
 
 
+@pytest.mark.parametrize("title", ["品牌折扣店的困境", "网上商城开张记", "特价机票哪里来"])
+def test_a_short_title_with_shop_words_above_prose_is_the_title(title: str) -> None:
+    lead = "记者从市商务局获悉，今年一季度全市社会消费品零售总额同比增长百分之八，家电和汽车销售增长较快。"
+    assert label_lines(f"{title}\n{lead}")[0].label == "article"
+    assert label_lines(f"{title}\n首页 > 购物 > 正文\n{lead}")[0].label == "chrome"
+
+
 def test_offsets_index_the_original_text_through_pinyin_and_crlf() -> None:
     text = "網(wǎng)站首頁 | 網(wǎng)站地圖\r\n\r\n今天天气很好,我们去公园散步。"
     lines = label_lines(text)

@@ -94,14 +94,15 @@ def grow_ad_blocks(verdicts: list[Verdict], f: DocumentFeatures) -> None:
 
 def mark_page_header(verdicts: list[Verdict], f: DocumentFeatures, header_lines: int = 5) -> None:
     """Short bare lines at the top of the page above navigation (site names) are chrome; so is a short
-    first line carrying navigation or shop words before the title. A title below a breadcrumb stays."""
+    first line carrying navigation or shop words before the title. A title below a breadcrumb stays, and so
+    does a first line with prose right under it: that line is the title."""
     for i in range(min(header_lines, len(verdicts) - 1) - 1, -1, -1):
         if verdicts[i].label != ARTICLE or not _is_short_bare(f, i, 12) or f.commas[i]:
             continue
         above_is_chrome_or_top = i == 0 or verdicts[i - 1].label == CHROME
         if above_is_chrome_or_top and verdicts[i + 1].label == CHROME:
             verdicts[i] = Verdict(CHROME, 0.65, (SITE_NAME,))
-    if len(verdicts) > 1 and verdicts[0].label == ARTICLE and _is_short_bare(f, 0, 8):
+    if len(verdicts) > 1 and verdicts[0].label == ARTICLE and _is_short_bare(f, 0, 8) and not f.sentence_ends[1]:
         weights = f.hits[0].weights
         if weights.get(CHROME) or weights.get(AD):
             verdicts[0] = Verdict(CHROME, 0.6, (PAGE_HEADER,))
