@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cleanse.document import Document
 from cleanse.stages.splice import SpliceSplitter
 from cleanse.stages.splice.layout import Kind, classify
@@ -136,3 +138,39 @@ def test_development_articles_with_a_closing_explainer_are_kept_whole() -> None:
         text = path.read_text(encoding="utf-8")
         kept = stage.process(Document.from_text(text)).text or ""
         assert "".join(kept.split()) == "".join(text.split()), path.name
+
+
+POWER_ARTICLE = [
+    "本市今年夏季用电负荷创下历史新高，电力部门采取多项措施保障居民用电，确保电网安全平稳运行。",
+    "进入七月以来，全市最高用电负荷已经连续五次刷新纪录，电网多条线路满负荷运行，电力公司增派抢修队伍，"
+    "对重点线路和变电站实行二十四小时巡视。",
+    "电力公司负责人介绍，今年高温天气来得早、持续时间长，居民空调用电增长迅速，全市电网最高负荷比去年同期增长百分之十二。",
+    "昨晚进行的足球联赛中，主队凭借下半场的两个进球以二比一逆转客队，终场哨响后，数万名球迷在看台上高唱队歌，"
+    "庆祝球队取得赛季主场首胜，主教练在赛后发布会上称赞队员们顽强拼搏。",
+    "为应对用电高峰，电力公司今年新建和改造了二十座变电站，新增变电容量一百万千伏安，并对老旧小区的配电线路进行了集中改造，缓解了供电压力。",
+    "能源专家表示，市民应将空调温度设定在二十六度以上，错峰使用大功率电器，共同保障电网用电安全，电力部门也将继续加强负荷监测和调度。",
+    "据了解，电力部门还与全市二百多家大型企业签订了错峰用电协议，在用电高峰时段适当调整生产安排，优先保障居民生活用电。",
+]
+PASTED = POWER_ARTICLE[3]
+
+
+def test_a_paragraph_of_another_subject_pasted_without_layout_is_cut() -> None:
+    doc = SpliceSplitter().process(Document.from_text("\n".join(POWER_ARTICLE), id="x"))
+    assert PASTED not in doc.text and POWER_ARTICLE[4] in doc.text
+    assert [s["evidence"] for s in doc.metadata["segments"]] == [["lexical_cohesion"]]
+
+
+def test_a_story_only_its_topic_sets_apart_is_flagged_and_kept_when_the_shift_is_not_clear(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Topic alone is the weakest evidence: below a clear change of subject the stage keeps and flags."""
+    from cleanse.stages.splice import roles
+
+    monkeypatch.setattr(roles, "TOPIC_ALONE_SHARE", 0.0)  # no change of subject counts as clear
+    text = "\n".join(POWER_ARTICLE)
+    doc = SpliceSplitter().process(Document.from_text(text, id="x"))
+    assert doc.text == text
+    assert [s["evidence"] for s in doc.metadata["segments"]] == [["lexical_cohesion", "kept:topic_only"]]
+    assert "emit" not in doc.metadata or not doc.metadata["emit"]
+    cut = SpliceSplitter(cut_on_topic_alone=True).process(Document.from_text(text, id="x"))
+    assert PASTED not in cut.text

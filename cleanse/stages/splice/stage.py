@@ -20,7 +20,16 @@ from cleanse.document import Document, Edit
 from cleanse.stages.base import DocumentStage
 from cleanse.stages.splice.layout import Kind
 from cleanse.stages.splice.mending import joiner, mend_score, should_mend
-from cleanse.stages.splice.roles import CONTINUATION, INSERTED, MAIN, OFF_TOPIC, Plan, label_keeps, plan
+from cleanse.stages.splice.roles import (
+    CONTINUATION,
+    INSERTED,
+    MAIN,
+    OFF_TOPIC,
+    Plan,
+    keep_stories_shown_by_topic_only,
+    label_keeps,
+    plan,
+)
 from cleanse.stages.splice.segmenter import Tuning, analyse
 from cleanse.stages.splice.segments import Segment, segments_of, spam_labels
 
@@ -28,6 +37,8 @@ MEND_LAYOUT_BREAK = "mend_layout_break"
 COLLAPSE_GAP = "collapse_gap"
 NO_ARTICLE_TEXT = "no_article_text"
 SEGMENT_VERDICT = "segment:{role}"
+KEPT_TOPIC_ONLY = "kept:topic_only"
+"""Evidence on the flag of a segment kept because only its topic set it apart (``cut_on_topic_alone`` off)."""
 _LINE = regex.compile(r"[^\n]+")
 _DEFAULT_TUNING = Tuning()
 
@@ -39,6 +50,10 @@ class SpliceOptions:
     ``split_documents``: list the cut-out articles in ``metadata["emit"]`` so the pipeline
     turns them into documents of their own (ids ``<doc id>#<n>``), cleaned and deduplicated
     like any other. ``emit_roles``: which segment roles count as articles to emit.
+    ``cut_on_topic_alone``: also cut a story that nothing but its topic sets apart (no dateline, byline,
+    continuation mark or ad labels of its own); off by default, such a story is flagged
+    (``segment:<role>`` with evidence ``kept:topic_only``) and kept, since a topic shift alone is
+    the weakest evidence of a splice and clean articles show it too.
     ``mend_breaks``: re-join paragraphs broken mid-sentence by layout. ``use_spam_labels``:
     read the spam stage's line labels. The last four numbers tune the segmentation (see
     docs/splice.md): the cohesion margin a cue-less boundary must beat, how much layout
@@ -48,6 +63,7 @@ class SpliceOptions:
 
     split_documents: bool = True
     emit_roles: tuple[str, ...] = (OFF_TOPIC, CONTINUATION, INSERTED)
+    cut_on_topic_alone: bool = False
     mend_breaks: bool = True
     use_spam_labels: bool = True
     boundary_margin: float = _DEFAULT_TUNING.boundary_margin
@@ -75,11 +91,18 @@ class SpliceSplitter(DocumentStage):
         labels = self._labels(doc, text) if self.options.use_spam_labels else None
         result = plan(analyse(text, labels, self.tuning))
         segments = segments_of(result)
+        story_at = {line.start: d.story for line, d in zip(result.analysis.lines, result.lines, strict=True)}
+        kept = set() if self.options.cut_on_topic_alone else keep_stories_shown_by_topic_only(result)
+        records = []
         for segment in segments:
             if segment.role != MAIN:
+                evidence = segment.evidence
+                if segment.role in (OFF_TOPIC, INSERTED) and story_at.get(segment.start) in kept:
+                    evidence = (*evidence, KEPT_TOPIC_ONLY)
                 verdict = SEGMENT_VERDICT.format(role=segment.role)
-                doc.flag(self.name, segment.start, segment.end, verdict, segment.score, segment.evidence)
-        doc.metadata["segments"] = [_record(s) for s in segments if s.role != MAIN]
+                doc.flag(self.name, segment.start, segment.end, verdict, segment.score, evidence)
+                records.append({**_record(segment), "evidence": list(evidence)})
+        doc.metadata["segments"] = records
         _record_set_aside(doc, result)
         if self.options.split_documents:
             doc.metadata["emit"] = emitted_stories(result, self.options.emit_roles)
