@@ -80,6 +80,8 @@ def test_mend_needs_evidence_and_never_glues_a_heading() -> None:
     assert not should_mend(_line("乡村道路修到了家门口"), _line("今年，全县新修道路一百公里。"))
     assert not should_mend(_line("全县新修道路一百公里。"), _line("今年还要再修五十公里。"))
     assert not should_mend(_line("改革开放再出发——"), _line("今年，全县新修道路一百公里。"))
+    assert not should_mend(_line("（Ａ、Ｂ）"), _line("他强调，要把工作深入到基层去，解决群众关心的问题。"))
+    assert not should_mend(_line("（图一、图二）"), _line("她说，这些照片拍摄于去年冬天，记录了村里的变化。"))
     assert "确保" in common_words()
 
 

@@ -32,6 +32,8 @@ _NUMBERED_HEADING = regex.compile(
     r"[^，,；;。！？!?]*$"
 )
 _NO_JOIN_ENDINGS = ("——", "—", "──", ":", "：")
+#: a line that is one closed bracket (``（Ａ、Ｂ）`` pointing to photos, ``（摘自……）``) is a complete note
+_BRACKETED_LINE = regex.compile(r"^[（(【\[][^（()）【】\[\]]*[）)】\]]$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,6 +72,8 @@ def mend_score(first: Line, second: Line) -> int:
     if left.endswith(_NO_JOIN_ENDINGS) or first.text.endswith("  "):
         return -1
     if len(left) <= HEADING_MAX_CHARS and _NUMBERED_HEADING.match(left):  # 一、基本情况 / （二）主要做法
+        return -1
+    if _BRACKETED_LINE.match(left):
         return -1
     if len(right) <= HEADING_MAX_CHARS and _NUMBERED_HEADING.match(right):  # nor glued onto the text before it
         return -1
