@@ -13,7 +13,10 @@ Halves: ``tune`` (with its extra files) is for development; ``test2`` is the hel
 second held-out half built by an independent annotator who never read or ran the stage (``templates_test2.py``,
 disjoint templates, pools and article text), because the first test half (``test``, three templates per kind)
 had been used for model decisions. ``test`` stays selectable and is reported as "test (used)". Nobody tunes on
-``test2``: read its aggregate once, at the end.
+``test2``: read its aggregate once, at the end. ``test3`` (``--half test3``) is a third held-out half by another
+independent annotator (``generate_test3.py``, ``templates_test3.py``: new templates, and article text that no
+other half holds: unused People's Daily paragraphs, Hong Kong Legislative Council proceedings, Debian Reference
+in Simplified and Traditional); nobody tunes on it either.
 
 Run ``python -m benchmarks.spam_eval`` (``--half tune`` while tuning; the default is ``test2``). Prints a table
 and, for ``test2``, writes ``spam_eval.json`` into the results folder with the tuning and used test figures
@@ -40,6 +43,7 @@ TARGET_RECALL = 0.95
 TARGET_ARTICLE_DROPPED = 0.005
 MIN_CATEGORY = 30
 HELD_OUT = "test2"
+THIRD = "test3"
 USED = "test (used)"
 
 
@@ -179,7 +183,7 @@ def page_quality(directory: Path = EVAL_DIR) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description="Spam stage quality on the generated evaluation set.")
-    parser.add_argument("--half", choices=("tune", "test", HELD_OUT), default=HELD_OUT)
+    parser.add_argument("--half", choices=("tune", "test", HELD_OUT, THIRD), default=HELD_OUT)
     parser.add_argument("--show", type=int, default=15, help="examples of misses and harms to print")
     args = parser.parse_args(argv)
     lines = line_quality(load(args.half))
