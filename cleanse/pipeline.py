@@ -286,11 +286,15 @@ def _settle(judges: tuple[DocumentStage, ...], stage: DocumentStage, doc: Docume
     """Run ``judges`` (in chain order) on what ``stage`` made, until they change nothing (at most
     :data:`SETTLE_ROUNDS` rounds). A round that changes no text and rejects nothing is undone, so the log holds
     no repeated verdicts; each stage's summary (``metadata[name]``) stays the one of its first run, which saw
-    the input. A rejection by a judge stands: a second pass would reject the document too.
+    the input. A rejection by a judge stands: a second pass would reject the document too. A round of one judge
+    that says it has already read the text and found nothing to do (:meth:`DocumentStage.settled`) is not run:
+    it would be undone.
     """
     names = {judge.name for judge in judges} | {stage.name}
     summaries = {name: doc.metadata[name] for name in names if name in doc.metadata}
     for _ in range(SETTLE_ROUNDS):
+        if len(judges) == 1 and judges[0].settled(doc):
+            break  # the one judge already read this text and would change nothing: the round would be undone
         saved = _snapshot(doc)
         text = doc.text
         logged = len(doc.changes)

@@ -212,3 +212,55 @@ def test_without_encoding_in_its_own_settling_the_run_waits_for_a_second_pass(mo
     monkeypatch.delitem(pipeline.SETTLE, "encoding")
     once = cleanse.clean(_MARKS_HELD_A_RUN)
     assert cleanse.clean(once) != once
+
+
+class CountingRepair(EncodingRepair):
+    """The real encoding stage, counting its runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs = 0
+
+    def process(self, doc: Document) -> Document:
+        self.runs += 1
+        return super().process(doc)
+
+
+_PINYIN_AND_MARKS = "網(wǎng)站(zhàn),全國人民!"
+"""A repair round (pinyin annotations) that is not only fullwidth marks, so the stage reads its own output again."""
+
+
+def test_a_stage_that_read_its_own_output_is_not_run_again_in_its_settling() -> None:
+    stage = CountingRepair()
+    doc = Pipeline([stage]).process(Document.from_text(_PINYIN_AND_MARKS))
+    assert doc.text == "網站，全國人民！"
+    assert stage.settled(doc) and stage.runs == 1
+
+
+def test_without_the_settled_answer_the_settling_runs_the_stage_again(monkeypatch) -> None:
+    """The test above can fail: with no stage answering ``settled``, the settling runs the stage a second time."""
+    monkeypatch.setattr(CountingRepair, "settled", lambda self, doc: False)
+    stage = CountingRepair()
+    Pipeline([stage]).process(Document.from_text(_PINYIN_AND_MARKS))
+    assert stage.runs == 2
+
+
+@settings(derandomize=True, deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_PIECES, st.sampled_from((_PINYIN_AND_MARKS, "&amp;"))), min_size=1, max_size=6).map("".join))
+def test_settled_means_a_second_run_changes_nothing(text: str) -> None:
+    """What the encoding stage says of its output holds: run again on a settled text, it changes nothing."""
+    stage = EncodingRepair()
+    doc = stage.process(Document.from_text(text))
+    if stage.settled(doc):
+        text = doc.text
+        assert stage.process(doc).text == text
+
+
+def test_a_stage_that_did_not_read_its_output_says_so() -> None:
+    """The fuzz input whose restored marks uncover a mojibake run: the stage stopped after a round of marks
+    only, so it has not read its output, says so, and a second run does change the text."""
+    stage = EncodingRepair()
+    doc = stage.process(Document.from_text(_MARKS_HELD_A_RUN))
+    once = doc.text
+    assert not stage.settled(doc)
+    assert stage.process(doc).text != once

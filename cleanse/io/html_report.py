@@ -263,19 +263,26 @@ def _grams(text: str, n: int = SHARED_NGRAM) -> set[str]:
 
 
 def _highlight_shared(text: str, others: set[str], n: int = SHARED_NGRAM) -> str:
-    """The text with every character covered by an n-gram found in another member wrapped in ``<mark>``."""
-    covered = [False] * len(text)
+    """The text with every character covered by an n-gram found in another member wrapped in ``<mark>``.
+
+    Covered characters are gathered as merged spans (one per run of overlapping or touching n-grams), so the
+    text is escaped span by span rather than character by character."""
+    spans: list[list[int]] = []
     for i in range(len(text) - n + 1):
         if text[i : i + n] in others:
-            for j in range(i, i + n):
-                covered[j] = True
+            if spans and i <= spans[-1][1]:
+                spans[-1][1] = i + n
+            else:
+                spans.append([i, i + n])
     out = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or covered[i] != covered[start]:
-            piece = html.escape(text[start:i])
-            out.append(f"<mark>{piece}</mark>" if covered[start] else piece)
-            start = i
+    cursor = 0
+    for start, end in spans:
+        if start > cursor:
+            out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    if cursor < len(text):
+        out.append(html.escape(text[cursor:]))
     return "".join(out)
 
 

@@ -60,6 +60,14 @@ class DocumentStage(Stage):
         for doc in docs:
             yield self.process(doc) if doc.kept else doc
 
+    def settled(self, doc: Document) -> bool:
+        """Whether :meth:`process` run again on ``doc`` as it is now would change no text, because the stage
+        already checked its own output (the pipeline then skips judging it again: :data:`cleanse.pipeline.SETTLE`).
+
+        Only a stage that knows says True; the answer must hold for the text alone, whatever document it is in.
+        """
+        return False
+
 
 class CorpusStage(Stage):
     """A stage that needs the stream: it keeps an index and yields every document it receives."""

@@ -96,13 +96,19 @@ def repair_and_explain(text: str, options: EncodingOptions | None = None, **over
     opts = _options(options, overrides)
     plan = RepairPlan(text)
     pending: list[tuple[int, int, str]] = []
+    quiet: dict[str, str] = {}  # fixer: the text it last read and left as it was
     for name, fixer in _fixers(opts, pending):
+        if quiet.get(name) is plan.text:
+            continue  # a fixer is a function of the text: on the text it left alone it would find nothing again
+        read = plan.text
         edits = _by_segment(fixer, plan.text)
         if edits:
             plan.text, real = _apply(plan.text, edits)
             if real:
                 plan.steps.append((name, real))
                 pending[:] = _shift_all(pending, real)
+        if plan.text is read:
+            quiet[name] = read
     if opts.flag_damage:
         plan.damage = sorted(set(pending) | set(find_damage(plan.text)))
     return plan

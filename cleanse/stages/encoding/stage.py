@@ -31,8 +31,10 @@ class EncodingRepair(DocumentStage):
 
     name = "encoding"
     Options = EncodingOptions
+    _settled: str | None = None
 
     def process(self, doc: Document) -> Document:
+        self._settled = None
         ensure_decoded(doc, self.name)
         if not doc.kept or not doc.text:
             return doc
@@ -40,6 +42,7 @@ class EncodingRepair(DocumentStage):
         plan = repair_and_explain(doc.text, options)
         for _ in range(MAX_ROUNDS):  # a repair can uncover more damage: repeat until nothing changes (idempotence)
             if not plan.steps:
+                self._settled = doc.text  # the last repair read this very text and found nothing to do
                 break
             for _, edits in plan.steps:
                 if isinstance(edits, EditRows):
@@ -53,6 +56,11 @@ class EncodingRepair(DocumentStage):
         for start, end, reason in plan.damage:
             doc.flag(self.name, start, end, reason)
         return doc
+
+    def settled(self, doc: Document) -> bool:
+        """True when the last :meth:`process` ended on a repair round that read ``doc.text`` and found nothing
+        to do: a repair is a function of the text and the options, so running it again changes nothing."""
+        return self._settled is not None and doc.text == self._settled
 
 
 def _at_fixed_point(plan: RepairPlan) -> bool:
