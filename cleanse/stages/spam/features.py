@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import regex
@@ -218,14 +219,21 @@ class DocumentIndex:
         self.lexicon = lexicon
         codes = code_points(text) if codes is None else codes
         classes = character_classes(codes) if classes is None else classes
-        space = classes & SPACE
-        self._gap_starts = np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
-        """Where a run of whitespace starts after other text (a gap between words)."""
         self._classes = classes
-        self._prefix = _packed_prefix_sums(classes)
         url_starts = [match.start() for line in url_lines(text, codes) for match in patterns.URL.finditer(text, *line)]
         self._url_positions = np.array(url_starts, dtype=np.int64)
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
+
+    @cached_property
+    def _gap_starts(self) -> np.ndarray:
+        """Where a run of whitespace starts after other text (a gap between words); numpy path only."""
+        space = self._classes & SPACE
+        return np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
+
+    @cached_property
+    def _prefix(self) -> np.ndarray:
+        """Packed prefix sums of the class bits (see ``_packed_prefix_sums``); numpy path only."""
+        return _packed_prefix_sums(self._classes)
 
     def _digit_pattern_counts(
         self,
@@ -344,11 +352,21 @@ class DocumentIndex:
         return counts
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
-        """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
-        counts = self._class_counts(starts, ends)
-        han, digits, latin, space, sentence_ends, commas, separators, exclaims = counts.T.tolist()
-        gaps = np.searchsorted(self._gap_starts, ends) - np.searchsorted(self._gap_starts, starts, side="right")
-        lengths = ((ends - starts) - counts[:, 3]).tolist()
+        """Counts for each ``[starts[i], ends[i])`` span of the indexed text: one pass over each span in the
+        compiled core when it was built, else prefix sums and ``searchsorted`` in numpy."""
+        classes = self._classes
+        if native is not None and classes.dtype == np.uint8 and classes.flags.c_contiguous:
+            starts = np.ascontiguousarray(starts, dtype=np.int64)
+            ends = np.ascontiguousarray(ends, dtype=np.int64)
+            lengths, han, digits, latin, sentence_ends, commas, separators, exclaims, gaps = native.span_counts(
+                classes, starts, ends
+            )
+        else:
+            counts = self._class_counts(starts, ends)
+            han, digits, latin, _, sentence_ends, commas, separators, exclaims = counts.T.tolist()
+            gap_starts = self._gap_starts
+            gaps = (np.searchsorted(gap_starts, ends) - np.searchsorted(gap_starts, starts, side="right")).tolist()
+            lengths = ((ends - starts) - counts[:, 3]).tolist()
         phones, phone_chars = self._digit_pattern_counts(
             patterns.PHONE, 7, SHORT_LINE_LIMIT, digits, lengths, starts, ends
         )
@@ -363,7 +381,7 @@ class DocumentIndex:
             sentence_ends=sentence_ends,
             commas=commas,
             separators=separators,
-            gaps=gaps.tolist(),
+            gaps=gaps,
             phones=phones,
             phone_chars=phone_chars,
             cards=cards,

@@ -10,7 +10,7 @@ ASCII words only match between non-letters, so ``av`` does not fire inside ``jav
 label weights as one row of a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
 
 When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate filter and
-the check of each candidate run in C, in one pass each, with the same results; the tests compare both paths.
+the check of each candidate run in C in one pass, with the same results; the tests compare both paths.
 """
 
 from __future__ import annotations
@@ -118,8 +118,9 @@ class Lexicon:
             and codes.dtype == np.uint32
             and codes.flags.c_contiguous
         ):
-            found, found_ids = native.match(codes, self._candidates(codes), *self._native_tables)
-            return np.array(found, dtype=np.int64), np.array(found_ids, dtype=np.int64)
+            tables = (self._starts_word, self._opening_pairs, self._pair_words, self._opening_triples, self._single)
+            found, found_ids = native.find(codes, *tables, *self._native_tables)
+            return np.frombuffer(found, dtype=np.int64), np.frombuffer(found_ids, dtype=np.int64)
         positions: list[int] = []
         ids: list[int] = []
         add_position, add_id = positions.append, ids.append
