@@ -487,8 +487,11 @@ def test_compiled_span_counts_and_find_reject_bad_input_with_an_error() -> None:
     codes = code_points("网站首页")
     tables = LEXICON._native_tables
     assert tables is not None
-    filters = (LEXICON._starts_word, LEXICON._opening_pairs, LEXICON._pair_words, LEXICON._opening_triples)
+    filters = LEXICON._native_filters
+    assert filters is not None
     with pytest.raises(ValueError, match="offsets"):
-        native.find(codes, *filters, LEXICON._single, tables[0], tables[1] + 10**6, *tables[2:])
+        native.find(codes, *filters, tables[0], tables[1] + 10**6, *tables[2:])
     with pytest.raises(ValueError, match="single"):
-        native.find(codes, *filters, np.zeros(3, dtype=bool), *tables)
+        native.find(codes, *filters[:4], np.zeros(3, dtype=bool), *tables)
+    with pytest.raises(ValueError, match="starts"):
+        native.find(codes, LEXICON._starts_word, *filters[1:], *tables)

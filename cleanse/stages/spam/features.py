@@ -6,6 +6,7 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -221,7 +222,7 @@ class DocumentIndex:
         classes = character_classes(codes) if classes is None else classes
         self._classes = classes
         url_starts = [match.start() for line in url_lines(text, codes) for match in patterns.URL.finditer(text, *line)]
-        self._url_positions = np.array(url_starts, dtype=np.int64)
+        self._url_positions: list[int] = url_starts
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
 
     @cached_property
@@ -250,17 +251,25 @@ class DocumentIndex:
         count = [0] * len(starts)
         chars = [0] * len(starts)
         candidates = [i for i, n in enumerate(digits) if n >= min_digits and lengths[i] <= max_length]
+        if not candidates:
+            return count, chars
+        start_list, end_list = starts.tolist(), ends.tolist()
         for i in candidates:
-            for match in pattern.finditer(self.text, int(starts[i]), int(ends[i])):
+            for match in pattern.finditer(self.text, start_list[i], end_list[i]):
                 count[i] += 1
                 chars[i] += match.end() - match.start()
         return count, chars
 
     def _url_counts(self, starts: np.ndarray, ends: np.ndarray) -> list[int]:
-        if self._url_positions.size == 0:
-            return [0] * len(starts)
-        lines = _line_of(self._url_positions, starts, ends)
-        return np.bincount(lines[lines >= 0], minlength=len(starts)).tolist()
+        """URLs starting inside each span (a document has a few: a binary search each, no array calls)."""
+        counts = [0] * len(starts)
+        if self._url_positions:
+            start_list, end_list = starts.tolist(), ends.tolist()
+            for position in self._url_positions:
+                i = bisect_right(start_list, position) - 1
+                if i >= 0 and position < end_list[i]:
+                    counts[i] += 1
+        return counts
 
     def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
         """Per-line label weights and sums as numpy reductions over the matches of each line; each
