@@ -438,3 +438,60 @@ def test_compiled_helpers_reject_bad_input_with_an_error() -> None:
         native.line_spans(b"bytes")
     with pytest.raises(ValueError, match="out"):
         native.packed_prefix_sums(np.zeros(3, dtype=np.uint8), features._PACKED_FIELDS, np.zeros(3, dtype=np.uint64))
+
+
+def _count_columns(index: object, spans: list[tuple[int, int]]) -> dict[str, list[int]]:
+    from dataclasses import fields
+
+    from cleanse.stages.spam.features import DocumentIndex
+
+    assert isinstance(index, DocumentIndex)
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    found = index.features(starts, ends)
+    return {f.name: getattr(found, f.name) for f in fields(found) if f.name != "hits"}
+
+
+@needs_native
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=8200), max_size=40),
+    st.sampled_from(sorted(SEEDS.glob("*.txt"))),
+    st.text(st.sampled_from("a1 \t\u3000,。!?|>、新"), max_size=40),
+)
+def test_compiled_and_numpy_span_counts_agree(cuts: list[int], path: Path, prefix: str) -> None:
+    from cleanse.stages.spam import features
+    from cleanse.stages.spam.features import DocumentIndex, character_classes
+
+    folded = fold(prefix + path.read_text(encoding="utf-8"))
+    bounds = sorted({0, len(folded.text), *(cut for cut in cuts if cut <= len(folded.text))})
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False)] + [(0, 0), (3, 3), (0, len(folded.text))]
+    index = DocumentIndex(folded.text, LEXICON, folded.codes, character_classes(folded.codes))
+    compiled = _count_columns(index, spans)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(features, "native", None)
+        assert _count_columns(index, spans) == compiled
+
+
+@needs_native
+def test_compiled_span_counts_and_find_reject_bad_input_with_an_error() -> None:
+    assert native is not None
+    classes = np.zeros(4, dtype=np.uint8)
+    one = np.zeros(1, dtype=np.int64)
+    with pytest.raises(ValueError, match="spans"):
+        native.span_counts(classes, one, one + 5)
+    with pytest.raises(ValueError, match="spans"):
+        native.span_counts(classes, one + 2, one + 1)
+    with pytest.raises(ValueError, match="ends"):
+        native.span_counts(classes, one, np.zeros(2, dtype=np.int64))
+    codes = code_points("网站首页")
+    tables = LEXICON._native_tables
+    assert tables is not None
+    filters = LEXICON._native_filters
+    assert filters is not None
+    with pytest.raises(ValueError, match="offsets"):
+        native.find(codes, *filters, tables[0], tables[1] + 10**6, *tables[2:])
+    with pytest.raises(ValueError, match="single"):
+        native.find(codes, *filters[:4], np.zeros(3, dtype=bool), *tables)
+    with pytest.raises(ValueError, match="starts"):
+        native.find(codes, LEXICON._starts_word, *filters[1:], *tables)

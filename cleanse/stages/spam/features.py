@@ -6,8 +6,10 @@ pattern) and cut per line with ``searchsorted``; nothing loops over characters i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import regex
@@ -218,14 +220,21 @@ class DocumentIndex:
         self.lexicon = lexicon
         codes = code_points(text) if codes is None else codes
         classes = character_classes(codes) if classes is None else classes
-        space = classes & SPACE
-        self._gap_starts = np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
-        """Where a run of whitespace starts after other text (a gap between words)."""
         self._classes = classes
-        self._prefix = _packed_prefix_sums(classes)
         url_starts = [match.start() for line in url_lines(text, codes) for match in patterns.URL.finditer(text, *line)]
-        self._url_positions = np.array(url_starts, dtype=np.int64)
+        self._url_positions: list[int] = url_starts
         self._word_positions, self._word_ids = lexicon.find_ids(text, codes)
+
+    @cached_property
+    def _gap_starts(self) -> np.ndarray:
+        """Where a run of whitespace starts after other text (a gap between words); numpy path only."""
+        space = self._classes & SPACE
+        return np.flatnonzero(np.greater(space[1:], space[:-1])) + 1
+
+    @cached_property
+    def _prefix(self) -> np.ndarray:
+        """Packed prefix sums of the class bits (see ``_packed_prefix_sums``); numpy path only."""
+        return _packed_prefix_sums(self._classes)
 
     def _digit_pattern_counts(
         self,
@@ -242,17 +251,25 @@ class DocumentIndex:
         count = [0] * len(starts)
         chars = [0] * len(starts)
         candidates = [i for i, n in enumerate(digits) if n >= min_digits and lengths[i] <= max_length]
+        if not candidates:
+            return count, chars
+        start_list, end_list = starts.tolist(), ends.tolist()
         for i in candidates:
-            for match in pattern.finditer(self.text, int(starts[i]), int(ends[i])):
+            for match in pattern.finditer(self.text, start_list[i], end_list[i]):
                 count[i] += 1
                 chars[i] += match.end() - match.start()
         return count, chars
 
     def _url_counts(self, starts: np.ndarray, ends: np.ndarray) -> list[int]:
-        if self._url_positions.size == 0:
-            return [0] * len(starts)
-        lines = _line_of(self._url_positions, starts, ends)
-        return np.bincount(lines[lines >= 0], minlength=len(starts)).tolist()
+        """URLs starting inside each span (a document has a few: a binary search each, no array calls)."""
+        counts = [0] * len(starts)
+        if self._url_positions:
+            start_list, end_list = starts.tolist(), ends.tolist()
+            for position in self._url_positions:
+                i = bisect_right(start_list, position) - 1
+                if i >= 0 and position < end_list[i]:
+                    counts[i] += 1
+        return counts
 
     def _lexicon_hits(self, starts: np.ndarray, ends: np.ndarray) -> list[LineHits]:
         """Per-line label weights and sums as numpy reductions over the matches of each line; each
@@ -344,11 +361,21 @@ class DocumentIndex:
         return counts
 
     def features(self, starts: np.ndarray, ends: np.ndarray) -> DocumentFeatures:
-        """Counts for each ``[starts[i], ends[i])`` span of the indexed text."""
-        counts = self._class_counts(starts, ends)
-        han, digits, latin, space, sentence_ends, commas, separators, exclaims = counts.T.tolist()
-        gaps = np.searchsorted(self._gap_starts, ends) - np.searchsorted(self._gap_starts, starts, side="right")
-        lengths = ((ends - starts) - counts[:, 3]).tolist()
+        """Counts for each ``[starts[i], ends[i])`` span of the indexed text: one pass over each span in the
+        compiled core when it was built, else prefix sums and ``searchsorted`` in numpy."""
+        classes = self._classes
+        if native is not None and classes.dtype == np.uint8 and classes.flags.c_contiguous:
+            starts = np.ascontiguousarray(starts, dtype=np.int64)
+            ends = np.ascontiguousarray(ends, dtype=np.int64)
+            lengths, han, digits, latin, sentence_ends, commas, separators, exclaims, gaps = native.span_counts(
+                classes, starts, ends
+            )
+        else:
+            counts = self._class_counts(starts, ends)
+            han, digits, latin, _, sentence_ends, commas, separators, exclaims = counts.T.tolist()
+            gap_starts = self._gap_starts
+            gaps = (np.searchsorted(gap_starts, ends) - np.searchsorted(gap_starts, starts, side="right")).tolist()
+            lengths = ((ends - starts) - counts[:, 3]).tolist()
         phones, phone_chars = self._digit_pattern_counts(
             patterns.PHONE, 7, SHORT_LINE_LIMIT, digits, lengths, starts, ends
         )
@@ -363,7 +390,7 @@ class DocumentIndex:
             sentence_ends=sentence_ends,
             commas=commas,
             separators=separators,
-            gaps=gaps.tolist(),
+            gaps=gaps,
             phones=phones,
             phone_chars=phone_chars,
             cards=cards,

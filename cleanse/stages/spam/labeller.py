@@ -186,8 +186,8 @@ def _line_spans(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 def _span_arrays(spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    pairs = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    return pairs[:, 0], pairs[:, 1]
+    pairs = np.array(spans, dtype=np.int64).reshape(-1, 2).T.copy()
+    return pairs[0], pairs[1]
 
 
 def _label_spans(

@@ -10,7 +10,7 @@ ASCII words only match between non-letters, so ``av`` does not fire inside ``jav
 label weights as one row of a matrix, so per-line sums are numpy reductions (see :mod:`.features`).
 
 When the optional compiled core (``_native/_scan.c``, built by ``pip install``) is there, the candidate filter and
-the check of each candidate run in C, in one pass each, with the same results; the tests compare both paths.
+the check of each candidate run in C in one pass, with the same results; the tests compare both paths.
 """
 
 from __future__ import annotations
@@ -96,6 +96,21 @@ class Lexicon:
         }
         self._single_words = frozenset(singles)
         self._native_tables = _native_tables(self.words, self._needs_boundary) if native is not None else None
+        self._native_filters = (
+            tuple(
+                np.packbits(table, bitorder="little")
+                for table in (
+                    self._starts_word,
+                    self._opening_pairs,
+                    self._pair_words,
+                    self._opening_triples,
+                    self._single,
+                )
+            )
+            if native is not None
+            else None
+        )
+        """The candidate filter's tables packed one bit per entry for the compiled core (a fifth of its cache)."""
 
     def find(self, text: str, codes: np.ndarray | None = None) -> list[tuple[int, str]]:
         """Leftmost-longest non-overlapping lexicon words in folded ``text`` as ``(position, word)``.
@@ -115,11 +130,12 @@ class Lexicon:
         if (
             native is not None
             and self._native_tables is not None
+            and self._native_filters is not None
             and codes.dtype == np.uint32
             and codes.flags.c_contiguous
         ):
-            found, found_ids = native.match(codes, self._candidates(codes), *self._native_tables)
-            return np.array(found, dtype=np.int64), np.array(found_ids, dtype=np.int64)
+            found, found_ids = native.find(codes, *self._native_filters, *self._native_tables)
+            return np.frombuffer(found, dtype=np.int64), np.frombuffer(found_ids, dtype=np.int64)
         positions: list[int] = []
         ids: list[int] = []
         add_position, add_id = positions.append, ids.append
@@ -149,9 +165,13 @@ class Lexicon:
         """Positions that may start a word: the character starts one, and the hashed pair (and, for words of
         three or more characters, the triple) opens one, or the character is a one-character word. Found by
         the compiled core when it was built (one pass), else by numpy (some twenty array passes)."""
-        if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
-            tables = (self._starts_word, self._opening_pairs, self._pair_words, self._opening_triples, self._single)
-            found: list[int] = native.candidates(codes, *tables)
+        if (
+            native is not None
+            and self._native_filters is not None
+            and codes.dtype == np.uint32
+            and codes.flags.c_contiguous
+        ):
+            found: list[int] = native.candidates(codes, *self._native_filters)
             return found
         chars = np.minimum(codes, _TABLE_SIZE - 1).astype(np.int64)
         candidates = np.flatnonzero(self._starts_word.take(chars))

@@ -127,6 +127,8 @@ def _build_pinyin_lut() -> np.ndarray:
 
 
 _PINYIN_LUT = _build_pinyin_lut()
+_NO_POSITIONS = np.zeros(0, dtype=np.int64)
+_NO_POSITIONS.flags.writeable = False
 _NOT_HAN = regex.compile(r"\P{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}+")
 HAN_TABLE_SIZE = 0x40000
@@ -161,6 +163,8 @@ def _gloss_spans(folded: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """
     if native is not None and codes.dtype == np.uint32 and codes.flags.c_contiguous:
         found_opens, found_closes = native.gloss_brackets(codes, _PINYIN_LUT)
+        if not found_opens:
+            return _NO_POSITIONS, _NO_POSITIONS
         opens, ends = np.array(found_opens, dtype=np.int64), np.array(found_closes, dtype=np.int64)
         han = han_mask(codes[opens - 1])
         return opens[han], ends[han]
@@ -199,9 +203,13 @@ def fold(text: str) -> Folded:
     else:
         codes = lut.take(raw)
     folded = from_code_points(codes)
-    if "(" not in folded or PINYIN_GLOSS.search(folded) is None:
+    if "(" not in folded:
+        return Folded(folded, len(text), None, codes)
+    if native is None and PINYIN_GLOSS.search(folded) is None:
         return Folded(folded, len(text), None, codes)
     opens, closes = _gloss_spans(folded, codes)
+    if not opens.size:
+        return Folded(folded, len(text), None, codes)
     size = len(folded) + 1
     edges = np.bincount(opens, minlength=size) - np.bincount(closes + 1, minlength=size)
     keep = np.cumsum(edges[:-1]) == 0

@@ -97,7 +97,7 @@ _FIELDS = tuple(field.name for field in fields(PageSignals))
 def _letter_table() -> np.ndarray:
     """1 for code points below U+30000 that are letters (``str.isalpha``: Han, kana, Hangul, Latin, Cyrillic...),
     0 for the rest; code points past the table count as letters (rare Han extensions)."""
-    table = np.fromiter((chr(code).isalpha() for code in range(0x30000)), dtype=np.uint32, count=0x30000)
+    table = np.fromiter((chr(code).isalpha() for code in range(0x30000)), dtype=np.uint8, count=0x30000)
     table[-1] = 1
     return table
 

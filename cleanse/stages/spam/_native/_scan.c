@@ -28,47 +28,62 @@ static inline uint32_t table_code(const uint32_t *codes, Py_ssize_t position, Py
     return code < TABLE_SIZE ? code : TABLE_SIZE - 1;
 }
 
+/* The candidate filter's tables (lexicon.py's _candidates): a character starts a word, a hashed pair opens one,
+ * a pair is a whole word, a hashed triple opens a longer word, a character is a one-character word; each packed
+ * one bit per entry (np.packbits, little bit order: 8 KiB a table, so all five stay in cache beside the rest). */
+typedef struct {
+    const uint8_t *starts_word, *pairs, *whole_pairs, *triples, *singles;
+} candidate_tables;
+
+static int candidate_views(Py_buffer *views, candidate_tables *t) {
+    static const char *names[5] = {"starts", "opening_pairs", "pair_words", "opening_triples", "single"};
+    for (int k = 0; k < 5; k++)
+        if (check(&views[k], 1, TABLE_SIZE / 8, names[k])) return -1;
+    t->starts_word = (const uint8_t *)views[0].buf;
+    t->pairs = (const uint8_t *)views[1].buf;
+    t->whole_pairs = (const uint8_t *)views[2].buf;
+    t->triples = (const uint8_t *)views[3].buf;
+    t->singles = (const uint8_t *)views[4].buf;
+    return 0;
+}
+
+/* Whether a word may start at ``p``: the one hash probe of the candidate filter, shared by candidates() and find(). */
+#define BIT(table, i) (((table)[(i) >> 3] >> ((i) & 7)) & 1)
+
+static inline int is_candidate(const candidate_tables *t, const uint32_t *text, Py_ssize_t p, Py_ssize_t last) {
+    uint32_t first = table_code(text, p, last);
+    if (!BIT(t->starts_word, first)) return 0;
+    uint32_t pair = (first * HASH_MULTIPLIER + table_code(text, p + 1, last)) & (TABLE_SIZE - 1);
+    int opens = BIT(t->pairs, pair) &&
+                (BIT(t->whole_pairs, pair) ||
+                 BIT(t->triples, (pair * HASH_MULTIPLIER + table_code(text, p + 2, last)) & (TABLE_SIZE - 1)));
+    return opens || BIT(t->singles, first);
+}
+
 static PyObject *candidates(PyObject *self, PyObject *args) {
-    Py_buffer codes, starts, opening_pairs, pair_words, opening_triples, single;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*", &codes, &starts, &opening_pairs, &pair_words, &opening_triples,
-                          &single))
+    Py_buffer codes, views[5];
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*", &codes, &views[0], &views[1], &views[2], &views[3], &views[4]))
         return NULL;
     PyObject *found = NULL;
-    if (check(&codes, 4, -1, "codes") || check(&starts, 1, TABLE_SIZE, "starts") ||
-        check(&opening_pairs, 1, TABLE_SIZE, "opening_pairs") || check(&pair_words, 1, TABLE_SIZE, "pair_words") ||
-        check(&opening_triples, 1, TABLE_SIZE, "opening_triples") || check(&single, 1, TABLE_SIZE, "single"))
-        goto done;
+    candidate_tables tables;
+    if (check(&codes, 4, -1, "codes") || candidate_views(views, &tables) < 0) goto done;
     found = PyList_New(0);
     if (found == NULL) goto done;
     const uint32_t *text = (const uint32_t *)codes.buf;
-    const uint8_t *starts_word = (const uint8_t *)starts.buf, *pairs = (const uint8_t *)opening_pairs.buf;
-    const uint8_t *whole_pairs = (const uint8_t *)pair_words.buf, *triples = (const uint8_t *)opening_triples.buf;
-    const uint8_t *singles = (const uint8_t *)single.buf;
     Py_ssize_t n = codes.len / 4, last = n - 1;
     for (Py_ssize_t p = 0; p < n; p++) {
-        uint32_t first = table_code(text, p, last);
-        if (!starts_word[first]) continue;
-        uint32_t pair = (first * HASH_MULTIPLIER + table_code(text, p + 1, last)) & (TABLE_SIZE - 1);
-        int opens = pairs[pair] &&
-                    (whole_pairs[pair] ||
-                     triples[(pair * HASH_MULTIPLIER + table_code(text, p + 2, last)) & (TABLE_SIZE - 1)]);
-        if (opens || singles[first]) {
-            PyObject *position = PyLong_FromSsize_t(p);
-            if (position == NULL || PyList_Append(found, position) < 0) {
-                Py_XDECREF(position);
-                Py_CLEAR(found);
-                goto done;
-            }
-            Py_DECREF(position);
+        if (!is_candidate(&tables, text, p, last)) continue;
+        PyObject *position = PyLong_FromSsize_t(p);
+        if (position == NULL || PyList_Append(found, position) < 0) {
+            Py_XDECREF(position);
+            Py_CLEAR(found);
+            goto done;
         }
+        Py_DECREF(position);
     }
 done:
     PyBuffer_Release(&codes);
-    PyBuffer_Release(&starts);
-    PyBuffer_Release(&opening_pairs);
-    PyBuffer_Release(&pair_words);
-    PyBuffer_Release(&opening_triples);
-    PyBuffer_Release(&single);
+    for (int k = 0; k < 5; k++) PyBuffer_Release(&views[k]);
     return found;
 }
 
@@ -80,6 +95,72 @@ static inline int standalone(const uint32_t *text, Py_ssize_t n, Py_ssize_t posi
     Py_ssize_t end = position + length;
     if (ascii_letter(text[position]) && position > 0 && ascii_letter(text[position - 1])) return 0;
     return !(ascii_letter(text[end - 1]) && end < n && ascii_letter(text[end]));
+}
+
+/* The matcher's word tables (see match()), checked once per call. */
+typedef struct {
+    const uint32_t *word_codes, *single_code;
+    const int64_t *key, *offset, *word_id, *single_id;
+    const uint8_t *needs_boundary, *single_needs_boundary;
+    Py_ssize_t words, singles;
+} word_tables;
+
+static int word_views(Py_buffer *v, word_tables *w) {
+    Py_ssize_t words = v[0].len / 8, singles = v[5].len / 4;
+    if (check(&v[0], 8, -1, "keys") || check(&v[1], 8, words + 1, "offsets") || check(&v[2], 4, -1, "flat") ||
+        check(&v[3], 8, words, "ids") || check(&v[4], 1, words, "boundary") || check(&v[5], 4, -1, "single_codes") ||
+        check(&v[6], 8, singles, "single_ids") || check(&v[7], 1, singles, "single_boundary"))
+        return -1;
+    const int64_t *offset = (const int64_t *)v[1].buf;
+    Py_ssize_t flat_size = v[2].len / 4;
+    for (Py_ssize_t k = 0; k < words; k++) {
+        if (offset[k] < 0 || offset[k + 1] > flat_size || offset[k + 1] - offset[k] < 2) {
+            PyErr_SetString(PyExc_ValueError, "offsets: words of two or more code points inside the table expected");
+            return -1;
+        }
+    }
+    w->key = (const int64_t *)v[0].buf;
+    w->offset = offset;
+    w->word_codes = (const uint32_t *)v[2].buf;
+    w->word_id = (const int64_t *)v[3].buf;
+    w->needs_boundary = (const uint8_t *)v[4].buf;
+    w->single_code = (const uint32_t *)v[5].buf;
+    w->single_id = (const int64_t *)v[6].buf;
+    w->single_needs_boundary = (const uint8_t *)v[7].buf;
+    w->words = words;
+    w->singles = singles;
+    return 0;
+}
+
+/* The longest word at ``position`` (Lexicon.find_ids' loop): its length, and its id in ``*id``; 0 for none. */
+static Py_ssize_t word_at(const word_tables *w, const uint32_t *text, Py_ssize_t n, Py_ssize_t position,
+                          int64_t *id) {
+    if (position + 1 < n) {
+        int64_t wanted = ((int64_t)text[position] << 21) | (int64_t)text[position + 1];
+        Py_ssize_t lo = 0, hi = w->words;
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (w->key[mid] < wanted) lo = mid + 1;
+            else hi = mid;
+        }
+        for (Py_ssize_t k = lo; k < w->words && w->key[k] == wanted; k++) {
+            Py_ssize_t length = (Py_ssize_t)(w->offset[k + 1] - w->offset[k]);
+            if (position + length > n) continue;
+            const uint32_t *word = w->word_codes + w->offset[k];
+            Py_ssize_t j = 2;
+            while (j < length && text[position + j] == word[j]) j++;
+            if (j < length || (w->needs_boundary[k] && !standalone(text, n, position, length))) continue;
+            *id = w->word_id[k];
+            return length;
+        }
+    }
+    for (Py_ssize_t k = 0; k < w->singles; k++) {
+        if (w->single_code[k] != text[position]) continue;
+        if (w->single_needs_boundary[k] && !standalone(text, n, position, 1)) return 0;
+        *id = w->single_id[k];
+        return 1;
+    }
+    return 0;
 }
 
 static int append_pair(PyObject *positions, PyObject *ids, Py_ssize_t position, int64_t id) {
@@ -97,30 +178,15 @@ static int append_pair(PyObject *positions, PyObject *ids, Py_ssize_t position, 
  * and ``boundary`` (must stand apart from ASCII letters); then one-character words. */
 static PyObject *match(PyObject *self, PyObject *args) {
     PyObject *candidate_list;
-    Py_buffer codes, keys, offsets, flat, ids, boundary, single_codes, single_ids, single_boundary;
-    if (!PyArg_ParseTuple(args, "y*O!y*y*y*y*y*y*y*y*", &codes, &PyList_Type, &candidate_list, &keys, &offsets,
-                          &flat, &ids, &boundary, &single_codes, &single_ids, &single_boundary))
+    Py_buffer codes, v[8];
+    if (!PyArg_ParseTuple(args, "y*O!y*y*y*y*y*y*y*y*", &codes, &PyList_Type, &candidate_list, &v[0], &v[1], &v[2],
+                          &v[3], &v[4], &v[5], &v[6], &v[7]))
         return NULL;
     PyObject *positions = NULL, *found_ids = NULL, *result = NULL;
-    Py_ssize_t words = keys.len / 8, singles = single_codes.len / 4;
-    if (check(&codes, 4, -1, "codes") || check(&keys, 8, -1, "keys") || check(&offsets, 8, words + 1, "offsets") ||
-        check(&flat, 4, -1, "flat") || check(&ids, 8, words, "ids") || check(&boundary, 1, words, "boundary") ||
-        check(&single_codes, 4, -1, "single_codes") || check(&single_ids, 8, singles, "single_ids") ||
-        check(&single_boundary, 1, singles, "single_boundary"))
-        goto done;
-    const uint32_t *text = (const uint32_t *)codes.buf, *word_codes = (const uint32_t *)flat.buf;
-    const int64_t *key = (const int64_t *)keys.buf, *offset = (const int64_t *)offsets.buf;
-    const int64_t *word_id = (const int64_t *)ids.buf, *single_id = (const int64_t *)single_ids.buf;
-    const uint8_t *needs_boundary = (const uint8_t *)boundary.buf;
-    const uint8_t *single_needs_boundary = (const uint8_t *)single_boundary.buf;
-    const uint32_t *single_code = (const uint32_t *)single_codes.buf;
-    Py_ssize_t n = codes.len / 4, flat_size = flat.len / 4;
-    for (Py_ssize_t k = 0; k < words; k++) {
-        if (offset[k] < 0 || offset[k + 1] > flat_size || offset[k + 1] - offset[k] < 2) {
-            PyErr_SetString(PyExc_ValueError, "offsets: words of two or more code points inside the table expected");
-            goto done;
-        }
-    }
+    word_tables w;
+    if (check(&codes, 4, -1, "codes") || word_views(v, &w) < 0) goto done;
+    const uint32_t *text = (const uint32_t *)codes.buf;
+    Py_ssize_t n = codes.len / 4;
     positions = PyList_New(0);
     found_ids = PyList_New(0);
     if (positions == NULL || found_ids == NULL) goto done;
@@ -133,51 +199,129 @@ static PyObject *match(PyObject *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "candidate outside the text");
             goto done;
         }
-        int matched = 0;
-        if (position + 1 < n) {
-            int64_t wanted = ((int64_t)text[position] << 21) | (int64_t)text[position + 1];
-            Py_ssize_t lo = 0, hi = words;
-            while (lo < hi) {
-                Py_ssize_t mid = lo + (hi - lo) / 2;
-                if (key[mid] < wanted) lo = mid + 1;
-                else hi = mid;
-            }
-            for (Py_ssize_t k = lo; k < words && key[k] == wanted; k++) {
-                Py_ssize_t length = (Py_ssize_t)(offset[k + 1] - offset[k]);
-                if (position + length > n) continue;
-                const uint32_t *word = word_codes + offset[k];
-                Py_ssize_t j = 2;
-                while (j < length && text[position + j] == word[j]) j++;
-                if (j < length || (needs_boundary[k] && !standalone(text, n, position, length))) continue;
-                if (append_pair(positions, found_ids, position, word_id[k]) < 0) goto done;
-                covered = position + length;
-                matched = 1;
-                break;
-            }
-        }
-        if (!matched) {
-            for (Py_ssize_t k = 0; k < singles; k++) {
-                if (single_code[k] != text[position]) continue;
-                if (single_needs_boundary[k] && !standalone(text, n, position, 1)) break;
-                if (append_pair(positions, found_ids, position, single_id[k]) < 0) goto done;
-                covered = position + 1;
-                break;
-            }
-        }
+        int64_t id;
+        Py_ssize_t length = word_at(&w, text, n, position, &id);
+        if (!length) continue;
+        if (append_pair(positions, found_ids, position, id) < 0) goto done;
+        covered = position + length;
     }
     result = PyTuple_Pack(2, positions, found_ids);
 done:
     Py_XDECREF(positions);
     Py_XDECREF(found_ids);
     PyBuffer_Release(&codes);
-    PyBuffer_Release(&keys);
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&flat);
-    PyBuffer_Release(&ids);
-    PyBuffer_Release(&boundary);
-    PyBuffer_Release(&single_codes);
-    PyBuffer_Release(&single_ids);
-    PyBuffer_Release(&single_boundary);
+    for (int k = 0; k < 8; k++) PyBuffer_Release(&v[k]);
+    return result;
+}
+
+/* find(codes, <candidates' five tables>, <match's eight tables>) -> (positions, ids): candidates() and match()
+ * in one pass, without the list of candidates; both results as bytearrays of int64 (for np.frombuffer). */
+static PyObject *find(PyObject *self, PyObject *args) {
+    Py_buffer codes, c[5], v[8];
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*y*y*y*y*y*y*y*", &codes, &c[0], &c[1], &c[2], &c[3], &c[4], &v[0],
+                          &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]))
+        return NULL;
+    PyObject *result = NULL, *positions = NULL, *ids = NULL;
+    int64_t *found = NULL;
+    candidate_tables tables;
+    word_tables w;
+    if (check(&codes, 4, -1, "codes") || candidate_views(c, &tables) < 0 || word_views(v, &w) < 0) goto done;
+    const uint32_t *text = (const uint32_t *)codes.buf;
+    Py_ssize_t n = codes.len / 4, last = n - 1, count = 0, capacity = 64;
+    found = PyMem_Malloc((size_t)capacity * 2 * sizeof(int64_t));
+    if (found == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t p = 0; p < n; p++) {
+        if (!is_candidate(&tables, text, p, last)) continue;
+        int64_t id;
+        Py_ssize_t length = word_at(&w, text, n, p, &id);
+        if (!length) continue;
+        if (count == capacity) {
+            int64_t *grown = PyMem_Realloc(found, (size_t)capacity * 4 * sizeof(int64_t));
+            if (grown == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            found = grown;
+            capacity *= 2;
+        }
+        found[2 * count] = p;
+        found[2 * count + 1] = id;
+        count++;
+        p += length - 1;
+    }
+    positions = PyByteArray_FromStringAndSize(NULL, count * 8);
+    ids = PyByteArray_FromStringAndSize(NULL, count * 8);
+    if (positions == NULL || ids == NULL) goto done;
+    int64_t *position_out = (int64_t *)PyByteArray_AS_STRING(positions), *id_out = (int64_t *)PyByteArray_AS_STRING(ids);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        position_out[k] = found[2 * k];
+        id_out[k] = found[2 * k + 1];
+    }
+    result = PyTuple_Pack(2, positions, ids);
+done:
+    Py_XDECREF(positions);
+    Py_XDECREF(ids);
+    PyMem_Free(found);
+    PyBuffer_Release(&codes);
+    for (int k = 0; k < 5; k++) PyBuffer_Release(&c[k]);
+    for (int k = 0; k < 8; k++) PyBuffer_Release(&v[k]);
+    return result;
+}
+
+/* span_counts(classes, starts, ends) -> (lengths, han, digits, latin, sentence_ends, commas, separators, exclaims,
+ * gaps): features.py's per-span counts in one pass over each span's class bytes (bits 0-7: han, digit, latin,
+ * space, sentence end, comma, separator, exclamation). ``lengths`` leave the spaces out; ``gaps`` counts the
+ * positions inside the span, past its first, where a run of spaces starts after a non-space (as the numpy path's
+ * two searchsorted calls count them, -1 for an empty span sitting on such a position). */
+static PyObject *span_counts(PyObject *self, PyObject *args) {
+    Py_buffer classes, starts, ends;
+    if (!PyArg_ParseTuple(args, "y*y*y*", &classes, &starts, &ends)) return NULL;
+    PyObject *lists[9] = {NULL}, *result = NULL;
+    Py_ssize_t spans = starts.len / 8;
+    if (check(&classes, 1, -1, "classes") || check(&starts, 8, -1, "starts") || check(&ends, 8, spans, "ends"))
+        goto done;
+    const uint8_t *cls = (const uint8_t *)classes.buf;
+    const int64_t *start = (const int64_t *)starts.buf, *end = (const int64_t *)ends.buf;
+    for (int k = 0; k < 9; k++)
+        if ((lists[k] = PyList_New(spans)) == NULL) goto done;
+    for (Py_ssize_t i = 0; i < spans; i++) {
+        if (start[i] < 0 || end[i] < start[i] || end[i] > classes.len) {
+            PyErr_SetString(PyExc_ValueError, "spans: expected 0 <= start <= end <= len(classes)");
+            goto done;
+        }
+        Py_ssize_t bits[8] = {0, 0, 0, 0, 0, 0, 0, 0}, gaps = 0;
+        for (Py_ssize_t p = start[i]; p < end[i]; p++) {
+            uint8_t c = cls[p];
+            if (!c) continue;
+            for (int b = 0; b < 8; b++) bits[b] += (c >> b) & 1;
+            gaps += (c & 8) && p > start[i] && !(cls[p - 1] & 8);
+        }
+        /* An empty span on a gap start: numpy's searchsorted difference is -1 there, and this agrees. */
+        if (start[i] == end[i] && start[i] > 0 && start[i] < classes.len && (cls[start[i]] & 8) &&
+            !(cls[start[i] - 1] & 8))
+            gaps = -1;
+        Py_ssize_t values[9] = {end[i] - start[i] - bits[3], bits[0], bits[1], bits[2], bits[4],
+                                bits[5], bits[6], bits[7], gaps};
+        for (int k = 0; k < 9; k++) {
+            PyObject *value = PyLong_FromSsize_t(values[k]);
+            if (value == NULL) goto done;
+            PyList_SET_ITEM(lists[k], i, value);
+        }
+    }
+    result = PyTuple_New(9);
+    if (result == NULL) goto done;
+    for (int k = 0; k < 9; k++) {
+        PyTuple_SET_ITEM(result, k, lists[k]);
+        lists[k] = NULL;
+    }
+done:
+    for (int k = 0; k < 9; k++) Py_XDECREF(lists[k]);
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
     return result;
 }
 
@@ -524,7 +668,7 @@ done:
 /* page_counts(text, spans, junk, fold, letters, han) -> (chars, han, dup, dup_junk, junk_chars, letter_count,
  * entropy, top2, top3, top4): page_signals.py's measure in one pass. Each span is stripped of its edge whitespace
  * (str.strip); the stripped lines are joined, folded through ``fold`` (uint32, code points past it stay), kept as
- * letters where ``letters`` (uint32, the last entry for code points past it) is set, else 0. ``han`` (uint8, per
+ * letters where ``letters`` (uint8, the last entry for code points past it) is set, else 0. ``han`` (uint8, per
  * original code point) counts Han characters; -1 when a code point lies past it. A line is repeated when another
  * line folds to the same characters; dup_junk counts repeated lines that are junk or hold no sentence end
  * (。！？!?). Entropy and the top n-gram counts are ngram_stats' on the letters, computed the same way. */
@@ -668,7 +812,7 @@ static PyObject *page_counts(PyObject *self, PyObject *args) {
     int32_t *line_counts = NULL;
     ngram_slot *table = NULL;
     exact_slot *exact = NULL;
-    if (check(&fold_view, 4, -1, "fold") || check(&letter_view, 4, -1, "letters") || check(&han_view, 1, -1, "han"))
+    if (check(&fold_view, 4, -1, "fold") || check(&letter_view, 1, -1, "letters") || check(&han_view, 1, -1, "han"))
         goto done;
     if (letter_view.len == 0) {
         PyErr_SetString(PyExc_ValueError, "letters: empty table");
@@ -688,9 +832,10 @@ static PyObject *page_counts(PyObject *self, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    const uint32_t *fold = (const uint32_t *)fold_view.buf, *letter = (const uint32_t *)letter_view.buf;
+    const uint32_t *fold = (const uint32_t *)fold_view.buf;
+    const uint8_t *letter = (const uint8_t *)letter_view.buf;
     const uint8_t *han_table = (const uint8_t *)han_view.buf;
-    Py_ssize_t fold_size = fold_view.len / 4, letter_last = letter_view.len / 4 - 1, han_size = han_view.len;
+    Py_ssize_t fold_size = fold_view.len / 4, letter_last = letter_view.len - 1, han_size = han_view.len;
     bounds = PyMem_Malloc((2 * lines + 1) * sizeof(Py_ssize_t));
     if (bounds == NULL) {
         PyErr_NoMemory();
@@ -840,10 +985,16 @@ done:
 
 static PyMethodDef methods[] = {
     {"candidates", candidates, METH_VARARGS,
-     "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"},
+     "candidates(codes, starts, opening_pairs, pair_words, opening_triples, single) -> list of positions"
+     " (tables packed one bit per entry)"},
     {"match", match, METH_VARARGS,
      "match(codes, candidates, keys, offsets, flat, ids, boundary, single_codes, single_ids, single_boundary)"
      " -> (positions, ids)"},
+    {"find", find, METH_VARARGS,
+     "find(codes, <candidates' five tables>, <match's eight tables>) -> (positions, ids) as int64 bytearrays"},
+    {"span_counts", span_counts, METH_VARARGS,
+     "span_counts(classes, starts, ends) -> (lengths, han, digits, latin, sentence_ends, commas, separators,"
+     " exclaims, gaps)"},
     {"line_hits", line_hits, METH_VARARGS,
      "line_hits(positions, ids, starts, ends, rows, columns, label_bits, present_column)"
      " -> [(line, mask, sums, offsets, ids)]"},
