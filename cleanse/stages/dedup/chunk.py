@@ -313,14 +313,21 @@ class ChunkCandidates:
 
     def related_entries(self, query: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What :meth:`NearDupIndex.related_entries` would return for ``query``."""
+        entries, similarity, sizes = self.related_lists(query)
+        return (
+            np.array(entries, dtype=np.int64),
+            np.array(similarity, dtype=np.float64),
+            np.array(sizes, dtype=self.sizes.dtype),
+        )
+
+    def related_lists(self, query: int) -> tuple[list[int], list[float], list[int]]:
+        """:meth:`related_entries` as Python lists (a streaming chunk's per-document question)."""
         found = self._related(query)
-        if not found:
-            return self.entry[:0], self.similarity[:0], self.sizes[:0]
         lists = self.lists
         return (
-            np.array([entry for _, entry in found], dtype=np.int64),
-            np.array([lists.similarity[row] for row, _ in found], dtype=np.float64),
-            np.array([lists.sizes[row] for row, _ in found], dtype=self.sizes.dtype),
+            [entry for _, entry in found],
+            [lists.similarity[row] for row, _ in found],
+            [lists.sizes[row] for row, _ in found],
         )
 
     def best_covers(self, first: int, last: int) -> list[Match | None]:
