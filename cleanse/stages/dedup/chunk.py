@@ -22,7 +22,8 @@ import numpy as np
 
 from cleanse.stages.dedup.edges import EdgeRule, estimated_containment, held_share, similarity_covers
 from cleanse.stages.dedup.grouping import unique_pairs
-from cleanse.stages.dedup.index import Match, NearDupIndex, relation_matches
+from cleanse.stages.dedup.index import Match, NearDupIndex
+from cleanse.stages.dedup.storage import IndexStorage, MemoryStorage
 
 CHUNK_DOCUMENTS = 512  # documents checked together (bounded by CHUNK_CHARS too)
 CHUNK_CHARS = 4_000_000
@@ -134,6 +135,7 @@ class ChunkCandidates:
     entry_of: np.ndarray
     units: np.ndarray
     row_of: np.ndarray
+    _lists: _Lists | None = None
 
     @classmethod
     def build(
@@ -211,6 +213,15 @@ class ChunkCandidates:
         if entry is None:
             entry = self.index.storage.entry_id(name)
         self.entry_of[row] = -1 if entry is None else entry
+        if self._lists is not None:
+            self._lists.entry_of[row] = -1 if entry is None else entry
+
+    @property
+    def lists(self) -> _Lists:
+        """The rows as Python lists, made on the first per-query question (see :class:`_Lists`)."""
+        if self._lists is None:
+            self._lists = _Lists.of(self)
+        return self._lists
 
     def _rows(self, unit: int) -> tuple[int, int]:
         row = int(self.row_of[unit])
@@ -227,87 +238,109 @@ class ChunkCandidates:
         rows = np.flatnonzero(live) + lo
         return rows, entries[rows - lo]
 
+    def _live_rows(
+        self, unit: int, column: list[bool], other_column: list[bool] | None = None
+    ) -> list[tuple[int, int]]:
+        """``(row, entry)`` of the rows of query ``unit`` that are live entries now and are set in ``column``
+        (or ``other_column``), most similar first, then by entry id: what :meth:`_live` and a lexsort give."""
+        lists = self.lists
+        row = lists.row_of[unit]
+        if row < 0:
+            return []
+        storage = self.index.storage
+        alive = storage.alive_flags() if isinstance(storage, MemoryStorage) else _Flags(storage)
+        entry, other, entry_of = lists.entry, lists.other, lists.entry_of
+        found = []
+        for position in range(lists.offsets[row], lists.offsets[row + 1]):
+            if not (column[position] or (other_column is not None and other_column[position])):
+                continue
+            value = entry[position]
+            if value < 0:
+                value = entry_of[other[position]]
+                if value < 0:
+                    continue
+            if alive[value]:
+                found.append((position, value))
+        if len(found) > 1:
+            similarity = lists.similarity
+            found.sort(key=lambda item: (-similarity[item[0]], item[1]))
+        return found
+
     def _match(self, entry: int, similarity: float) -> Match:
         storage = self.index.storage
         return Match(storage.entry_name(entry), similarity, storage.entry_name(storage.entry_cluster(entry)))
 
-    def _related(self, query: int) -> tuple[np.ndarray, np.ndarray]:
-        lo, hi = self._rows(query)
-        if lo == hi:
-            return self.entry[:0], self.entry[:0]
-        rows, entries = self._live(lo, hi)
-        chosen = self.columns["covered"][rows] | self.columns["holds"][rows]
-        rows, entries = rows[chosen], entries[chosen]
-        order = np.lexsort((entries, -self.similarity[rows]))
-        return rows[order], entries[order]
+    def _related(self, query: int) -> list[tuple[int, int]]:
+        lists = self.lists
+        return self._live_rows(query, lists.covered, lists.holds)
 
     def cover_and_relations(self, query: int) -> tuple[Match | None, list[Match]]:
         """The first match :meth:`NearDupIndex.query_covers` would return for ``query`` (or None) and
         :meth:`relations`: the first cover is the first related row whose entry covers the query."""
-        rows, entries = self._related(query)
-        if not len(rows):
+        found = self._related(query)
+        if not found:
             return None, []
-        covered = np.flatnonzero(self.columns["covered"][rows])
+        lists = self.lists
         best = None
-        if len(covered):
-            first, row = int(covered[0]), int(rows[covered[0]])
-            rule = "jaccard" if self.columns["by_jaccard"][row] else "reprint_containment"
-            best = self._match(int(entries[first]), float(self.similarity[row]))._replace(
-                rule=rule, score=float(self.columns["score"][row]), held=float(self.columns["held"][row])
-            )
-        return best, self._relation_matches(rows, entries)
+        for row, entry in found:
+            if lists.covered[row]:
+                rule = "jaccard" if lists.by_jaccard[row] else "reprint_containment"
+                best = self._match(entry, lists.similarity[row])._replace(
+                    rule=rule, score=lists.score[row], held=lists.held[row]
+                )
+                break
+        return best, self._relation_matches(found)
 
     def relations(self, query: int) -> list[Match]:
         """What :meth:`NearDupIndex.query_relations` would return for ``query``."""
-        rows, entries = self._related(query)
-        if not len(rows):
-            return []
-        return self._relation_matches(rows, entries)
+        found = self._related(query)
+        return self._relation_matches(found) if found else []
 
-    def _relation_matches(self, rows: np.ndarray, entries: np.ndarray) -> list[Match]:
-        columns = self.columns
-        holds = columns["holds"][rows]
-        by_jaccard = np.where(holds, columns["jaccard_holds"][rows], columns["by_jaccard"][rows])
-        score = np.where(holds, columns["score_holds"][rows], columns["score"][rows])
-        return relation_matches(
-            self.index.storage, entries, self.similarity[rows], by_jaccard, score, holds, columns["held"][rows]
-        )
+    def _relation_matches(self, found: list[tuple[int, int]]) -> list[Match]:
+        """As :func:`cleanse.stages.dedup.index.relation_matches` builds them, from the rows' lists."""
+        lists = self.lists
+        name, cluster = self.index.storage.entry_name, self.index.storage.entry_cluster
+        matches = []
+        for row, entry in found:
+            holds = lists.holds[row]
+            jaccard = lists.jaccard_holds[row] if holds else lists.by_jaccard[row]
+            score = lists.score_holds[row] if holds else lists.score[row]
+            rule = "jaccard" if jaccard else "reprint_containment"
+            matches.append(
+                Match(name(entry), lists.similarity[row], name(cluster(entry)), rule, score, holds, lists.held[row])
+            )
+        return matches
 
     def related_entries(self, query: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What :meth:`NearDupIndex.related_entries` would return for ``query``."""
-        rows, entries = self._related(query)
-        return entries, self.similarity[rows], self.sizes[rows]
+        entries, similarity, sizes = self.related_lists(query)
+        return (
+            np.array(entries, dtype=np.int64),
+            np.array(similarity, dtype=np.float64),
+            np.array(sizes, dtype=self.sizes.dtype),
+        )
+
+    def related_lists(self, query: int) -> tuple[list[int], list[float], list[int]]:
+        """:meth:`related_entries` as Python lists (a streaming chunk's per-document question)."""
+        found = self._related(query)
+        lists = self.lists
+        return (
+            [entry for _, entry in found],
+            [lists.similarity[row] for row, _ in found],
+            [lists.sizes[row] for row, _ in found],
+        )
 
     def best_covers(self, first: int, last: int) -> list[Match | None]:
         """What :meth:`NearDupIndex.best_covers` would return for queries ``first`` to ``last - 1``."""
         best: list[Match | None] = [None] * (last - first)
-        rows_of = self.row_of[first:last]
-        rows_of = rows_of[rows_of >= 0]
-        if not len(rows_of):
-            return best
-        lo, hi = int(self.offsets[rows_of[0]]), int(self.offsets[rows_of[-1] + 1])
-        if lo == hi:
-            return best
-        rows, entries = self._live(lo, hi)
-        chosen = self.columns["covered"][rows]
-        rows, entries = rows[chosen], entries[chosen]
-        if not len(rows):
-            return best
-        owners = np.searchsorted(self.offsets, rows, side="right") - 1
-        order = np.lexsort((entries, -self.similarity[rows], owners))
-        owners, rows, entries = owners[order], rows[order], entries[order]
-        leading = np.concatenate(([True], owners[1:] != owners[:-1]))  # each query's best candidate
-        owners, rows, entries = owners[leading], rows[leading], entries[leading]
-        columns = (
-            self.units[owners] - first,
-            entries,
-            self.similarity[rows],
-            self.columns["by_jaccard"][rows],
-            self.columns["score"][rows],
-        )
-        for slot, entry, similarity, by_jaccard, score in zip(*(column.tolist() for column in columns), strict=True):
-            rule = "jaccard" if by_jaccard else "reprint_containment"
-            best[slot] = self._match(entry, similarity)._replace(rule=rule, score=score)
+        lists = self.lists
+        for unit in range(first, last):
+            found = self._live_rows(unit, lists.covered)
+            if found:
+                row, entry = found[0]
+                rule = "jaccard" if lists.by_jaccard[row] else "reprint_containment"
+                match = self._match(entry, lists.similarity[row])
+                best[unit - first] = match._replace(rule=rule, score=lists.score[row])
         return best
 
     def containment(self, query: int, size: int, threshold: float) -> list[Match]:
@@ -386,6 +419,62 @@ class ChunkCandidates:
         for slot, entry, value in matches:
             found[slot].append(self._match(entry, value))
         return found
+
+
+class _Flags:
+    """A storage's ``alive`` asked one entry at a time (for storages without :meth:`MemoryStorage.alive_flags`)."""
+
+    def __init__(self, storage: IndexStorage) -> None:
+        self.storage = storage
+
+    def __getitem__(self, entry: int) -> bool:
+        return bool(self.storage.alive(np.array([entry], dtype=np.int64))[0])
+
+
+@dataclass
+class _Lists:
+    """A chunk's rows as Python lists: a streaming chunk asks about one document at a time, a few rows each,
+    where a numpy call costs more than the work; the answers are those of the array code, row for row."""
+
+    offsets: list[int]
+    row_of: list[int]
+    entry: list[int]
+    other: list[int]
+    entry_of: list[int]
+    similarity: list[float]
+    sizes: list[int]
+    covered: list[bool]
+    holds: list[bool]
+    by_jaccard: list[bool]
+    jaccard_holds: list[bool]
+    score: list[float]
+    score_holds: list[float]
+    held: list[float]
+
+    @classmethod
+    def of(cls, rows: ChunkCandidates) -> _Lists:
+        count = len(rows.entry)
+        columns = rows.columns
+
+        def column(name: str, fill: object) -> list:  # type: ignore[type-arg]
+            return columns[name].tolist() if name in columns else [fill] * count
+
+        return cls(
+            rows.offsets.tolist(),
+            rows.row_of.tolist(),
+            rows.entry.tolist(),
+            rows.other.tolist(),
+            rows.entry_of.tolist(),
+            rows.similarity.tolist(),
+            rows.sizes.tolist(),
+            column("covered", False),
+            column("holds", False),
+            column("by_jaccard", False),
+            column("jaccard_holds", False),
+            column("score", 1.0),
+            column("score_holds", 1.0),
+            column("held", 1.0),
+        )
 
 
 class DirectQueries:

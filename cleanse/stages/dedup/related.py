@@ -102,10 +102,12 @@ class RelationLog:
 
     def relate(self, earlier: Iterable[int], later: int, common: Iterable[float]) -> None:
         """Edges between ``later`` and each of ``earlier`` with their estimated shared shingles."""
-        for ordinal, shared in zip(earlier, common, strict=True):
-            self.left.append(int(ordinal))
-            self.right.append(later)
-            self.common.append(float(shared))
+        earlier, common = [int(ordinal) for ordinal in earlier], [float(shared) for shared in common]
+        if len(earlier) != len(common):
+            raise ValueError(f"{len(earlier)} documents but {len(common)} shared counts")
+        self.left.extend(earlier)
+        self.right.extend([later] * len(earlier))
+        self.common.extend(common)
 
     def to_dict(self, limit: int) -> dict[str, Any]:
         """The reprint groups of two documents or more, largest first: representative, size, members and

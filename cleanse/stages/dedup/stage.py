@@ -418,10 +418,17 @@ class NearDupDetector(CorpusStage):
             if log.enabled:
                 log.not_logged += 1
             return
-        entries, similarity, sizes = chunk.reprints.related_entries(position)
         ordinal = log.add(name, size, kept)
-        common = estimated_common(similarity, np.full(len(entries), size), sizes.astype(np.float64))
-        log.relate(entries.tolist(), ordinal, common.tolist())
+        if isinstance(chunk.reprints, ChunkCandidates):
+            entries, similarity, sizes = chunk.reprints.related_lists(position)
+            # estimated_common, one pair at a time: the same float operations in the same order
+            pairs = zip(similarity, sizes, strict=True)
+            common = [value * (float(size) + float(other)) / (1 + value) for value, other in pairs]
+            log.relate(entries, ordinal, common)
+        else:
+            found, values, others = chunk.reprints.related_entries(position)
+            shared = estimated_common(values, np.full(len(found), size), others.astype(np.float64))
+            log.relate(found.tolist(), ordinal, shared.tolist())
         entry = self.reprints.insert(str(ordinal), signature, size=size, keys=keys)
         chunk.reprints.added(position, str(ordinal), entry)
 

@@ -156,6 +156,10 @@ class MemoryStorage(IndexStorage):
     def alive(self, entries: np.ndarray) -> np.ndarray:
         return self._alive[entries]
 
+    def alive_flags(self) -> np.ndarray:
+        """Whether each entry id is alive, indexable one entry at a time (a view, valid until the next add)."""
+        return self._alive
+
     def remove_entry(self, entry: int) -> None:
         self._alive[entry] = False
         self._ids.pop(self._names[entry], None)
