@@ -15,20 +15,39 @@ from importlib import resources
 import numpy as np
 
 _CODE_BITS = 21
+_MASK = (1 << _CODE_BITS) - 1
 
 
 class PairTable:
-    """Pointwise mutual information of character pairs across word boundaries, in nats; 0 for a pair not kept."""
+    """Pointwise mutual information of character pairs across word boundaries, in nats; 0 for a pair not kept.
+
+    Look-ups fix one side of the pair: the pairs of one character are a short contiguous row of the
+    keys sorted by that side, so a look-up searches a few hundred entries, not the whole table.
+    """
 
     def __init__(self, keys: np.ndarray, pmi: np.ndarray) -> None:
-        self.keys = keys
-        self.pmi = pmi.astype(np.float64)
+        self._by_left = (keys, pmi.astype(np.float64))
+        flipped = ((keys & _MASK) << _CODE_BITS) | (keys >> _CODE_BITS)
+        order = np.argsort(flipped)
+        self._by_right = (flipped[order], self._by_left[1][order])
 
-    def lookup(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """The PMI of each pair ``(left[i], right[i])``; 0 (no evidence either way) for pairs not in the table."""
-        keys = (left.astype(np.int64) << _CODE_BITS) | right.astype(np.int64)
-        position = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[position] == keys, self.pmi[position], 0.0)  # type: ignore[no-any-return]
+    def after(self, left: int, rights: np.ndarray) -> np.ndarray:
+        """The PMI of ``left`` followed by each of ``rights``."""
+        return _row(self._by_left, left, rights)
+
+    def before(self, lefts: np.ndarray, right: int) -> np.ndarray:
+        """The PMI of each of ``lefts`` followed by ``right``."""
+        return _row(self._by_right, right, lefts)
+
+
+def _row(table: tuple[np.ndarray, np.ndarray], fixed: int, others: np.ndarray) -> np.ndarray:
+    keys, values = table
+    low, high = np.searchsorted(keys, [fixed << _CODE_BITS, (fixed + 1) << _CODE_BITS])
+    if low == high:
+        return np.zeros(len(others), dtype=np.float64)
+    row = keys[low:high] & _MASK
+    position = np.minimum(np.searchsorted(row, others), len(row) - 1)
+    return np.where(row[position] == others, values[low:high][position], 0.0)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)

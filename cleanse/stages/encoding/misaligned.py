@@ -280,12 +280,12 @@ def _pair_bonus(
     if cache is not None and cache.bonus(codes, rights).any():
         return None  # the document pairs a candidate with this character elsewhere: its own evidence decides
     table = running_pairs()
-    right_pmi = np.clip(table.lookup(codes, rights), -PAIR_FLOOR, PAIR_CLIP)
+    right_pmi = np.clip(table.before(codes, right), -PAIR_FLOOR, PAIR_CLIP)
     before = text[run.start - 1] if run.start > 0 else ""
     if not before or before in _LINE_BREAKS:
         before = SENTENCE_END
     left = ord(before.translate(_UNFOLD_PUNCTUATION))
-    left_pmi = np.clip(table.lookup(np.full(len(codes), left), codes), -PAIR_FLOOR, PAIR_CLIP)
+    left_pmi = np.clip(table.after(left, codes), -PAIR_FLOOR, PAIR_CLIP)
     # both sides must agree: evidence against the candidate on either side caps it, so a strong pair on one
     # side (至上 then 海) cannot carry a reading the other side speaks against
     disagree = (left_pmi < 0) | (right_pmi < 0)
