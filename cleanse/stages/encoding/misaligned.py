@@ -26,6 +26,7 @@ from cleanse.document import Edit
 from cleanse.stages.encoding._beam import DocumentBigrams, Run, _candidates, search
 from cleanse.stages.encoding._codecs import alphanumeric_folds, encode_char, folded_forms, pair_table
 from cleanse.stages.encoding._lm import CharLanguageModel, codepoints, language_model
+from cleanse.stages.encoding._pairs import pair_table as running_pairs
 from cleanse.stages.encoding._patterns import MISALIGNED_TRIGGER
 from cleanse.stages.encoding._script import Script, context_on_line, script_of
 
@@ -50,6 +51,11 @@ _HAN = regex.compile(r"\p{Han}")
 _CHINESE_PUNCTUATION = frozenset("，。、；：？！“”‘’（）《》「」『』【】—…")
 #: a one-character run's best reading must beat the next best by this many nats, or the run is only flagged
 ONE_CHARACTER_MARGIN = 2.0
+#: the weight of running-text pair evidence between a run's first character and the character after it
+PAIR_WEIGHT = 0.5
+#: that evidence is clipped to [-PAIR_FLOOR, PAIR_CLIP] nats
+PAIR_CLIP = 2.0
+PAIR_FLOOR = 1.0
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
@@ -208,6 +214,9 @@ def _best_reading(
     # the text around was NFKC folded like the run: its "," was a "，" to the model
     before, after = before.translate(_UNFOLD_PUNCTUATION), after.translate(_UNFOLD_PUNCTUATION)
     first = _cache_bonus(run, model, script, cache)
+    pair = _pair_bonus(text, run, model, script, cache)
+    if pair is not None:
+        first = pair if first is None else first + pair
     beam = search(run, table, model, ord(before) if before else None, script, cache, _quote_bonus(text, run), first)
     if beam is None:
         return None
@@ -226,9 +235,62 @@ def _best_reading(
         if cache is not None:
             scores = scores + cache.bonus(left[len(damaged) - 1 :], right[len(damaged) - 1 :])
     best = int(np.argmax(scores))
-    best_text = "".join(map(chr, beam.trace(best)))
+    best_codes = beam.trace(best)
+    best_text = "".join(map(chr, best_codes))
     margin = float(scores[best] - np.partition(scores, -2)[-2]) if len(scores) > 1 else float("inf")
-    return float(scores[best]) - float(steps[: len(damaged) - 1].sum()), best_text, margin
+    gain = float(scores[best]) - float(steps[: len(damaged) - 1].sum())
+    if pair is not None:
+        # pair evidence chooses among readings; it does not count toward beating the text as it stands
+        chosen = _first_candidates(run, model, script) == best_codes[0]
+        gain -= max(0.0, float(pair[chosen].max(initial=0.0)))
+    return gain, best_text, margin
+
+
+def _first_candidates(run: Run, model: CharLanguageModel, script: Script) -> np.ndarray:
+    candidates = _candidates(run.codec, None, run.slots[1], 3 in run.unknown_pairs, script, model)
+    return np.zeros(0, dtype=np.int64) if candidates is None else candidates[0]
+
+
+def _pair_bonus(
+    text: str, run: Run, model: CharLanguageModel, script: Script, cache: DocumentBigrams | None
+) -> np.ndarray | None:
+    """Nats for each candidate of the run's first character from running-text pairs with the character after it.
+
+    That character is the run's second, decoded from its known bytes, or for a one-character run the
+    text after it. The in-word model sees no dependence across a word boundary (``她說``, ``五國``);
+    pointwise mutual information from running text does.
+    """
+    if PAIR_WEIGHT <= 0 or run.slots[0] is not None:
+        return None
+    if run.one_character:
+        following = text[run.end] if run.end < len(text) else ""
+        if not following:
+            return None
+        right = ord(following.translate(_UNFOLD_PUNCTUATION))
+    else:
+        if len(run.slots) < 4 or run.slots[2] is None or run.slots[3] is None:
+            return None
+        right = int(pair_table(run.codec)[run.slots[2], run.slots[3]])
+        if right <= 0:
+            return None
+    codes = _first_candidates(run, model, script)
+    if not len(codes):
+        return None
+    rights = np.full(len(codes), right)
+    if cache is not None and cache.bonus(codes, rights).any():
+        return None  # the document pairs a candidate with this character elsewhere: its own evidence decides
+    table = running_pairs()
+    right_pmi = np.clip(table.before(codes, right), -PAIR_FLOOR, PAIR_CLIP)
+    before = text[run.start - 1] if run.start > 0 else ""
+    if not before or before in _LINE_BREAKS:
+        before = SENTENCE_END
+    left = ord(before.translate(_UNFOLD_PUNCTUATION))
+    left_pmi = np.clip(table.after(left, codes), -PAIR_FLOOR, PAIR_CLIP)
+    # both sides must agree: evidence against the candidate on either side caps it, so a strong pair on one
+    # side (至上 then 海) cannot carry a reading the other side speaks against
+    disagree = (left_pmi < 0) | (right_pmi < 0)
+    total = np.where(disagree, np.minimum(left_pmi, right_pmi), left_pmi + right_pmi)
+    return PAIR_WEIGHT * total  # type: ignore[no-any-return]
 
 
 def _cache_bonus(

@@ -124,3 +124,33 @@ def test_the_document_character_cache_finds_names_the_pairs_alone_miss(monkeypat
     with_cache = recovered()
     monkeypatch.setattr("cleanse.stages.encoding.misaligned.CHARACTER_CACHE", 0.0)
     assert recovered() < with_cache
+
+
+@pytest.mark.parametrize("sentence", ["她說這件事情很重要。", "五國代表出席了會議。", "此項目已經完成了。"])
+def test_a_first_character_read_from_running_text_pairs(sentence: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first character pairs with the next across a word boundary, which only running-text evidence sees."""
+    from cleanse.stages.encoding import misaligned
+
+    damaged = _misalign(sentence, 0, keep_private=True)
+    assert repair_encoding(damaged, restore_fullwidth_punctuation=False) == sentence
+    monkeypatch.setattr(misaligned, "PAIR_WEIGHT", 0.0)
+    assert repair_encoding(damaged, restore_fullwidth_punctuation=False) != sentence
+
+
+def test_running_text_pairs_do_not_count_toward_the_gain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pair evidence chooses among readings; the gain over the text as it stands is the model's alone."""
+    from cleanse.stages.encoding import misaligned
+
+    sentence = "各地政府積極響應。"
+    text = _misalign(sentence, 0, keep_private=True)
+    run = misaligned._parse_runs(text, 0, "gb18030")[0]
+    model = misaligned.language_model()
+    pair = misaligned._pair_bonus(text, run, model, "traditional", None)
+    candidates = misaligned._first_candidates(run, model, "traditional")
+    assert pair is not None and pair[candidates == ord("各")].max() > 0  # the reading has pair evidence
+    with_pairs = misaligned._best_reading(text, run, model, None, "traditional")
+    monkeypatch.setattr(misaligned, "PAIR_WEIGHT", 0.0)
+    without = misaligned._best_reading(text, run, model, None, "traditional")
+    assert with_pairs is not None and without is not None
+    assert with_pairs[1] == without[1] and with_pairs[1].startswith("各地")
+    assert with_pairs[0] == pytest.approx(without[0])
