@@ -74,8 +74,9 @@ def test_recall_target(quality: dict) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured on test2 (a training file now): keyword_list 0.92 and copyright_footer 0.94 below recall 0.95 "
-    "(product-name lists with no list head; footers the rules label credit) (see docs/spam.md)",
+    reason="measured on test2 (a training file now): copyright_footer 0.89, share_widget 0.91 and keyword_list 0.92 "
+    "below recall 0.95 (lines with no Han character are left to the rules; product-name lists with no list head; "
+    "footers the rules label credit) (see docs/spam.md)",
 )
 def test_every_category_target(quality: dict) -> None:
     assert quality["categories_below_recall"] == []

@@ -111,13 +111,25 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.nda
     return w
 
 
+def decided(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Scores as the stage acts on them: 0 for a line with no evidence beyond its shape (no signal or label word,
+    URL or pattern; see ``apply_line_model``)."""
+    from cleanse.stages.spam.line_model import FEATURES
+
+    cues = [k for k, name in enumerate(FEATURES) if 0 < k < FEATURES.index("contact_id")]
+    cues += [FEATURES.index(name) for name in ("contact_id", "handle", "email", "phone", "url", "label_words")]
+    cues += [FEATURES.index(name) for name in ("shouting", "price")]
+    evidence = (x[:, cues] != 0).any(axis=1)
+    return np.where(evidence, 1 / (1 + np.exp(-(x @ w))), 0.0)
+
+
 def out_of_fold_scores(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each row's score under weights learned without its fold (its template set)."""
     scores = np.zeros(len(y))
     for k in np.unique(groups).tolist():
         held = groups == k
         w = fit(x[~held], y[~held])
-        scores[held] = 1 / (1 + np.exp(-(x[held] @ w)))
+        scores[held] = decided(x[held], w)
     return scores
 
 
@@ -143,7 +155,7 @@ def cross_set(held_out: str) -> None:
     w = fit(x, y)
     threshold = choose_threshold(texts, out_of_fold_scores(x, y, groups), y, article_lines)
     hx, hy, htexts, h_articles, _, left = scored_rows((held_out,))
-    scores = np.where(left, 1 / (1 + np.exp(-(hx @ w))), 0.0)
+    scores = np.where(left, decided(hx, w), 0.0)
     junk = rules_caught = 0
     with open(EVAL_DIR / f"{held_out}.jsonl", encoding="utf-8") as source:
         for row in source:
@@ -186,7 +198,7 @@ def main() -> None:
         return
     x, y, texts, article_lines, groups = training_rows()
     w = fit(x, y)
-    p = 1 / (1 + np.exp(-(x @ w)))
+    p = decided(x, w)
     held_out = out_of_fold_scores(x, y, groups)
     threshold = choose_threshold(texts, held_out, y, article_lines)
     for at in THRESHOLDS:

@@ -109,19 +109,19 @@ def line_sums(
 
 def candidates(verdicts: list[Verdict], f: DocumentFeatures, sums: dict[int, dict[int, float]]) -> list[int]:
     """Lines the model scores: left as article by the rules, at most ``MAX_LENGTH`` long and ``MAX_SENTENCES``
-    sentences, with a junk cue:
-    a signal word, a URL, enough digits for a phone or an id, Latin letters, or a junk-label lexicon word. A line
-    without a Han character needs a word (a company name ``S.Com.`` or a Spanish address is not junk for its
-    shape, as in the rules)."""
+    sentences, with a Han character (its features are those of Chinese lines: words matched inside Latin words,
+    ``line`` in ``Céline`` or ``av`` in ``Av.``, and the Latin share of a name or an address are no evidence;
+    lines in other scripts are left to the rules) and a junk cue: a signal word, a URL, enough digits for a
+    phone or an id, Latin letters, or a junk-label lexicon word."""
     found = []
     for i, (verdict, length, urls, digits, latin, hits) in enumerate(
         zip(verdicts, f.length, f.urls, f.digits, f.latin, f.hits, strict=True)
     ):
         if length > MAX_LENGTH or verdict.label != ARTICLE or f.sentence_ends[i] - f.exclaims[i] > MAX_SENTENCES:
             continue
-        words = i in sums or _junk_words(hits.weights)
-        if not f.han[i] and not words:
+        if not f.han[i]:
             continue
+        words = i in sums or _junk_words(hits.weights)
         if words or urls or digits >= CONTACT_DIGITS or latin >= 3:
             found.append(i)
     return found
@@ -162,7 +162,7 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         f.commas[i] > 0,
         min(sentences, 4),
         f.digits[i] / n,
-        f.latin[i] / n,
+        f.latin[i] / n if f.digits[i] else 0.0,
         min(n, 300) / 100,
         max(-3.0, min(3.0, math.log((n + 1) / (article_length + 1)))),
         _label_words(weights, f.hits[i].property) if weights else 0.0,
@@ -191,6 +191,8 @@ def _pattern_features(i: int, line: str, f: DocumentFeatures) -> tuple[float, fl
 
 
 _BASE = 1 + len(CATEGORIES)
+_LABEL_WORDS_AT = STRUCTURE.index("label_words")
+_URL_AT = STRUCTURE.index("url")
 _PATTERN_AT = tuple(_COLUMN[name] for name in _PATTERNS)
 _CATEGORIES_AT = _COLUMN["categories"]
 
@@ -246,6 +248,10 @@ def apply_line_model(
 ) -> None:
     """Relabel the article lines the model scores at or above its threshold (in place).
 
+    A line is called junk only with some evidence beyond its shape: a signal or label word, a URL or a contact,
+    handle, e-mail, phone, price or shouting pattern (a name glossed in pinyin or a foreign address has the shape
+    of a list with no sentence end, and nothing else).
+
     A line is scored in two steps: first without the pattern features (contact ids, e-mail, phones, shouting
     marks), which need a regular expression each; they are only looked for when the score could still reach
     the threshold with them at their most, so the rest cost no pattern search and get the same verdict.
@@ -275,7 +281,7 @@ def apply_line_model(
             continue
         patterns = _pattern_features(i, lines[i], f)
         z += sum(x * weights[at] for x, at in zip(patterns, _PATTERN_AT, strict=True))
-        if z < cut:
+        if z < cut or not (words or shape[_LABEL_WORDS_AT] or shape[_URL_AT] or any(patterns)):
             continue
         contributions = {1 + k: (w if w < 3.0 else 3.0) * word_weights[k] for k, w in words.items()}
         contributions.update((_BASE + j, x * shape_weights[j]) for j, x in enumerate(shape) if x)
