@@ -2,15 +2,16 @@
 
 The rules (:mod:`.rules`) know the kinds of junk the lexicons were written for. Past them, a line is scored
 from features anyone can read: the weight of junk-signal words per category (:mod:`.signals`), contact ids,
-e-mail addresses, phone numbers, prices and URLs, whether it has sentence punctuation or is a list of short parts,
-its share of digits and Latin letters, its length against the article's paragraphs, the label lexicons'
-words, its share of Han characters (prose in another script is not a junk id), and the reporting cues of
-``article.tsv`` (a headline about a drug bust or a sales event names the same
-goods as the ad for them, but in the words of news). No feature reads the neighbouring lines' labels: taking a
+bare account names (Latin letters with digits or an underscore), e-mail addresses, phone numbers, prices and
+URLs, whether it has sentence punctuation or is a list of short parts (spaces, bars or, in a line with no
+sentence end, commas between them), its share of digits and Latin letters, its length against the article's
+paragraphs, the label lexicons' words, its share of Han characters (prose in another script is not a junk id),
+and the reporting cues of ``article.tsv`` (a headline about a drug bust or a sales event names the same goods
+as the ad for them, but in the words of news). No feature reads the neighbouring lines' labels: taking a
 junk line out must not change how its neighbours score on a second pass (``clean`` is idempotent).
-``p = 1 / (1 + exp(-(w . x)))``; the weights and the decision threshold are learned on the tuning half of
-``tests/data/spam_eval`` by ``cleanse/data/spam/learn_line_model.py`` and shipped in
-``cleanse/data/spam/line_model.json``.
+``p = 1 / (1 + exp(-(w . x)))``; the weights and the decision threshold are learned on every file of
+``tests/data/spam_eval`` (each made from its own junk templates; the threshold by leaving one template set out at
+a time) by ``cleanse/data/spam/learn_line_model.py`` and shipped in ``cleanse/data/spam/line_model.json``.
 
 A line the model calls junk gets the label of its strongest word category (spam for porn, gambling, drugs,
 weapons, game cheats, keyword lists and URL lines; ad for goods, services, scams and contacts; chrome for
@@ -30,7 +31,7 @@ import numpy as np
 from cleanse.stages.spam.features import DocumentFeatures
 from cleanse.stages.spam.normalise import data_file
 from cleanse.stages.spam.rules import AD, ARTICLE, CHROME, NOTICE, SPAM, Verdict
-from cleanse.stages.spam.signals import CATEGORIES, CONTACT_ID, EMAIL, PHONE, PRICE, SHOUTING, SignalLexicon
+from cleanse.stages.spam.signals import CATEGORIES, CONTACT_ID, EMAIL, HANDLE, PHONE, PRICE, SHOUTING, SignalLexicon
 
 LINE_MODEL = "line_model"
 MAX_LENGTH = 200
@@ -46,6 +47,7 @@ STRONG_WORD = 0.8
 strong word, or two weak ones."""
 STRUCTURE = (
     "contact_id",
+    "handle",
     "email",
     "phone",
     "url",
@@ -73,7 +75,7 @@ CATEGORY_LABEL = {
     **dict.fromkeys(("prompt", "navigation"), CHROME),
     "footer": NOTICE,
 }
-_STRUCTURE_LABEL = {"contact_id": AD, "email": AD, "phone": AD, "url": SPAM}
+_STRUCTURE_LABEL = {"contact_id": AD, "handle": AD, "email": AD, "phone": AD, "url": SPAM}
 _COLUMN = {name: k for k, name in enumerate(FEATURES)}
 
 
@@ -107,19 +109,19 @@ def line_sums(
 
 def candidates(verdicts: list[Verdict], f: DocumentFeatures, sums: dict[int, dict[int, float]]) -> list[int]:
     """Lines the model scores: left as article by the rules, at most ``MAX_LENGTH`` long and ``MAX_SENTENCES``
-    sentences, with a junk cue:
-    a signal word, a URL, enough digits for a phone or an id, Latin letters, or a junk-label lexicon word. A line
-    without a Han character needs a word (a company name ``S.Com.`` or a Spanish address is not junk for its
-    shape, as in the rules)."""
+    sentences, with a Han character (its features are those of Chinese lines: words matched inside Latin words,
+    ``line`` in ``Céline`` or ``av`` in ``Av.``, and the Latin share of a name or an address are no evidence;
+    lines in other scripts are left to the rules) and a junk cue: a signal word, a URL, enough digits for a
+    phone or an id, Latin letters, or a junk-label lexicon word."""
     found = []
     for i, (verdict, length, urls, digits, latin, hits) in enumerate(
         zip(verdicts, f.length, f.urls, f.digits, f.latin, f.hits, strict=True)
     ):
         if length > MAX_LENGTH or verdict.label != ARTICLE or f.sentence_ends[i] - f.exclaims[i] > MAX_SENTENCES:
             continue
-        words = i in sums or _junk_words(hits.weights)
-        if not f.han[i] and not words:
+        if not f.han[i]:
             continue
+        words = i in sums or _junk_words(hits.weights)
         if words or urls or digits >= CONTACT_DIGITS or latin >= 3:
             found.append(i)
     return found
@@ -137,8 +139,8 @@ def _article_length(verdicts: list[Verdict], f: DocumentFeatures) -> float:
     return float(lengths[middle]) if len(lengths) % 2 else (lengths[middle - 1] + lengths[middle]) / 2
 
 
-_PATTERNS = ("contact_id", "email", "phone", "shouting", "price")
-_PATTERN_CAPS = (2.0, 2.0, 2.0, 3.0, 2.0)
+_PATTERNS = ("contact_id", "handle", "email", "phone", "shouting", "price")
+_PATTERN_CAPS = (2.0, 2.0, 2.0, 2.0, 3.0, 2.0)
 _NO_WORDS: dict[int, float] = {}
 
 
@@ -147,9 +149,10 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
     n = max(f.length[i], 1)
     ends = f.sentence_ends[i]
     sentences = ends - f.exclaims[i]
-    parts = f.gaps[i] + f.separators[i] + 1
+    parts = f.gaps[i] + f.separators[i] + (f.commas[i] if not ends else 0) + 1
     weights = f.hits[i].weights
     return [
+        0.0,
         0.0,
         0.0,
         0.0,
@@ -159,10 +162,10 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
         f.commas[i] > 0,
         min(sentences, 4),
         f.digits[i] / n,
-        f.latin[i] / n,
+        f.latin[i] / n if f.digits[i] else 0.0,
         min(n, 300) / 100,
         max(-3.0, min(3.0, math.log((n + 1) / (article_length + 1)))),
-        min(sum(weights.get(label, 0.0) for label in JUNK_LABELS), 3.0) if weights else 0.0,
+        _label_words(weights, f.hits[i].property) if weights else 0.0,
         0.0,
         0.0,
         0.0,
@@ -171,15 +174,25 @@ def _shape_features(i: int, f: DocumentFeatures, verdicts: list[Verdict], articl
     ]
 
 
-def _pattern_features(i: int, line: str, f: DocumentFeatures) -> tuple[float, float, float, float, float]:
+def _label_words(weights: dict[str, float], property_weight: float) -> float:
+    """The junk labels' lexicon weight of a line, property words aside (capped at 2): a flat or a down payment
+    is evidence of an advertorial in a run of paragraphs (:mod:`.context`), but a headline on the housing
+    market names them too."""
+    return min(max(sum(weights.get(label, 0.0) for label in JUNK_LABELS) - property_weight, 0.0), 2.0)
+
+
+def _pattern_features(i: int, line: str, f: DocumentFeatures) -> tuple[float, float, float, float, float, float]:
     contact = min(len(CONTACT_ID.findall(line)), 2) if f.digits[i] or f.latin[i] else 0
+    handle = min(len(HANDLE.findall(line)), 2) if f.latin[i] >= 2 else 0
     email = min(len(EMAIL.findall(line)), 2) if "@" in line else 0
     phone = min(len(PHONE.findall(line)), 2) if f.digits[i] >= 7 else 0
     price = min(len(PRICE.findall(line)), 2) if f.digits[i] else 0
-    return contact, email, phone, min(len(SHOUTING.findall(line)), 3), price
+    return contact, handle, email, phone, min(len(SHOUTING.findall(line)), 3), price
 
 
 _BASE = 1 + len(CATEGORIES)
+_LABEL_WORDS_AT = STRUCTURE.index("label_words")
+_URL_AT = STRUCTURE.index("url")
 _PATTERN_AT = tuple(_COLUMN[name] for name in _PATTERNS)
 _CATEGORIES_AT = _COLUMN["categories"]
 
@@ -235,6 +248,10 @@ def apply_line_model(
 ) -> None:
     """Relabel the article lines the model scores at or above its threshold (in place).
 
+    A line is called junk only with some evidence beyond its shape: a signal or label word, a URL or a contact,
+    handle, e-mail, phone, price or shouting pattern (a name glossed in pinyin or a foreign address has the shape
+    of a list with no sentence end, and nothing else).
+
     A line is scored in two steps: first without the pattern features (contact ids, e-mail, phones, shouting
     marks), which need a regular expression each; they are only looked for when the score could still reach
     the threshold with them at their most, so the rest cost no pattern search and get the same verdict.
@@ -264,7 +281,7 @@ def apply_line_model(
             continue
         patterns = _pattern_features(i, lines[i], f)
         z += sum(x * weights[at] for x, at in zip(patterns, _PATTERN_AT, strict=True))
-        if z < cut:
+        if z < cut or not (words or shape[_LABEL_WORDS_AT] or shape[_URL_AT] or any(patterns)):
             continue
         contributions = {1 + k: (w if w < 3.0 else 3.0) * word_weights[k] for k, w in words.items()}
         contributions.update((_BASE + j, x * shape_weights[j]) for j, x in enumerate(shape) if x)

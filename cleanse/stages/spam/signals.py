@@ -49,8 +49,14 @@ CONTACT_ID = regex.compile(
     r"|(?:微信|weixin|vx|wx|加v|加微)\s?@?[a-z][a-z0-9_\-]{2,19}"
     r"|(?<![a-z0-9])@[a-z][a-z0-9_]{2,19}(?![a-z0-9.@])"
     r"|群\s*[::]?\s*\d{5,12}"
+    r"|(?<![a-z0-9])q\d{6,12}(?!\d)"
 )
-"""A chat id: QQ number, WeChat / LINE / Telegram handle after its name, an @handle, a group number."""
+"""A chat id: QQ number (also as ``Q`` and the digits), WeChat / LINE / Telegram handle after its name, an
+@handle, a group number."""
+HANDLE = regex.compile(r"(?<![a-z0-9_.@/:\-])[a-z]{2,}[a-z0-9]*?(?:_[a-z0-9]+|\d{2,})(?![a-z0-9_.@/\-])")
+"""A bare account name: Latin letters ending in digits or with an underscore (``nomi302``, ``efvnevo_47``), the
+shape of a chat handle left after a junk line's pitch with no app named; model names (``iphone15``) have it too,
+so it is one feature among the others, not a verdict."""
 EMAIL = regex.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,6}")
 PHONE = regex.compile(
     r"(?<![\d.])(?:\+?86[\s\-]?)?1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4}(?![\d.])"
