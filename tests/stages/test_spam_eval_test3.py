@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from benchmarks.spam_eval import EVAL_DIR, THIRD, load
+from benchmarks.spam_eval import EVAL_DIR, HELD_OUT, load
 
 
 def _key(text: str) -> str:
@@ -20,7 +20,7 @@ def test_set_is_large_and_varied() -> None:
     junk: Counter[str] = Counter()
     articles: Counter[str] = Counter()
     traditional_junk = 0
-    for doc in load(THIRD):
+    for doc in load(HELD_OUT):
         assert any(line["label"] == "article" for line in doc["lines"])
         for line in doc["lines"]:
             (junk if line["label"] == "junk" else articles)[line["category"]] += 1
@@ -34,19 +34,19 @@ def test_set_is_large_and_varied() -> None:
 
 def test_same_kinds_as_test2() -> None:
     kinds = {line["category"] for doc in load("test2") for line in doc["lines"] if line["label"] == "junk"}
-    assert kinds == {line["category"] for doc in load(THIRD) for line in doc["lines"] if line["label"] == "junk"}
+    assert kinds == {line["category"] for doc in load(HELD_OUT) for line in doc["lines"] if line["label"] == "junk"}
 
 
 def test_shares_no_line_with_the_other_files() -> None:
     """No line of ``test3`` (article or junk, whitespace aside) is in any other file of the evaluation set."""
     other: set[str] = set()
     for path in EVAL_DIR.glob("*.jsonl"):
-        if path.name == f"{THIRD}.jsonl":
+        if path.name == f"{HELD_OUT}.jsonl":
             continue
         with open(path, encoding="utf-8") as source:
             for row in source:
                 doc = json.loads(row)
                 texts = [line["text"] for line in doc["lines"]] if "lines" in doc else doc["text"].split("\n")
                 other.update(_key(text) for text in texts)
-    shared = [line["text"] for doc in load(THIRD) for line in doc["lines"] if _key(line["text"]) in other]
+    shared = [line["text"] for doc in load(HELD_OUT) for line in doc["lines"] if _key(line["text"]) in other]
     assert shared == []
