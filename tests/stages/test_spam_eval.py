@@ -48,8 +48,9 @@ def test_set_is_large_and_varied() -> None:
     assert {"people_daily_1998", "people_daily_1998_trad", "people_daily_1998_hk", "pud_news_trad"} <= set(articles)
 
 
-def test_held_out_half_shares_no_line_with_the_other_files() -> None:
-    """No line of ``test2`` (article or junk, whitespace aside) is in any other file of the evaluation set."""
+@pytest.mark.parametrize("half", [SECOND, HELD_OUT])
+def test_an_evaluation_half_shares_no_line_with_the_other_files(half: str) -> None:
+    """No line of ``test2`` or ``test3`` (article or junk, whitespace aside) is in any other file of the set."""
     import json
 
     from benchmarks.spam_eval import EVAL_DIR
@@ -59,14 +60,14 @@ def test_held_out_half_shares_no_line_with_the_other_files() -> None:
 
     other: set[str] = set()
     for path in EVAL_DIR.glob("*.jsonl"):
-        if path.name == f"{SECOND}.jsonl":
+        if path.name == f"{half}.jsonl":
             continue
         with open(path, encoding="utf-8") as source:
             for row in source:
                 doc = json.loads(row)
                 texts = [line["text"] for line in doc["lines"]] if "lines" in doc else doc["text"].split("\n")
                 other.update(key(text) for text in texts)
-    shared = [line["text"] for doc in load(SECOND) for line in doc["lines"] if key(line["text"]) in other]
+    shared = [line["text"] for doc in load(half) for line in doc["lines"] if key(line["text"]) in other]
     assert shared == []
 
 

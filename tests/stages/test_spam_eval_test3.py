@@ -1,16 +1,12 @@
 """The third held-out half ``test3`` (``tests/data/spam_eval/generate_test3.py``), checked from its gold alone:
-size, variety and that it shares no line with the other evaluation files. The stage does not run here."""
+size and variety (that it shares no line with the other evaluation files is checked in ``test_spam_eval.py``).
+The stage does not run here."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from benchmarks.spam_eval import EVAL_DIR, HELD_OUT, load
-
-
-def _key(text: str) -> str:
-    return "".join(text.split())
+from benchmarks.spam_eval import HELD_OUT, load
 
 
 def test_set_is_large_and_varied() -> None:
@@ -35,18 +31,3 @@ def test_set_is_large_and_varied() -> None:
 def test_same_kinds_as_test2() -> None:
     kinds = {line["category"] for doc in load("test2") for line in doc["lines"] if line["label"] == "junk"}
     assert kinds == {line["category"] for doc in load(HELD_OUT) for line in doc["lines"] if line["label"] == "junk"}
-
-
-def test_shares_no_line_with_the_other_files() -> None:
-    """No line of ``test3`` (article or junk, whitespace aside) is in any other file of the evaluation set."""
-    other: set[str] = set()
-    for path in EVAL_DIR.glob("*.jsonl"):
-        if path.name == f"{HELD_OUT}.jsonl":
-            continue
-        with open(path, encoding="utf-8") as source:
-            for row in source:
-                doc = json.loads(row)
-                texts = [line["text"] for line in doc["lines"]] if "lines" in doc else doc["text"].split("\n")
-                other.update(_key(text) for text in texts)
-    shared = [line["text"] for doc in load(HELD_OUT) for line in doc["lines"] if _key(line["text"]) in other]
-    assert shared == []

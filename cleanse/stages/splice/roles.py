@@ -131,11 +131,7 @@ def has_evidence_of_another_story(
     """
     if any(cue in STORY_CUES for cue in evidence.get(story, ())):
         return True
-    members = [i for i, s in enumerate(analysis.line_story) if s == story]
-    if labelled_ad_share(analysis, members) >= AD_LABEL_SHARE:
-        return True
-    marks = (Kind.CONTINUATION, Kind.JUMP)
-    if any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3]):
+    if _ads_or_marks(analysis, [i for i, s in enumerate(analysis.line_story) if s == story]):
         return True
     units = {k for k, number in enumerate(analysis.unit_story) if number == story}
     if not units:  # no body text at all (ad, chrome or caption lines): nothing of an article to keep
@@ -157,10 +153,16 @@ def shows_only_its_topic(analysis: Analysis, story: int, evidence: dict[int, tup
     if any(cue != "lexical_cohesion" for cue in evidence.get(story, ())):
         return False
     members = [i for i, s in enumerate(analysis.line_story) if s == story]
-    if not members or labelled_ad_share(analysis, members) >= AD_LABEL_SHARE:
-        return False
+    return bool(members) and not _ads_or_marks(analysis, members)
+
+
+def _ads_or_marks(analysis: Analysis, members: list[int]) -> bool:
+    """Whether a story's lines are mostly labelled ad, or its first lines carry a continuation or jump mark or
+    open with a dateline: evidence of another story that is not layout between stories."""
+    if labelled_ad_share(analysis, members) >= AD_LABEL_SHARE:
+        return True
     marks = (Kind.CONTINUATION, Kind.JUMP)
-    return not any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3])
+    return any(analysis.kinds[i] in marks or analysis.lines[i].opens_with_dateline for i in members[:3])
 
 
 def keep_stories_shown_by_topic_only(result: Plan) -> set[int]:

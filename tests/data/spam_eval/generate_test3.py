@@ -79,8 +79,7 @@ _FULLWIDTH_DIGITS = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "0123456789:
 Convert = Callable[[str], str]
 
 
-def _key(text: str) -> str:
-    return "".join(text.split())
+_key = generate._key
 
 
 def lines_elsewhere(converters: dict[str, Convert], directory: Path = HERE) -> set[str]:
@@ -252,16 +251,7 @@ class Fillers3:
             return f"{province}ICP备{rng.randint(10000000, 29999999)}号{rng.choice(['', '-1', '-2', '-3'])}"
         raise KeyError(slot)
 
-    def fill(self, template: str) -> str:
-        out = []
-        rest = template
-        while "{" in rest:
-            before, _, after = rest.partition("{")
-            slot, _, rest = after.partition("}")
-            out.append(before)
-            out.append(self.value(slot))
-        out.append(rest)
-        return "".join(out)
+    fill = generate.Fillers.fill
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
